@@ -1,0 +1,24 @@
+"""stillmotion: bring still photos to life on a CPU.
+
+The documented entry points live in :mod:`stillmotion.api` and are re-exported here. Importing this
+package never imports torch, transformers or diffusers.
+"""
+
+from .api import animate, render_view
+from .errors import InputError, MissingExtraError, OutputError, StillmotionError
+from .types import CameraState, Depth, DepthKind, Intrinsics
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "CameraState",
+    "Depth",
+    "DepthKind",
+    "InputError",
+    "Intrinsics",
+    "MissingExtraError",
+    "OutputError",
+    "StillmotionError",
+    "animate",
+    "render_view",
+]

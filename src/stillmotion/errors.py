@@ -1,0 +1,28 @@
+"""Errors raised by stillmotion. The CLI prints them as one line ``error: ...`` and exits with code 2."""
+
+from __future__ import annotations
+
+
+class StillmotionError(Exception):
+    """Base class: a problem the user can fix (bad input, missing extra, unsupported request)."""
+
+
+class InputError(StillmotionError):
+    """An input file or argument is missing, unreadable, corrupt or out of range."""
+
+
+class OutputError(StillmotionError):
+    """An output cannot be written (unsupported extension, unwritable place)."""
+
+
+class MissingExtraError(StillmotionError):
+    """An optional backend needs packages that are not installed."""
+
+    def __init__(self, what: str, extra: str, package: str | None = None) -> None:
+        pkg = f" ({package} is missing)" if package else ""
+        super().__init__(f"{what} needs the '{extra}' extra{pkg}: pip install 'stillmotion[{extra}]'")
+        self.extra = extra
+
+
+class ModelNotFoundError(StillmotionError):
+    """Weights for a neural backend were not found locally (nothing is ever downloaded)."""
