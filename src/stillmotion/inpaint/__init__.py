@@ -1,0 +1,170 @@
+"""Inpainting: fill the pixels of a photo that a mask marks (white / True = fill).
+
+A registry of backends with one call::
+
+    filled = inpaint(image, mask, backend="patch")
+    filled, filled_depth = inpaint_rgbd(image, mask, depth)   # depth-aware: background side only
+
+- ``patch`` (default): multi-scale PatchMatch exemplar synthesis, candidates ranked by the cosine
+  similarity of patch embeddings (colour, gradients, texture statistics); core install only.
+- ``telea``, ``ns``: OpenCV's smooth diffusion fills, fast baselines.
+
+Every backend is a callable ``backend(image, hole, *, exclude, inverse_depth, depth_limit, progress)``
+returning the image with the hole filled; ``exclude`` marks pixels that are neither source nor context
+(the foreground in depth-aware mode).
+"""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+
+from ..errors import InputError
+from ..registry import Registry
+from ..types import Depth, ProgressCallback, no_progress
+
+log = logging.getLogger(__name__)
+
+BACKENDS: Registry = Registry("inpaint")
+
+
+@BACKENDS.register("patch", "PatchMatch exemplar synthesis ranked by cosine similarity of patch embeddings (default)")
+def _patch(**options):
+    from .patch import PatchInpainter
+
+    return PatchInpainter(**options)
+
+
+@BACKENDS.register("telea", "OpenCV Telea fast marching: smooth, no texture; fast baseline")
+def _telea(**options):
+    from .opencv import OpenCVInpainter
+
+    return OpenCVInpainter(method="telea", **options)
+
+
+@BACKENDS.register("ns", "OpenCV Navier-Stokes: smooth, no texture; fast baseline")
+def _ns(**options):
+    from .opencv import OpenCVInpainter
+
+    return OpenCVInpainter(method="ns", **options)
+
+
+def prepare_mask(mask: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """Validate a mask against an image of ``shape`` (H, W) and return it as bool (True = fill).
+
+    Accepts bool, integer (full scale = fill) or float in [0, 1], as (H, W) or (H, W, C) (the channels'
+    mean). Soft masks are thresholded at 0.5 of full scale, with a log message saying so.
+    """
+    mask = np.asarray(mask)
+    if mask.ndim == 3:
+        mask = mask.mean(axis=2) if mask.dtype != np.bool_ else mask.any(axis=2)
+    if mask.ndim != 2:
+        raise InputError(f"mask must be 2-D (H, W), got shape {mask.shape}")
+    if mask.shape != tuple(shape):
+        raise InputError(
+            f"mask is {mask.shape[1]}x{mask.shape[0]} but the photo is {shape[1]}x{shape[0]}; "
+            "they must have the same size"
+        )
+    if mask.dtype == np.bool_:
+        return mask.copy()
+    if np.issubdtype(mask.dtype, np.integer):
+        full = float(np.iinfo(mask.dtype).max) if mask.max(initial=0) > 1 else 1.0
+        level = mask.astype(np.float32) / full
+    else:
+        level = mask.astype(np.float32)
+        if not np.isfinite(level).all():
+            raise InputError("mask holds NaN or infinite values")
+    binary = level > 0.5
+    if not np.isin(level, (0.0, 1.0)).all():
+        log.warning("mask is not binary: thresholded at 0.5 (%d of %d pixels will be filled)", int(binary.sum()), binary.size)
+    return binary
+
+
+def _check_image(image: np.ndarray) -> np.ndarray:
+    image = np.asarray(image)
+    if image.ndim != 3 or image.shape[2] != 3:
+        raise InputError(f"image must be (H, W, 3) RGB, got shape {image.shape}")
+    return image.astype(np.float32, copy=False)
+
+
+def _check_hole(hole: np.ndarray) -> bool:
+    """True when there is something to fill; raises when nothing is left to fill from."""
+    if hole.all():
+        raise InputError("mask covers the whole photo: nothing is left to fill from")
+    if not hole.any():
+        log.info("mask is empty: nothing to fill, the photo is returned unchanged")
+        return False
+    return True
+
+
+def inpaint(
+    image: np.ndarray,
+    mask: np.ndarray,
+    *,
+    depth: Depth | np.ndarray | None = None,
+    backend: str = "patch",
+    progress: ProgressCallback = no_progress,
+    **options,
+) -> np.ndarray:
+    """Fill the masked pixels of a float32 RGB image; returns a new image.
+
+    With ``depth`` (a :class:`~stillmotion.types.Depth`, or an inverse-depth array, larger = nearer) the
+    fill is depth-aware: see :func:`inpaint_rgbd`, whose filled depth this function drops.
+    ``options`` go to the backend (for ``patch``: :class:`~stillmotion.inpaint.patch.PatchOptions`).
+    """
+    if depth is not None:
+        return inpaint_rgbd(image, mask, depth, backend=backend, progress=progress, **options)[0]
+    image = _check_image(image)
+    hole = prepare_mask(mask, image.shape[:2])
+    if not _check_hole(hole):
+        return image.copy()
+    fill = BACKENDS.create(backend, **options)
+    log.debug("inpaint: %s backend, %.1f%% of the pixels", backend, 100.0 * hole.mean())
+    return fill(image, hole, progress=progress)
+
+
+def inpaint_rgbd(
+    image: np.ndarray,
+    mask: np.ndarray,
+    depth: Depth | np.ndarray,
+    *,
+    backend: str = "patch",
+    reach_px: int = 12,
+    progress: ProgressCallback = no_progress,
+    **options,
+) -> tuple[np.ndarray, Depth | np.ndarray]:
+    """Depth-aware fill of colour and depth: the hole takes the depth of the background side of the edge
+    that opened it, and copies texture only from surfaces at least that far, never from the foreground
+    (known pixels within ``reach_px`` of the hole and nearer than its background are ignored).
+
+    Returns ``(image, depth)``: the filled image and the filled depth, of the same type and kind as
+    ``depth`` (a Depth's unknown values are filled from their background side too).
+    """
+    from .depth_aware import background_depth, depth_constraints, from_inverse, to_inverse
+
+    image = _check_image(image)
+    hole = prepare_mask(mask, image.shape[:2])
+    if isinstance(depth, Depth):
+        inverse = to_inverse(depth.values, depth.kind)
+        if depth.valid is not None and not depth.valid.all():
+            inverse, _ = background_depth(inverse, ~depth.valid)
+    else:
+        inverse = np.asarray(depth, dtype=np.float32)
+    if inverse.shape != hole.shape:
+        raise InputError(f"depth is {inverse.shape[1]}x{inverse.shape[0]} but the photo is {hole.shape[1]}x{hole.shape[0]}")
+    if not np.isfinite(inverse).all():
+        raise InputError("depth holds NaN or infinite values")
+    if not _check_hole(hole):
+        filled_image, filled_inverse = image.copy(), inverse
+    else:
+        filled_inverse, exclude, limit = depth_constraints(inverse, hole, reach_px=reach_px)
+        fill = BACKENDS.create(backend, **options)
+        log.debug("inpaint: depth-aware %s, %.1f%% of the pixels, %d excluded", backend, 100 * hole.mean(), exclude.sum())
+        filled_image = fill(image, hole, exclude=exclude, inverse_depth=filled_inverse, depth_limit=limit, progress=progress)
+    if isinstance(depth, Depth):
+        return filled_image, Depth(from_inverse(filled_inverse, depth.kind), depth.kind, None)
+    return filled_image, filled_inverse
+
+
+__all__ = ["BACKENDS", "inpaint", "inpaint_rgbd", "prepare_mask"]

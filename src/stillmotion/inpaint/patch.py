@@ -1,0 +1,187 @@
+"""The ``patch`` backend: multi-scale exemplar synthesis with a PatchMatch field ranked by cosine
+similarity of patch embeddings (Wexler-style expectation-maximisation: search, then vote).
+
+Coarse to fine: the photo and its hole are halved until the hole is a few patches thick; the coarsest
+hole starts from a smooth (Telea) guess; at every level the nearest-neighbour field is improved by
+propagation and random search, the hole is re-synthesised by voting, and the field is upsampled to
+seed the next level. Large structures are therefore settled where they are small, and texture detail is
+added at full resolution.
+
+Depth-aware use (see :mod:`.depth_aware`) passes ``exclude`` (foreground pixels that are neither source
+nor context) and per-pixel inverse-depth limits, so a hole copies only from surfaces at least as far as
+the background that borders it.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+from ..types import ProgressCallback, no_progress
+from . import patchmatch as pm
+from .descriptor import DescriptorWeights, pixel_features
+from .opencv import opencv_fill
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PatchOptions:
+    """Settings of the patch backend."""
+
+    patch_size: int = 7
+    #: EM rounds (search + vote) per level
+    em_rounds: int = 2
+    #: PatchMatch sweeps per EM round at the coarsest level and at the others
+    coarse_sweeps: int = 6
+    sweeps: int = 2
+    #: random-search window (pixels) at the levels after the coarsest
+    refine_radius_px: int = 8
+    #: levels with more pixels than this only refine the upsampled field: one EM round, one sweep,
+    #: a small search window and every other pixel of a patch (speed at 1080p)
+    detail_pixels: int = 400_000
+    detail_radius_px: int = 3
+    #: the coarsest level keeps at least this many pixels on its short side
+    coarsest_side_px: int = 40
+    #: votes are weighted by exp(-sharpness * (1 - cosine similarity))
+    sharpness: float = 40.0
+    seed: int = 0
+    descriptor: DescriptorWeights = field(default_factory=DescriptorWeights)
+
+
+@dataclass
+class _Level:
+    image: np.ndarray
+    hole: np.ndarray
+    exclude: np.ndarray
+    inv_depth: np.ndarray | None
+    limit: np.ndarray | None
+
+
+def _downsample(level: _Level) -> _Level:
+    h, w = level.hole.shape
+    size = ((w + 1) // 2, (h + 1) // 2)
+    known = (~level.hole & ~level.exclude).astype(np.float32)
+    area = cv2.INTER_AREA
+    hole = cv2.resize(level.hole.astype(np.float32), size, interpolation=area) > 0
+    exclude = (cv2.resize(level.exclude.astype(np.float32), size, interpolation=area) > 0) & ~hole
+    num = cv2.resize(level.image * known[:, :, None], size, interpolation=area)
+    den = cv2.resize(known, size, interpolation=area)
+    image = np.where(den[:, :, None] > 1e-6, num / np.maximum(den, 1e-6)[:, :, None], 0.0).astype(np.float32)
+    inv = limit = None
+    if level.inv_depth is not None:
+        inv = cv2.resize(level.inv_depth, size, interpolation=area)
+        limit = cv2.resize(level.limit, size, interpolation=area)
+    return _Level(image, hole, exclude, inv, limit)
+
+
+def _smooth_guess(image: np.ndarray, unknown: np.ndarray) -> np.ndarray:
+    return opencv_fill(image, unknown, method="telea", radius_px=3.0)
+
+
+def _upsample_field(nnf: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    h, w = shape
+    hc, wc = nnf.shape[:2]
+    ys = np.minimum(np.arange(h) // 2, hc - 1)
+    xs = np.minimum(np.arange(w) // 2, wc - 1)
+    coarse = nnf[ys[:, None], xs[None, :]]
+    out = np.empty((h, w, 2), np.int32)
+    out[:, :, 0] = np.clip(coarse[:, :, 0] * 2 + (np.arange(h)[:, None] - 2 * ys[:, None]), 0, h - 1)
+    out[:, :, 1] = np.clip(coarse[:, :, 1] * 2 + (np.arange(w)[None, :] - 2 * xs[None, :]), 0, w - 1)
+    return out
+
+
+class PatchInpainter:
+    """Callable backend: ``(image, hole, *, exclude, inverse_depth, depth_limit, progress) -> image``."""
+
+    def __init__(self, **options) -> None:
+        self.options = PatchOptions(**options)
+        if self.options.patch_size < 3 or self.options.patch_size % 2 == 0:
+            from ..errors import InputError
+
+            raise InputError(f"patch_size must be an odd number >= 3, got {self.options.patch_size}")
+
+    def _level_count(self, hole: np.ndarray) -> int:
+        o = self.options
+        radius = o.patch_size // 2
+        thickness = float(cv2.distanceTransform((hole).astype(np.uint8), cv2.DIST_L2, 3).max())
+        by_hole = max(1, math.ceil(math.log2(max(thickness, 1.0) / radius)) + 2)
+        by_size = max(1, int(math.floor(math.log2(min(hole.shape) / o.coarsest_side_px))) + 1)
+        return max(1, min(by_hole, by_size))
+
+    def __call__(
+        self,
+        image: np.ndarray,
+        hole: np.ndarray,
+        *,
+        exclude: np.ndarray | None = None,
+        inverse_depth: np.ndarray | None = None,
+        depth_limit: np.ndarray | None = None,
+        progress: ProgressCallback = no_progress,
+    ) -> np.ndarray:
+        o = self.options
+        radius = o.patch_size // 2
+        exclude = np.zeros_like(hole) if exclude is None else (exclude & ~hole)
+        levels = [_Level(image.astype(np.float32), hole, exclude, inverse_depth, depth_limit)]
+        for _ in range(self._level_count(hole) - 1):
+            levels.append(_downsample(levels[-1]))
+        log.debug("patch inpaint: %d levels, coarsest %s", len(levels), levels[-1].hole.shape)
+        current = None
+        nnf = None
+        total = len(levels)
+        for index in range(total - 1, -1, -1):
+            level = levels[index]
+            coarsest = index == total - 1
+            if coarsest:
+                current = _smooth_guess(level.image, level.hole | level.exclude)
+            else:
+                h, w = level.hole.shape
+                up = cv2.resize(current, (w, h), interpolation=cv2.INTER_LINEAR)
+                current = np.where(level.hole[:, :, None], up, level.image).astype(np.float32)
+            current, nnf = self._synthesise(level, current, nnf, radius, coarsest)
+            progress(total - index, total)
+        return np.where(hole[:, :, None], current, image).astype(np.float32)
+
+    def _synthesise(self, level: _Level, current, nnf_coarse, radius, coarsest):
+        o = self.options
+        hole, exclude = level.hole, level.exclude
+        h, w = hole.shape
+        known = ~hole & ~exclude
+        size = 2 * radius + 1
+        kernel = np.ones((size, size), np.uint8)
+        src_ok = cv2.erode(known.astype(np.uint8), kernel, borderType=cv2.BORDER_CONSTANT, borderValue=0) > 0
+        is_target = (cv2.dilate(hole.astype(np.uint8), kernel) > 0) & ~exclude
+        weight = (~exclude).astype(np.float32)
+        if level.inv_depth is not None:
+            src_depth = cv2.dilate(level.inv_depth.astype(np.float32), kernel)
+            limit = np.where(hole, level.limit, np.inf).astype(np.float32)
+            # targets outside the hole copy under the limit of the nearest hole pixel
+            limit = np.where(is_target & ~hole, cv2.dilate(np.where(hole, level.limit, -np.inf).astype(np.float32), kernel), limit)
+        else:
+            src_depth = np.zeros((h, w), np.float32)
+            limit = np.full((h, w), np.inf, np.float32)
+        sources = np.argwhere(src_ok).astype(np.int32)
+        if len(sources) == 0:
+            log.warning("patch inpaint: no complete source patch at %dx%d; keeping the smooth fill", w, h)
+            return (_smooth_guess(level.image, hole | exclude) if not coarsest else current), None
+        if nnf_coarse is None:
+            nnf = pm.random_field(is_target, sources, limit, src_depth, o.seed)
+        else:
+            nnf = _upsample_field(nnf_coarse, (h, w))
+        bias = o.descriptor.bias
+        detail = hole.size > o.detail_pixels and not coarsest
+        rounds = 1 if detail else o.em_rounds
+        sweeps = o.coarse_sweeps if coarsest else (1 if detail else o.sweeps)
+        search_radius = max(h, w) // 2 if coarsest else (o.detail_radius_px if detail else o.refine_radius_px)
+        stride = 2 if detail else 1
+        for r in range(rounds):
+            feat = pixel_features(current, known, weights=o.descriptor)
+            cost = pm.field_cost(feat, weight, is_target, src_ok, src_depth, limit, nnf, radius=radius, stride=stride, bias=bias)
+            pm.search(feat, weight, is_target, src_ok, src_depth, limit, nnf, cost, radius=radius, stride=stride,
+                      bias=bias, iterations=sweeps, search_radius=search_radius, seed=o.seed * 7919 + r)
+            current = pm.vote(current, hole, is_target, nnf, cost, radius=radius, sharpness=o.sharpness)
+        return current, nnf

@@ -1,0 +1,235 @@
+"""Numba kernels of the patch backend: a PatchMatch nearest-neighbour field ranked by cosine similarity
+of patch embeddings, and the voting step that turns the field back into pixels.
+
+Pure array functions. Conventions:
+
+- ``nnf`` int32 (H, W, 2): for each target patch centre, the (y, x) centre of its source patch.
+- ``cost`` float32 (H, W): ``1 - cosine similarity`` of the two patch embeddings (0 = identical).
+- ``weight`` float32 (H, W): how much each target pixel counts in the embedding (0 = ignore: excluded
+  foreground or outside the context).
+- ``src_ok`` bool (H, W): the patch centred there lies inside the image and holds only known, allowed
+  pixels. ``src_depth`` float32 (H, W) is the nearest inverse depth inside that patch, ``tgt_limit`` the
+  largest inverse depth a target may copy from (depth-aware mode; +inf and 0 otherwise).
+
+Random numbers come from a hash of (seed, iteration, pixel), so results do not depend on thread timing.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numba as nb
+import numpy as np
+
+BIG_COST = np.float32(4.0)
+
+
+@nb.njit(cache=True, inline="always")
+def _hash(a, b, c, d):
+    h = np.uint32(2166136261)
+    for v in (a, b, c, d):
+        h = np.uint32((h ^ np.uint32(v & 0xFFFFFFFF)) * np.uint32(16777619))
+        h ^= h >> np.uint32(13)
+        h = np.uint32(h * np.uint32(0x5BD1E995))
+        h ^= h >> np.uint32(15)
+    return h
+
+
+@nb.njit(cache=True, fastmath=True, inline="always")
+def _cosine_cost(feat, weight, ty, tx, sy, sx, radius, stride, bias2):
+    height, width, channels = feat.shape
+    dot = 0.0
+    na = 0.0
+    nb_ = 0.0
+    for dy in range(-radius, radius + 1, stride):
+        y = ty + dy
+        if y < 0 or y >= height:
+            continue
+        for dx in range(-radius, radius + 1, stride):
+            x = tx + dx
+            if x < 0 or x >= width:
+                continue
+            w = weight[y, x]
+            if w == 0.0:
+                continue
+            acc_d = bias2
+            acc_a = bias2
+            acc_b = bias2
+            for c in range(channels):
+                a = feat[y, x, c]
+                b = feat[sy + dy, sx + dx, c]
+                acc_d += a * b
+                acc_a += a * a
+                acc_b += b * b
+            dot += w * acc_d
+            na += w * acc_a
+            nb_ += w * acc_b
+    if na <= 0.0 or nb_ <= 0.0:
+        return BIG_COST
+    return np.float32(1.0 - dot / math.sqrt(na * nb_))
+
+
+@nb.njit(cache=True, inline="always")
+def _allowed(src_ok, src_depth, sy, sx, limit):
+    height, width = src_ok.shape
+    if sy < 0 or sy >= height or sx < 0 or sx >= width:
+        return False
+    return src_ok[sy, sx] and src_depth[sy, sx] <= limit
+
+
+@nb.njit(cache=True, parallel=True)
+def _cost_of_field_parallel(feat, weight, is_target, src_ok, src_depth, tgt_limit, nnf, radius, stride, bias2):
+    height, width = is_target.shape
+    cost = np.full((height, width), BIG_COST, np.float32)
+    for y in nb.prange(height):
+        for x in range(width):
+            if not is_target[y, x]:
+                continue
+            sy = nnf[y, x, 0]
+            sx = nnf[y, x, 1]
+            if _allowed(src_ok, src_depth, sy, sx, tgt_limit[y, x]):
+                cost[y, x] = _cosine_cost(feat, weight, y, x, sy, sx, radius, stride, bias2)
+    return cost
+
+
+def field_cost(feat, weight, is_target, src_ok, src_depth, tgt_limit, nnf, *, radius, stride, bias):
+    return _cost_of_field_parallel(
+        feat, weight, is_target, src_ok, src_depth, tgt_limit, nnf, radius, stride, np.float32(bias * bias)
+    )
+
+
+@nb.njit(cache=True, parallel=True)
+def _search(feat, weight, is_target, src_ok, src_depth, tgt_limit, nnf, cost, radius, stride, bias2,
+            iterations, search_radius, seed, blocks):
+    height, width = is_target.shape
+    rows = (height + blocks - 1) // blocks
+    for it in range(iterations):
+        snapshot = nnf.copy()
+        reverse = (it % 2) == 1
+        step = 1 if reverse else -1  # direction of the already-visited neighbours
+        for b in nb.prange(blocks):
+            y0 = b * rows
+            y1 = min(height, y0 + rows)
+            for yi in range(y1 - y0):
+                y = (y1 - 1 - yi) if reverse else (y0 + yi)
+                for xi in range(width):
+                    x = (width - 1 - xi) if reverse else xi
+                    if not is_target[y, x]:
+                        continue
+                    limit = tgt_limit[y, x]
+                    by = nnf[y, x, 0]
+                    bx = nnf[y, x, 1]
+                    bc = cost[y, x]
+                    # propagation from the horizontal and vertical neighbours already visited
+                    nx = x + step
+                    if 0 <= nx < width and is_target[y, nx]:
+                        sy = nnf[y, nx, 0]
+                        sx = nnf[y, nx, 1] - step
+                        if _allowed(src_ok, src_depth, sy, sx, limit):
+                            c = _cosine_cost(feat, weight, y, x, sy, sx, radius, stride, bias2)
+                            if c < bc:
+                                bc = c
+                                by = sy
+                                bx = sx
+                    ny = y + step
+                    if 0 <= ny < height and is_target[ny, x]:
+                        if y0 <= ny < y1:
+                            sy = nnf[ny, x, 0] - step
+                            sx = nnf[ny, x, 1]
+                        else:
+                            sy = snapshot[ny, x, 0] - step
+                            sx = snapshot[ny, x, 1]
+                        if _allowed(src_ok, src_depth, sy, sx, limit):
+                            c = _cosine_cost(feat, weight, y, x, sy, sx, radius, stride, bias2)
+                            if c < bc:
+                                bc = c
+                                by = sy
+                                bx = sx
+                    # random search in shrinking windows around the best so far
+                    rad = search_radius
+                    k = 0
+                    while rad >= 1:
+                        h = _hash(seed, it * 64 + k, y, x)
+                        sy = by + np.int32(h % np.uint32(2 * rad + 1)) - rad
+                        sx = bx + np.int32((h >> np.uint32(16)) % np.uint32(2 * rad + 1)) - rad
+                        if _allowed(src_ok, src_depth, sy, sx, limit):
+                            c = _cosine_cost(feat, weight, y, x, sy, sx, radius, stride, bias2)
+                            if c < bc:
+                                bc = c
+                                by = sy
+                                bx = sx
+                        rad //= 2
+                        k += 1
+                    nnf[y, x, 0] = by
+                    nnf[y, x, 1] = bx
+                    cost[y, x] = bc
+
+
+def search(feat, weight, is_target, src_ok, src_depth, tgt_limit, nnf, cost, *, radius, stride, bias,
+           iterations, search_radius, seed=0, blocks=8):
+    """Improve ``nnf``/``cost`` in place by PatchMatch propagation and random search."""
+    _search(feat, weight, is_target, src_ok, src_depth, tgt_limit, nnf, cost, radius, stride,
+            np.float32(bias * bias), iterations, max(1, int(search_radius)), seed, blocks)
+
+
+@nb.njit(cache=True)
+def random_field(is_target, sources, tgt_limit, src_depth, seed):
+    """A field pointing every target at a pseudo-random allowed source centre (from ``sources``, N x 2)."""
+    height, width = is_target.shape
+    nnf = np.zeros((height, width, 2), np.int32)
+    n = sources.shape[0]
+    for y in range(height):
+        for x in range(width):
+            if not is_target[y, x]:
+                continue
+            best = 0
+            for k in range(8):
+                i = np.int64(_hash(seed, k, y, x) % np.uint32(n))
+                best = i
+                if src_depth[sources[i, 0], sources[i, 1]] <= tgt_limit[y, x]:
+                    break
+            nnf[y, x, 0] = sources[best, 0]
+            nnf[y, x, 1] = sources[best, 1]
+    return nnf
+
+
+@nb.njit(cache=True, parallel=True, fastmath=True)
+def _vote(image, hole, is_target, nnf, weights, radius, out):
+    height, width = hole.shape
+    channels = image.shape[2]
+    for y in nb.prange(height):
+        acc = np.zeros(channels, np.float64)
+        for x in range(width):
+            if not hole[y, x]:
+                continue
+            wsum = 0.0
+            for ch in range(channels):
+                acc[ch] = 0.0
+            for dy in range(-radius, radius + 1):
+                ty = y + dy
+                if ty < 0 or ty >= height:
+                    continue
+                for dx in range(-radius, radius + 1):
+                    tx = x + dx
+                    if tx < 0 or tx >= width:
+                        continue
+                    w = weights[ty, tx]
+                    if w <= 0.0:
+                        continue
+                    sy = nnf[ty, tx, 0] - dy
+                    sx = nnf[ty, tx, 1] - dx
+                    for ch in range(channels):
+                        acc[ch] += w * image[sy, sx, ch]
+                    wsum += w
+            if wsum > 0.0:
+                for ch in range(channels):
+                    out[y, x, ch] = acc[ch] / wsum
+
+
+def vote(image, hole, is_target, nnf, cost, *, radius, sharpness):
+    """New values for the hole pixels: the average of what every overlapping patch's source says,
+    weighted by ``exp(-sharpness * cost)``. Pixels no patch covers keep their value."""
+    weights = np.where(is_target & (cost < BIG_COST), np.exp(-sharpness * cost), 0.0).astype(np.float32)
+    out = image.copy()
+    _vote(image, hole, is_target, nnf, weights, radius, out)
+    return out
