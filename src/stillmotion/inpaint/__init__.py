@@ -93,7 +93,7 @@ def _check_hole(hole: np.ndarray) -> bool:
     if hole.all():
         raise InputError("mask covers the whole photo: nothing is left to fill from")
     if not hole.any():
-        log.info("mask is empty: nothing to fill, the photo is returned unchanged")
+        log.warning("mask is empty: nothing to fill, the photo is returned unchanged")
         return False
     return True
 

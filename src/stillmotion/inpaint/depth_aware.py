@@ -21,6 +21,7 @@ import cv2
 import numba as nb
 import numpy as np
 
+_NONE = np.float32(-1e30)
 _DIRECTIONS = np.array([(0, 1), (0, -1), (1, 0), (-1, 0), (1, 1), (1, -1), (-1, 1), (-1, -1)], np.int32)
 
 
@@ -56,7 +57,7 @@ def _ray_hits(inv, hole, directions):
 
 
 @nb.njit(cache=True, parallel=True)
-def _combine(value, dist, hole, directions, share, tol_abs, filled, gap):
+def _combine(value, dist, hole, directions, share, tol_abs, smooth, filled, gap):
     height, width = hole.shape
     n = directions.shape[0]
     for y in nb.prange(height):
@@ -72,7 +73,8 @@ def _combine(value, dist, hole, directions, share, tol_abs, filled, gap):
                     hi = max(hi, v)
             if lo == np.inf:
                 continue
-            thr = lo + max(share * (hi - lo), tol_abs)
+            # one smooth surface around the hole: interpolate every side; a depth edge: the far side
+            thr = hi if hi - lo <= smooth else lo + max(share * (hi - lo), tol_abs)
             acc = 0.0
             wsum = 0.0
             for k in range(n):
@@ -86,12 +88,16 @@ def _combine(value, dist, hole, directions, share, tol_abs, filled, gap):
             gap[y, x] = hi - lo
 
 
-def background_depth(inverse_depth: np.ndarray, hole: np.ndarray, *, share: float = 0.25) -> tuple[np.ndarray, np.ndarray]:
+def background_depth(
+    inverse_depth: np.ndarray, hole: np.ndarray, *, share: float = 0.25, smooth_share: float = 0.05
+) -> tuple[np.ndarray, np.ndarray]:
     """Fill the hole's inverse depth from its background side.
 
     Returns ``(filled, gap)``: the filled inverse depth (a new array; known pixels unchanged), and for
     each hole pixel the jump between the nearest and farthest surfaces around it (0 elsewhere).
-    A ray hit counts as background when it is within ``share`` of that jump from the farthest one.
+    A ray hit counts as background when it is within ``share`` of that jump from the farthest one; when
+    the jump is below ``smooth_share`` of the scene's inverse-depth range, every side counts (one smooth
+    surface continues under the hole).
     """
     inv = np.ascontiguousarray(inverse_depth, dtype=np.float32)
     hole = np.ascontiguousarray(hole, dtype=np.bool_)
@@ -101,7 +107,8 @@ def background_depth(inverse_depth: np.ndarray, hole: np.ndarray, *, share: floa
     value, dist = _ray_hits(inv, hole, _DIRECTIONS)
     filled = inv.copy()
     gap = np.zeros_like(inv)
-    _combine(value, dist, hole, _DIRECTIONS, np.float32(share), np.float32(tol_abs), filled, gap)
+    smooth = smooth_share * max(spread, 1e-6)
+    _combine(value, dist, hole, _DIRECTIONS, np.float32(share), np.float32(tol_abs), np.float32(smooth), filled, gap)
     return filled, gap
 
 
@@ -119,10 +126,15 @@ def depth_constraints(
     spread = float(np.percentile(known, 99) - np.percentile(known, 1)) if known.size else 1.0
     tolerance = np.maximum(share * gap, 0.02 * max(spread, 1e-6)).astype(np.float32)
     limit = np.where(hole, filled + tolerance, np.inf).astype(np.float32)
+    return filled, foreground_near(filled, hole, limit, reach_px=reach_px), limit
+
+
+def foreground_near(inverse_depth: np.ndarray, hole: np.ndarray, limit: np.ndarray, *, reach_px: int) -> np.ndarray:
+    """Known pixels within ``reach_px`` of the hole that are nearer than the hole's limit there."""
     size = 2 * int(reach_px) + 1
-    near_limit = cv2.dilate(np.where(hole, limit, -np.inf).astype(np.float32), np.ones((size, size), np.uint8))
-    exclude = ~hole & np.isfinite(near_limit) & (filled > near_limit)
-    return filled, exclude, limit
+    # cv2.dilate pads with -FLT_MAX, so "no hole nearby" is any value below the sentinel's half
+    near_limit = cv2.dilate(np.where(hole, limit, _NONE).astype(np.float32), np.ones((size, size), np.uint8))
+    return ~hole & (near_limit > _NONE / 2) & (inverse_depth > near_limit)
 
 
 def to_inverse(values: np.ndarray, kind) -> np.ndarray:

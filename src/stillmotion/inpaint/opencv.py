@@ -26,8 +26,9 @@ def opencv_fill(image: np.ndarray, unknown: np.ndarray, *, method: str = "telea"
 
 
 class OpenCVInpainter:
-    """Callable backend; in depth-aware mode the excluded foreground is filled along with the hole, so
-    nothing of it leaks into the fill, and only the hole is returned changed."""
+    """Callable backend; in depth-aware mode the foreground beside the hole is filled along with it, so
+    nothing of it leaks into the fill, and only the hole is returned changed. Diffusion fronts from both
+    sides meet half-way, so the foreground is cleared as far as the hole is thick."""
 
     def __init__(self, *, method: str = "telea", radius_px: float = 5.0) -> None:
         self.method = method
@@ -44,6 +45,11 @@ class OpenCVInpainter:
         progress: ProgressCallback = no_progress,
     ) -> np.ndarray:
         unknown = hole if exclude is None else (hole | exclude)
+        if inverse_depth is not None and depth_limit is not None:
+            from .depth_aware import foreground_near
+
+            thickness = float(cv2.distanceTransform(hole.astype(np.uint8), cv2.DIST_L2, 3).max())
+            unknown = unknown | foreground_near(inverse_depth, hole, depth_limit, reach_px=int(2 * thickness) + 2)
         filled = opencv_fill(image, unknown, method=self.method, radius_px=self.radius_px)
         progress(1, 1)
         return np.where(hole[:, :, None], filled, image).astype(np.float32)

@@ -46,9 +46,11 @@ class PatchOptions:
     detail_pixels: int = 400_000
     detail_radius_px: int = 3
     #: the coarsest level keeps at least this many pixels on its short side
-    coarsest_side_px: int = 40
-    #: votes are weighted by exp(-sharpness * (1 - cosine similarity))
-    sharpness: float = 40.0
+    coarsest_side_px: int = 24
+    #: a hole pixel d pixels deep weighs confidence_decay**d in the patch embeddings (known pixels: 1)
+    confidence_decay: float = 0.8
+    #: votes are weighted by exp(-(1 - cosine similarity) / (vote_spread * its 75th percentile))
+    vote_spread: float = 1.0
     seed: int = 0
     descriptor: DescriptorWeights = field(default_factory=DescriptorWeights)
 
@@ -155,12 +157,16 @@ class PatchInpainter:
         kernel = np.ones((size, size), np.uint8)
         src_ok = cv2.erode(known.astype(np.uint8), kernel, borderType=cv2.BORDER_CONSTANT, borderValue=0) > 0
         is_target = (cv2.dilate(hole.astype(np.uint8), kernel) > 0) & ~exclude
-        weight = (~exclude).astype(np.float32)
+        # hole pixels count less the deeper they lie (their values are guesses until the fill settles)
+        depth_px = cv2.distanceTransform(hole.astype(np.uint8), cv2.DIST_L2, 3)
+        weight = np.where(hole, np.maximum(o.confidence_decay ** depth_px, 0.05), 1.0).astype(np.float32)
+        weight[exclude] = 0.0
         if level.inv_depth is not None:
             src_depth = cv2.dilate(level.inv_depth.astype(np.float32), kernel)
             limit = np.where(hole, level.limit, np.inf).astype(np.float32)
             # targets outside the hole copy under the limit of the nearest hole pixel
-            limit = np.where(is_target & ~hole, cv2.dilate(np.where(hole, level.limit, -np.inf).astype(np.float32), kernel), limit)
+            near = cv2.dilate(np.where(hole, level.limit, -1e30).astype(np.float32), kernel)
+            limit = np.where(is_target & ~hole & (near > -1e29), near, limit).astype(np.float32)
         else:
             src_depth = np.zeros((h, w), np.float32)
             limit = np.full((h, w), np.inf, np.float32)
@@ -183,5 +189,5 @@ class PatchInpainter:
             cost = pm.field_cost(feat, weight, is_target, src_ok, src_depth, limit, nnf, radius=radius, stride=stride, bias=bias)
             pm.search(feat, weight, is_target, src_ok, src_depth, limit, nnf, cost, radius=radius, stride=stride,
                       bias=bias, iterations=sweeps, search_radius=search_radius, seed=o.seed * 7919 + r)
-            current = pm.vote(current, hole, is_target, nnf, cost, radius=radius, sharpness=o.sharpness)
+            current = pm.vote(current, hole, is_target, nnf, cost, radius=radius, spread=o.vote_spread)
         return current, nnf

@@ -226,10 +226,13 @@ def _vote(image, hole, is_target, nnf, weights, radius, out):
                     out[y, x, ch] = acc[ch] / wsum
 
 
-def vote(image, hole, is_target, nnf, cost, *, radius, sharpness):
+def vote(image, hole, is_target, nnf, cost, *, radius, spread):
     """New values for the hole pixels: the average of what every overlapping patch's source says,
-    weighted by ``exp(-sharpness * cost)``. Pixels no patch covers keep their value."""
-    weights = np.where(is_target & (cost < BIG_COST), np.exp(-sharpness * cost), 0.0).astype(np.float32)
+    weighted by ``exp(-cost / (spread * q))``, q the 75th percentile of the costs (Wexler et al.).
+    Pixels no patch covers keep their value."""
+    usable = is_target & (cost < BIG_COST)
+    scale = float(np.percentile(cost[usable], 75)) * spread if usable.any() else 1.0
+    weights = np.where(usable, np.exp(-cost / max(scale, 1e-9)), 0.0).astype(np.float32)
     out = image.copy()
     _vote(image, hole, is_target, nnf, weights, radius, out)
     return out

@@ -1,0 +1,68 @@
+"""``stillmotion inpaint PHOTO --mask MASK -o OUT [--backend NAME]``: fill the white pixels of a mask."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+
+import numpy as np
+
+from ..errors import InputError
+from ..inpaint import BACKENDS, inpaint, inpaint_rgbd
+from ..io import read_depth, read_image, write_depth, write_image
+from ._progress import progress_bar
+
+NAME = "inpaint"
+HELP = "fill the masked pixels of a photo (mask white = fill)"
+
+log = logging.getLogger(__name__)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("photo")
+    parser.add_argument("--mask", required=True, help="mask image of the photo's size; white = fill, black = keep")
+    parser.add_argument("-o", "--output", required=True, help="output image (.png, .jpg, .webp, .tif)")
+    names = ", ".join(f"{e.name} ({e.description})" for e in BACKENDS.entries())
+    parser.add_argument("--backend", default="patch", help=f"inpainting backend: {names}")
+    parser.add_argument("--depth", help="depth map: fill depth-aware, copying only from the background side")
+    parser.add_argument("--depth-kind", default="inverse", choices=["disparity", "inverse", "metric"])
+    parser.add_argument("--depth-out", help="with --depth: also write the filled inverse depth (.npy, .tif, .png)")
+    parser.add_argument("--patch-size", type=int, default=None, help="patch backend: patch side in pixels (odd)")
+    parser.add_argument("--seed", type=int, default=None, help="patch backend: seed of the random search")
+
+
+def _read_mask(path: str, shape: tuple[int, int]) -> np.ndarray:
+    mask = read_image(path).mean(axis=2)
+    if mask.shape != shape:
+        raise InputError(
+            f"mask {path} is {mask.shape[1]}x{mask.shape[0]} but the photo is {shape[1]}x{shape[0]}; "
+            "they must have the same size"
+        )
+    return mask
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.depth_out and not args.depth:
+        raise InputError("--depth-out needs --depth")
+    image = read_image(args.photo)
+    mask = _read_mask(args.mask, image.shape[:2])
+    options = {}
+    if args.patch_size is not None:
+        options["patch_size"] = args.patch_size
+    if args.seed is not None:
+        options["seed"] = args.seed
+    if options and args.backend != "patch":
+        raise InputError(f"--patch-size and --seed only apply to the patch backend, not {args.backend!r}")
+    BACKENDS.create(args.backend, **options)  # unknown names and bad options fail before any work
+    with progress_bar(args, "inpaint") as progress:
+        if args.depth:
+            depth = read_depth(args.depth, args.depth_kind)
+            filled, filled_depth = inpaint_rgbd(image, mask, depth, backend=args.backend, progress=progress, **options)
+        else:
+            filled = inpaint(image, mask, backend=args.backend, progress=progress, **options)
+    write_image(args.output, filled, inputs=(args.photo, args.mask, args.depth))
+    if args.depth_out:
+        from ..inpaint.depth_aware import to_inverse
+
+        write_depth(args.depth_out, to_inverse(filled_depth.values, filled_depth.kind), inputs=(args.photo, args.depth))
+    return 0

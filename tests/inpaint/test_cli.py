@@ -1,0 +1,102 @@
+"""``stillmotion inpaint``: end to end through the CLI, including bad input."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from stillmotion.cli import main
+
+from .conftest import stripes
+
+
+@pytest.fixture
+def photo(tmp_path):
+    path = tmp_path / "photo.png"
+    Image.fromarray((stripes(48, 64) * 255 + 0.5).astype(np.uint8)).save(path)
+    return path
+
+
+def _mask(tmp_path, array, name="mask.png"):
+    path = tmp_path / name
+    Image.fromarray(array.astype(np.uint8)).save(path)
+    return path
+
+
+def test_fills_the_white_pixels(tmp_path, photo):
+    mask = np.zeros((48, 64), np.uint8)
+    mask[16:32, 20:40] = 255
+    src = np.asarray(Image.open(photo)).copy()
+    damaged = src.copy()
+    damaged[16:32, 20:40] = 0
+    Image.fromarray(damaged).save(photo)
+    out = tmp_path / "out.png"
+    assert main(["inpaint", str(photo), "--mask", str(_mask(tmp_path, mask)), "-o", str(out), "--quiet"]) == 0
+    result = np.asarray(Image.open(out))
+    assert np.array_equal(result[mask == 0], damaged[mask == 0])
+    assert np.abs(result[16:32, 20:40].astype(int) - src[16:32, 20:40]).mean() < 40
+
+
+@pytest.mark.parametrize("backend", ["telea", "ns"])
+def test_backend_option(tmp_path, photo, backend):
+    mask = np.zeros((48, 64), np.uint8)
+    mask[10:20, 10:20] = 255
+    out = tmp_path / "out.png"
+    assert main(["inpaint", str(photo), "--mask", str(_mask(tmp_path, mask)), "-o", str(out), "--backend", backend, "--quiet"]) == 0
+    assert np.asarray(Image.open(out)).shape == (48, 64, 3)
+
+
+def test_mask_of_another_size(tmp_path, photo, capsys):
+    out = tmp_path / "out.png"
+    code = main(["inpaint", str(photo), "--mask", str(_mask(tmp_path, np.zeros((10, 10)))), "-o", str(out)])
+    err = capsys.readouterr().err
+    assert code == 2 and "error: mask" in err and "10x10" in err and "64x48" in err
+    assert "Traceback" not in err and not out.exists()
+
+
+def test_empty_mask_gives_the_input_back_with_a_note(tmp_path, photo, caplog):
+    out = tmp_path / "out.png"
+    assert main(["inpaint", str(photo), "--mask", str(_mask(tmp_path, np.zeros((48, 64)))), "-o", str(out)]) == 0
+    assert "mask is empty" in caplog.text  # the CLI's log handler prints it on stderr
+    assert np.array_equal(np.asarray(Image.open(out)), np.asarray(Image.open(photo)))
+
+
+def test_full_mask_is_an_error(tmp_path, photo, capsys):
+    out = tmp_path / "out.png"
+    assert main(["inpaint", str(photo), "--mask", str(_mask(tmp_path, np.full((48, 64), 255))), "-o", str(out)]) == 2
+    assert "whole photo" in capsys.readouterr().err and not out.exists()
+
+
+def test_soft_mask_is_thresholded_and_said(tmp_path, photo, caplog):
+    mask = np.zeros((48, 64), np.uint8)
+    mask[10:20, 10:20] = 200
+    mask[30:40, 30:40] = 60
+    out = tmp_path / "out.png"
+    assert main(["inpaint", str(photo), "--mask", str(_mask(tmp_path, mask)), "-o", str(out), "--backend", "telea"]) == 0
+    assert "thresholded at 0.5" in caplog.text
+    result, src = np.asarray(Image.open(out)), np.asarray(Image.open(photo))
+    assert np.array_equal(result[30:40, 30:40], src[30:40, 30:40])  # below 0.5: kept
+
+
+def test_unknown_backend_and_missing_mask(tmp_path, photo, capsys):
+    out = tmp_path / "out.png"
+    mask = _mask(tmp_path, np.zeros((48, 64)))
+    assert main(["inpaint", str(photo), "--mask", str(mask), "-o", str(out), "--backend", "nope"]) == 2
+    assert "choose one of" in capsys.readouterr().err
+    assert main(["inpaint", str(photo), "--mask", str(tmp_path / "none.png"), "-o", str(out)]) == 2
+    assert "not found" in capsys.readouterr().err
+
+
+def test_depth_aware_with_depth_out(tmp_path, photo):
+    mask = np.zeros((48, 64), np.uint8)
+    mask[10:30, 30:36] = 255
+    inverse = np.full((48, 64), 0.2, np.float32)
+    inverse[10:30, 20:30] = 1.0
+    np.save(tmp_path / "depth.npy", inverse)
+    out, depth_out = tmp_path / "out.png", tmp_path / "filled.npy"
+    code = main(["inpaint", str(photo), "--mask", str(_mask(tmp_path, mask)), "-o", str(out), "--depth",
+                 str(tmp_path / "depth.npy"), "--depth-out", str(depth_out), "--quiet"])  # fmt: skip
+    assert code == 0
+    filled = np.load(depth_out)
+    assert np.allclose(filled[10:30, 30:36], 0.2)

@@ -1,0 +1,82 @@
+"""Depth-aware filling: background side only, depth filled too."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from stillmotion.inpaint import inpaint, inpaint_rgbd
+from stillmotion.inpaint.depth_aware import background_depth, depth_constraints
+from stillmotion.types import Depth, DepthKind
+
+RED = np.array([0.95, 0.05, 0.05], np.float32)
+
+
+def _reddish(pixels):
+    return (pixels[:, 0] > 0.6) & (pixels[:, 1] < 0.3) & (pixels[:, 2] < 0.3)
+
+
+def test_background_depth_comes_from_the_far_side(layered_scene):
+    _, inverse, hole = layered_scene
+    filled, gap = background_depth(inverse, hole)
+    assert np.allclose(filled[hole], 0.2, atol=1e-4)
+    assert np.array_equal(filled[~hole], inverse[~hole])
+    assert gap[hole].max() == pytest.approx(0.8, abs=1e-4)
+
+
+def test_background_depth_interpolates_a_slanted_surface():
+    inverse = np.tile(np.linspace(0.1, 0.5, 256, dtype=np.float32), (32, 1))
+    hole = np.zeros(inverse.shape, bool)
+    hole[10:20, 120:126] = True
+    filled, _ = background_depth(inverse, hole)
+    assert np.abs(filled[hole] - inverse[hole]).max() < 0.003
+
+
+def test_foreground_next_to_the_hole_is_excluded(layered_scene):
+    _, inverse, hole = layered_scene
+    filled, exclude, limit = depth_constraints(inverse, hole, reach_px=8)
+    assert exclude[20:76, 52:60].all()  # the block's edge beside the hole
+    assert not exclude[:, 72:].any()  # background on the other side stays a source
+    assert np.all(limit[hole] < 1.0)
+
+
+@pytest.mark.parametrize("backend", ["patch", "telea"])
+def test_fill_never_copies_the_foreground(layered_scene, backend):
+    image, inverse, hole = layered_scene
+    filled, depth = inpaint_rgbd(image, hole, inverse, backend=backend)
+    assert not _reddish(filled[hole]).any()
+    assert np.allclose(depth[hole], 0.2, atol=1e-4)
+    assert np.array_equal(filled[~hole], image[~hole])
+
+
+def test_without_depth_the_foreground_leaks(layered_scene):
+    # the scene is a real trap: a fill that ignores depth does copy the red block into the hole
+    image, _, hole = layered_scene
+    assert _reddish(inpaint(image, hole, backend="telea")[hole]).mean() > 0.05
+
+
+def test_patch_fill_continues_the_background_texture(layered_scene):
+    image, inverse, hole = layered_scene
+    from .conftest import stripes
+
+    truth = stripes(96, 128)
+    filled = inpaint(image, hole, depth=inverse)
+    assert float(np.mean((filled[hole] - truth[hole]) ** 2)) < 0.03
+
+
+def test_depth_object_in_and_out():
+    disparity = np.full((40, 50), 4.0, np.float32)
+    disparity[10:30, 10:25] = 12.0
+    valid = np.ones_like(disparity, bool)
+    valid[0:3, 40:45] = False
+    disparity[~valid] = 0.0
+    image = np.random.default_rng(0).random((40, 50, 3)).astype(np.float32)
+    hole = np.zeros((40, 50), bool)
+    hole[10:30, 25:30] = True
+    out, depth = inpaint_rgbd(image, hole, Depth(disparity, DepthKind.DISPARITY, valid), backend="telea")
+    assert isinstance(depth, Depth) and depth.kind == DepthKind.DISPARITY and depth.valid is None
+    assert np.allclose(depth.values[hole], 4.0)
+    assert np.allclose(depth.values[0:3, 40:45], 4.0)  # unknown values filled from their surroundings
+    metric = Depth(np.where(disparity > 0, 1.0 / np.maximum(disparity, 1e-6), 0).astype(np.float32), DepthKind.METRIC, valid)
+    _, depth_m = inpaint_rgbd(image, hole, metric, backend="telea")
+    assert depth_m.kind == DepthKind.METRIC and np.allclose(depth_m.values[hole], 0.25, atol=1e-5)

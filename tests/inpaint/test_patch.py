@@ -1,0 +1,108 @@
+"""The patch backend: exemplar synthesis ranked by cosine similarity of patch embeddings."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from skimage import data
+
+from stillmotion.errors import InputError
+from stillmotion.inpaint import inpaint
+from stillmotion.inpaint.descriptor import cosine_similarity, patch_embedding, pixel_features
+
+from .conftest import stripes
+
+
+def _square_hole(shape, top, left, size):
+    hole = np.zeros(shape, bool)
+    hole[top : top + size, left : left + size] = True
+    return hole
+
+
+def _tiled(period=16, reps=(6, 4), seed=0):
+    rng = np.random.default_rng(seed)
+    tile = rng.random((period, period, 3)).astype(np.float32)
+    return np.tile(tile, reps + (1,))
+
+
+def _ranked(feats, y, x, radius=3):
+    ref = patch_embedding(feats, y, x, radius)
+    h, w = feats.shape[:2]
+    scores = {}
+    for sy in range(radius, h - radius):
+        for sx in range(radius, w - radius):
+            if abs(sy - y) + abs(sx - x) > 0:
+                scores[(sy, sx)] = cosine_similarity(ref, patch_embedding(feats, sy, sx, radius))
+    return sorted(scores, key=scores.get, reverse=True), scores
+
+
+def test_embedding_cosine_ranks_the_exact_copies_first():
+    image = _tiled()  # 96 x 64, an exact copy of every patch every 16 pixels
+    feats = pixel_features(image, np.ones(image.shape[:2], bool))
+    ref = patch_embedding(feats, 40, 40, 3)
+    assert cosine_similarity(ref, ref) == pytest.approx(1.0, abs=1e-6)
+    order, scores = _ranked(feats, 40, 40)
+    assert all((sy - 40) % 16 == 0 and (sx - 40) % 16 == 0 for sy, sx in order[:4])
+    assert scores[order[0]] == pytest.approx(1.0, abs=1e-5)
+
+
+def test_light_counts_in_the_ranking():
+    bright = _tiled(reps=(4, 2))
+    image = np.concatenate([bright, bright * 0.6], axis=1)  # right half: the same texture, darker
+    feats = pixel_features(image, np.ones(image.shape[:2], bool))
+    order, scores = _ranked(feats, 24, 10)
+    darker_twin = (24, 10 + 32)
+    assert order[0][1] < 32  # an exact bright copy wins
+    assert scores[order[0]] > scores[darker_twin]
+
+
+def test_texture_is_continued_where_diffusion_blurs():
+    truth = stripes(96, 128, period=8)
+    hole = _square_hole(truth.shape[:2], 32, 48, 28)
+    damaged = truth.copy()
+    damaged[hole] = 0.0
+    patch = inpaint(damaged, hole, backend="patch")
+    telea = inpaint(damaged, hole, backend="telea")
+    err_patch = float(np.mean((patch[hole] - truth[hole]) ** 2))
+    err_telea = float(np.mean((telea[hole] - truth[hole]) ** 2))
+    assert err_patch < 0.25 * err_telea
+    # the fill is made of the texture's two colours, not of averages
+    distance_to_palette = np.minimum(
+        np.abs(patch[hole] - truth[0, 0]).max(axis=1), np.abs(patch[hole] - truth[0, 4]).max(axis=1)
+    )
+    assert np.mean(distance_to_palette < 0.1) > 0.8
+
+
+def test_known_pixels_are_kept_and_runs_repeat_exactly():
+    image = data.coffee()[::3, ::3].astype(np.float32) / 255.0
+    hole = _square_hole(image.shape[:2], 60, 80, 30)
+    first = inpaint(image, hole)
+    second = inpaint(image, hole)
+    assert np.array_equal(first[~hole], image[~hole])
+    assert np.array_equal(first, second)
+    assert np.isfinite(first).all() and first.min() >= 0.0 and first.max() <= 1.0
+    assert not np.array_equal(inpaint(image, hole, seed=3), first)
+
+
+def test_large_hole_in_a_smooth_region_takes_the_region_colour():
+    image = data.astronaut().astype(np.float32) / 255.0
+    hole = _square_hole(image.shape[:2], 395, 90, 60)  # in the orange suit
+    ring = _square_hole(image.shape[:2], 383, 78, 84) & ~hole
+    ring[:, 140:] = False  # the blue mission badge starts to the right
+    out = inpaint(image, hole)
+    assert np.abs(out[hole].mean(axis=0) - image[ring].mean(axis=0)).max() < 0.08
+    # and it is texture, not a flat colour
+    assert out[hole].std(axis=0).mean() > 0.3 * image[ring].std(axis=0).mean()
+
+
+def test_bad_patch_size_is_refused():
+    with pytest.raises(InputError, match="patch_size"):
+        inpaint(stripes(), _square_hole((96, 128), 10, 10, 5), patch_size=4)
+
+
+def test_hole_on_the_border_is_outpainted():
+    truth = stripes(64, 96, period=8)
+    hole = np.zeros(truth.shape[:2], bool)
+    hole[:, 80:] = True
+    out = inpaint(truth * ~hole[:, :, None], hole)
+    assert float(np.mean((out[hole] - truth[hole]) ** 2)) < 0.02
