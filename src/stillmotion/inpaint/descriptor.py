@@ -51,10 +51,8 @@ def pixel_features(image: np.ndarray, known: np.ndarray, *, weights: DescriptorW
     feats[:, :, 3] = gx * np.float32(weights.gradient)
     feats[:, :, 4] = gy * np.float32(weights.gradient)
     feats[:, :, 5] = texture * np.float32(weights.texture)
-    if known.any():
-        centre = feats[known].mean(axis=0)
-    else:
-        centre = feats.reshape(-1, CHANNELS).mean(axis=0)
+    centre = np.array(cv2.mean(feats[:, :, :3], mask=known.astype(np.uint8) if known.any() else None)[:3] + (0.0, 0.0, 0.0))
+    centre[5] = float(cv2.mean(feats[:, :, 5], mask=known.astype(np.uint8) if known.any() else None)[0])
     centre[3:5] = 0.0  # derivatives are already centred
     feats -= centre.astype(np.float32)
     return feats

@@ -36,7 +36,9 @@ class PatchOptions:
     patch_size: int = 7
     #: EM rounds (search + vote) per level
     em_rounds: int = 2
-    #: PatchMatch sweeps per EM round at the coarsest level and at the others
+    #: EM rounds at the coarsest level grow with the hole's thickness up to this
+    max_coarse_rounds: int = 8
+    #: PatchMatch sweeps in the first EM round at the coarsest level, and in every other round
     coarse_sweeps: int = 6
     sweeps: int = 2
     #: random-search window (pixels) at the levels after the coarsest
@@ -44,9 +46,14 @@ class PatchOptions:
     #: levels with more pixels than this only refine the upsampled field: one EM round, one sweep,
     #: a small search window and every other pixel of a patch (speed at 1080p)
     detail_pixels: int = 400_000
-    detail_radius_px: int = 3
+    detail_radius_px: int = 2
+    #: levels with more pixels than this are not searched: the field of the level below is upsampled
+    #: and voted (full-resolution pixels, structure settled at half resolution)
+    vote_only_pixels: int = 1_500_000
+    #: levels with more pixels than this compare every other pixel of a patch
+    stride_pixels: int = 100_000
     #: the coarsest level keeps at least this many pixels on its short side
-    coarsest_side_px: int = 24
+    coarsest_side_px: int = 160
     #: a hole pixel d pixels deep weighs confidence_decay**d in the patch embeddings (known pixels: 1)
     confidence_decay: float = 0.8
     #: votes are weighted by exp(-(1 - cosine similarity) / (vote_spread * its 75th percentile))
@@ -86,15 +93,8 @@ def _smooth_guess(image: np.ndarray, unknown: np.ndarray) -> np.ndarray:
 
 
 def _upsample_field(nnf: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
-    h, w = shape
-    hc, wc = nnf.shape[:2]
-    ys = np.minimum(np.arange(h) // 2, hc - 1)
-    xs = np.minimum(np.arange(w) // 2, wc - 1)
-    coarse = nnf[ys[:, None], xs[None, :]]
-    out = np.empty((h, w, 2), np.int32)
-    out[:, :, 0] = np.clip(coarse[:, :, 0] * 2 + (np.arange(h)[:, None] - 2 * ys[:, None]), 0, h - 1)
-    out[:, :, 1] = np.clip(coarse[:, :, 1] * 2 + (np.arange(w)[None, :] - 2 * xs[None, :]), 0, w - 1)
-    return out
+    """A coarse field doubled: each fine pixel points at twice its parent's source plus its own offset."""
+    return pm.upsample_field(nnf, shape[0], shape[1])
 
 
 class PatchInpainter:
@@ -108,12 +108,16 @@ class PatchInpainter:
             raise InputError(f"patch_size must be an odd number >= 3, got {self.options.patch_size}")
 
     def _level_count(self, hole: np.ndarray) -> int:
+        """Halve while the short side stays above ``coarsest_side_px`` (coarser levels lose the sources
+        that make structure); a small photo with a thick hole still gets a second level."""
         o = self.options
         radius = o.patch_size // 2
-        thickness = float(cv2.distanceTransform((hole).astype(np.uint8), cv2.DIST_L2, 3).max())
-        by_hole = max(1, math.ceil(math.log2(max(thickness, 1.0) / radius)) + 2)
-        by_size = max(1, int(math.floor(math.log2(min(hole.shape) / o.coarsest_side_px))) + 1)
-        return max(1, min(by_hole, by_size))
+        short = min(hole.shape)
+        by_size = max(0, int(math.floor(math.log2(short / o.coarsest_side_px)))) + 1
+        thickness = float(cv2.distanceTransform(hole.astype(np.uint8), cv2.DIST_L2, 3).max())
+        by_hole = 1 + max(0, math.ceil(math.log2(max(thickness, 1.0) / (4 * radius))))
+        small = min(2, max(0, int(math.floor(math.log2(short / 32)))) + 1)
+        return max(1, by_size, min(small, by_hole))
 
     def __call__(
         self,
@@ -129,11 +133,11 @@ class PatchInpainter:
         radius = o.patch_size // 2
         exclude = np.zeros_like(hole) if exclude is None else (exclude & ~hole)
         levels = [_Level(image.astype(np.float32), hole, exclude, inverse_depth, depth_limit)]
-        for _ in range(self._level_count(hole) - 1):
+        for _ in range(self._level_count(hole | exclude) - 1):
             levels.append(_downsample(levels[-1]))
         log.debug("patch inpaint: %d levels, coarsest %s", len(levels), levels[-1].hole.shape)
         current = None
-        nnf = None
+        nnf = cost = None
         total = len(levels)
         for index in range(total - 1, -1, -1):
             level = levels[index]
@@ -144,11 +148,11 @@ class PatchInpainter:
                 h, w = level.hole.shape
                 up = cv2.resize(current, (w, h), interpolation=cv2.INTER_LINEAR)
                 current = np.where(level.hole[:, :, None], up, level.image).astype(np.float32)
-            current, nnf = self._synthesise(level, current, nnf, radius, coarsest)
+            current, nnf, cost = self._synthesise(level, current, nnf, cost, radius, coarsest)
             progress(total - index, total)
         return np.where(hole[:, :, None], current, image).astype(np.float32)
 
-    def _synthesise(self, level: _Level, current, nnf_coarse, radius, coarsest):
+    def _synthesise(self, level: _Level, current, nnf_coarse, cost_coarse, radius, coarsest):
         o = self.options
         hole, exclude = level.hole, level.exclude
         h, w = hole.shape
@@ -158,7 +162,7 @@ class PatchInpainter:
         src_ok = cv2.erode(known.astype(np.uint8), kernel, borderType=cv2.BORDER_CONSTANT, borderValue=0) > 0
         is_target = (cv2.dilate(hole.astype(np.uint8), kernel) > 0) & ~exclude
         # hole pixels count less the deeper they lie (their values are guesses until the fill settles)
-        depth_px = cv2.distanceTransform(hole.astype(np.uint8), cv2.DIST_L2, 3)
+        depth_px = cv2.distanceTransform((~known).astype(np.uint8), cv2.DIST_L2, 3)
         weight = np.where(hole, np.maximum(o.confidence_decay ** depth_px, 0.05), 1.0).astype(np.float32)
         weight[exclude] = 0.0
         if level.inv_depth is not None:
@@ -170,24 +174,32 @@ class PatchInpainter:
         else:
             src_depth = np.zeros((h, w), np.float32)
             limit = np.full((h, w), np.inf, np.float32)
-        sources = np.argwhere(src_ok).astype(np.int32)
-        if len(sources) == 0:
+        if not src_ok.any():
             log.warning("patch inpaint: no complete source patch at %dx%d; keeping the smooth fill", w, h)
-            return (_smooth_guess(level.image, hole | exclude) if not coarsest else current), None
+            return (_smooth_guess(level.image, hole | exclude) if not coarsest else current), None, None
+        if nnf_coarse is not None and hole.size > o.vote_only_pixels:
+            # upsample and vote: full-resolution pixels follow the field settled one level down
+            nnf = _upsample_field(nnf_coarse, (h, w))
+            cost = pm.upsample_cost(cost_coarse, nnf, is_target, src_ok, src_depth, limit)
+            current = pm.vote(current, hole, is_target, nnf, cost, radius=radius, spread=o.vote_spread)
+            return current, nnf, cost
         if nnf_coarse is None:
+            sources = np.argwhere(src_ok).astype(np.int32)
             nnf = pm.random_field(is_target, sources, limit, src_depth, o.seed)
         else:
             nnf = _upsample_field(nnf_coarse, (h, w))
         bias = o.descriptor.bias
         detail = hole.size > o.detail_pixels and not coarsest
         rounds = 1 if detail else o.em_rounds
-        sweeps = o.coarse_sweeps if coarsest else (1 if detail else o.sweeps)
+        if coarsest:  # good values travel about a patch radius inwards per round
+            rounds = int(min(o.max_coarse_rounds, max(rounds, math.ceil(float(depth_px.max()) / radius))))
         search_radius = max(h, w) // 2 if coarsest else (o.detail_radius_px if detail else o.refine_radius_px)
-        stride = 2 if detail else 1
+        stride = 2 if hole.size > o.stride_pixels else 1
         for r in range(rounds):
             feat = pixel_features(current, known, weights=o.descriptor)
             cost = pm.field_cost(feat, weight, is_target, src_ok, src_depth, limit, nnf, radius=radius, stride=stride, bias=bias)
+            sweeps = o.coarse_sweeps if (coarsest and r == 0) else (1 if detail else o.sweeps)
             pm.search(feat, weight, is_target, src_ok, src_depth, limit, nnf, cost, radius=radius, stride=stride,
                       bias=bias, iterations=sweeps, search_radius=search_radius, seed=o.seed * 7919 + r)
             current = pm.vote(current, hole, is_target, nnf, cost, radius=radius, spread=o.vote_spread)
-        return current, nnf
+        return current, nnf, cost

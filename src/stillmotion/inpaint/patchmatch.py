@@ -236,3 +236,31 @@ def vote(image, hole, is_target, nnf, cost, *, radius, spread):
     out = image.copy()
     _vote(image, hole, is_target, nnf, weights, radius, out)
     return out
+
+
+@nb.njit(cache=True, parallel=True)
+def upsample_field(nnf, height, width):
+    """Double a field to (height, width): a fine pixel takes its parent's source, doubled, plus its own
+    offset inside the parent."""
+    hc, wc = nnf.shape[0], nnf.shape[1]
+    out = np.empty((height, width, 2), np.int32)
+    for y in nb.prange(height):
+        cy = min(y // 2, hc - 1)
+        for x in range(width):
+            cx = min(x // 2, wc - 1)
+            out[y, x, 0] = min(max(nnf[cy, cx, 0] * 2 + (y - 2 * cy), 0), height - 1)
+            out[y, x, 1] = min(max(nnf[cy, cx, 1] * 2 + (x - 2 * cx), 0), width - 1)
+    return out
+
+
+@nb.njit(cache=True, parallel=True)
+def upsample_cost(cost, nnf, is_target, src_ok, src_depth, tgt_limit):
+    """The coarse costs carried to an upsampled field (BIG_COST where its source is not allowed here)."""
+    height, width = is_target.shape
+    hc, wc = cost.shape
+    out = np.full((height, width), BIG_COST, np.float32)
+    for y in nb.prange(height):
+        for x in range(width):
+            if is_target[y, x] and _allowed(src_ok, src_depth, nnf[y, x, 0], nnf[y, x, 1], tgt_limit[y, x]):
+                out[y, x] = cost[min(y // 2, hc - 1), min(x // 2, wc - 1)]
+    return out
