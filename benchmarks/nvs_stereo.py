@@ -92,49 +92,11 @@ def metrics(rendered: np.ndarray, truth: np.ndarray, region: np.ndarray) -> dict
     }
 
 
-@nb.njit(cache=True)
-def interval_splat(image, disparity):
-    """Stand-in renderer until the spine's lands: a 1-D mesh per row, torn where disparity jumps."""
-    height, width = disparity.shape
-    out = np.zeros_like(image)
-    zbuf = np.full((height, width), -1.0, np.float32)
-    for y in range(height):
-        for x in range(width):
-            a = x - disparity[y, x]
-            xa = int(np.floor(a + 0.5))
-            if 0 <= xa < width and disparity[y, x] > zbuf[y, xa]:
-                zbuf[y, xa] = disparity[y, x]
-                out[y, xa] = image[y, x]
-            if x + 1 < width and abs(disparity[y, x + 1] - disparity[y, x]) <= 1.0:
-                b = x + 1 - disparity[y, x + 1]
-                if b <= a:
-                    continue
-                for xr in range(max(int(np.ceil(a)), 0), min(int(np.floor(b)), width - 1) + 1):
-                    t = (xr - a) / (b - a)
-                    d = (1 - t) * disparity[y, x] + t * disparity[y, x + 1]
-                    if d > zbuf[y, xr]:
-                        zbuf[y, xr] = d
-                        out[y, xr] = (1 - t) * image[y, x] + t * image[y, x + 1]
-    return out, np.maximum(zbuf, 0.0), zbuf >= 0.0
-
-
 def render_right(left: np.ndarray, depth, backend: str) -> np.ndarray:
     """The right view through the same code as ``stillmotion view --depth-kind disparity --baseline 1``."""
-    from stillmotion import api
+    from stillmotion.api import render_view
 
-    try:
-        return api.render_view(left, depth, move=(1.0, 0.0, 0.0), inpaint_backend=backend)
-    except (NotImplementedError, TypeError):
-        pass
-    from stillmotion.inpaint import inpaint_rgbd
-    from stillmotion.inpaint.depth_aware import background_depth
-
-    disparity = depth.values
-    if depth.valid is not None:
-        disparity, _ = background_depth(disparity, ~depth.valid)
-    splat, disp, covered = interval_splat(left, disparity.astype(np.float32))
-    filled, _ = inpaint_rgbd(splat, ~covered, disp, backend=backend)
-    return filled
+    return render_view(left, depth, move=(1.0, 0.0, 0.0), inpaint_backend=backend)
 
 
 def run_scene(folder: Path, backends: tuple[str, ...], args_save: Path | None = None) -> list[dict]:

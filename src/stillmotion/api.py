@@ -127,10 +127,11 @@ def render_view(
     move: tuple[float, float, float] = (0.0, 0.0, 0.0),
     rotate_deg: tuple[float, float, float] = (0.0, 0.0, 0.0),
     fov_deg: float = 55.0,
+    inpaint_backend: str = "patch",
 ) -> np.ndarray:
     """One novel view, the photo's size and framing, with the same renderer and hole filling as
     :func:`animate`. ``move`` is in scene units: for a disparity map (pixels, baseline 1), ``move=(1, 0, 0)``
-    is the right camera of the stereo pair."""
+    is the right camera of the stereo pair. ``inpaint_backend`` fills what the move reveals."""
     from .render.depth_prep import inverse_depth, sharpen_depth_edges
     from .render.overscan import parallax_gain
     from .render.renderer import render
@@ -144,5 +145,5 @@ def render_view(
         q = sharpen_depth_edges(q, radius=max(1, round(max(w, h) / 800)))
     state = CameraState(*move, *rotate_deg)
     gain = parallax_gain([state], intr, q_near=float(q.max()), q_far=float(q.min()))
-    scene = build_scene(image, q, intr, parallax_gain_px=gain)
+    scene = build_scene(image, q, intr, parallax_gain_px=gain, fill_backend=inpaint_backend)
     return render(scene, state, intr).image

@@ -167,4 +167,43 @@ def inpaint_rgbd(
     return filled_image, filled_inverse
 
 
-__all__ = ["BACKENDS", "inpaint", "inpaint_rgbd", "prepare_mask"]
+def fill_behind(
+    image: np.ndarray,
+    hole: np.ndarray,
+    *,
+    inverse_depth: np.ndarray,
+    background_depth: np.ndarray,
+    exclude: np.ndarray | None = None,
+    backend: str = "patch",
+    reach_px: int = 12,
+    progress: ProgressCallback = no_progress,
+    **options,
+) -> np.ndarray:
+    """The renderer's background layer: fill ``hole`` (pixels of the near side of depth edges, which a
+    camera move can slide off what lies behind them) with what is behind, copying only from surfaces at
+    least as far as ``background_depth`` there, never from the foreground.
+
+    ``inverse_depth`` is the photo's (larger = nearer), ``background_depth`` the caller's estimate of the
+    hidden surface's inverse depth (only its hole pixels are read); ``exclude`` adds pixels that must be
+    neither source nor context. Returns a new image, changed only in the hole.
+    """
+    from .depth_aware import foreground_near
+
+    image = _check_image(image)
+    hole = np.asarray(hole, dtype=bool)
+    if not hole.any() or hole.all():
+        return image.copy()
+    q = np.asarray(inverse_depth, dtype=np.float32)
+    q_back = np.minimum(np.asarray(background_depth, dtype=np.float32), q)
+    lo, hi = np.percentile(q, [1, 99])
+    tolerance = np.maximum(0.25 * (q - q_back), 0.02 * max(float(hi - lo), 1e-6))
+    limit = np.where(hole, q_back + tolerance, np.inf).astype(np.float32)
+    near = foreground_near(q, hole, limit, reach_px=reach_px)
+    exclude = near if exclude is None else (near | (np.asarray(exclude, dtype=bool) & ~hole))
+    sources = np.where(hole, q_back, q).astype(np.float32)
+    fill = BACKENDS.create(backend, **options)
+    log.debug("background fill: %s, %.1f%% of the pixels, %d excluded", backend, 100 * hole.mean(), int(exclude.sum()))
+    return fill(image, hole, exclude=exclude, inverse_depth=sources, depth_limit=limit, progress=progress)
+
+
+__all__ = ["BACKENDS", "fill_behind", "inpaint", "inpaint_rgbd", "prepare_mask"]

@@ -14,12 +14,26 @@ import numpy as np
 MAX_FILL_PIXELS = 120_000
 
 
-def fill_background_colour(image: np.ndarray, band: np.ndarray, wide: np.ndarray) -> np.ndarray:
+def fill_background_colour(
+    image: np.ndarray,
+    band: np.ndarray,
+    wide: np.ndarray,
+    *,
+    q: np.ndarray | None = None,
+    q_back: np.ndarray | None = None,
+    backend: str | None = "patch",
+) -> np.ndarray:
     """A copy of ``image`` whose ``band`` pixels are filled from the background side of their edge.
 
     ``wide`` is the band grown twice as far into the foreground: it is what the inpainter may not copy
-    from, so the band's nearest known pixels lie on the background side.
+    from, so the band's nearest known pixels lie on the background side. Given the photo's inverse depth
+    ``q`` and the background's ``q_back``, an inpaint ``backend`` fills it depth-aware (texture only from
+    surfaces at least as far, see :func:`stillmotion.inpaint.fill_behind`); otherwise a smooth Telea fill.
     """
+    if backend is not None and q is not None and q_back is not None:
+        from ..inpaint import fill_behind
+
+        return fill_behind(image, band, inverse_depth=q, background_depth=q_back, exclude=wide, backend=backend)
     h, w = band.shape
     count = int(wide.sum())
     scale = min(1.0, float(np.sqrt(MAX_FILL_PIXELS / max(count, 1))))

@@ -127,12 +127,14 @@ def build_scene(
     *,
     parallax_gain_px: float,
     background: bool = True,
+    fill_backend: str | None = "patch",
 ) -> Scene:
     """Build the layered scene.
 
     ``parallax_gain_px`` is how many output pixels one unit of inverse depth moves at most over the whole
     camera path (see :func:`stillmotion.render.overscan.parallax_gain`): it decides where the surface must
-    tear and how wide the background layer must reach.
+    tear and how wide the background layer must reach. ``fill_backend`` names the inpaint backend that
+    fills the background layer's colour (None: a smooth Telea fill).
     """
     h, w = q.shape
     gain = max(parallax_gain_px, 1e-6)
@@ -147,7 +149,7 @@ def build_scene(
         return Scene(image, (front,), intrinsics, q)
     wide = disocclusion_band(q, gain=2.0 * gain, reach=2 * reach) | band
     q_back = np.where(band, np.minimum(background_depth(q, wide), q), q).astype(np.float32)
-    colour = fill_background_colour(image, band, wide)
+    colour = fill_background_colour(image, band, wide, q=q, q_back=q_back, backend=fill_backend)
     region = cv2.dilate(band.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
     keep = tear_mask(q_back, gain=gain / BACKGROUND_TEAR_FACTOR)  # the fill may stretch a little more
     keep &= (region[:-1, :-1] & region[:-1, 1:] & region[1:, :-1] & region[1:, 1:]).astype(np.uint8) * 3
