@@ -32,6 +32,8 @@ class AnimateConfig:
     loop: bool = False
     fov_deg: float = 55.0
     depth_backend: str = "classical"
+    #: what a path that reveals beyond the photo's edge does: "crop" in, or "fill" (outpaint) the border
+    border: str = "crop"
 
 
 def load_depth(
@@ -78,7 +80,7 @@ def plan(image: np.ndarray, depth: Depth, config: AnimateConfig):
 
     return plan_shot(image, depth, motion=config.motion, intensity=config.intensity,
                      duration_s=config.duration_s, fps=config.fps, size=config.size, loop=config.loop,
-                     fov_deg=config.fov_deg)  # fmt: skip
+                     fov_deg=config.fov_deg, border=config.border)  # fmt: skip
 
 
 def animate_frames(

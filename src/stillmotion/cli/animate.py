@@ -28,11 +28,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="what --depth holds: disparity (pixels), inverse (larger = nearer), metric (distance)")  # fmt: skip
     parser.add_argument("--loop", action="store_true", help="make the path return to its start (seamless loop)")
     parser.add_argument("--fov", type=float, default=55.0, help="the photo's field of view in degrees (default 55)")
+    parser.add_argument("--border", default="crop", choices=["crop", "fill"],
+                        help="when the path reveals beyond the photo's edge: crop in (default) or fill the "
+                        "border by inpainting, once per shot, keeping the full frame")  # fmt: skip
 
 
 def config_from_args(args: argparse.Namespace) -> AnimateConfig:
     return AnimateConfig(motion=args.motion, intensity=args.intensity, duration_s=args.duration, fps=args.fps,
-                         size=args.size, loop=args.loop, fov_deg=args.fov)  # fmt: skip
+                         size=args.size, loop=args.loop, fov_deg=args.fov, border=args.border)  # fmt: skip
 
 
 def run(args: argparse.Namespace) -> int:

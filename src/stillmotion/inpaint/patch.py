@@ -36,6 +36,9 @@ class PatchOptions:
     patch_size: int = 7
     #: EM rounds (search + vote) per level
     em_rounds: int = 2
+    #: the coarsest hole starts as a smooth Telea fill ("smooth") or from the values the image holds
+    #: there ("given", e.g. a mirrored border for outpainting)
+    start: str = "smooth"
     #: EM rounds at the coarsest level grow with the hole's thickness up to this
     max_coarse_rounds: int = 8
     #: PatchMatch sweeps in the first EM round at the coarsest level, and in every other round
@@ -71,7 +74,7 @@ class _Level:
     limit: np.ndarray | None
 
 
-def _downsample(level: _Level) -> _Level:
+def _downsample(level: _Level, keep_hole_values: bool = False) -> _Level:
     h, w = level.hole.shape
     size = ((w + 1) // 2, (h + 1) // 2)
     known = (~level.hole & ~level.exclude).astype(np.float32)
@@ -80,7 +83,8 @@ def _downsample(level: _Level) -> _Level:
     exclude = (cv2.resize(level.exclude.astype(np.float32), size, interpolation=area) > 0) & ~hole
     num = cv2.resize(level.image * known[:, :, None], size, interpolation=area)
     den = cv2.resize(known, size, interpolation=area)
-    image = np.where(den[:, :, None] > 1e-6, num / np.maximum(den, 1e-6)[:, :, None], 0.0).astype(np.float32)
+    fallback = cv2.resize(level.image, size, interpolation=area) if keep_hole_values else 0.0
+    image = np.where(den[:, :, None] > 1e-6, num / np.maximum(den, 1e-6)[:, :, None], fallback).astype(np.float32)
     inv = limit = None
     if level.inv_depth is not None:
         inv = cv2.resize(level.inv_depth, size, interpolation=area)
@@ -134,7 +138,7 @@ class PatchInpainter:
         exclude = np.zeros_like(hole) if exclude is None else (exclude & ~hole)
         levels = [_Level(image.astype(np.float32), hole, exclude, inverse_depth, depth_limit)]
         for _ in range(self._level_count(hole | exclude) - 1):
-            levels.append(_downsample(levels[-1]))
+            levels.append(_downsample(levels[-1], keep_hole_values=o.start == "given"))
         log.debug("patch inpaint: %d levels, coarsest %s", len(levels), levels[-1].hole.shape)
         current = None
         nnf = cost = None
@@ -143,7 +147,10 @@ class PatchInpainter:
             level = levels[index]
             coarsest = index == total - 1
             if coarsest:
-                current = _smooth_guess(level.image, level.hole | level.exclude)
+                if o.start == "given":
+                    current = level.image.copy()
+                else:
+                    current = _smooth_guess(level.image, level.hole | level.exclude)
             else:
                 h, w = level.hole.shape
                 up = cv2.resize(current, (w, h), interpolation=cv2.INTER_LINEAR)
@@ -186,6 +193,7 @@ class PatchInpainter:
         if nnf_coarse is None:
             sources = np.argwhere(src_ok).astype(np.int32)
             nnf = pm.random_field(is_target, sources, limit, src_depth, o.seed)
+
         else:
             nnf = _upsample_field(nnf_coarse, (h, w))
         bias = o.descriptor.bias

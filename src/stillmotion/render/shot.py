@@ -104,6 +104,7 @@ def plan_shot(
     size: str,
     loop: bool,
     fov_deg: float,
+    border: str = "crop",
 ) -> Shot:
     """Everything that is computed once per shot; frames are then rendered with :meth:`Shot.render`."""
     h, w = image.shape[:2]
@@ -126,17 +127,32 @@ def plan_shot(
 
     crop_w, crop_h = _aspect_crop(w, h, out_w, out_h)
     half_w, half_h = crop_w / 2 / photo.fx, crop_h / 2 / photo.fy
+    scene_fov = fov_deg
+    if border == "fill":  # extend the photo (once per shot) instead of cropping in
+        from ..inpaint.outpaint import extend_photo, margin_for_path, padded_fov_deg
+
+        shrink = min(1.0, out_w / crop_w)  # fill at the working resolution, not the photo's
+        if shrink < 1.0:
+            w, h = max(2, round(w * shrink)), max(2, round(h * shrink))
+            image, q = _resize(image, w, h), _resize(q, w, h, nearest=True)
+            crop_w, crop_h = crop_w * shrink, crop_h * shrink
+        margin = margin_for_path(q, fov_deg, samples, half_width=half_w, half_height=half_h)
+        scene_fov = padded_fov_deg(w, h, fov_deg, margin)
+        image, q = extend_photo(image, q, margin)
+        h, w = q.shape
+    elif border != "crop":
+        raise InputError(f"unknown border mode {border!r}; use crop or fill")
     # fit the crop on a small copy of the depth: the border only needs a few hundred points per side
     small = min(1.0, 400.0 / max(h, w))
     sw, sh = max(2, round(w * small)), max(2, round(h * small))
     q_small = _resize(q, sw, sh, nearest=True)
-    k = fit_scale(border_points(q_small, Intrinsics.from_fov(sw, sh, fov_deg)), samples,
+    k = fit_scale(border_points(q_small, Intrinsics.from_fov(sw, sh, scene_fov)), samples,
                   half_width=half_w, half_height=half_h)  # fmt: skip
 
     # work at the resolution where one photo pixel is about one output pixel (never upsample the photo)
     r = min(1.0, out_w / (crop_w * k))
     ww, wh = max(2, round(w * r)), max(2, round(h * r))
-    work = Intrinsics.from_fov(ww, wh, fov_deg)
+    work = Intrinsics.from_fov(ww, wh, scene_fov)
     image_w = _resize(image, ww, wh)
     q_w = _resize(q, ww, wh, nearest=r < 1.0)
     if depth.kind == DepthKind.INVERSE:  # estimated depth: make its soft edges tearable steps

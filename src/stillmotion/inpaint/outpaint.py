@@ -1,0 +1,82 @@
+"""``--border fill``: extend a photo beyond its edges, once per shot, so a camera path that would reveal
+what lies outside the frame keeps the full frame instead of cropping in.
+
+The margin is the smallest that the path needs (tested with the same border fit as the spine's crop),
+centred so the camera's principal point stays in the middle; its depth continues the photo's edge from
+the background side, its colour comes from the depth-aware inpainter (the ``patch`` backend by default).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Sequence
+
+import cv2
+import numpy as np
+
+from ..types import CameraState, Intrinsics
+
+log = logging.getLogger(__name__)
+
+#: Margins tried, as fractions of the photo's long side; the first that needs no crop wins.
+MARGIN_STEPS = (0.02, 0.04, 0.06, 0.09, 0.12, 0.16, 0.2, 0.25, 0.3, 0.4, 0.5)
+
+
+def padded_fov_deg(width: int, height: int, fov_deg: float, margin_px: int) -> float:
+    """The field of view (across the long side) of the photo padded by ``margin_px`` on every side, at
+    the same focal length: ``Intrinsics.from_fov`` of the padded size then gives the photo's camera."""
+    f = Intrinsics.from_fov(width, height, fov_deg).fx
+    return math.degrees(2.0 * math.atan(0.5 * (max(width, height) + 2 * margin_px) / f))
+
+
+def margin_for_path(
+    q: np.ndarray, fov_deg: float, states: Sequence[CameraState], *, half_width: float, half_height: float
+) -> int:
+    """Smallest margin (pixels of ``q``) at which the path needs no crop, or the largest tried."""
+    from ..render.overscan import border_points, fit_scale
+
+    h, w = q.shape
+    small = min(1.0, 400.0 / max(h, w))
+    sw, sh = max(2, round(w * small)), max(2, round(h * small))
+    q_small = cv2.resize(q, (sw, sh), interpolation=cv2.INTER_NEAREST)
+    best = 0
+    for step in MARGIN_STEPS:
+        m_small = max(1, round(step * max(sw, sh)))
+        padded = cv2.copyMakeBorder(q_small, m_small, m_small, m_small, m_small, cv2.BORDER_REPLICATE)
+        intr = Intrinsics.from_fov(sw + 2 * m_small, sh + 2 * m_small, padded_fov_deg(sw, sh, fov_deg, m_small))
+        best = round(step * max(w, h))
+        try:
+            k = fit_scale(border_points(padded, intr), states, half_width=half_width, half_height=half_height)
+        except Exception:  # noqa: BLE001 - a path too wild for this margin: try a larger one
+            continue
+        if k >= 0.999:
+            break
+    return int(best)
+
+
+def extend_photo(
+    image: np.ndarray, q: np.ndarray, margin_px: int, *, backend: str = "patch"
+) -> tuple[np.ndarray, np.ndarray]:
+    """The photo and its inverse depth padded by ``margin_px`` on every side, the margin filled.
+
+    The margin starts as the photo mirrored at its edges (texture and depth that continue the edge), and
+    the patch backend re-synthesises it from the photo so the mirror image does not show; depth keeps
+    the mirrored values, smoothed.
+    """
+    from . import inpaint
+
+    if margin_px <= 0:
+        return image, q
+    m = int(min(margin_px, min(q.shape) - 1))
+    h, w = q.shape
+    hole = np.ones((h + 2 * m, w + 2 * m), bool)
+    hole[m : m + h, m : m + w] = False
+    image_p = cv2.copyMakeBorder(image, m, m, m, m, cv2.BORDER_REFLECT_101)
+    q_p = cv2.copyMakeBorder(q, m, m, m, m, cv2.BORDER_REFLECT_101)
+    q_p = np.where(hole, cv2.GaussianBlur(q_p, (0, 0), 2.0), q_p).astype(np.float32)
+    # one level, sharp votes: re-synthesise the mirrored texture without averaging it away
+    options = {"start": "given", "vote_spread": 0.05, "coarsest_side_px": 100_000} if backend == "patch" else {}
+    filled = inpaint(image_p, hole, backend=backend, **options)
+    log.info("border fill: %d px margin around %dx%d (%s)", m, w, h, backend)
+    return filled.astype(np.float32), q_p
