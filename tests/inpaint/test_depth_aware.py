@@ -80,3 +80,18 @@ def test_depth_object_in_and_out():
     metric = Depth(np.where(disparity > 0, 1.0 / np.maximum(disparity, 1e-6), 0).astype(np.float32), DepthKind.METRIC, valid)
     _, depth_m = inpaint_rgbd(image, hole, metric, backend="telea")
     assert depth_m.kind == DepthKind.METRIC and np.allclose(depth_m.values[hole], 0.25, atol=1e-5)
+
+
+@pytest.mark.parametrize("backend", ["patch", "telea"])
+def test_renderer_background_fill_hides_the_foreground(layered_scene, backend):
+    # the renderer's call: the hole is the near side of the edge (foreground pixels), to be replaced by
+    # what lies behind them; nothing red may remain in it
+    from stillmotion.inpaint import fill_behind
+
+    image, inverse, _ = layered_scene
+    band = np.zeros(inverse.shape, bool)
+    band[20:76, 48:60] = True
+    q_back = np.full(inverse.shape, 0.2, np.float32)
+    out = fill_behind(image, band, inverse_depth=inverse, background_depth=q_back, backend=backend)
+    assert not _reddish(out[band]).any()
+    assert np.array_equal(out[~band], image[~band])

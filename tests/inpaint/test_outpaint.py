@@ -1,0 +1,59 @@
+"""``--border fill``: the margin a path reveals is outpainted once per shot instead of cropped away."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from stillmotion.api import AnimateConfig, plan
+from stillmotion.errors import InputError
+from stillmotion.inpaint.outpaint import extend_photo, padded_fov_deg
+from stillmotion.types import Depth, DepthKind, Intrinsics
+
+from .conftest import stripes
+
+
+def test_padding_keeps_the_focal_length():
+    fov = padded_fov_deg(640, 480, 55.0, 40)
+    assert fov > 55.0
+    assert Intrinsics.from_fov(720, 560, fov).fx == pytest.approx(Intrinsics.from_fov(640, 480, 55.0).fx)
+
+
+def test_extend_photo_keeps_the_photo_and_fills_the_margin():
+    image = stripes(48, 64)
+    q = np.tile(np.linspace(0.2, 1.0, 48, dtype=np.float32)[:, None], (1, 64))
+    out, q_out = extend_photo(image, q, 10)
+    assert out.shape == (68, 84, 3) and q_out.shape == (68, 84)
+    assert np.array_equal(out[10:58, 10:74], image) and np.array_equal(q_out[10:58, 10:74], q)
+    assert np.isfinite(out).all() and out.min() >= 0 and out.max() <= 1
+    assert q_out.min() > 0
+    # the margin continues the stripes: made of the texture's two colours, not a smear
+    margin = np.ones((68, 84), bool)
+    margin[10:58, 10:74] = False
+    near_palette = np.minimum(np.abs(out[margin] - image[0, 0]).max(1), np.abs(out[margin] - image[0, 4]).max(1))
+    assert np.mean(near_palette < 0.15) > 0.7
+
+
+def _scene(texture):
+    h, w = texture.shape[:2]
+    inv = np.linspace(0.1, 0.7, h, dtype=np.float32)[:, None].repeat(w, axis=1)
+    inv[14:34, 22:42] = 1.0
+    return texture, Depth(inv, DepthKind.INVERSE)
+
+
+@pytest.mark.parametrize("motion", ["zoom_out", "pan_right"])
+def test_fill_keeps_the_full_frame(texture, motion):
+    image, depth = _scene(texture)
+    crop = plan(image, depth, AnimateConfig(motion=motion, duration_s=0.5, fps=4, size="64x48"))
+    fill = plan(image, depth, AnimateConfig(motion=motion, duration_s=0.5, fps=4, size="64x48", border="fill"))
+    assert crop.crop > 1.02  # the spine crops in to hide what lies beyond the photo
+    assert fill.crop < crop.crop - 0.02  # the filled border lets the frame stay wider
+    for state in fill.states():
+        result = fill.render(state)
+        assert result.holes.mean() < 0.002 and np.isfinite(result.image).all()
+
+
+def test_unknown_border_mode(texture):
+    image, depth = _scene(texture)
+    with pytest.raises(InputError, match="border"):
+        plan(image, depth, AnimateConfig(motion="zoom_out", duration_s=0.5, fps=4, size="64x48", border="wrap"))
