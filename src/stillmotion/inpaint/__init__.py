@@ -176,6 +176,7 @@ def fill_behind(
     exclude: np.ndarray | None = None,
     backend: str = "patch",
     reach_px: int = 12,
+    share: float = 0.25,
     progress: ProgressCallback = no_progress,
     **options,
 ) -> np.ndarray:
@@ -185,7 +186,8 @@ def fill_behind(
 
     ``inverse_depth`` is the photo's (larger = nearer), ``background_depth`` the caller's estimate of the
     hidden surface's inverse depth (only its hole pixels are read); ``exclude`` adds pixels that must be
-    neither source nor context. Returns a new image, changed only in the hole.
+    neither source nor context; sources may be nearer than the background by ``share`` of the jump to
+    the foreground (or 2 % of the depth range). Returns a new image, changed only in the hole.
     """
     from .depth_aware import foreground_near
 
@@ -196,7 +198,7 @@ def fill_behind(
     q = np.asarray(inverse_depth, dtype=np.float32)
     q_back = np.minimum(np.asarray(background_depth, dtype=np.float32), q)
     lo, hi = np.percentile(q, [1, 99])
-    tolerance = np.maximum(0.25 * (q - q_back), 0.02 * max(float(hi - lo), 1e-6))
+    tolerance = np.maximum(share * (q - q_back), 0.02 * max(float(hi - lo), 1e-6))
     limit = np.where(hole, q_back + tolerance, np.inf).astype(np.float32)
     near = foreground_near(q, hole, limit, reach_px=reach_px)
     exclude = near if exclude is None else (near | (np.asarray(exclude, dtype=bool) & ~hole))

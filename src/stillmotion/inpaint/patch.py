@@ -60,7 +60,7 @@ class PatchOptions:
     #: a hole pixel d pixels deep weighs confidence_decay**d in the patch embeddings (known pixels: 1)
     confidence_decay: float = 0.8
     #: votes are weighted by exp(-(1 - cosine similarity) / (vote_spread * its 75th percentile))
-    vote_spread: float = 1.0
+    vote_spread: float = 0.1
     seed: int = 0
     descriptor: DescriptorWeights = field(default_factory=DescriptorWeights)
 
