@@ -22,14 +22,15 @@ def test_padding_keeps_the_focal_length():
 def test_extend_photo_keeps_the_photo_and_fills_the_margin():
     image = stripes(48, 64)
     q = np.tile(np.linspace(0.2, 1.0, 48, dtype=np.float32)[:, None], (1, 64))
-    out, q_out = extend_photo(image, q, 10)
+    out, q_out = extend_photo(image, q, 10, trim_px=2)
     assert out.shape == (68, 84, 3) and q_out.shape == (68, 84)
-    assert np.array_equal(out[10:58, 10:74], image) and np.array_equal(q_out[10:58, 10:74], q)
+    # the photo is kept, but for its outermost 2 pixels (re-synthesised: photos often have a frame line)
+    assert np.array_equal(out[12:56, 12:72], image[2:-2, 2:-2]) and np.array_equal(q_out[12:56, 12:72], q[2:-2, 2:-2])
     assert np.isfinite(out).all() and out.min() >= 0 and out.max() <= 1
     assert q_out.min() > 0
     # the margin continues the stripes: made of the texture's two colours, not a smear
     margin = np.ones((68, 84), bool)
-    margin[10:58, 10:74] = False
+    margin[12:56, 12:72] = False
     near_palette = np.minimum(np.abs(out[margin] - image[0, 0]).max(1), np.abs(out[margin] - image[0, 4]).max(1))
     assert np.mean(near_palette < 0.15) > 0.7
 
@@ -57,3 +58,12 @@ def test_unknown_border_mode(texture):
     image, depth = _scene(texture)
     with pytest.raises(InputError, match="border"):
         plan(image, depth, AnimateConfig(motion="zoom_out", duration_s=0.5, fps=4, size="64x48", border="wrap"))
+
+
+def test_a_frame_line_at_the_photo_edge_is_not_extended():
+    image = stripes(48, 64)
+    image[:2, :] = image[-2:, :] = image[:, :2] = image[:, -2:] = 0.39  # a grey scanner frame
+    q = np.full((48, 64), 0.5, np.float32)
+    out, _ = extend_photo(image, q, 8, trim_px=2)
+    grey = np.all(np.abs(out - 0.39) < 0.03, axis=2)
+    assert grey.mean() < 0.01

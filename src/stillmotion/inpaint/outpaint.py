@@ -56,27 +56,32 @@ def margin_for_path(
 
 
 def extend_photo(
-    image: np.ndarray, q: np.ndarray, margin_px: int, *, backend: str = "patch"
+    image: np.ndarray, q: np.ndarray, margin_px: int, *, backend: str = "patch", trim_px: int | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """The photo and its inverse depth padded by ``margin_px`` on every side, the margin filled.
 
     The margin starts as the photo mirrored at its edges (texture and depth that continue the edge), and
     the patch backend re-synthesises it from the photo so the mirror image does not show; depth keeps
-    the mirrored values, smoothed.
+    the mirrored values (continuous at the edge, so the renderer does not tear the surface there).
+    The outermost ``trim_px`` of the photo (default 0.6 % of its long side, at least 3) are re-synthesised
+    with the margin: scanned photos often carry a thin frame line there (Kodak's kodim13 has a grey one).
     """
     from . import inpaint
 
     if margin_px <= 0:
         return image, q
-    m = int(min(margin_px, min(q.shape) - 1))
     h, w = q.shape
+    t = max(3, round(0.006 * max(h, w))) if trim_px is None else int(trim_px)
+    t = min(t, (min(h, w) - 2) // 4)
+    m = int(min(margin_px, min(h, w) - 1))
+    inner_image, inner_q = image[t : h - t, t : w - t], q[t : h - t, t : w - t]
+    pad = m + t
     hole = np.ones((h + 2 * m, w + 2 * m), bool)
-    hole[m : m + h, m : m + w] = False
-    image_p = cv2.copyMakeBorder(image, m, m, m, m, cv2.BORDER_REFLECT_101)
-    q_p = cv2.copyMakeBorder(q, m, m, m, m, cv2.BORDER_REFLECT_101)
-    q_p = np.where(hole, cv2.GaussianBlur(q_p, (0, 0), 2.0), q_p).astype(np.float32)
+    hole[pad : pad + h - 2 * t, pad : pad + w - 2 * t] = False
+    image_p = cv2.copyMakeBorder(inner_image, pad, pad, pad, pad, cv2.BORDER_REFLECT_101)
+    q_p = cv2.copyMakeBorder(inner_q, pad, pad, pad, pad, cv2.BORDER_REFLECT_101)
     # one level, sharp votes: re-synthesise the mirrored texture without averaging it away
     options = {"start": "given", "vote_spread": 0.05, "coarsest_side_px": 100_000} if backend == "patch" else {}
     filled = inpaint(image_p, hole, backend=backend, **options)
     log.info("border fill: %d px margin around %dx%d (%s)", m, w, h, backend)
-    return filled.astype(np.float32), q_p
+    return filled.astype(np.float32), q_p.astype(np.float32)
