@@ -29,6 +29,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--depth-out", help="with --depth: also write the filled inverse depth (.npy, .tif, .png)")
     parser.add_argument("--patch-size", type=int, default=None, help="patch backend: patch side in pixels (odd)")
     parser.add_argument("--seed", type=int, default=None, help="patch backend: seed of the random search")
+    parser.add_argument("--model", default=None, help="lama backend: local TorchScript file (e.g. big-lama.pt)")
 
 
 def _read_mask(path: str, shape: tuple[int, int]) -> np.ndarray:
@@ -53,6 +54,10 @@ def run(args: argparse.Namespace) -> int:
         options["seed"] = args.seed
     if options and args.backend != "patch":
         raise InputError(f"--patch-size and --seed only apply to the patch backend, not {args.backend!r}")
+    if args.model is not None:
+        if args.backend != "lama":
+            raise InputError(f"--model only applies to the lama backend, not {args.backend!r}")
+        options["model_path"] = args.model
     BACKENDS.create(args.backend, **options)  # unknown names and bad options fail before any work
     with progress_bar(args, "inpaint") as progress:
         if args.depth:

@@ -8,6 +8,7 @@ A registry of backends with one call::
 - ``patch`` (default): multi-scale PatchMatch exemplar synthesis, candidates ranked by the cosine
   similarity of patch embeddings (colour, gradients, texture statistics); core install only.
 - ``telea``, ``ns``: OpenCV's smooth diffusion fills, fast baselines.
+- ``lama``: LaMa from a local TorchScript file (``neural`` extra; never downloaded).
 
 Every backend is a callable ``backend(image, hole, *, exclude, inverse_depth, depth_limit, progress)``
 returning the image with the hole filled; ``exclude`` marks pixels that are neither source nor context
@@ -48,6 +49,13 @@ def _ns(**options):
     from .opencv import OpenCVInpainter
 
     return OpenCVInpainter(method="ns", **options)
+
+
+@BACKENDS.register("lama", "LaMa from a local TorchScript file (model_path=...; 'neural' extra)")
+def _lama(**options):
+    from .lama import LamaInpainter
+
+    return LamaInpainter(**options)
 
 
 def prepare_mask(mask: np.ndarray, shape: tuple[int, int]) -> np.ndarray:

@@ -1,0 +1,71 @@
+"""The ``lama`` backend: LaMa (Suvorov et al., resolution-robust large-mask inpainting) from a local
+TorchScript file, as exported by the LaMa authors' tools and lama-cleaner (``big-lama.pt``).
+
+Nothing is downloaded: ``model_path`` must name the file (or set ``STILLMOTION_LAMA_MODEL``). The model is
+called as ``model(image, mask)`` with image (1, 3, H, W) in [0, 1] and mask (1, 1, H, W) in {0, 1}, sizes
+padded to a multiple of 8, and returns the filled image (1, 3, H, W) in [0, 1]. torch is imported only
+here (the ``neural`` extra).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import InputError, MissingExtraError, ModelNotFoundError
+from ..types import ProgressCallback, no_progress
+
+log = logging.getLogger(__name__)
+
+ENV_VAR = "STILLMOTION_LAMA_MODEL"
+MODULO = 8
+
+
+class LamaInpainter:
+    """Callable backend; in depth-aware mode the excluded foreground is masked along with the hole."""
+
+    def __init__(self, *, model_path: str | os.PathLike | None = None, device: str = "cpu") -> None:
+        try:
+            import torch
+        except ImportError:
+            raise MissingExtraError("the lama inpaint backend", "neural", "torch") from None
+        path = model_path or os.environ.get(ENV_VAR)
+        if not path:
+            raise ModelNotFoundError(f"the lama backend needs a local TorchScript file: pass model_path or set {ENV_VAR}")
+        path = Path(path)
+        if not path.is_file():
+            raise ModelNotFoundError(f"LaMa model file not found: {path}")
+        try:
+            self.model = torch.jit.load(str(path), map_location=device).eval()
+        except Exception as exc:  # noqa: BLE001 - a corrupt or foreign file
+            raise InputError(f"cannot load LaMa TorchScript model {path}: {exc}") from None
+        self.device = device
+        log.info("inpaint: LaMa from %s", path)
+
+    def __call__(
+        self,
+        image: np.ndarray,
+        hole: np.ndarray,
+        *,
+        exclude: np.ndarray | None = None,
+        inverse_depth: np.ndarray | None = None,
+        depth_limit: np.ndarray | None = None,
+        progress: ProgressCallback = no_progress,
+    ) -> np.ndarray:
+        import torch
+
+        unknown = hole if exclude is None else (hole | exclude)
+        h, w = hole.shape
+        ph, pw = (-h) % MODULO, (-w) % MODULO
+        img = np.pad(image, ((0, ph), (0, pw), (0, 0)), mode="reflect" if min(h, w) > max(ph, pw) else "edge")
+        msk = np.pad(unknown.astype(np.float32), ((0, ph), (0, pw)), mode="edge")
+        with torch.inference_mode():
+            x = torch.from_numpy(np.ascontiguousarray(img.transpose(2, 0, 1)))[None].to(self.device)
+            m = torch.from_numpy(msk)[None, None].to(self.device)
+            out = self.model(x * (1 - m), m)
+        filled = out[0].permute(1, 2, 0).float().cpu().numpy()[:h, :w]
+        progress(1, 1)
+        return np.where(hole[:, :, None], np.clip(filled, 0.0, 1.0), image).astype(np.float32)
