@@ -29,7 +29,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--depth-out", help="with --depth: also write the filled inverse depth (.npy, .tif, .png)")
     parser.add_argument("--patch-size", type=int, default=None, help="patch backend: patch side in pixels (odd)")
     parser.add_argument("--seed", type=int, default=None, help="patch backend: seed of the random search")
-    parser.add_argument("--model", default=None, help="lama backend: local TorchScript file (e.g. big-lama.pt)")
+    parser.add_argument("--model", default=None,
+                        help="lama: local TorchScript file (e.g. big-lama.pt); diffusion: local pipeline directory "
+                        "or cached repo id (Stable Diffusion / Kandinsky 2.2 inpainting)")  # fmt: skip
+    parser.add_argument("--prompt", default=None, help="diffusion backend: what the filled area shows")
+    parser.add_argument("--steps", type=int, default=None, help="diffusion backend: denoising steps (default 25)")
 
 
 def _read_mask(path: str, shape: tuple[int, int]) -> np.ndarray:
@@ -55,9 +59,17 @@ def run(args: argparse.Namespace) -> int:
     if options and args.backend != "patch":
         raise InputError(f"--patch-size and --seed only apply to the patch backend, not {args.backend!r}")
     if args.model is not None:
-        if args.backend != "lama":
-            raise InputError(f"--model only applies to the lama backend, not {args.backend!r}")
-        options["model_path"] = args.model
+        if args.backend not in ("lama", "diffusion"):
+            raise InputError(f"--model only applies to the lama and diffusion backends, not {args.backend!r}")
+        options["model_path" if args.backend == "lama" else "model"] = args.model
+    if args.prompt is not None:
+        if args.backend != "diffusion":
+            raise InputError(f"--prompt only applies to the diffusion backend, not {args.backend!r}")
+        options["prompt"] = args.prompt
+    if args.steps is not None:
+        if args.backend != "diffusion" or args.steps < 1:
+            raise InputError("--steps needs the diffusion backend and a positive number")
+        options["steps"] = args.steps
     BACKENDS.create(args.backend, **options)  # unknown names and bad options fail before any work
     with progress_bar(args, "inpaint") as progress:
         if args.depth:

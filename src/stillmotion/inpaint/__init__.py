@@ -9,6 +9,7 @@ A registry of backends with one call::
   similarity of patch embeddings (colour, gradients, texture statistics); core install only.
 - ``telea``, ``ns``: OpenCV's smooth diffusion fills, fast baselines.
 - ``lama``: LaMa from a local TorchScript file (``neural`` extra; never downloaded).
+- ``diffusion``: Stable Diffusion / Kandinsky 2.2 inpainting pipelines of diffusers, local files only.
 
 Every backend is a callable ``backend(image, hole, *, exclude, inverse_depth, depth_limit, progress)``
 returning the image with the hole filled; ``exclude`` marks pixels that are neither source nor context
@@ -56,6 +57,13 @@ def _lama(**options):
     from .lama import LamaInpainter
 
     return LamaInpainter(**options)
+
+
+@BACKENDS.register("diffusion", "Stable Diffusion / Kandinsky 2.2 inpainting via diffusers from a local pipeline (model=...; 'neural' extra)")
+def _diffusion(**options):
+    from .diffusion import DiffusionInpainter
+
+    return DiffusionInpainter(**options)
 
 
 def prepare_mask(mask: np.ndarray, shape: tuple[int, int]) -> np.ndarray:

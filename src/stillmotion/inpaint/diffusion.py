@@ -1,0 +1,89 @@
+"""The ``diffusion`` backend: Stable Diffusion or Kandinsky 2.2 inpainting through diffusers, from a
+local pipeline directory (``save_pretrained`` layout) or the Hugging Face cache, never downloaded.
+
+``model`` names the directory or a cached repo id (loaded with ``local_files_only=True``);
+``AutoPipelineForInpainting`` picks the pipeline class from the directory's ``model_index.json``. The
+photo is resized to a multiple of 8 (of at most ``max_side_px``), the model's output is resized back and
+used only inside the hole. diffusers and torch are imported only here (the ``neural`` extra).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+
+import numpy as np
+
+from ..errors import MissingExtraError, ModelNotFoundError
+from ..types import ProgressCallback, no_progress
+
+log = logging.getLogger(__name__)
+
+
+class DiffusionInpainter:
+    """Callable backend; in depth-aware mode the excluded foreground is masked along with the hole."""
+
+    def __init__(
+        self,
+        *,
+        model: str | os.PathLike | None = None,
+        prompt: str = "",
+        negative_prompt: str = "",
+        steps: int = 25,
+        guidance: float = 6.0,
+        seed: int = 0,
+        max_side_px: int = 768,
+    ) -> None:
+        try:
+            import torch  # noqa: F401
+            from diffusers import AutoPipelineForInpainting
+        except ImportError as exc:
+            raise MissingExtraError("the diffusion inpaint backend", "neural", exc.name) from None
+        if not model:
+            raise ModelNotFoundError("the diffusion backend needs model=<local pipeline directory or cached repo id>")
+        try:
+            self.pipe = AutoPipelineForInpainting.from_pretrained(str(model), local_files_only=True)
+        except (OSError, ValueError) as exc:
+            raise ModelNotFoundError(f"inpainting pipeline {model} not found locally (nothing is downloaded): {exc}") from None
+        self.pipe.set_progress_bar_config(disable=True)
+        self.prompt, self.negative_prompt = prompt, negative_prompt
+        self.steps, self.guidance, self.seed, self.max_side_px = int(steps), float(guidance), int(seed), int(max_side_px)
+        log.info("inpaint: %s from %s", type(self.pipe).__name__, model)
+
+    def __call__(
+        self,
+        image: np.ndarray,
+        hole: np.ndarray,
+        *,
+        exclude: np.ndarray | None = None,
+        inverse_depth: np.ndarray | None = None,
+        depth_limit: np.ndarray | None = None,
+        progress: ProgressCallback = no_progress,
+    ) -> np.ndarray:
+        import cv2
+        import torch
+        from PIL import Image
+
+        unknown = hole if exclude is None else (hole | exclude)
+        h, w = hole.shape
+        scale = min(1.0, self.max_side_px / max(h, w))
+        sw, sh = max(8, int(round(w * scale / 8)) * 8), max(8, int(round(h * scale / 8)) * 8)
+        small = cv2.resize(image, (sw, sh), interpolation=cv2.INTER_AREA)
+        mask = cv2.resize(unknown.astype(np.uint8) * 255, (sw, sh), interpolation=cv2.INTER_NEAREST)
+        mask = cv2.dilate(mask, np.ones((3, 3), np.uint8))
+        generator = torch.Generator("cpu").manual_seed(self.seed)
+        result = self.pipe(
+            prompt=self.prompt,
+            negative_prompt=self.negative_prompt or None,
+            image=Image.fromarray((np.clip(small, 0, 1) * 255 + 0.5).astype(np.uint8)),
+            mask_image=Image.fromarray(mask),
+            height=sh,
+            width=sw,
+            num_inference_steps=self.steps,
+            guidance_scale=self.guidance,
+            generator=generator,
+            output_type="np",
+        ).images[0]
+        filled = cv2.resize(np.asarray(result, dtype=np.float32), (w, h), interpolation=cv2.INTER_CUBIC)
+        progress(1, 1)
+        return np.where(hole[:, :, None], np.clip(filled, 0.0, 1.0), image).astype(np.float32)
