@@ -29,6 +29,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--depth-out", help="with --depth: also write the filled inverse depth (.npy, .tif, .png)")
     parser.add_argument("--patch-size", type=int, default=None, help="patch backend: patch side in pixels (odd)")
     parser.add_argument("--seed", type=int, default=None, help="patch backend: seed of the random search")
+    parser.add_argument("--embedding-model", default=None,
+                        help="patch backend: rank patches with DINO/CLIP embeddings too (local model directory; "
+                        "neural extra)")  # fmt: skip
     parser.add_argument("--model", default=None,
                         help="lama: local TorchScript file (e.g. big-lama.pt); diffusion: local pipeline directory "
                         "or cached repo id (Stable Diffusion / Kandinsky 2.2 inpainting)")  # fmt: skip
@@ -56,8 +59,10 @@ def run(args: argparse.Namespace) -> int:
         options["patch_size"] = args.patch_size
     if args.seed is not None:
         options["seed"] = args.seed
+    if args.embedding_model is not None:
+        options["embedding_model"] = args.embedding_model
     if options and args.backend != "patch":
-        raise InputError(f"--patch-size and --seed only apply to the patch backend, not {args.backend!r}")
+        raise InputError(f"--patch-size, --seed and --embedding-model only apply to the patch backend, not {args.backend!r}")
     if args.model is not None:
         if args.backend not in ("lama", "diffusion"):
             raise InputError(f"--model only applies to the lama and diffusion backends, not {args.backend!r}")

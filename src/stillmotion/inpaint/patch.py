@@ -62,6 +62,11 @@ class PatchOptions:
     #: votes are weighted by exp(-(1 - cosine similarity) / (vote_spread * its 75th percentile))
     vote_spread: float = 0.1
     seed: int = 0
+    #: optional neural embeddings (``neural`` extra): a local DINO/DINOv2/CLIP directory or cached repo id
+    embedding_model: str | None = None
+    #: weight and number of principal components of the neural part of the embedding
+    embedding_weight: float = 0.5
+    embedding_dims: int = 8
     descriptor: DescriptorWeights = field(default_factory=DescriptorWeights)
 
 
@@ -110,6 +115,18 @@ class PatchInpainter:
             from ..errors import InputError
 
             raise InputError(f"patch_size must be an odd number >= 3, got {self.options.patch_size}")
+        self.embedding = None
+        if self.options.embedding_model:
+            from .neural_embedding import NeuralEmbedding
+
+            self.embedding = NeuralEmbedding(self.options.embedding_model, dims=self.options.embedding_dims)
+
+    def _features(self, image: np.ndarray, known: np.ndarray) -> np.ndarray:
+        feats = pixel_features(image, known, weights=self.options.descriptor)
+        if self.embedding is None:
+            return feats
+        neural = self.embedding(image) * np.float32(self.options.embedding_weight)
+        return np.ascontiguousarray(np.concatenate([feats, neural], axis=2), dtype=np.float32)
 
     def _level_count(self, hole: np.ndarray) -> int:
         """Halve while the short side stays above ``coarsest_side_px`` (coarser levels lose the sources
@@ -204,7 +221,7 @@ class PatchInpainter:
         search_radius = max(h, w) // 2 if coarsest else (o.detail_radius_px if detail else o.refine_radius_px)
         stride = 2 if hole.size > o.stride_pixels else 1
         for r in range(rounds):
-            feat = pixel_features(current, known, weights=o.descriptor)
+            feat = self._features(current, known)
             cost = pm.field_cost(feat, weight, is_target, src_ok, src_depth, limit, nnf, radius=radius, stride=stride, bias=bias)
             sweeps = o.coarse_sweeps if (coarsest and r == 0) else (1 if detail else o.sweeps)
             pm.search(feat, weight, is_target, src_ok, src_depth, limit, nnf, cost, radius=radius, stride=stride,
