@@ -18,7 +18,7 @@ from ..errors import InputError, OutputError
 from ..types import Depth, DepthKind
 from ._checks import check_input_file, check_pixels
 from .atomic import atomic_output
-from .image import MAX_PIXELS
+from .image import MAX_PIXELS, no_pil_bomb_limit
 
 log = logging.getLogger(__name__)
 
@@ -177,11 +177,11 @@ def _read_png(path: Path, max_pixels: int) -> np.ndarray:
     from PIL import Image, UnidentifiedImageError
 
     try:
-        with Image.open(path) as img:  # header: size check before decoding
+        with no_pil_bomb_limit(), Image.open(path) as img:  # header: size check before decoding
             check_pixels(path, "depth file", img.size[0], img.size[1], max_pixels)
             if img.format != "PNG":
                 raise InputError(f"depth file {path} is a {img.format} file, not a PNG")
-        with Image.open(path) as img:
+        with no_pil_bomb_limit(), Image.open(path) as img:
             img.verify()  # CRCs up to IEND: libpng would print to stderr on a truncated file
     except UnidentifiedImageError:
         raise InputError(f"cannot read depth file {path}: not a PNG image") from None

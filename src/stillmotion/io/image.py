@@ -65,7 +65,7 @@ def read_image(path: str | os.PathLike, *, max_pixels: int = MAX_PIXELS) -> np.n
 
 
 @contextlib.contextmanager
-def _no_pil_bomb_limit():
+def no_pil_bomb_limit():
     """PIL's own bomb check (a warning, then an error at twice its limit) is replaced by ``max_pixels``."""
     from PIL import Image
 
@@ -84,7 +84,7 @@ def _open_pil(path: Path):
 
     _register_heif()
     try:
-        with _no_pil_bomb_limit():
+        with no_pil_bomb_limit():
             return Image.open(path)
     except UnidentifiedImageError:
         raise InputError(f"cannot read photo {path}: not an image file of a supported format") from None
@@ -100,7 +100,7 @@ def _read_with_pil(path: Path, max_pixels: int) -> tuple[np.ndarray, int]:
             orientation = _orientation(img.info.get("exif"))
             return _read_png16(path), orientation
         try:
-            with _no_pil_bomb_limit():
+            with no_pil_bomb_limit():
                 img.load()
         except Exception as exc:  # noqa: BLE001 - truncated or corrupt pixel data
             raise InputError(f"cannot read photo {path}: corrupt or truncated image data ({exc})") from None
@@ -119,7 +119,7 @@ def _read_png16(path: Path) -> np.ndarray:
     from PIL import Image
 
     try:  # libpng prints to stderr on a truncated file: check the chunk CRCs up to IEND first
-        with _no_pil_bomb_limit(), Image.open(path) as img:
+        with no_pil_bomb_limit(), Image.open(path) as img:
             img.verify()
     except Exception as exc:  # noqa: BLE001
         raise InputError(f"cannot read photo {path}: corrupt or truncated PNG ({exc})") from None
