@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tracemalloc
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -12,7 +13,7 @@ from PIL import Image, ImageOps
 
 from stillmotion.errors import InputError, OutputError
 from stillmotion.io import read_image, write_image
-from stillmotion.io.image import apply_orientation
+from stillmotion.io.image import apply_orientation, to_uint8
 
 
 def _rgb8(h=24, w=32, seed=0):
@@ -246,6 +247,9 @@ def test_missing_file_and_directory(tmp_path):
         read_image(tmp_path / "nope.jpg")
     with pytest.raises(InputError, match="directory"):
         read_image(tmp_path)
+    if Path("/dev/null").exists():
+        with pytest.raises(InputError, match="not a regular file"):
+            read_image("/dev/null")
 
 
 def test_write_image_round_trip_and_bad_extension(tmp_path):
@@ -255,3 +259,10 @@ def test_write_image_round_trip_and_bad_extension(tmp_path):
     with pytest.raises(OutputError, match="unsupported"):
         write_image(tmp_path / "w.bmpx", a)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["w.png"]
+
+
+def test_to_uint8_rounds_saturates_and_zeroes_nan():
+    x = np.array([[[0.0, 1.0, 0.5], [np.nan, -0.3, 1.8], [10.4 / 255, 10.6 / 255, 254.4 / 255]]], np.float32)
+    np.testing.assert_array_equal(to_uint8(x), [[[0, 255, 128], [0, 0, 255], [10, 11, 254]]])
+    grid = np.random.default_rng(0).random((40, 30, 3))
+    assert np.abs(to_uint8(grid).astype(int) - np.round(grid * 255)).max() <= 1  # float64 input too
