@@ -266,3 +266,26 @@ def test_to_uint8_rounds_saturates_and_zeroes_nan():
     np.testing.assert_array_equal(to_uint8(x), [[[0, 255, 128], [0, 0, 255], [10, 11, 254]]])
     grid = np.random.default_rng(0).random((40, 30, 3))
     assert np.abs(to_uint8(grid).astype(int) - np.round(grid * 255)).max() <= 1  # float64 input too
+
+
+def test_wide_gamut_profile_is_converted_to_srgb(tmp_path, display_p3_icc):
+    from PIL import ImageCms
+
+    a = np.array([[[128, 128, 128], [200, 100, 50], [60, 160, 90]]], np.uint8)
+    Image.fromarray(a).save(tmp_path / "p3.png", icc_profile=display_p3_icc)
+    out = read_image(tmp_path / "p3.png") * 255
+    assert np.ptp(out[0, 0]) < 1.0 and abs(out[0, 0, 0] - 128) < 3  # neutral stays neutral
+    assert np.ptp(out[0, 1]) > np.ptp(a[0, 1]) + 10  # P3 colours are more saturated in sRGB numbers
+    assert np.ptp(out[0, 2]) > np.ptp(a[0, 2]) + 10
+    srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    Image.fromarray(a).save(tmp_path / "srgb.png", icc_profile=srgb)
+    np.testing.assert_allclose(read_image(tmp_path / "srgb.png"), a / 255.0, atol=1e-6)
+
+
+def test_broken_profile_is_ignored_with_a_warning(tmp_path, caplog):
+    a = _rgb8()
+    Image.fromarray(a).save(tmp_path / "b.png", icc_profile=b"not a profile at all" * 8)
+    with caplog.at_level("WARNING"):
+        out = read_image(tmp_path / "b.png")
+    np.testing.assert_allclose(out, a / 255.0, atol=1e-6)
+    assert "profile" in caplog.text

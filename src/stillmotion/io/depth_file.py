@@ -60,7 +60,7 @@ def read_depth(path: str | os.PathLike, kind: DepthKind | str, *, max_pixels: in
         raise InputError(f"depth file {path} is constant ({lo:g} everywhere it is known): it holds no depth")
     values = np.where(valid, values, 0.0).astype(np.float32)
     if fraction < 1.0:
-        log.info("depth file %s: %.1f%% of the values are unknown and will be filled", path, 100 * (1 - fraction))
+        log.debug("depth file %s: %.1f%% of the values are unknown and will be filled", path, 100 * (1 - fraction))
     return Depth(values, kind, None if fraction == 1.0 else valid)
 
 

@@ -105,7 +105,36 @@ def _read_with_pil(path: Path, max_pixels: int) -> tuple[np.ndarray, int]:
         except Exception as exc:  # noqa: BLE001 - truncated or corrupt pixel data
             raise InputError(f"cannot read photo {path}: corrupt or truncated image data ({exc})") from None
         orientation = _orientation(img.getexif())
+        icc = img.info.get("icc_profile")
+        if icc and img.mode in ("RGB", "RGBA"):
+            img = _to_srgb(img, icc, path)
         return _pil_array(img), orientation
+
+
+def _to_srgb(img, icc: bytes, path: Path):
+    """Convert pixels tagged with a colour profile other than sRGB (Display P3 from phones, Adobe RGB)
+    to sRGB, the contract's encoding; an unreadable profile is ignored with a warning."""
+    import io
+
+    from PIL import ImageCms
+
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        name = (ImageCms.getProfileDescription(source) or "").strip()
+        if "srgb" in name.lower().replace(" ", "") or name.lower().startswith("srgb"):
+            return img
+        converted = ImageCms.profileToProfile(
+            img,
+            source,
+            ImageCms.createProfile("sRGB"),
+            renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC,
+            outputMode=img.mode,
+        )
+    except Exception as exc:  # noqa: BLE001 - a broken profile must not lose the photo
+        log.warning("photo %s: colour profile ignored (%s); pixels taken as sRGB", path, exc)
+        return img
+    log.debug("photo %s: converted from colour profile %r to sRGB", path, name)
+    return converted
 
 
 def _is_16bit_png(img) -> bool:
