@@ -108,3 +108,19 @@ def test_kind_mismatch_is_refused(tmp_path):
     with pytest.raises(OutputError, match="is a file"):
         with atomic_output(tmp_path / "f", directory=True):
             pass
+
+
+def test_check_output_refuses_what_atomic_output_refuses_and_writes_nothing(tmp_path):
+    from stillmotion.io import check_output
+
+    photo = tmp_path / "photo.jpg"
+    photo.write_bytes(b"original")
+    assert check_output(tmp_path / "new.mp4", inputs=(photo,)) == tmp_path / "new.mp4"
+    with pytest.raises(OutputError, match="input"):
+        check_output(photo, inputs=(photo,))
+    with pytest.raises(OutputError, match="does not exist"):
+        check_output(tmp_path / "no" / "x.mp4")
+    if os.path.isdir("/proc"):
+        with pytest.raises(OutputError, match="cannot write"):
+            check_output("/proc/stillmotion-probe.mp4")
+    assert os.listdir(tmp_path) == ["photo.jpg"]

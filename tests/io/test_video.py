@@ -173,3 +173,19 @@ def test_output_onto_an_input_is_refused(tmp_path):
         _write(photo, inputs=(photo,))
     assert photo.read_bytes() == b"GIF89a original bytes"
     assert _leftovers(tmp_path) == ["photo.gif"]
+
+
+def test_check_clip_output_fails_early_and_writes_nothing(tmp_path):
+    from stillmotion.io import check_clip_output
+
+    assert check_clip_output(tmp_path / "a.MP4") == "mp4"
+    assert check_clip_output(tmp_path / "frames/") == "frames"
+    with pytest.raises(OutputError, match=r"\.avi"):
+        check_clip_output(tmp_path / "a.avi")
+    with pytest.raises(OutputError, match="does not exist"):
+        check_clip_output(tmp_path / "no" / "a.gif")
+    photo = tmp_path / "p.gif"
+    photo.write_bytes(b"GIF89a")
+    with pytest.raises(OutputError, match="input"):
+        check_clip_output(photo, inputs=(photo,))
+    assert _leftovers(tmp_path) == ["p.gif"]

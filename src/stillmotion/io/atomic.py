@@ -67,6 +67,32 @@ def _check_replaceable(path: Path, *, directory: bool) -> None:
             )
 
 
+def _preflight(path: Path, *, directory: bool, inputs: tuple) -> Path:
+    """The checks made before writing ``path``; returns its folder."""
+    if path.name in ("", ".", ".."):
+        raise OutputError(f"output {path} must name a new file or folder")
+    _check_inputs(path, inputs, directory=directory)
+    _check_replaceable(path, directory=directory)
+    return _check_parent(path)
+
+
+def check_output(path: str | os.PathLike, *, directory: bool = False, inputs: tuple = ()) -> Path:
+    """Every check :func:`atomic_output` makes, done now and leaving nothing behind: run it before long
+    work so that an unwritable or forbidden output fails in a second, not after the rendering.
+
+    Writability is tested by creating and removing a temporary file in the output folder (permission
+    bits alone do not tell, for instance for root or on read-only mounts).
+    """
+    path = Path(path)
+    parent = _preflight(path, directory=directory, inputs=inputs)
+    try:
+        with tempfile.NamedTemporaryFile(prefix=f".{path.name}.", suffix=".probe", dir=parent):
+            pass
+    except OSError as exc:
+        raise OutputError(f"cannot write in output folder {parent}: {exc.strerror or exc}") from None
+    return path
+
+
 @contextlib.contextmanager
 def atomic_output(path: str | os.PathLike, *, directory: bool = False, inputs: tuple = ()) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; on success rename it onto ``path``, on error remove it.
@@ -77,11 +103,7 @@ def atomic_output(path: str | os.PathLike, *, directory: bool = False, inputs: t
     numbered PNG frames. Every refusal or failure to write is an :class:`OutputError`.
     """
     path = Path(path)
-    if path.name in ("", ".", ".."):
-        raise OutputError(f"output {path} must name a new file or folder")
-    _check_inputs(path, inputs, directory=directory)
-    _check_replaceable(path, directory=directory)
-    parent = _check_parent(path)
+    parent = _preflight(path, directory=directory, inputs=inputs)
     try:
         if directory:
             tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".part", dir=parent))

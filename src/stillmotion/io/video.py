@@ -23,7 +23,7 @@ import numpy as np
 
 from ..errors import OutputError
 from ..types import EncodeOptions
-from .atomic import atomic_output
+from .atomic import atomic_output, check_output
 from .image import to_uint8
 
 log = logging.getLogger(__name__)
@@ -193,6 +193,18 @@ class ClipWriter:
             palette.unlink(missing_ok=True)
 
 
+def check_clip_output(path: str | os.PathLike, *, inputs: tuple = ()) -> str:
+    """Check now, writing nothing, that :func:`open_writer` could write ``path``: a supported kind, an
+    existing writable folder, not one of ``inputs``. Returns the kind. Call it before long work."""
+    kind = output_kind(path)
+    check_output(_target(path), directory=kind == "frames", inputs=inputs)
+    return kind
+
+
+def _target(path: str | os.PathLike) -> Path:
+    return Path(os.fspath(path).rstrip("/" + os.sep) or ".")
+
+
 @contextlib.contextmanager
 def open_writer(
     path: str | os.PathLike,
@@ -212,8 +224,7 @@ def open_writer(
     kind = output_kind(path)
     _check_clip_size(kind, fps=fps, width=width, height=height)
     options = options or EncodeOptions()
-    target_path = Path(os.fspath(path).rstrip("/" + os.sep) or ".")
-    with atomic_output(target_path, directory=kind == "frames", inputs=inputs) as tmp:
+    with atomic_output(_target(path), directory=kind == "frames", inputs=inputs) as tmp:
         writer = ClipWriter(kind, tmp, fps=fps, width=width, height=height, options=options)
         try:
             yield writer
