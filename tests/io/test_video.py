@@ -81,7 +81,7 @@ def test_gif_is_looping_with_one_palette(tmp_path):
         third = np.asarray(img.convert("RGB")) / 255.0
     assert b"NETSCAPE2.0" in out.read_bytes()
     assert np.abs(third - _frame(3, 65, 47)).mean() < 0.03
-    assert _leftovers(tmp_path) == ["clip.gif"]  # no FFV1 stage or palette file left
+    assert _leftovers(tmp_path) == ["clip.gif"]  # no raw frame stage or palette file left
 
 
 @pytest.mark.parametrize("name", ["frames/", "frames"])
