@@ -1,39 +1,111 @@
-"""Classical monocular depth (first version; the depth issue replaces the cues with better ones).
+"""Classical monocular depth: several cues of human depth perception, combined, then refined edge-aware.
 
-Cues: a ground-plane layout prior (lower in the frame = nearer), local sharpness (in-focus subjects are
-usually nearer than a defocused background), and a centre prior; combined, then refined edge-aware with
-OpenCV's guided filter so depth edges sit on image edges.
+Works on a small copy of the photo (``work_size`` on the long side) and returns inverse depth
+(larger = nearer) at the photo's size. The cues, in the order they are combined:
+
+1. **Layout** (:mod:`.layout`): sky is detected and put at infinity; below the horizon a level ground
+   plane's inverse depth grows linearly with the row.
+2. **Foreground** (:mod:`.foreground`, :mod:`.faces`): objects that contrast with the photo's borders
+   (and detected people: a face plus the body below it) are segmented with GrabCut and brought forward
+   by a fixed step, so their outlines become depth steps (occlusion boundaries) in front of what
+   surrounds them. (A full "pop-up", giving each object the ground depth where it stands, was tried:
+   with an unsupervised segmentation it failed badly on wrongly merged regions, so the safer step is used.)
+3. **Defocus** (:mod:`.defocus`): where the photo mixes sharp and blurred parts (portraits, macro), sharp
+   is near. Its weight is the cue's own confidence, so all-sharp photos are not distorted.
+   **Texture gradient**: on all-sharp photos the same measure works the other way, fine dense detail
+   being typical of far surfaces (measured on Middlebury Cones and Motorcycle: correlation -0.4 with the
+   true disparity), so it then pushes finely textured areas back a little.
+4. **Edges** (:mod:`.refine`): the mixture is smoothed inside regions and kept sharp at colour edges by a
+   fast global smoother, then upsampled with a guided filter so depth edges sit on the photo's edges.
+   Occlusion boundaries come from the segmentation: a foreground object's outline is a depth step.
 """
 
 from __future__ import annotations
+
+import logging
 
 import cv2
 import numpy as np
 
 from ..types import Depth, DepthKind
+from .defocus import defocus_sharpness
+from .faces import detect_faces
+from .foreground import border_contrast, foreground_mask
+from .layout import ground_ramp, horizon_row, sky_mask
+from .refine import smooth_edge_aware, upsample_guided
+
+log = logging.getLogger(__name__)
+
+#: How far (in units of the ground ramp's full range) the segmented foreground is brought forward.
+FOREGROUND_STEP = 0.25
+#: Long side, in pixels, of the copy GrabCut segments (its cost grows with the foreground's area).
+_SEGMENT_SIZE = 200
+
+
+def people_seed(shape: tuple[int, int], faces: list[tuple[int, int, int, int]], scale: float) -> np.ndarray:
+    """Bool (H, W) at the working size: each face box and a body column below it."""
+    h, w = shape
+    seed = np.zeros((h, w), bool)
+    for x, y, fw, fh in faces:
+        x0, y0, x1, y1 = (int(round(v * scale)) for v in (x, y, x + fw, y + fh))
+        seed[max(0, y0):y1, max(0, x0):x1] = True
+        cx, bw = (x0 + x1) // 2, max(1, (x1 - x0) // 3)
+        seed[y1 : min(h, y1 + 2 * (y1 - y0)), max(0, cx - bw) : cx + bw] = True
+    return seed
 
 
 class ClassicalDepth:
-    def __init__(self, *, work_size: int = 384) -> None:
+    """The ``classical`` backend. ``work_size`` is the long side, in pixels, at which cues are computed."""
+
+    def __init__(self, *, work_size: int = 320, use_faces: bool = True) -> None:
+        if work_size < 32:
+            raise ValueError(f"work_size must be >= 32, got {work_size}")
         self.work_size = work_size
+        self.use_faces = use_faces
 
     def __call__(self, image: np.ndarray) -> Depth:
         h, w = image.shape[:2]
-        scale = self.work_size / max(h, w)
-        small = cv2.resize(image, (max(8, round(w * scale)), max(8, round(h * scale))), interpolation=cv2.INTER_AREA)
-        sh, sw = small.shape[:2]
+        scale = min(1.0, self.work_size / max(h, w))
+        sw, sh = max(8, round(w * scale)), max(8, round(h * scale))
+        small = cv2.resize(image, (sw, sh), interpolation=cv2.INTER_AREA).astype(np.float32)
         gray = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY)
-        rows = np.linspace(0.0, 1.0, sh, dtype=np.float32)[:, None]
-        layout = np.broadcast_to(rows, (sh, sw))
-        sharp = np.abs(cv2.Laplacian(gray, cv2.CV_32F, ksize=3))
-        sharp = cv2.GaussianBlur(sharp, (0, 0), sigmaX=max(sh, sw) / 30.0)
-        sharp = sharp / (np.percentile(sharp, 99) + 1e-6)
-        cols = np.linspace(-1.0, 1.0, sw, dtype=np.float32)[None, :]
-        centre = 1.0 - 0.5 * (cols**2 + (rows * 2 - 1) ** 2)
-        inv = 0.55 * layout + 0.3 * np.clip(sharp, 0, 1) + 0.15 * centre
-        guide = small.astype(np.float32)
-        inv = cv2.ximgproc.guidedFilter(guide, inv.astype(np.float32), radius=max(2, sw // 48), eps=1e-3)
-        inv = cv2.resize(inv, (w, h), interpolation=cv2.INTER_LINEAR)
-        lo, hi = np.percentile(inv, [1, 99])
-        inv = np.clip((inv - lo) / max(hi - lo, 1e-6), 0.0, 1.0).astype(np.float32)
+
+        sky = sky_mask(small)
+        horizon = horizon_row(sky)
+        ramp = ground_ramp(sh, sw, horizon)
+
+        faces = detect_faces(image) if self.use_faces else []
+        sure = people_seed((sh, sw), faces, scale) if faces else None
+        fg = self._foreground(small, sure)
+        fg[sky] = 0.0
+        inv = ramp + FOREGROUND_STEP * fg
+
+        sharp, confidence = defocus_sharpness(gray)
+        if confidence > 0.25:  # a photo with real defocus blur: sharp = near
+            weight = 0.6 * confidence
+            inv = (1.0 - weight) * inv + weight * (1.0 + FOREGROUND_STEP) * np.maximum(sharp, fg)
+        else:  # all sharp: finer detail = farther (texture gradient)
+            inv = inv - 0.2 * (sharp - float(sharp.mean()))
+        inv[sky] = 0.0
+        log.debug(
+            "classical depth: horizon %.2f, sky %.1f%%, foreground %.1f%%, %d face(s), defocus confidence %.2f",
+            horizon / sh, 100 * sky.mean(), 100 * (fg > 0.5).mean(), len(faces), confidence,
+        )
+
+        inv = smooth_edge_aware(inv, small)
+        lo, hi = np.percentile(inv, [0.5, 99.5])
+        inv = (inv - lo) / max(hi - lo, 1e-6)
+        inv = np.clip(upsample_guided(inv, image.astype(np.float32)), 0.0, 1.0).astype(np.float32)
         return Depth(inv, DepthKind.INVERSE)
+
+    @staticmethod
+    def _foreground(small: np.ndarray, sure: np.ndarray | None) -> np.ndarray:
+        """Soft foreground at ``small``'s size, segmented on a copy of at most ``_SEGMENT_SIZE`` pixels."""
+        sh, sw = small.shape[:2]
+        f = min(1.0, _SEGMENT_SIZE / max(sh, sw))
+        tiny = cv2.resize(small, (max(8, round(sw * f)), max(8, round(sh * f))), interpolation=cv2.INTER_AREA)
+        tiny_sure = None
+        if sure is not None:
+            tiny_sure = cv2.resize(sure.astype(np.uint8), tiny.shape[1::-1], interpolation=cv2.INTER_NEAREST) > 0
+        fg = foreground_mask(tiny, border_contrast(tiny), sure=tiny_sure, iterations=2)
+        return cv2.resize(fg, (sw, sh), interpolation=cv2.INTER_LINEAR)
