@@ -87,3 +87,10 @@ def estimate(
     if depth.shape != image.shape[:2]:
         raise RuntimeError(f"depth backend {name} returned {depth.shape}, expected {image.shape[:2]}")
     return depth
+
+
+@BACKENDS.register("phone", "the depth map a phone embedded in the photo (Android GDepth / Dynamic Depth, Apple)")
+def _phone(**options):
+    from .phone import PhoneDepth
+
+    return PhoneDepth(**options)
