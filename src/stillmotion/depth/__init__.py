@@ -94,3 +94,17 @@ def _phone(**options):
     from .phone import PhoneDepth
 
     return PhoneDepth(**options)
+
+
+def _neural(name: str):
+    def factory(**options):
+        from .neural import NeuralDepth
+
+        return NeuralDepth(backend=name, **options)
+
+    return factory
+
+
+BACKENDS.register("depth_anything_v2", "Depth Anything V2 (transformers, 'neural' extra; local weights only)")(_neural("depth_anything_v2"))
+BACKENDS.register("depth_anything", "Depth Anything V1 (transformers, 'neural' extra; local weights only)")(_neural("depth_anything"))
+BACKENDS.register("dpt", "DPT / MiDaS v3 (transformers, 'neural' extra; local weights only)")(_neural("dpt"))
