@@ -38,6 +38,8 @@ log = logging.getLogger(__name__)
 
 #: How far (in units of the ground ramp's full range) the segmented foreground is brought forward.
 FOREGROUND_STEP = 0.25
+#: Weight of the texture-gradient cue (fine detail = far) on photos without real defocus blur.
+TEXTURE_WEIGHT = 0.2
 #: Long side, in pixels, of the copy GrabCut segments (its cost grows with the foreground's area).
 _SEGMENT_SIZE = 200
 
@@ -85,7 +87,7 @@ class ClassicalDepth:
             weight = 0.6 * confidence
             inv = (1.0 - weight) * inv + weight * (1.0 + FOREGROUND_STEP) * np.maximum(sharp, fg)
         else:  # all sharp: finer detail = farther (texture gradient)
-            inv = inv - 0.2 * (sharp - float(sharp.mean()))
+            inv = inv - TEXTURE_WEIGHT * (sharp - float(sharp.mean()))
         inv[sky] = 0.0
         log.debug(
             "classical depth: horizon %.2f, sky %.1f%%, foreground %.1f%%, %d face(s), defocus confidence %.2f",
