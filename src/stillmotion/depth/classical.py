@@ -80,12 +80,11 @@ class ClassicalDepth:
         sure = people_seed((sh, sw), faces, scale) if faces else None
         fg = self._foreground(small, sure)
         fg[sky] = 0.0
-        inv = ramp + FOREGROUND_STEP * fg
-
         sharp, confidence = defocus_sharpness(gray)
-        if confidence > 0.25:  # a photo with real defocus blur: sharp = near
+        inv = ramp + FOREGROUND_STEP * (1.0 - confidence) * fg
+        if confidence > 0.25:  # a photo with real defocus blur: sharp = near, and it outweighs the segmentation
             weight = 0.6 * confidence
-            inv = (1.0 - weight) * inv + weight * (1.0 + FOREGROUND_STEP) * np.maximum(sharp, fg)
+            inv = (1.0 - weight) * inv + weight * (1.0 + FOREGROUND_STEP) * sharp
         else:  # all sharp: finer detail = farther (texture gradient)
             inv = inv - TEXTURE_WEIGHT * (sharp - float(sharp.mean()))
         inv[sky] = 0.0

@@ -14,6 +14,8 @@ import cv2
 import numpy as np
 
 _BORDER_CLUSTERS = 8
+#: Foreground parts smaller than this fraction of the picture are dropped.
+MIN_OBJECT_FRAC = 0.025
 
 
 def border_contrast(image: np.ndarray) -> np.ndarray:
@@ -62,4 +64,24 @@ def foreground_mask(
         return np.zeros((h, w), np.float32)
     fg = ((mask == cv2.GC_FGD) | (mask == cv2.GC_PR_FGD)).astype(np.uint8)
     fg = cv2.morphologyEx(fg, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+    fg = _solid_objects(fg, keep=sure)
     return cv2.GaussianBlur(fg.astype(np.float32), (0, 0), 1.0)
+
+
+def _solid_objects(fg: np.ndarray, *, keep: np.ndarray | None, min_frac: float = MIN_OBJECT_FRAC) -> np.ndarray:
+    """Drop parts smaller than ``min_frac`` of the picture (eyes, a nose, specular spots: parts of things,
+    not things; ``keep`` pixels always stay) and fill the holes of the rest (objects are solid)."""
+    h, w = fg.shape
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(fg, connectivity=8)
+    big = stats[:, cv2.CC_STAT_AREA] >= min_frac * h * w
+    big[0] = False
+    if keep is not None:
+        big[np.unique(labels[keep & (fg > 0)])] = True
+        big[0] = False
+    solid = big[labels].astype(np.uint8)
+    # holes: background regions not connected to the border
+    inv = np.pad(1 - solid, 1, constant_values=1)
+    flood = inv.copy()
+    cv2.floodFill(flood, np.zeros((h + 4, w + 4), np.uint8), (0, 0), 2)
+    holes = (flood[1:-1, 1:-1] == 1)
+    return (solid.astype(bool) | holes).astype(np.uint8)

@@ -72,7 +72,11 @@ def _protect_one(image, values, box, *, people: bool, bulge: float, nearer: floa
     inside = r2 < 1.0
     if not inside.any():
         return values
-    level = float(np.percentile(values[inside] * nearer, 75)) * nearer
+    level = float(np.percentile(values[inside] * nearer, 75))
+    below = values[min(H - 1, y + h) : min(H, y + 2 * h), max(0, x) : min(W, x + w)]
+    if below.size:  # a face is not behind the neck and shoulders under it
+        level = max(level, float(np.percentile(below * nearer, 50)))
+    level *= nearer
     head = level + bulge * np.sqrt(np.clip(1.0 - r2, 0.0, 1.0))
     target = np.where(inside, head, values)
     weight = np.clip((1.15 - np.sqrt(r2)) / 0.25, 0.0, 1.0)  # soft edge over the outer part of the ellipse
