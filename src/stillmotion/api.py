@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .depth.pipeline import adjust_depth
 from .errors import InputError
 from .types import CameraState, Depth, DepthKind, Intrinsics, ProgressCallback, no_progress
 
@@ -32,10 +33,15 @@ class AnimateConfig:
     loop: bool = False
     fov_deg: float = 55.0
     depth_backend: str = "classical"
+    #: faces | people | none: faces (or whole people) keep one rigid depth (stillmotion.depth.protect)
+    depth_protect: str = "faces"
+    #: a painted PNG or JSON of points correcting the depth, spread edge-aware (stillmotion.depth.hints)
+    depth_hints: str | None = None
 
 
 def load_depth(
-    image: np.ndarray, path: str | os.PathLike | None, kind: str | DepthKind = "inverse", *, backend: str = "classical"
+    image: np.ndarray, path: str | os.PathLike | None, kind: str | DepthKind = "inverse", *, backend: str = "classical",
+    source: str | os.PathLike | None = None,
 ) -> Depth:
     """The depth for ``image``: read from ``path`` (resampled to the photo if only the size differs) or
     estimated with ``backend`` when no file is given."""
@@ -43,7 +49,7 @@ def load_depth(
     from .io import read_depth
 
     if path is None:
-        return depth_stage.estimate(image, backend=backend)
+        return depth_stage.estimate(image, backend=backend, source=source)
     depth = read_depth(path, kind)
     return match_depth(depth, image.shape[:2])
 
@@ -108,7 +114,8 @@ def animate(
     config = config or AnimateConfig()
     output_kind(output)  # refuse an unsupported extension before any work
     image = read_image(photo)
-    depth_map = load_depth(image, depth, depth_kind, backend=config.depth_backend)
+    depth_map = load_depth(image, depth, depth_kind, backend=config.depth_backend, source=photo)
+    depth_map = adjust_depth(image, depth_map, protect=config.depth_protect, hints=config.depth_hints)
     shot = plan(image, depth_map, config)
     out = shot.intrinsics
     total = shot.frame_count

@@ -40,24 +40,30 @@ def prepare_depth(
     from . import estimate, resolve_backend
 
     name = resolve_backend(config.backend, source=source, model=config.model)
-    steps = 1 + (config.protect != "none") + (config.hints is not None)
+    steps = 1 + (config.protect != "none" or config.hints is not None)
     progress(0, steps)
     depth = estimate(image, backend=name, source=source, model=config.model)
-    done = 1
-    progress(done, steps)
-    if config.protect != "none":
+    progress(1, steps)
+    if config.protect != "none" or config.hints is not None:
+        depth = adjust_depth(image, depth, protect=config.protect, hints=config.hints)
+    progress(steps, steps)
+    return depth, name
+
+
+def adjust_depth(
+    image: np.ndarray, depth: Depth, *, protect: str = "faces", hints: str | os.PathLike | None = None
+) -> Depth:
+    """``depth`` with subjects protected (``faces``, ``people`` or ``none``; see :mod:`.protect`) and
+    corrected by a hint file (see :mod:`.hints`). The photo and the depth must have the same size."""
+    if protect != "none":
         from .protect import protect_subjects
 
-        depth = protect_subjects(image, depth, mode=config.protect)
-        done += 1
-        progress(done, steps)
-    if config.hints is not None:
+        depth = protect_subjects(image, depth, mode=protect)
+    if hints is not None:
         from .hints import apply_hints, read_hints
 
-        depth = apply_hints(image, depth, read_hints(config.hints, shape=image.shape[:2]))
-        done += 1
-        progress(done, steps)
-    return depth, name
+        depth = apply_hints(image, depth, read_hints(hints, shape=image.shape[:2]))
+    return depth
 
 
 def as_inverse(depth: Depth) -> np.ndarray:

@@ -2,10 +2,11 @@
 
 Monocular depth bends faces: the cues see a nose, eyes and cheeks as separate things at different depths,
 and a camera move then makes the face wobble like rubber. Here each detected face is replaced by a
-gentle ellipsoid (a real head is close to one at photo scale) set at the depth where the person is (a
-robust high percentile of the depth inside the face, so the face sits in front of its background). With
+gentle ellipsoid (a real head is close to one at photo scale) on the plane that best fits the depth
+inside the face (least squares: the face keeps its level and a bounded tilt, loses its bumps), eased into
+the surrounding depth over a wide band so that no artificial depth step appears for the renderer to tear. With
 ``mode="people"`` the body below the face is segmented (GrabCut seeded by the face and a body box) and
-flattened to that same depth, as 3D Ken Burns flattens detected people so they move as cut-outs. Borders
+the whole person flattened to one depth (the nearer of face and body levels), as 3D Ken Burns flattens detected people so they move as cut-outs. Borders
 are feathered so the protected region blends into the depth around it.
 """
 
@@ -64,29 +65,32 @@ def protect_subjects(
 def _protect_one(image, values, box, *, people: bool, bulge: float, nearer: float) -> np.ndarray:
     H, W = values.shape
     x, y, w, h = box
-    # the head: the face box grown to take in hair and chin
+    # the head: the face box grown to take in the forehead and chin
     cx, cy = x + w / 2.0, y + h * 0.45
-    ax, ay = 0.62 * w, 0.78 * h
+    ax, ay = 0.6 * w, 0.75 * h
     ys, xs = np.mgrid[0:H, 0:W].astype(np.float32)
-    r2 = ((xs - cx) / ax) ** 2 + ((ys - cy) / ay) ** 2
-    inside = r2 < 1.0
+    r = np.sqrt(((xs - cx) / ax) ** 2 + ((ys - cy) / ay) ** 2)
+    inside = r < 1.0
     if not inside.any():
         return values
-    level = float(np.percentile(values[inside] * nearer, 75))
-    below = values[min(H - 1, y + h) : min(H, y + 2 * h), max(0, x) : min(W, x + w)]
-    if below.size:  # a face is not behind the neck and shoulders under it
-        level = max(level, float(np.percentile(below * nearer, 50)))
-    level *= nearer
-    head = level + bulge * np.sqrt(np.clip(1.0 - r2, 0.0, 1.0))
-    target = np.where(inside, head, values)
-    weight = np.clip((1.15 - np.sqrt(r2)) / 0.25, 0.0, 1.0)  # soft edge over the outer part of the ellipse
-    if people:  # the person's level: where the body is (nearest of face and body), like 3D Ken Burns
+    # a plane fitted (least squares) to the face's depth: its mean level and tilt, none of its bumps
+    fy, fx = np.nonzero(inside)
+    a = np.stack([fx - cx, fy - cy, np.ones_like(fx, dtype=np.float32)], axis=1).astype(np.float64)
+    coef, *_ = np.linalg.lstsq(a, values[inside].astype(np.float64), rcond=None)
+    tilt_limit = 0.5 * bulge / max(ax, ay)  # a face may turn, but the plane must not run off at the edges
+    gx, gy = (float(np.clip(c, -abs(tilt_limit) * 4, abs(tilt_limit) * 4)) for c in coef[:2])
+    plane = gx * (xs - cx) + gy * (ys - cy) + float(coef[2])
+    head = plane + bulge * np.sqrt(np.clip(1.0 - r**2, 0.0, 1.0))
+    # weight 1 inside 0.85 r, easing (smoothstep) to 0 at 1.35 r: no step for the renderer to tear at
+    t = np.clip((1.35 - r) / 0.5, 0.0, 1.0)
+    weight = t * t * (3.0 - 2.0 * t)
+    target = head
+    if people:  # the whole person flattened to one level, where the body is (3D Ken Burns' cut-outs)
         body = _body_mask(image, box)
-        level = max(level * nearer, float(np.percentile(values[body | inside] * nearer, 60))) * nearer
-        head = level + bulge * np.sqrt(np.clip(1.0 - r2, 0.0, 1.0))
-        target = np.where(inside, head, values)
+        level = max(float(np.percentile(values[inside] * nearer, 60)),
+                    float(np.percentile(values[body | inside] * nearer, 60))) * nearer
+        target = np.where(r < 1.35, head - float(coef[2]) + level, level)
         body_w = cv2.GaussianBlur(body.astype(np.float32), (0, 0), max(1.0, w / 20.0))
-        target = np.where(inside, target, level)
         weight = np.maximum(weight, body_w)
     return (values * (1.0 - weight) + target * weight).astype(np.float32)
 
