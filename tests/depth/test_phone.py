@@ -196,3 +196,16 @@ def test_heif_depth_representations():
     np.testing.assert_allclose(disparity, [[0.5, 2.0]])
     z = heif_depth_to_inverse(d, {"representation_type": 2, "d_min": 1.0, "d_max": 4.0})
     np.testing.assert_allclose(z, [[1.0, 0.25]])
+
+
+def test_cli_auto_uses_phone_depth(tmp_path, caplog):
+    from stillmotion.cli import main
+
+    photo = _write(tmp_path, "portrait.jpg", dynamic_depth_jpeg())
+    out = tmp_path / "d.npy"
+    caplog.set_level("INFO")
+    assert main(["depth", str(photo), "-o", str(out)]) == 0
+    values = np.load(out)
+    assert values.shape == (H, W)
+    np.testing.assert_allclose(1.0 / values, _true_z(), rtol=5e-3)
+    assert "phone backend (auto)" in caplog.text

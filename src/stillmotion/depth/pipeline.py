@@ -42,7 +42,7 @@ def prepare_depth(
     name = resolve_backend(config.backend, source=source, model=config.model)
     steps = 1 + (config.protect != "none" or config.hints is not None)
     progress(0, steps)
-    depth = estimate(image, backend=name, source=source, model=config.model)
+    depth = estimate(image, backend=config.backend, source=source, model=config.model)
     progress(1, steps)
     if config.protect != "none" or config.hints is not None:
         depth = adjust_depth(image, depth, protect=config.protect, hints=config.hints)

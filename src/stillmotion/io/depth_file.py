@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from pathlib import Path
@@ -11,6 +12,8 @@ import numpy as np
 from ..errors import InputError, OutputError
 from ..types import Depth, DepthKind
 from .atomic import atomic_output
+
+log = logging.getLogger(__name__)
 
 DEPTH_EXTENSIONS = (".png", ".tif", ".tiff", ".npy", ".pfm")
 
@@ -96,6 +99,10 @@ def read_depth(path: str | os.PathLike, kind: DepthKind | str) -> Depth:
     known = values[valid]
     if float(known.max() - known.min()) <= 1e-12 * max(1.0, abs(float(known.max()))):
         raise InputError(f"depth file {path} is constant: it holds no depth information")
+    levels = len(np.unique(known[:: max(1, known.size // 200_000)]))
+    if levels <= 256 and known.size > 4 * 256:
+        log.warning("depth file %s has only %d distinct levels (an 8-bit map?): parallax may show steps; "
+                    "prefer a 16-bit PNG, TIFF or NPY", path, levels)
     values = np.where(valid, values, 0.0).astype(np.float32)
     return Depth(values, kind, None if valid.all() else valid)
 
