@@ -52,3 +52,15 @@ def test_depth_edges_sit_on_image_edges():
     right_step = int(np.argmax(np.abs(np.diff(row[210:270])))) + 210
     assert abs(left_step - 119.5) <= 3 and abs(right_step - 239.5) <= 3
     assert row[130:230].mean() > row[20:100].mean() + 0.05  # the object stands in front
+
+
+def test_letterbox_bars_are_far_and_ignored():
+    from skimage import data
+
+    photo = data.astronaut().astype(np.float32) / 255.0
+    padded = np.zeros((512, 512 + 2 * 100, 3), np.float32)
+    padded[:, 100:612] = photo
+    inv = estimate(padded, backend="classical").values
+    assert inv[:, :100].max() == 0.0 and inv[:, 612:].max() == 0.0
+    inner = estimate(photo, backend="classical").values
+    assert np.corrcoef(inv[:, 100:612].ravel(), inner.ravel())[0, 1] > 0.99

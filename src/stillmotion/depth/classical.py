@@ -44,16 +44,40 @@ TEXTURE_WEIGHT = 0.2
 _SEGMENT_SIZE = 200
 
 
-def people_seed(shape: tuple[int, int], faces: list[tuple[int, int, int, int]], scale: float) -> np.ndarray:
-    """Bool (H, W) at the working size: each face box and a body column below it."""
+def people_seed(shape: tuple[int, int], faces: list[tuple[int, int, int, int]], scale: float) -> tuple[np.ndarray, np.ndarray]:
+    """(sure, probable) bool (H, W) masks at the working size: the middle of each face is surely a person;
+    the face box and a body column below it probably are (GrabCut decides the body's real outline)."""
     h, w = shape
-    seed = np.zeros((h, w), bool)
+    sure = np.zeros((h, w), bool)
+    probable = np.zeros((h, w), bool)
     for x, y, fw, fh in faces:
         x0, y0, x1, y1 = (int(round(v * scale)) for v in (x, y, x + fw, y + fh))
-        seed[max(0, y0):y1, max(0, x0):x1] = True
-        cx, bw = (x0 + x1) // 2, max(1, (x1 - x0) // 3)
-        seed[y1 : min(h, y1 + 2 * (y1 - y0)), max(0, cx - bw) : cx + bw] = True
-    return seed
+        mx, my = (x1 - x0) // 5, (y1 - y0) // 5
+        sure[max(0, y0 + my) : y1 - my, max(0, x0 + mx) : x1 - mx] = True
+        probable[max(0, y0) : y1, max(0, x0) : x1] = True
+        cx, bw = (x0 + x1) // 2, max(1, (x1 - x0) // 2)
+        probable[y1 : min(h, y1 + 3 * (y1 - y0)), max(0, cx - bw) : cx + bw] = True
+    return sure, probable
+
+
+def content_box(image: np.ndarray, *, tolerance: float = 0.02) -> tuple[int, int, int, int]:
+    """(top, bottom, left, right) of the picture inside uniform letterbox/pillarbox bars (each bar a run of
+    rows or columns of one colour); the whole image when there are none or they would leave too little."""
+    h, w = image.shape[:2]
+
+    def run(lines: np.ndarray) -> int:  # leading lines (axis 0) that are flat and of the first line's colour
+        if lines[0].std(axis=0).max() >= tolerance:  # the usual case: no bar at all on this side
+            return 0
+        lines = lines[: (3 * len(lines)) // 8, :: max(1, lines.shape[1] // 480)]  # bars are < 3/8; subsample along
+        ref = lines[0].mean(axis=0)
+        flat = (lines.std(axis=1).max(axis=1) < tolerance) & (np.abs(lines.mean(axis=1) - ref).max(axis=1) < tolerance)
+        return int(np.argmin(flat)) if not flat.all() else len(lines)
+
+    top, bottom = run(image), h - run(image[::-1])
+    left, right = run(image.transpose(1, 0, 2)), w - run(image.transpose(1, 0, 2)[::-1])
+    if bottom - top < h // 4 or right - left < w // 4:
+        return 0, h, 0, w
+    return top, bottom, left, right
 
 
 class ClassicalDepth:
@@ -66,6 +90,16 @@ class ClassicalDepth:
         self.use_faces = use_faces
 
     def __call__(self, image: np.ndarray) -> Depth:
+        top, bottom, left, right = content_box(image)
+        if (top, bottom, left, right) != (0, image.shape[0], 0, image.shape[1]):
+            # letterbox / pillarbox bars are not part of the scene: estimate inside, bars at the far end
+            inner = self._estimate(np.ascontiguousarray(image[top:bottom, left:right]))
+            values = np.zeros(image.shape[:2], np.float32)
+            values[top:bottom, left:right] = inner
+            return Depth(values, DepthKind.INVERSE)
+        return Depth(self._estimate(image), DepthKind.INVERSE)
+
+    def _estimate(self, image: np.ndarray) -> np.ndarray:
         h, w = image.shape[:2]
         scale = min(1.0, self.work_size / max(h, w))
         sw, sh = max(8, round(w * scale)), max(8, round(h * scale))
@@ -77,8 +111,8 @@ class ClassicalDepth:
         ramp = ground_ramp(sh, sw, horizon)
 
         faces = detect_faces(image) if self.use_faces else []
-        sure = people_seed((sh, sw), faces, scale) if faces else None
-        fg = self._foreground(small, sure)
+        seeds = people_seed((sh, sw), faces, scale) if faces else (None, None)
+        fg = self._foreground(small, *seeds)
         fg[sky] = 0.0
         sharp, confidence = defocus_sharpness(gray)
         inv = ramp + FOREGROUND_STEP * (1.0 - confidence) * fg
@@ -96,17 +130,18 @@ class ClassicalDepth:
         inv = smooth_edge_aware(inv, small)
         lo, hi = np.percentile(inv, [0.5, 99.5])
         inv = (inv - lo) / max(hi - lo, 1e-6)
-        inv = np.clip(upsample_guided(inv, image.astype(np.float32)), 0.0, 1.0).astype(np.float32)
-        return Depth(inv, DepthKind.INVERSE)
+        return np.clip(upsample_guided(inv, image.astype(np.float32)), 0.0, 1.0).astype(np.float32)
 
     @staticmethod
-    def _foreground(small: np.ndarray, sure: np.ndarray | None) -> np.ndarray:
+    def _foreground(small: np.ndarray, sure: np.ndarray | None, probable: np.ndarray | None) -> np.ndarray:
         """Soft foreground at ``small``'s size, segmented on a copy of at most ``_SEGMENT_SIZE`` pixels."""
         sh, sw = small.shape[:2]
         f = min(1.0, _SEGMENT_SIZE / max(sh, sw))
         tiny = cv2.resize(small, (max(8, round(sw * f)), max(8, round(sh * f))), interpolation=cv2.INTER_AREA)
-        tiny_sure = None
-        if sure is not None:
-            tiny_sure = cv2.resize(sure.astype(np.uint8), tiny.shape[1::-1], interpolation=cv2.INTER_NEAREST) > 0
-        fg = foreground_mask(tiny, border_contrast(tiny), sure=tiny_sure, iterations=2)
+        def shrink(mask):
+            if mask is None:
+                return None
+            return cv2.resize(mask.astype(np.uint8), tiny.shape[1::-1], interpolation=cv2.INTER_NEAREST) > 0
+
+        fg = foreground_mask(tiny, border_contrast(tiny), sure=shrink(sure), probable=shrink(probable), iterations=2)
         return cv2.resize(fg, (sw, sh), interpolation=cv2.INTER_LINEAR)

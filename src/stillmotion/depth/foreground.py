@@ -40,10 +40,15 @@ def border_contrast(image: np.ndarray) -> np.ndarray:
 
 
 def foreground_mask(
-    image: np.ndarray, saliency: np.ndarray, *, sure: np.ndarray | None = None, iterations: int = 3
+    image: np.ndarray,
+    saliency: np.ndarray,
+    *,
+    sure: np.ndarray | None = None,
+    probable: np.ndarray | None = None,
+    iterations: int = 3,
 ) -> np.ndarray:
-    """Soft foreground mask (H, W) float32 in [0, 1]: GrabCut seeded by ``saliency`` (and ``sure``
-    foreground pixels, e.g. detected people), feathered a little so it blends."""
+    """Soft foreground mask (H, W) float32 in [0, 1]: GrabCut seeded by ``saliency`` (and ``sure`` /
+    ``probable`` foreground pixels, e.g. detected people), feathered a little so it blends."""
     h, w = saliency.shape
     hi = float(np.percentile(saliency, 90))
     mask = np.full((h, w), cv2.GC_PR_BGD, np.uint8)
@@ -52,6 +57,8 @@ def foreground_mask(
     mask[:band] = cv2.GC_BGD
     mask[:, :band] = cv2.GC_BGD
     mask[:, -band:] = cv2.GC_BGD
+    if probable is not None:
+        mask[probable] = cv2.GC_PR_FGD
     if sure is not None:
         mask[sure] = cv2.GC_FGD
     if not (mask == cv2.GC_PR_FGD).any() and not (mask == cv2.GC_FGD).any():
