@@ -50,3 +50,16 @@ def test_tiny_model_round_trip(tmp_path, builder, backend):
 def test_missing_model_is_a_clear_error(tmp_path):
     with pytest.raises(ModelNotFoundError, match="nothing is downloaded"):
         depth_stage.estimate(np.zeros((20, 20, 3), np.float32), backend="dpt", model=str(tmp_path / "absent"))
+
+
+def test_auto_finds_a_model_in_the_hub_cache_layout(tmp_path, monkeypatch):
+    """A model id is found in the cache's documented layout (refs/main -> snapshots/REV), offline."""
+    snapshot = tmp_path / "hub" / "models--depth-anything--Depth-Anything-V2-Small-hf" / "snapshots" / "abc123"
+    _tiny_depth_anything(snapshot)
+    (snapshot.parents[1] / "refs").mkdir()
+    (snapshot.parents[1] / "refs" / "main").write_text("abc123")
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hub"))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    assert depth_stage.resolve_backend("auto") == "depth_anything_v2"
+    depth = depth_stage.estimate(np.random.default_rng(1).random((40, 60, 3)).astype(np.float32), backend="auto")
+    assert depth.shape == (40, 60)

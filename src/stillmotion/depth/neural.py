@@ -46,20 +46,31 @@ KNOWN_MODELS: dict[str, tuple[str, ...]] = {
 INFERENCE_SIZE = {"depth_anything_v2": 518, "depth_anything": 518, "dpt": 384}
 
 
+def hub_cache_dir() -> Path:
+    """The Hugging Face hub cache folder ($HF_HUB_CACHE, else $HF_HOME/hub, else ~/.cache/huggingface/hub)."""
+    if os.environ.get("HF_HUB_CACHE"):
+        return Path(os.environ["HF_HUB_CACHE"])
+    home = os.environ.get("HF_HOME") or os.path.join(os.environ.get("XDG_CACHE_HOME", "~/.cache"), "huggingface")
+    return Path(home).expanduser() / "hub"
+
+
 def _config_path(model: str) -> Path | None:
-    """config.json of a local directory or of a cached Hugging Face id, without importing torch."""
+    """config.json of a local directory or of a Hugging Face id in the local cache. Read from the cache's
+    documented layout (models--ORG--NAME/refs/main -> snapshots/REV/), so neither huggingface_hub nor torch
+    is imported just to look."""
     local = Path(model).expanduser()
     if local.is_dir():
         return local / "config.json" if (local / "config.json").exists() else None
-    try:
-        from huggingface_hub import try_to_load_from_cache
-    except ImportError:
+    if model.count("/") != 1:
         return None
-    try:
-        found = try_to_load_from_cache(model, "config.json")
-    except Exception:  # noqa: BLE001 - an id that is not a valid repo name is simply not cached
-        return None
-    return Path(found) if isinstance(found, str) else None
+    repo = hub_cache_dir() / ("models--" + model.replace("/", "--"))
+    ref = repo / "refs" / "main"
+    if ref.exists():
+        config = repo / "snapshots" / ref.read_text().strip() / "config.json"
+        if config.exists():
+            return config
+    snapshots = sorted((repo / "snapshots").glob("*/config.json")) if (repo / "snapshots").is_dir() else []
+    return snapshots[-1] if snapshots else None
 
 
 def backend_for_config(config_path: Path, model: str) -> str | None:
@@ -119,11 +130,13 @@ class NeuralDepth:
                 f"no {backend} model in the local Hugging Face cache (tried {', '.join(KNOWN_MODELS[backend])})")
             raise ModelNotFoundError(f"{where}; nothing is downloaded: pass --model PATH to a local copy")
         self.backend, self.model = backend, found[1]
+        # load from the folder holding config.json (a local directory, or the cached snapshot of an id)
+        self.path = str(_config_path(self.model).parent)
 
     def __call__(self, image: np.ndarray) -> Depth:
         import torch
 
-        net, processor = _load(self.model)
+        net, processor = _load(self.path)
         h, w = image.shape[:2]
         pixel_values = self._preprocess(image, processor)
         with torch.inference_mode():
