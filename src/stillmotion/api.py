@@ -32,7 +32,7 @@ class AnimateConfig:
     size: str = "source"
     loop: bool = False
     fov_deg: float = 55.0
-    depth_backend: str = "classical"
+    depth_backend: str = "auto"  # phone depth in the file, else a local neural model, else classical
     #: faces | people | none: faces (or whole people) keep one rigid depth (stillmotion.depth.protect)
     depth_protect: str = "faces"
     #: a painted PNG or JSON of points correcting the depth, spread edge-aware (stillmotion.depth.hints)

@@ -209,3 +209,19 @@ def test_cli_auto_uses_phone_depth(tmp_path, caplog):
     assert values.shape == (H, W)
     np.testing.assert_allclose(1.0 / values, _true_z(), rtol=5e-3)
     assert "phone backend (auto)" in caplog.text
+
+
+def test_animate_uses_embedded_phone_depth_by_default(tmp_path, monkeypatch):
+    import stillmotion.api as api
+
+    photo = _write(tmp_path, "portrait.jpg", gdepth_jpeg())
+    seen = {}
+
+    def fake_plan(image, depth, cfg):
+        seen["depth"] = depth
+        raise RuntimeError("stop after planning")
+
+    monkeypatch.setattr(api, "plan", fake_plan)
+    with pytest.raises(RuntimeError, match="stop after planning"):
+        api.animate(photo, tmp_path / "out.mp4", config=api.AnimateConfig(depth_protect="none"))
+    np.testing.assert_allclose(1.0 / seen["depth"].values, _true_z(), rtol=5e-3)
