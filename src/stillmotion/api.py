@@ -109,10 +109,10 @@ def animate(
     progress: ProgressCallback = no_progress,
 ) -> Path:
     """Render ``photo`` into a clip at ``output`` (.mp4, .webm, .gif or a PNG frame directory)."""
-    from .io import open_writer, output_kind, read_image
+    from .io import check_clip_output, open_writer, read_image
 
     config = config or AnimateConfig()
-    output_kind(output)  # refuse an unsupported extension before any work
+    check_clip_output(output, inputs=(photo, depth))  # refuse a bad output before any work
     image = read_image(photo)
     depth_map = load_depth(image, depth, depth_kind, backend=config.depth_backend, source=photo)
     depth_map = adjust_depth(image, depth_map, protect=config.depth_protect, hints=config.depth_hints)
