@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 import pytest
 
-from stillmotion.api import match_depth
+from stillmotion.io import match_depth
 from stillmotion.errors import InputError
 from stillmotion.io import read_depth
 
