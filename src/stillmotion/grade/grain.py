@@ -30,8 +30,9 @@ def grain_noise(shape: tuple[int, int], *, size_px: float, seed: int, frame_inde
     noise /= np.float32(np.hypot(1.0 - CHROMA_SHARE, CHROMA_SHARE))
     if (gh, gw) != (h, w):
         noise = cv2.resize(noise, (w, h), interpolation=cv2.INTER_CUBIC)
-        noise -= noise.mean(axis=(0, 1), keepdims=True)
-        noise /= np.maximum(noise.std(axis=(0, 1), keepdims=True), 1e-6)
+    # Exactly zero mean and unit variance per channel: grain never shifts a frame's brightness (no flicker).
+    noise = noise - noise.mean(axis=(0, 1), keepdims=True)
+    noise /= np.maximum(noise.std(axis=(0, 1), keepdims=True), 1e-6)
     return noise.astype(np.float32)
 
 
