@@ -32,6 +32,7 @@ class GradeConfig:
     focus: tuple[float, float] | None = None  #: focus plane at start and end of the shot, normalised inverse
     #: depth (0 = farthest, 1 = nearest); None = on the subject. Different values make a focus pull.
     bokeh: str = "disc"  #: aperture shape: "disc" or "hexagon"
+    sharpen: float = 0.0  #: 0 .. 2, unsharp mask on luma (macro detail)
     aberration_pct: float = 0.0  #: lateral chromatic aberration: red/blue split at the corners, % of half-diagonal
     bloom: float = 0.0  #: 0 .. 1, glow around highlights (warm, like film halation)
     vignette: float = 0.0  #: 0 .. 1, darkening of the corners in linear light

@@ -1,8 +1,8 @@
 """The grade pipeline: every filter of a :class:`GradeConfig` applied to one frame, in lens-then-film order.
 
-1. depth of field (needs the frame's inverse depth), 2. chromatic aberration, 3. exposure, white balance,
-bloom and vignette in linear light, 4. lift/gamma/gain, contrast, saturation, 5. the 3D LUT,
-6. grain, 7. letterbox. :func:`grade_frame` is pure; :class:`Grader` holds what must stay fixed over a
+1. depth of field (needs the frame's inverse depth), 2. sharpening and chromatic aberration,
+3. exposure, white balance, bloom and vignette in linear light, 4. lift/gamma/gain, contrast,
+saturation, 5. the 3D LUT, 6. grain, 7. letterbox. :func:`grade_frame` is pure; :class:`Grader` holds what must stay fixed over a
 shot (the LUT, the depth normalisation, the subject's focus) so consecutive frames grade consistently.
 """
 
@@ -17,6 +17,7 @@ from ..errors import InputError
 from . import colour, lens
 from .config import GradeConfig
 from .depth_of_field import depth_of_field
+from .detail import sharpen
 from .grain import add_grain
 from .lut import Lut3D, apply_lut_fast, read_cube
 
@@ -95,6 +96,7 @@ def grade_frame(
             radius_px=radius,
             shape=config.bokeh,
         )
+    out = sharpen(out, amount=config.sharpen, radius_px=1.2 * max(min(out.shape[:2]) / 1080.0, 0.5))
     out = lens.chromatic_aberration(out, amount_pct=config.aberration_pct)
     if config.exposure_ev or config.temperature or config.tint or config.bloom or config.vignette:
         lin = colour.apply_exposure_and_balance(

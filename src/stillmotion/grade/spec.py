@@ -112,6 +112,7 @@ KEYS: dict[str, Key] = {
     "dof": Key("dof_radius_pct", _number(0, 10), "depth of field: largest blur radius, % of the long side"),
     "focus": Key("focus", _focus, "where the focus plane sits; auto = on the subject"),
     "bokeh": Key("bokeh", _choice(*SHAPES), "aperture shape"),
+    "sharpen": Key("sharpen", _number(0, 2), "unsharp mask on luma"),
     "aberration": Key("aberration_pct", _number(0, 5), "chromatic aberration at the corners, % of half-diagonal"),
     "bloom": Key("bloom", _number(0, 2), "glow around highlights"),
     "vignette": Key("vignette", _number(0, 1), "corner darkening"),
