@@ -74,7 +74,9 @@ def depth_of_field(
     if radius_px <= 0.0:
         return image
     signed = (inverse_depth.astype(np.float32) - np.float32(focus)) * np.float32(radius_px)
-    radii = slice_radii(float(signed.min()), float(signed.max()), max_slices=max_slices)
+    # Slices from the whole possible range (depth in [0, 1]), not this frame's: the slice grid then stays
+    # put from frame to frame and during a focus pull, so the blur changes continuously (no flicker).
+    radii = slice_radii(-radius_px * focus, radius_px * (1.0 - focus), max_slices=max_slices)
     if len(radii) == 1:
         return image
     step = float(radii[1] - radii[0])
