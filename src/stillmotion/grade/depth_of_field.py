@@ -28,7 +28,7 @@ from .bokeh import bokeh_kernel
 from .colour import linear_to_srgb, srgb_to_linear
 
 #: Largest kernel radius convolved at full resolution; larger ones run on a reduced copy.
-MAX_DIRECT_RADIUS_PX = 8.0
+MAX_DIRECT_RADIUS_PX = 6.0
 #: Radii below this are treated as in focus.
 SHARP_RADIUS_PX = 0.5
 
@@ -57,6 +57,24 @@ def _blur_premultiplied(rgba: np.ndarray, radius_px: float, shape: str) -> np.nd
     return cv2.filter2D(rgba, -1, bokeh_kernel(radius_px, shape), borderType=cv2.BORDER_REFLECT)
 
 
+def _slice_boxes(pos: np.ndarray, count: int, *, block: int = 16) -> list[tuple[int, int, int, int] | None]:
+    """Per slice k, the (y0, y1, x0, x1) box of pixels with weight > 0 (|pos - k| < 1), from block min/max."""
+    h, w = pos.shape
+    bh, bw = -(-h // block), -(-w // block)
+    padded = np.pad(pos, ((0, bh * block - h), (0, bw * block - w)), mode="edge")
+    tiles = padded.reshape(bh, block, bw, block)
+    lo, hi = tiles.min(axis=(1, 3)), tiles.max(axis=(1, 3))
+    boxes: list[tuple[int, int, int, int] | None] = []
+    for k in range(count):
+        hit = (lo < k + 1) & (hi > k - 1)
+        if not hit.any():
+            boxes.append(None)
+            continue
+        rows, cols = np.nonzero(hit.any(axis=1))[0], np.nonzero(hit.any(axis=0))[0]
+        boxes.append((rows[0] * block, min(h, (rows[-1] + 1) * block), cols[0] * block, min(w, (cols[-1] + 1) * block)))
+    return boxes
+
+
 def depth_of_field(
     image: np.ndarray,
     inverse_depth: np.ndarray,
@@ -64,7 +82,7 @@ def depth_of_field(
     focus: float,
     radius_px: float,
     shape: str = "disc",
-    max_slices: int = 12,
+    max_slices: int = 9,
 ) -> np.ndarray:
     """Blur ``image`` (sRGB float32) by its distance from the focus plane.
 
@@ -73,6 +91,7 @@ def depth_of_field(
     """
     if radius_px <= 0.0:
         return image
+    h, w = image.shape[:2]
     signed = (inverse_depth.astype(np.float32) - np.float32(focus)) * np.float32(radius_px)
     # Slices from the whole possible range (depth in [0, 1]), not this frame's: the slice grid then stays
     # put from frame to frame and during a focus pull, so the blur changes continuously (no flicker).
@@ -80,17 +99,23 @@ def depth_of_field(
     if len(radii) == 1:
         return image
     step = float(radii[1] - radii[0])
-    pos = (signed - radii[0]) / step  # fractional slice index
+    pos = (signed - radii[0]) / np.float32(step)  # fractional slice index
     linear = srgb_to_linear(image)
-    acc = np.zeros(image.shape[:2] + (4,), dtype=np.float32)
-    rgba = np.empty_like(acc)
-    for k, r in enumerate(radii):  # far (most negative) to near
-        weight = np.clip(1.0 - np.abs(pos - k), 0.0, 1.0)
-        if not weight.any():
+    acc = np.zeros((h, w, 4), dtype=np.float32)
+    for k, (r, box) in enumerate(zip(radii, _slice_boxes(pos, len(radii)))):  # far to near
+        if box is None:
             continue
-        rgba[..., :3] = linear * weight[..., None]
+        # Work on the slice's box grown by the kernel's reach; outside it the slice adds nothing.
+        reach = int(np.ceil(abs(float(r)))) + 2
+        y0, y1, x0, x1 = max(0, box[0] - reach), min(h, box[1] + reach), max(0, box[2] - reach), min(w, box[3] + reach)
+        weight = 1.0 - np.abs(pos[y0:y1, x0:x1] - np.float32(k))
+        np.maximum(weight, 0.0, out=weight)
+        rgba = np.empty((y1 - y0, x1 - x0, 4), np.float32)
+        np.multiply(linear[y0:y1, x0:x1], weight[..., None], out=rgba[..., :3])
         rgba[..., 3] = weight
         layer = _blur_premultiplied(rgba, abs(float(r)), shape)
-        acc = layer + (1.0 - layer[..., 3:4]) * acc
+        region = acc[y0:y1, x0:x1]
+        region *= 1.0 - layer[..., 3:4]
+        region += layer
     out = acc[..., :3] / np.maximum(acc[..., 3:4], 1e-6)
     return np.clip(linear_to_srgb(out), 0.0, 1.0)

@@ -24,22 +24,23 @@ def grain_noise(shape: tuple[int, int], *, size_px: float, seed: int, frame_inde
     rng = np.random.default_rng([int(seed) & 0xFFFFFFFF, int(frame_index) & 0xFFFFFFFF, 0x6A41])
     size = max(float(size_px), 1.0)
     gh, gw = max(2, round(h / size)), max(2, round(w / size))
-    mono = rng.standard_normal((gh, gw), dtype=np.float32)
-    chroma = rng.standard_normal((gh, gw, 3), dtype=np.float32)
-    noise = (1.0 - CHROMA_SHARE) * mono[..., None] + CHROMA_SHARE * chroma
-    noise /= np.float32(np.hypot(1.0 - CHROMA_SHARE, CHROMA_SHARE))
+    noise = rng.standard_normal((gh, gw, 3), dtype=np.float32)
+    noise *= np.float32(CHROMA_SHARE)
+    noise += np.float32(1.0 - CHROMA_SHARE) * rng.standard_normal((gh, gw, 1), dtype=np.float32)
     if (gh, gw) != (h, w):
         noise = cv2.resize(noise, (w, h), interpolation=cv2.INTER_CUBIC)
     # Exactly zero mean and unit variance per channel: grain never shifts a frame's brightness (no flicker).
-    noise = noise - noise.mean(axis=(0, 1), keepdims=True)
-    noise /= np.maximum(noise.std(axis=(0, 1), keepdims=True), 1e-6)
-    return noise.astype(np.float32)
+    mean, std = cv2.meanStdDev(noise)
+    noise -= mean.reshape(1, 1, 3).astype(np.float32)
+    noise *= (1.0 / np.maximum(std.reshape(1, 1, 3), 1e-6)).astype(np.float32)
+    return noise
 
 
 def grain_response(luma: np.ndarray) -> np.ndarray:
     """Grain amplitude against luma: 1 at mid-grey, falling to ~0.2 at black and 0 at white."""
-    y = np.clip(luma, 0.0, 1.0)
-    return (0.2 + 0.8 * 4.0 * y * (1.0 - y)) * np.clip((1.0 - y) * 8.0, 0.0, 1.0)
+    y = np.clip(luma, 0.0, 1.0).astype(np.float32, copy=False)
+    shadow = np.float32(0.2) + np.float32(3.2) * y * (np.float32(1.0) - y)
+    return shadow * np.minimum((np.float32(1.0) - y) * np.float32(8.0), np.float32(1.0))
 
 
 def add_grain(
@@ -50,4 +51,6 @@ def add_grain(
         return image
     noise = grain_noise(image.shape[:2], size_px=size_px, seed=seed, frame_index=frame_index)
     amp = np.float32(SIGMA_AT_FULL * strength) * grain_response(luma(image))
-    return (image + amp[..., None] * noise).astype(np.float32)
+    noise *= amp[..., None]
+    noise += image
+    return noise

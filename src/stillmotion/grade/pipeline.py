@@ -1,8 +1,9 @@
 """The grade pipeline: every filter of a :class:`GradeConfig` applied to one frame, in lens-then-film order.
 
 1. depth of field (needs the frame's inverse depth), 2. sharpening and chromatic aberration,
-3. exposure, white balance, bloom and vignette in linear light, 4. lift/gamma/gain, contrast,
-saturation, 5. the 3D LUT, 6. grain, 7. letterbox. :func:`grade_frame` is pure; :class:`Grader` holds what must stay fixed over a
+3. bloom and vignette in linear light, 4. the per-pixel colour: exposure and white balance (linear
+light), lift/gamma/gain, contrast, saturation and the 3D LUT (baked into one LUT per shot by the
+Grader), 5. grain, 6. letterbox. :func:`grade_frame` is pure; :class:`Grader` holds what must stay fixed over a
 shot (the LUT, the depth normalisation, the subject's focus) so consecutive frames grade consistently.
 """
 
@@ -71,6 +72,46 @@ def focus_at(config: GradeConfig, state: ShotState, t: float) -> float:
     return start + (end - start) * s
 
 
+def has_colour_controls(config: GradeConfig) -> bool:
+    return bool(
+        config.exposure_ev or config.temperature or config.tint or config.contrast
+        or config.lift != (0.0, 0.0, 0.0) or config.gamma != (1.0, 1.0, 1.0) or config.gain != (1.0, 1.0, 1.0)
+        or config.saturation != 1.0
+    )
+
+
+def colour_transform(rgb: np.ndarray, *, config: GradeConfig, lut: Lut3D | None = None) -> np.ndarray:
+    """The per-pixel part of the grade, exactly: exposure and white balance (linear light), lift/gamma/gain,
+    contrast, saturation, then the LUT. Works on any (..., 3) array."""
+    out = rgb
+    if config.exposure_ev or config.temperature or config.tint:
+        lin = colour.apply_exposure_and_balance(
+            colour.srgb_to_linear(out), exposure_ev=config.exposure_ev, temperature=config.temperature, tint=config.tint
+        )
+        out = colour.linear_to_srgb(lin)
+    if config.lift != (0.0, 0.0, 0.0) or config.gamma != (1.0, 1.0, 1.0) or config.gain != (1.0, 1.0, 1.0):
+        out = np.clip(colour.lift_gamma_gain(out, lift=config.lift, gamma=config.gamma, gain=config.gain), 0.0, 1.0)
+    out = colour.contrast_curve(out, config.contrast)
+    out = np.clip(colour.saturate(out, config.saturation), 0.0, 1.0)
+    if lut is not None and config.lut_strength > 0.0:
+        shape = out.shape
+        mapped = apply_lut_fast(out.reshape(-1, 1, 3), lut, interpolation=config.lut_interpolation).reshape(shape)
+        s = np.float32(config.lut_strength)
+        out = mapped if s >= 1.0 else out + s * (mapped - out)
+    return out.astype(np.float32, copy=False)
+
+
+def bake_colour(config: GradeConfig, lut: Lut3D | None = None, *, size: int = 65) -> Lut3D | None:
+    """The per-pixel grade as one 3D LUT (applied per frame in a single pass), or None if there is none.
+
+    A lone user LUT is returned as is (exact); otherwise the controls and the LUT are sampled on a
+    ``size``-point grid (tetrahedral interpolation of it differs from the exact transform by < 2e-3).
+    """
+    if not has_colour_controls(config):
+        return lut if (lut is not None and config.lut_strength > 0.0) else None
+    return Lut3D.from_function(lambda grid: colour_transform(grid, config=config, lut=lut), size=size)
+
+
 def grade_frame(
     image: np.ndarray,
     inverse_depth: np.ndarray | None,
@@ -80,8 +121,13 @@ def grade_frame(
     frame_count: int = 1,
     lut: Lut3D | None = None,
     state: ShotState | None = None,
+    baked: Lut3D | None = None,
 ) -> np.ndarray:
-    """Grade one float32 sRGB frame. ``inverse_depth`` (H, W, larger = nearer) is needed for depth of field."""
+    """Grade one float32 sRGB frame. ``inverse_depth`` (H, W, larger = nearer) is needed for depth of field.
+
+    ``lut`` is the loaded ``config.lut_path``; ``baked`` (from :func:`bake_colour`), when given, replaces
+    the exact per-pixel colour transform by one LUT pass; ``state`` fixes depth range and subject focus.
+    """
     out = image.astype(np.float32, copy=False)
     t = frame_index / max(1, frame_count - 1)
     if config.dof_radius_pct > 0.0:
@@ -98,23 +144,15 @@ def grade_frame(
         )
     out = sharpen(out, amount=config.sharpen, radius_px=1.2 * max(min(out.shape[:2]) / 1080.0, 0.5))
     out = lens.chromatic_aberration(out, amount_pct=config.aberration_pct)
-    if config.exposure_ev or config.temperature or config.tint or config.bloom or config.vignette:
-        lin = colour.apply_exposure_and_balance(
-            colour.srgb_to_linear(out), exposure_ev=config.exposure_ev, temperature=config.temperature, tint=config.tint
-        )
-        lin = lens.bloom(lin, amount=config.bloom)
+    if config.bloom or config.vignette:
+        lin = lens.bloom(colour.srgb_to_linear(out), amount=config.bloom)
         if config.vignette:
-            lin = lin * lens.vignette_mask(lin.shape[:2], amount=config.vignette)[..., None]
+            lin *= lens.vignette_mask(lin.shape[:2], amount=config.vignette)[..., None]
         out = colour.linear_to_srgb(lin)
-    out = np.clip(out, 0.0, 1.0)
-    if config.lift != (0.0, 0.0, 0.0) or config.gamma != (1.0, 1.0, 1.0) or config.gain != (1.0, 1.0, 1.0):
-        out = np.clip(colour.lift_gamma_gain(out, lift=config.lift, gamma=config.gamma, gain=config.gain), 0.0, 1.0)
-    out = colour.contrast_curve(out, config.contrast)
-    out = np.clip(colour.saturate(out, config.saturation), 0.0, 1.0)
-    if lut is not None and config.lut_strength > 0.0:
-        mapped = apply_lut_fast(out, lut, interpolation=config.lut_interpolation)
-        s = np.float32(config.lut_strength)
-        out = mapped if s >= 1.0 else out + s * (mapped - out)
+    if baked is not None:
+        out = apply_lut_fast(np.clip(out, 0.0, 1.0), baked, interpolation="tetrahedral")
+    elif has_colour_controls(config) or lut is not None:
+        out = colour_transform(np.clip(out, 0.0, 1.0), config=config, lut=lut)
     scale_1080 = min(out.shape[:2]) / 1080.0
     out = add_grain(
         out,
@@ -143,6 +181,7 @@ class Grader:
         self.frame_count = max(1, int(frame_count))
         self.subject_box = subject_box
         self.lut = read_cube(config.lut_path) if config.lut_path else None
+        self.baked = bake_colour(config, self.lut)
         self.state: ShotState | None = None
 
     def __call__(self, image: np.ndarray, inverse_depth: np.ndarray | None = None, frame_index: int = 0) -> np.ndarray:
@@ -157,4 +196,5 @@ class Grader:
             frame_count=self.frame_count,
             lut=self.lut,
             state=self.state,
+            baked=self.baked,
         )
