@@ -11,11 +11,15 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .errors import InputError
 from .types import CameraState, Depth, DepthKind, Intrinsics, ProgressCallback, no_progress
+
+if TYPE_CHECKING:
+    from .grade import GradeConfig
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +36,7 @@ class AnimateConfig:
     loop: bool = False
     fov_deg: float = 55.0
     depth_backend: str = "classical"
+    grade: GradeConfig | None = None  #: finishing (see stillmotion.grade.parse_grade); None = as rendered
 
 
 def load_depth(
@@ -85,11 +90,15 @@ def animate_frames(
     image: np.ndarray, depth: Depth, config: AnimateConfig, *, progress: ProgressCallback = no_progress
 ) -> Iterator[np.ndarray]:
     """Yield the frames (float32 RGB) of a camera move through ``image`` with ``depth``, one at a time."""
+    from .grade import Finisher
+
     shot = plan(image, depth, config)
     total = shot.frame_count
+    finish = Finisher(config.grade, frame_count=total)
     progress(0, total)
     for i, state in enumerate(shot.states()):
-        yield shot.render(state).image
+        result = shot.render(state)
+        yield finish(result.image, result.inverse_depth, i)
         progress(i + 1, total)
 
 
@@ -101,8 +110,13 @@ def animate(
     depth: str | os.PathLike | None = None,
     depth_kind: str = "inverse",
     progress: ProgressCallback = no_progress,
+    preview: str | os.PathLike | None = None,
 ) -> Path:
-    """Render ``photo`` into a clip at ``output`` (.mp4, .webm, .gif or a PNG frame directory)."""
+    """Render ``photo`` into a clip at ``output`` (.mp4, .webm, .gif or a PNG frame directory).
+
+    ``preview``: also write a contact sheet (PNG/JPEG) of the first, middle and last frames and the depth.
+    """
+    from .grade import Finisher
     from .io import open_writer, output_kind, read_image
 
     config = config or AnimateConfig()
@@ -112,11 +126,14 @@ def animate(
     shot = plan(image, depth_map, config)
     out = shot.intrinsics
     total = shot.frame_count
+    finish = Finisher(config.grade, frame_count=total, preview=preview, title=Path(photo).name, inputs=(photo, depth))
     with open_writer(output, fps=config.fps, width=out.width, height=out.height, inputs=(photo, depth)) as writer:
         progress(0, total)
         for i, state in enumerate(shot.states()):
-            writer.write(shot.render(state).image)
+            result = shot.render(state)
+            writer.write(finish(result.image, result.inverse_depth, i))
             progress(i + 1, total)
+    finish.close()
     return Path(output)
 
 

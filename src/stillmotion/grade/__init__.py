@@ -6,6 +6,7 @@ per-frame function underneath. ``PRESETS`` lists the named grades.
 """
 
 from .config import GradeConfig
+from .finishing import Finisher
 from .lut import Lut3D, apply_lut, parse_cube, read_cube
 from .pipeline import Grader, grade_frame
 from .presets import PRESETS
@@ -14,6 +15,7 @@ from .spec import KEYS, parse_grade
 __all__ = [
     "KEYS",
     "PRESETS",
+    "Finisher",
     "GradeConfig",
     "Grader",
     "Lut3D",

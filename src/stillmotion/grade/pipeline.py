@@ -170,8 +170,9 @@ def grade_frame(
 class Grader:
     """Grades the frames of one shot: ``grader(frame, inverse_depth, frame_index)``.
 
-    Loads the LUT once and fixes the depth normalisation and subject focus on the first frame it sees
-    (or from ``subject_box``), so the grade does not pump from frame to frame.
+    Loads the LUT once, bakes the colour controls into one LUT, and fixes the depth normalisation and
+    subject focus on the first frame it sees (the subject: ``subject_box``, else the largest face found
+    in that frame, else the nearer part of the centre), so the grade does not pump from frame to frame.
     """
 
     def __init__(
@@ -186,7 +187,15 @@ class Grader:
 
     def __call__(self, image: np.ndarray, inverse_depth: np.ndarray | None = None, frame_index: int = 0) -> np.ndarray:
         if self.state is None and inverse_depth is not None and self.config.needs_depth:
-            self.state = shot_state(inverse_depth, subject_box=self.subject_box)
+            box = self.subject_box
+            if box is None and self.config.focus is None:  # focus on the subject: a face if there is one
+                from ..depth.faces import detect_faces
+
+                faces = detect_faces(image)
+                box = faces[0] if faces else None
+                if box is not None:
+                    log.info("grade: focus on the face at %s", box)
+            self.state = shot_state(inverse_depth, subject_box=box)
             log.debug("grade: depth range %.4g..%.4g, subject focus %.2f", *self.state.depth_range, self.state.subject_focus)
         return grade_frame(
             image,
