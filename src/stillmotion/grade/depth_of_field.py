@@ -92,7 +92,10 @@ def depth_of_field(
     if radius_px <= 0.0:
         return image
     h, w = image.shape[:2]
-    signed = (inverse_depth.astype(np.float32) - np.float32(focus)) * np.float32(radius_px)
+    # Silhouette pixels mix foreground and background colour; give them the nearer depth (a 3x3 max) so
+    # a sharp foreground's rim stays with it instead of being spread over the blurred background.
+    nearer = cv2.dilate(inverse_depth.astype(np.float32), np.ones((3, 3), np.uint8))
+    signed = (nearer - np.float32(focus)) * np.float32(radius_px)
     # Slices from the whole possible range (depth in [0, 1]), not this frame's: the slice grid then stays
     # put from frame to frame and during a focus pull, so the blur changes continuously (no flicker).
     radii = slice_radii(-radius_px * focus, radius_px * (1.0 - focus), max_slices=max_slices)
