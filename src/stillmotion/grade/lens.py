@@ -5,6 +5,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from .colour import linear_to_srgb, srgb_to_linear
+
 
 def chromatic_aberration(image: np.ndarray, *, amount_pct: float) -> np.ndarray:
     """Radial red/blue split: red is magnified and blue shrunk about the centre, green stays.
@@ -36,23 +38,35 @@ def radial_distance(shape: tuple[int, int]) -> np.ndarray:
 
 
 def vignette_mask(shape: tuple[int, int], *, amount: float) -> np.ndarray:
-    """Multiplicative falloff (H, W): 1 in the middle, ``1 - amount`` at the corners, smooth (r^2.5)."""
+    """Multiplicative falloff of linear light (H, W): 1 in the middle, ``1 - amount`` at the corners (r^2.5)."""
     r = radial_distance(shape)
     return (1.0 - np.float32(np.clip(amount, 0.0, 1.0)) * r**2.5).astype(np.float32)
 
 
-def bloom(linear: np.ndarray, *, amount: float, threshold: float = 0.6) -> np.ndarray:
-    """Add a wide, warm glow of the highlights above ``threshold`` (linear light), like film halation."""
+def vignette(image: np.ndarray, *, amount: float) -> np.ndarray:
+    """Darken the corners of an sRGB image as a linear-light falloff would (sRGB ~ linear ** (1 / 2.2))."""
     if amount <= 0.0:
-        return linear
-    h, w = linear.shape[:2]
-    bright = np.clip(linear - threshold, 0.0, None)
+        return image
+    mask = np.power(vignette_mask(image.shape[:2], amount=amount), np.float32(1.0 / 2.2))
+    return image * mask[..., None]
+
+
+def bloom(image: np.ndarray, *, amount: float, threshold: float = 0.6) -> np.ndarray:
+    """A wide, warm glow of the highlights (linear light above ``threshold``), like film halation.
+
+    The glow is computed on a small linear-light copy and screened over the sRGB frame, so the full
+    frame never leaves sRGB.
+    """
+    if amount <= 0.0:
+        return image
+    h, w = image.shape[:2]
     scale = 256.0 / max(h, w)
-    small = cv2.resize(bright, (max(2, round(w * scale)), max(2, round(h * scale))), interpolation=cv2.INTER_AREA)
-    glow = 0.6 * cv2.GaussianBlur(small, (0, 0), 3.0) + 0.4 * cv2.GaussianBlur(small, (0, 0), 12.0)
+    small = cv2.resize(image, (max(2, round(w * scale)), max(2, round(h * scale))), interpolation=cv2.INTER_AREA)
+    bright = np.clip(srgb_to_linear(small) - threshold, 0.0, None)
+    glow = 0.6 * cv2.GaussianBlur(bright, (0, 0), 3.0) + 0.4 * cv2.GaussianBlur(bright, (0, 0), 12.0)
+    glow = linear_to_srgb(np.clip(np.float32(amount) * glow * np.array([1.0, 0.75, 0.55], np.float32), 0.0, 1.0))
     glow = cv2.resize(glow, (w, h), interpolation=cv2.INTER_LINEAR)
-    warm = np.array([1.0, 0.75, 0.55], dtype=np.float32)
-    return (linear + np.float32(amount) * glow * warm).astype(np.float32)
+    return (1.0 - (1.0 - image) * (1.0 - glow)).astype(np.float32)  # screen: never exceeds 1
 
 
 def letterbox(image: np.ndarray, *, aspect: float) -> np.ndarray:

@@ -1,7 +1,7 @@
 """The grade pipeline: every filter of a :class:`GradeConfig` applied to one frame, in lens-then-film order.
 
 1. depth of field (needs the frame's inverse depth), 2. sharpening and chromatic aberration,
-3. bloom and vignette in linear light, 4. the per-pixel colour: exposure and white balance (linear
+3. bloom and vignette (as linear light would), 4. the per-pixel colour: exposure and white balance (linear
 light), lift/gamma/gain, contrast, saturation and the 3D LUT (baked into one LUT per shot by the
 Grader), 5. grain, 6. letterbox. :func:`grade_frame` is pure; :class:`Grader` holds what must stay fixed over a
 shot (the LUT, the depth normalisation, the subject's focus) so consecutive frames grade consistently.
@@ -144,11 +144,8 @@ def grade_frame(
         )
     out = sharpen(out, amount=config.sharpen, radius_px=1.2 * max(min(out.shape[:2]) / 1080.0, 0.5))
     out = lens.chromatic_aberration(out, amount_pct=config.aberration_pct)
-    if config.bloom or config.vignette:
-        lin = lens.bloom(colour.srgb_to_linear(out), amount=config.bloom)
-        if config.vignette:
-            lin *= lens.vignette_mask(lin.shape[:2], amount=config.vignette)[..., None]
-        out = colour.linear_to_srgb(lin)
+    out = lens.bloom(out, amount=config.bloom)
+    out = lens.vignette(out, amount=config.vignette)
     if baked is not None:
         out = apply_lut_fast(np.clip(out, 0.0, 1.0), baked, interpolation="tetrahedral")
     elif has_colour_controls(config) or lut is not None:
