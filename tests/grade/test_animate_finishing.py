@@ -93,3 +93,14 @@ def test_explicit_options_win_over_the_recipe(tmp_path):
     args = argparse.Namespace(photo="", recipe="macro", motion=None, intensity=2.0, grade="noir")
     f = _finishing.resolve(args)
     assert f.motion == macro.motion and f.intensity == 2.0 and f.grade == parse_grade("noir")
+
+
+def test_graded_motion_stays_smooth(scene):
+    """Grading (depth of field, focus pull, colour) adds no flicker: frame-to-frame change stays steady."""
+    image, depth = scene
+    grade = parse_grade("film,grain=0,dof=2,focus=0.9>0.3")
+    config = AnimateConfig(motion="orbit_left", duration_s=1.0, fps=12, size="80x60", grade=grade)
+    frames = list(animate_frames(image, depth, config))
+    diffs = np.array([np.abs(a - b).mean() for a, b in zip(frames, frames[1:])])
+    assert diffs.max() < 0.05
+    assert diffs.max() < 4 * np.median(diffs) + 1e-3
