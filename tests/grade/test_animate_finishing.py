@@ -96,11 +96,12 @@ def test_explicit_options_win_over_the_recipe(tmp_path):
 
 
 def test_graded_motion_stays_smooth(scene):
-    """Grading (depth of field, focus pull, colour) adds no flicker: frame-to-frame change stays steady."""
+    """Grading (depth of field, focus pull, colour) adds no flicker: each frame-to-frame change stays
+    within that of the ungraded clip."""
     image, depth = scene
+    base = AnimateConfig(motion="orbit_left", duration_s=0.5, fps=24, size="80x60")
     grade = parse_grade("film,grain=0,dof=2,focus=0.9>0.3")
-    config = AnimateConfig(motion="orbit_left", duration_s=1.0, fps=12, size="80x60", grade=grade)
-    frames = list(animate_frames(image, depth, config))
-    diffs = np.array([np.abs(a - b).mean() for a, b in zip(frames, frames[1:])])
-    assert diffs.max() < 0.05
-    assert diffs.max() < 4 * np.median(diffs) + 1e-3
+    change = lambda frames: np.array([np.abs(a - b).mean() for a, b in zip(frames, frames[1:])])  # noqa: E731
+    plain = change(list(animate_frames(image, depth, base)))
+    graded = change(list(animate_frames(image, depth, AnimateConfig(**{**vars(base), "grade": grade}))))
+    assert np.all(graded <= 1.15 * plain + 2e-3), (graded, plain)
