@@ -137,6 +137,22 @@ def test_colour_matching_moves_histograms_to_the_reference():
         assert abs(matched.mean() - reference.mean()) < 0.25 * abs(shifted.mean() - reference.mean())
 
 
+def test_colour_matcher_agrees_with_scikit_image():
+    from skimage import data
+    from skimage.exposure import match_histograms
+
+    from stillmotion.generate.color import ColorMatcher, _from_space, _to_space
+
+    rng = np.random.default_rng(1)
+    image = data.astronaut()[::4, ::4].astype(np.float32) / 255
+    image = np.clip(image + rng.normal(0, 0.01, image.shape).astype(np.float32), 0, 1)
+    reference = data.coffee()[::4, ::4].astype(np.float32) / 255
+    for mode in ("rgb", "lab"):
+        ours = ColorMatcher(reference, mode)(image)
+        theirs = _from_space(match_histograms(_to_space(image, mode), _to_space(reference, mode), channel_axis=-1), mode)
+        assert np.abs(ours - theirs).mean() < 0.005
+
+
 def test_unsharp_and_noise_units():
     image = np.full((16, 16, 3), 0.5, np.float32)
     image[:, 8:] = 0.6

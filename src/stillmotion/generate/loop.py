@@ -19,7 +19,7 @@ from typing import Protocol
 import numpy as np
 
 from ..types import ProgressCallback, no_progress
-from .color import match_colors
+from .color import ColorMatcher
 from .frame_ops import add_noise, apply_contrast, unsharp_mask
 
 
@@ -53,12 +53,12 @@ class Repairer(Protocol):
                reference: tuple[np.ndarray, np.ndarray] | None, controls: FrameControls, seed: int) -> np.ndarray: ...  # fmt: skip
 
 
-def prepare_init(warped: np.ndarray, *, color_reference: np.ndarray | None, color_mode: str | None,
-                 controls: FrameControls, seed: int) -> np.ndarray:  # fmt: skip
+def prepare_init(warped: np.ndarray, *, color_matcher: ColorMatcher | None, controls: FrameControls,
+                 seed: int) -> np.ndarray:  # fmt: skip
     """Colour coherence, contrast, anti-blur and noise on a warped frame, in Deforum's order."""
     image = warped
-    if color_mode is not None and color_reference is not None:
-        image = match_colors(image, color_reference, color_mode)
+    if color_matcher is not None:
+        image = color_matcher(image)
     image = apply_contrast(image, controls.contrast)
     image = unsharp_mask(image, kernel=controls.kernel, sigma=controls.sigma, amount=controls.amount,
                          threshold=controls.threshold)  # fmt: skip
@@ -80,6 +80,7 @@ def generative_frames(
     """Yield ``frame_count`` frames starting from ``first`` (frame 0, already made)."""
     cadence = max(1, int(cadence))
     motion.start(first)
+    matcher = ColorMatcher(first, color_mode) if color_mode is not None else None
     keys = list(range(0, frame_count, cadence))
     older: np.ndarray | None = None  # the key before the newest one, warped forward (Deforum's turbo_prev)
     newest = first  # the newest repaired frame, warped forward (turbo_next)
@@ -106,7 +107,7 @@ def generative_frames(
         (warped, holes), = motion.step([newest], next_key)
         seed = next(seeds)
         c = controls[next_key]
-        init = prepare_init(warped, color_reference=first, color_mode=color_mode, controls=c, seed=seed)
+        init = prepare_init(warped, color_matcher=matcher, controls=c, seed=seed)
         repaired = repairer.repair(init, strength=c.strength, holes=holes, reference=motion.reference(next_key),
                                    controls=c, seed=seed)  # fmt: skip
         older, newest, p = newest, np.clip(repaired, 0, 1).astype(np.float32), next_key
