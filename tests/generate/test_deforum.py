@@ -171,9 +171,12 @@ def test_classical_repair_fills_holes_and_restores_from_reference():
     filled = fill_holes(image, holes)
     assert abs(filled[:, :3].mean() - 0.4) < 0.02 and np.array_equal(filled[:, 3:], image[:, 3:])
     reference = np.full((20, 20, 3), 0.8, np.float32)
-    out = ClassicalRepair(feather_px=0).repair(image, strength=0.75, holes=None,
-                                               reference=(reference, np.ones((20, 20), bool)))  # fmt: skip
-    assert out[10, 10, 0] == pytest.approx(0.75 * 0.4 + 0.25 * 0.8)
+    valid = np.ones((20, 20), bool)
+    valid[:, 15:] = False
+    out = ClassicalRepair(feather_px=0).repair(image, strength=0.75, holes=None, reference=(reference, valid))
+    assert out[10, 10, 0] == pytest.approx(0.8) and out[10, 17, 0] == pytest.approx(0.4)
+    out = ClassicalRepair(feather_px=0, keep=0.25).repair(image, strength=0.75, holes=None, reference=(reference, valid))
+    assert out[10, 10, 0] == pytest.approx(0.25 * 0.4 + 0.75 * 0.8)
 
 
 def _settings_file(tmp_path, **extra):

@@ -95,9 +95,7 @@ class Motion3D:
 
     def step(self, images: list[np.ndarray], frame: int) -> list[tuple[np.ndarray, np.ndarray]]:
         depth = self._depth(images[-1])
-        h, w = images[-1].shape[:2]
-        no_holes = np.zeros((h, w), bool)
-        return [(render_3d(image, depth, self.deltas[frame], fov_deg=self.fovs[frame]), no_holes) for image in images]
+        return [render_3d(image, depth, self.deltas[frame], fov_deg=self.fovs[frame]) for image in images]
 
     def reference(self, frame: int) -> tuple[np.ndarray, np.ndarray] | None:
         if self._first is None:
@@ -107,5 +105,5 @@ class Motion3D:
         while self._pose_frame < frame:
             self._pose_frame += 1
             self._pose = compose(self._pose, self.deltas[self._pose_frame])
-        image = render_3d(self._first, self._first_depth, state_from_pose(self._pose), fov_deg=self.fovs[frame])
-        return image, np.ones(image.shape[:2], bool)
+        image, holes = render_3d(self._first, self._first_depth, state_from_pose(self._pose), fov_deg=self.fovs[frame])
+        return image, ~holes

@@ -82,29 +82,15 @@ def exact_count(frames: Iterator[np.ndarray], count: int, width: int, height: in
 
 
 def photo_scene_frames(scene: SceneSpec, story: StorySpec, frame_count: int) -> Iterator[np.ndarray]:
-    """A photo scene: the camera move of :func:`stillmotion.api.animate_frames` on the fitted photo."""
-    from .. import depth as depth_stage
-    from ..api import AnimateConfig, animate_frames
-    from ..io import read_depth, read_image
+    """A photo scene: the camera move of :func:`stillmotion.api.animate_frames`, framed to the story's
+    size by the renderer itself (it crops to the aspect and scales once for the whole path, so the
+    frame never shows anything outside the photo)."""
+    from ..api import AnimateConfig, animate_frames, load_depth
+    from ..io import read_image
 
     assert scene.image is not None
     image = read_image(scene.image)
-    fitted = fit_to_size(image, story.width, story.height)
-    if scene.depth is not None:
-        from dataclasses import replace
-
-        depth = read_depth(scene.depth, scene.depth_kind)
-        values = cv2.resize(depth.values, (image.shape[1], image.shape[0]), interpolation=cv2.INTER_LINEAR)
-        valid = None
-        if depth.valid is not None:
-            valid = cv2.resize(depth.valid.astype(np.uint8), (image.shape[1], image.shape[0]),
-                               interpolation=cv2.INTER_NEAREST)  # fmt: skip
-            valid = fit_to_size(valid.astype(np.float32), story.width, story.height,
-                                interpolation=cv2.INTER_NEAREST) > 0.5  # fmt: skip
-        depth = replace(depth, values=fit_to_size(values, story.width, story.height, interpolation=cv2.INTER_LINEAR),
-                        valid=valid)  # fmt: skip
-    else:
-        depth = depth_stage.estimate(fitted)
+    depth = load_depth(image, scene.depth, scene.depth_kind)
     config = AnimateConfig(
         motion=scene.motion,
         intensity=scene.intensity,
@@ -112,7 +98,7 @@ def photo_scene_frames(scene: SceneSpec, story: StorySpec, frame_count: int) -> 
         fps=story.fps,
         size=f"{story.width}x{story.height}",
     )
-    frames = animate_frames(fitted, depth, config)
+    frames = animate_frames(image, depth, config)
     yield from exact_count(frames, frame_count, story.width, story.height, scene.label)
 
 

@@ -119,6 +119,7 @@ class StableDiffusionGenerator:
         import diffusers
 
         self.name = "sdxl" if xl else "sd15"
+        self.default_cfg = 7.0
         self.device, self.dtype = _device(device)
         source = model or DEFAULT_MODELS[self.name]
         img2img_cls = diffusers.StableDiffusionXLImg2ImgPipeline if xl else diffusers.StableDiffusionImg2ImgPipeline
@@ -207,6 +208,7 @@ class KandinskyGenerator:
     decoder. ``denoise`` is the decoder pipelines' ``strength`` (fraction denoised)."""
 
     name = "kandinsky"
+    default_cfg = 4.0
 
     def __init__(self, model: str | None = None, *, device: str = "cpu") -> None:
         require_neural("the Kandinsky 2.2 generator")

@@ -75,9 +75,23 @@ def state_from_pose(pose: np.ndarray) -> CameraState:
     return state
 
 
-def render_3d(image: np.ndarray, depth, state: CameraState, *, fov_deg: float) -> np.ndarray:
-    """Render ``image`` with ``depth`` from the camera ``state`` with the project's renderer."""
-    from ..api import render_view
+def render_3d(image: np.ndarray, depth, state: CameraState, *, fov_deg: float) -> tuple[np.ndarray, np.ndarray]:
+    """Render ``image`` with ``depth`` from the camera ``state`` with the project's renderer, as
+    :func:`stillmotion.api.render_view` does; returns the frame and the pixels no surface covered
+    (outside the photo, or disocclusions the background layer missed), which the renderer filled."""
+    from ..api import match_depth
+    from ..render.depth_prep import inverse_depth, sharpen_depth_edges
+    from ..render.overscan import parallax_gain
+    from ..render.renderer import render
+    from ..render.scene import build_scene
+    from ..types import DepthKind, Intrinsics
 
-    return render_view(image, depth, move=(state.x, state.y, state.z),
-                       rotate_deg=(state.rx_deg, state.ry_deg, state.rz_deg), fov_deg=fov_deg)  # fmt: skip
+    h, w = image.shape[:2]
+    depth = match_depth(depth, (h, w))
+    intr = Intrinsics.from_fov(w, h, fov_deg)
+    q = inverse_depth(depth, focal_px=intr.fx)
+    if depth.kind == DepthKind.INVERSE:
+        q = sharpen_depth_edges(q, radius=max(1, round(max(w, h) / 800)))
+    gain = parallax_gain([state], intr, q_near=float(q.max()), q_far=float(q.min()))
+    result = render(build_scene(image, q, intr, parallax_gain_px=gain), state, intr)
+    return result.image, result.holes
