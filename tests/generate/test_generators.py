@@ -156,3 +156,25 @@ def test_settings_override_for_generator(sd15_dir):
     init = np.full((40, 60, 3), 0.5, np.float32)
     frames = list(deforum_frames(replace(settings, init_strength=0.5), init_image=init, generator=generator))
     assert len(frames) == 2 and frames[0].shape == (32, 32, 3)
+
+
+def test_story_with_a_prompt_scene_and_a_photo_scene(sd15_dir, tmp_path):
+    from skimage import data
+
+    from stillmotion.io import write_image
+
+    write_image(tmp_path / "cat.png", data.chelsea()[::8, ::8].astype(np.float32) / 255)
+    story = tmp_path / "story.yaml"
+    story.write_text(f"""
+fps: 4
+size: 32x32
+steps: 3
+generator: sd15
+model: {sd15_dir}
+scenes:
+  - {{prompt: the red fox, negative_prompt: blurry, seed: 5, motion: zoom_in, duration: 1}}
+  - {{image: cat.png, motion: pan_left, duration: 1}}
+""")
+    out = tmp_path / "film"
+    assert main(["story", str(story), "-o", f"{out}/", "--quiet"]) == 0
+    assert len(list(out.glob("*.png"))) == 4 + 4 - 2

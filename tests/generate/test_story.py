@@ -141,3 +141,48 @@ def test_fit_to_size_crops_the_centre():
     image[:, 50:150] = 1.0  # the centre half is white
     out = fit_to_size(image, 64, 64)
     assert out.shape == (64, 64, 3) and out.min() > 0.99
+
+
+def _write_photos(folder: Path) -> None:
+    from skimage import data
+
+    from stillmotion.io import write_image
+
+    for name, photo in (("astronaut.png", data.astronaut()), ("coffee.png", data.coffee()), ("cat.png", data.chelsea())):
+        write_image(folder / name, photo[::4, ::4].astype(np.float32) / 255)
+
+
+def test_photo_story_end_to_end_dissolves_are_blends_of_the_scenes(tmp_path):
+    """Three photos, three motions: the film's overlap frames are the blends of the scenes rendered alone."""
+    import cv2
+
+    from stillmotion.generate.film import photo_scene_frames
+
+    _write_photos(tmp_path)
+    path = _write_story(tmp_path, """
+fps: 8
+size: 64x48
+transition: 0.5
+scenes:
+  - {image: astronaut.png, motion: zoom_in, duration: 1}
+  - {image: coffee.png, motion: orbit_left, duration: 1}
+  - {image: cat.png, motion: pan_right, duration: 1.5, transition: 0.25}
+""")
+    out = tmp_path / "film"
+    assert main(["story", str(path), "-o", f"{out}/", "--quiet"]) == 0
+    frames = [cv2.imread(str(f))[..., ::-1].astype(np.float32) / 255 for f in sorted(out.glob("*.png"))]
+    assert len(frames) == 8 + 8 + 12 - 4 - 2
+    story = load_story(path)
+    alone = [list(photo_scene_frames(s, story, p.frame_count)) for s, p in zip(story.scenes, plan_story(story))]
+    assert all(f.shape == (48, 64, 3) for clip in alone for f in clip)
+    tol = 1.5 / 255  # PNG rounding
+    np.testing.assert_allclose(frames[0], alone[0][0], atol=tol)
+    for j in range(4):  # scene 1 frames 4..7 under scene 2 frames 0..3
+        a = (j + 1) / 5
+        np.testing.assert_allclose(frames[4 + j], (1 - a) * alone[0][4 + j] + a * alone[1][j], atol=tol)
+    np.testing.assert_allclose(frames[8], alone[1][4], atol=tol)
+    for j in range(2):  # scene 2 frames 6, 7 under scene 3 frames 0, 1
+        a = (j + 1) / 3
+        np.testing.assert_allclose(frames[10 + j], (1 - a) * alone[1][6 + j] + a * alone[2][j], atol=tol)
+    np.testing.assert_allclose(frames[-1], alone[2][-1], atol=tol)
+    assert np.abs(alone[0][0] - alone[0][-1]).mean() > 0.01  # the camera moved
