@@ -26,7 +26,7 @@ def add_arguments(parser) -> None:
 def run(args) -> int:
     from dataclasses import replace
 
-    from ..generate.film import film_length, plan_story, render_story
+    from ..generate.film import film_length, plan_story, render_story, scene_source_for
     from ..generate.story import load_story, parse_size
 
     story = load_story(args.story)
@@ -42,10 +42,11 @@ def run(args) -> int:
     if args.size:
         overrides["width"], overrides["height"] = parse_size(args.size)
     story = replace(story, **overrides)
+    source = scene_source_for(story)  # a prompt scene without generator fails here, before any frame
     frames = film_length(plan_story(story))
     log.info("story: %d scenes, %d frames at %g fps (%.2f s), %dx%d", len(story.scenes), frames, story.fps,
              frames / story.fps, story.width, story.height)  # fmt: skip
     with progress_bar(args, "story") as progress:
-        render_story(story, args.output, progress=progress)
+        render_story(story, args.output, source=source, progress=progress)
     log.info("wrote %s", args.output)
     return 0

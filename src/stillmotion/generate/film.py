@@ -121,6 +121,17 @@ def default_scene_source(generator_factory: Callable[[], object] | None = None) 
     return source
 
 
+def scene_source_for(story: StorySpec) -> SceneSource:
+    """The default scene source for ``story``; loads the generator now when a scene has a prompt, so a
+    missing extra or model fails before any frame is rendered."""
+    factory = None
+    if story.needs_generator:
+        from .generators import generator_from_story
+
+        factory = generator_from_story(story)
+    return default_scene_source(factory)
+
+
 def _graded(frames: Iterator[np.ndarray], grade: str | None, label: str) -> Iterator[np.ndarray]:
     if not grade:
         yield from frames
@@ -170,12 +181,7 @@ def render_story(
     from ..io import open_writer
 
     if source is None:
-        factory = None
-        if story.needs_generator:
-            from .generators import generator_from_story
-
-            factory = generator_from_story(story)  # raises now (before any frame) if it cannot load
-        source = default_scene_source(factory)
+        source = scene_source_for(story)
     inputs = tuple(p for s in story.scenes for p in (s.image, s.depth) if p is not None)
     if story.source is not None:
         inputs += (story.source,)
