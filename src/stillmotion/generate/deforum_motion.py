@@ -12,10 +12,15 @@ import logging
 import cv2
 import numpy as np
 
+from ..types import CameraState
 from .motion2d import affine_matrix, warp_2d
-from .motion3d import compose, deforum_delta, long_side_fov_deg, render_3d, state_from_pose
+from .motion3d import MirroredSource, compose, deforum_delta, long_side_fov_deg, render_3d, state_from_pose
 
 log = logging.getLogger(__name__)
+
+#: The classical reference extends the photo by mirroring this fraction of its size on each side, so
+#: space a move uncovers beyond the photo gets mirrored texture rather than smeared edge pixels.
+MIRROR_PAD = 0.25
 
 
 class Motion2D:
@@ -42,7 +47,7 @@ class Motion2D:
 
     def reference(self, frame: int) -> tuple[np.ndarray, np.ndarray] | None:
         """Frame 0 resampled once through the product of the matrices of frames 1..frame (sharp: no
-        accumulated resampling blur); ``valid`` is where that lands inside frame 0."""
+        accumulated resampling blur), mirrored beyond its border (wrapped with ``border: wrap``)."""
         if self._first is None:
             return None
         if frame < self._cumulative_frame:
@@ -51,15 +56,9 @@ class Motion2D:
             self._cumulative_frame += 1
             self._cumulative = self.matrices[self._cumulative_frame] @ self._cumulative
         h, w = self._first.shape[:2]
-        if self.border == "wrap":
-            image = cv2.warpPerspective(self._first, self._cumulative, (w, h), flags=cv2.INTER_CUBIC,
-                                        borderMode=cv2.BORDER_WRAP)  # fmt: skip
-            return np.clip(image, 0, 1), np.ones((h, w), bool)
-        image = cv2.warpPerspective(self._first, self._cumulative, (w, h), flags=cv2.INTER_CUBIC,
-                                    borderMode=cv2.BORDER_REPLICATE)  # fmt: skip
-        inside = cv2.warpPerspective(np.ones((h, w), np.uint8), self._cumulative, (w, h),
-                                     flags=cv2.INTER_NEAREST, borderValue=0)  # fmt: skip
-        return np.clip(image, 0, 1), inside > 0
+        border = cv2.BORDER_WRAP if self.border == "wrap" else cv2.BORDER_REFLECT_101
+        image = cv2.warpPerspective(self._first, self._cumulative, (w, h), flags=cv2.INTER_CUBIC, borderMode=border)
+        return np.clip(image, 0, 1), np.ones((h, w), bool)
 
 
 class Motion3D:
@@ -79,9 +78,8 @@ class Motion3D:
         ]  # fmt: skip
         self.fovs = [long_side_fov_deg(series["fov_schedule"][i], width, height) for i in range(count)]
         self._first: np.ndarray | None = None
-        self._first_depth = None
-        self._pose = np.eye(4)
-        self._pose_frame = 0
+        self._source: MirroredSource | None = None
+        self._states: list[CameraState] = []
 
     @staticmethod
     def _depth(image: np.ndarray):
@@ -90,20 +88,24 @@ class Motion3D:
         return depth_stage.estimate(image)
 
     def start(self, first: np.ndarray) -> None:
+        pose = np.eye(4)
+        self._states = [CameraState()]
+        for delta in self.deltas[1:]:
+            pose = compose(pose, delta)
+            self._states.append(state_from_pose(pose))
         self._first = first
-        self._first_depth = self._depth(first)
+        self._source = None  # built on first use: a run whose repair warps needs no source scene
 
     def step(self, images: list[np.ndarray], frame: int) -> list[tuple[np.ndarray, np.ndarray]]:
         depth = self._depth(images[-1])
         return [render_3d(image, depth, self.deltas[frame], fov_deg=self.fovs[frame]) for image in images]
 
     def reference(self, frame: int) -> tuple[np.ndarray, np.ndarray] | None:
+        """Frame 0 seen from the composed pose of frames 1..frame, mirrored beyond its border."""
         if self._first is None:
             return None
-        if frame < self._pose_frame:
-            self._pose, self._pose_frame = np.eye(4), 0
-        while self._pose_frame < frame:
-            self._pose_frame += 1
-            self._pose = compose(self._pose, self.deltas[self._pose_frame])
-        image, holes = render_3d(self._first, self._first_depth, state_from_pose(self._pose), fov_deg=self.fovs[frame])
-        return image, ~holes
+        if self._source is None:
+            self._source = MirroredSource(self._first, self._depth(self._first), fov_deg=self.fovs[0],
+                                          states=self._states, mirror_pad=MIRROR_PAD)  # fmt: skip
+        image = self._source.render(self._states[frame], fov_deg=self.fovs[frame])
+        return image, np.ones(image.shape[:2], bool)

@@ -13,6 +13,8 @@ import numpy as np
 class DiffusionRepair:
     """Wraps a generator (see :mod:`stillmotion.generate.generators`) as the loop's repairer."""
 
+    uses_reference = False  # the generator repaints from the prepared frame alone
+
     def __init__(self, generator, *, inpaint_holes: bool = False) -> None:
         self.generator = generator
         self.name = getattr(generator, "name", "diffusion")

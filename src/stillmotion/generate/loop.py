@@ -8,10 +8,15 @@ latest repaired frames, both warped forward frame by frame, cross-faded with wei
 ``(i - p + 1) / N`` on the newer one (Deforum's "turbo" tweening, including its timing). Unlike
 Deforum, the last frames after the final key are emitted too, so a run has exactly ``frame_count``
 frames. Frames stream out one at a time.
+
+A repairer whose ``needs_init`` is False (the classical repair, which re-renders the source) skips the
+warp and the touches and runs at cadence 1; one whose ``uses_reference`` is False (a generator) is
+never given the motion's view of frame 0.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Protocol
@@ -21,6 +26,8 @@ import numpy as np
 from ..types import ProgressCallback, no_progress
 from .color import ColorMatcher
 from .frame_ops import add_noise, apply_contrast, unsharp_mask
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -79,6 +86,13 @@ def generative_frames(
 ) -> Iterator[np.ndarray]:
     """Yield ``frame_count`` frames starting from ``first`` (frame 0, already made)."""
     cadence = max(1, int(cadence))
+    needs_init = getattr(repairer, "needs_init", True)
+    uses_reference = getattr(repairer, "uses_reference", True)
+    if not needs_init and cadence > 1:
+        # tweening only saves diffusion passes; a repair that re-renders the source is cheaper than a tween
+        # and cross-fading two renders made from different frames would show their differences
+        log.info("cadence %d -> 1: the %s repair renders every frame", cadence, getattr(repairer, "name", "?"))
+        cadence = 1
     motion.start(first)
     matcher = ColorMatcher(first, color_mode) if color_mode is not None else None
     keys = list(range(0, frame_count, cadence))
@@ -90,6 +104,8 @@ def generative_frames(
     for next_key in keys[1:] + [frame_count]:
         span = (next_key - p) if next_key < frame_count else cadence
         for i in range(p, next_key):
+            if older is not None and span == 1:
+                older = None  # no cross-fade at cadence 1: the older frame is never shown
             if i > p or older is not None:
                 pair = ([older] if older is not None else []) + ([newest] if i > p else [])
                 moved = motion.step(pair, i)
@@ -104,10 +120,13 @@ def generative_frames(
             progress(emitted, frame_count)
         if next_key >= frame_count:
             break
-        (warped, holes), = motion.step([newest], next_key)
         seed = next(seeds)
         c = controls[next_key]
-        init = prepare_init(warped, color_matcher=matcher, controls=c, seed=seed)
-        repaired = repairer.repair(init, strength=c.strength, holes=holes, reference=motion.reference(next_key),
-                                   controls=c, seed=seed)  # fmt: skip
+        init, holes = None, None
+        if needs_init:
+            (warped, holes), = motion.step([newest], next_key)
+            init = prepare_init(warped, color_matcher=matcher, controls=c, seed=seed)
+        reference = motion.reference(next_key) if uses_reference else None
+        repaired = repairer.repair(init, strength=c.strength, holes=holes, reference=reference, controls=c,
+                                   seed=seed)  # fmt: skip
         older, newest, p = newest, np.clip(repaired, 0, 1).astype(np.float32), next_key

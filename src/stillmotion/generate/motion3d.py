@@ -94,4 +94,62 @@ def render_3d(image: np.ndarray, depth, state: CameraState, *, fov_deg: float) -
         q = sharpen_depth_edges(q, radius=max(1, round(max(w, h) / 800)))
     gain = parallax_gain([state], intr, q_near=float(q.max()), q_far=float(q.min()))
     result = render(build_scene(image, q, intr, parallax_gain_px=gain), state, intr)
-    return result.image, result.holes
+    return result.image, result.holes | outside_photo(q, intr, state)
+
+
+def outside_photo(q: np.ndarray, intrinsics, state: CameraState) -> np.ndarray:
+    """Pixels of the view from ``state`` that lie outside the photo's border lifted to 3-D with its
+    inverse depth ``q`` (what the renderer shows there is stretched edge, not photo)."""
+    import cv2
+
+    from ..render.overscan import border_points
+
+    h, w = q.shape
+    step = max(1, max(h, w) // 256)
+    points = border_points(q[::step, ::step], type(intrinsics).from_fov(len(range(0, w, step)),
+                                                                        len(range(0, h, step)), intrinsics.fov_deg()))
+    pose = state.world_from_camera()
+    cam = (points - pose[:3, 3]) @ pose[:3, :3]
+    z = np.maximum(cam[:, 2], 1e-6)
+    px = intrinsics.fx * cam[:, 0] / z + intrinsics.cx
+    py = intrinsics.fy * cam[:, 1] / z + intrinsics.cy
+    inside = np.zeros((h, w), np.uint8)
+    polygon = np.round(np.stack([px, py], axis=1) * 16).astype(np.int32)
+    cv2.fillPoly(inside, [polygon], 1, lineType=cv2.LINE_8, shift=4)
+    return inside == 0
+
+
+class MirroredSource:
+    """The source photo as one layered scene, extended by mirroring ``mirror_pad`` of its size on each
+    side, built once for a whole run (its tear thresholds from the parallax of all ``states``), then
+    rendered from any pose: the classical repair's view of frame 0 along the accumulated motion."""
+
+    def __init__(self, image: np.ndarray, depth, *, fov_deg: float, states: list[CameraState],
+                 mirror_pad: float = 0.25) -> None:  # fmt: skip
+        import cv2
+
+        from ..api import match_depth
+        from ..render.depth_prep import inverse_depth, sharpen_depth_edges
+        from ..render.overscan import parallax_gain
+        from ..render.scene import build_scene
+        from ..types import DepthKind, Intrinsics
+
+        h, w = image.shape[:2]
+        depth = match_depth(depth, (h, w))
+        intr = Intrinsics.from_fov(w, h, fov_deg)
+        q = inverse_depth(depth, focal_px=intr.fx)
+        if depth.kind == DepthKind.INVERSE:
+            q = sharpen_depth_edges(q, radius=max(1, round(max(w, h) / 800)))
+        gain = parallax_gain(states or [CameraState()], intr, q_near=float(q.max()), q_far=float(q.min()))
+        pad = max(1, int(round(mirror_pad * max(w, h))))
+        src = Intrinsics(intr.fx, intr.fy, intr.cx + pad, intr.cy + pad, w + 2 * pad, h + 2 * pad)
+        self.scene = build_scene(cv2.copyMakeBorder(image, pad, pad, pad, pad, cv2.BORDER_REFLECT_101),
+                                 cv2.copyMakeBorder(q, pad, pad, pad, pad, cv2.BORDER_REFLECT_101), src,
+                                 parallax_gain_px=gain)  # fmt: skip
+        self.width, self.height = w, h
+
+    def render(self, state: CameraState, *, fov_deg: float) -> np.ndarray:
+        from ..render.renderer import render
+        from ..types import Intrinsics
+
+        return render(self.scene, state, Intrinsics.from_fov(self.width, self.height, fov_deg)).image
