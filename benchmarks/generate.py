@@ -4,7 +4,7 @@
 
 - schedule: evaluating a 10 000-frame expression schedule
 - deforum_2d_classical: a 2D Deforum run with the classical repair, 512x384, frames per second
-- deforum_3d_classical: the same in 3D mode (depth estimate + render per frame), 256x192
+- deforum_3d_classical: the same in 3D mode (one scene build, one render per frame), 512x384
 - story: a 3-scene photo story, 832x448, 24 fps, 3 s per scene, to mp4 (needs the spine's renderer)
 """
 
@@ -74,7 +74,7 @@ def bench_story() -> dict:
 if __name__ == "__main__":
     print(json.dumps(bench_schedule()), flush=True)
     print(json.dumps(bench_deforum("2D", 512, 384, 48)), flush=True)
-    for bench in (lambda: bench_deforum("3D", 256, 192, 12), bench_story):
+    for bench in (lambda: bench_deforum("3D", 512, 384, 48), bench_story):
         try:
             print(json.dumps(bench()), flush=True)
         except NotImplementedError as exc:
