@@ -40,36 +40,12 @@ def load_depth(
     """The depth for ``image``: read from ``path`` (resampled to the photo if only the size differs) or
     estimated with ``backend`` when no file is given."""
     from . import depth as depth_stage
-    from .io import read_depth
+    from .io import match_depth, read_depth
 
     if path is None:
         return depth_stage.estimate(image, backend=backend)
     depth = read_depth(path, kind)
     return match_depth(depth, image.shape[:2])
-
-
-def match_depth(depth: Depth, shape: tuple[int, int]) -> Depth:
-    """Resample ``depth`` to ``shape`` (H, W) when only the size differs; refuse another aspect ratio."""
-    import cv2
-
-    h, w = shape
-    dh, dw = depth.shape
-    if (dh, dw) == (h, w):
-        return depth
-    if abs(dw / dh - w / h) > 0.01 * (w / h):
-        raise InputError(f"depth map is {dw}x{dh} but the photo is {w}x{h}: the aspect ratios differ")
-    values = depth.values
-    valid = depth.valid
-    factor = w / dw
-    if depth.kind == DepthKind.DISPARITY:
-        values = values * np.float32(factor)  # disparities are in pixels of their own map
-    resized = cv2.resize(values, (w, h), interpolation=cv2.INTER_LINEAR if factor > 1 else cv2.INTER_AREA)
-    new_valid = None
-    if valid is not None:
-        new_valid = cv2.resize(valid.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST).astype(bool)
-        nearest = cv2.resize(values, (w, h), interpolation=cv2.INTER_NEAREST)
-        resized = np.where(new_valid, nearest, 0.0).astype(np.float32)
-    return Depth(resized.astype(np.float32), depth.kind, new_valid)
 
 
 def plan(image: np.ndarray, depth: Depth, config: AnimateConfig):
@@ -79,6 +55,17 @@ def plan(image: np.ndarray, depth: Depth, config: AnimateConfig):
     return plan_shot(image, depth, motion=config.motion, intensity=config.intensity,
                      duration_s=config.duration_s, fps=config.fps, size=config.size, loop=config.loop,
                      fov_deg=config.fov_deg)  # fmt: skip
+
+
+def _check_config(config: AnimateConfig, shape: tuple[int, int]) -> None:
+    """Refuse an unknown motion or a bad size before any expensive work."""
+    from .camera import get_motion
+    from .camera.keyframes import is_path_file
+    from .render.shot import output_size
+
+    output_size(config.size, shape)
+    if not is_path_file(config.motion):
+        get_motion(config.motion)
 
 
 def animate_frames(
@@ -103,11 +90,12 @@ def animate(
     progress: ProgressCallback = no_progress,
 ) -> Path:
     """Render ``photo`` into a clip at ``output`` (.mp4, .webm, .gif or a PNG frame directory)."""
-    from .io import open_writer, output_kind, read_image
+    from .io import check_clip_output, open_writer, read_image
 
     config = config or AnimateConfig()
-    output_kind(output)  # refuse an unsupported extension before any work
+    check_clip_output(output, inputs=(photo, depth))  # refuse a bad output before any work
     image = read_image(photo)
+    _check_config(config, image.shape[:2])
     depth_map = load_depth(image, depth, depth_kind, backend=config.depth_backend)
     shot = plan(image, depth_map, config)
     out = shot.intrinsics
@@ -135,6 +123,8 @@ def render_view(
     from .render.overscan import parallax_gain
     from .render.renderer import render
     from .render.scene import build_scene
+
+    from .io import match_depth
 
     h, w = image.shape[:2]
     depth = match_depth(depth, (h, w))

@@ -8,6 +8,7 @@ import cv2
 import numpy as np
 
 from ..types import CameraState, Intrinsics
+from .antialias import smooth_silhouettes
 from .rasterize import rasterize_grid
 from .scene import Scene
 
@@ -43,6 +44,7 @@ def render(scene: Scene, state: CameraState, out: Intrinsics) -> RenderResult:
                        layer.u_offset, 1.0 / layer.zbias, inverse, map_u, map_v)  # fmt: skip
     holes = inverse <= 0.0
     image = cv2.remap(scene.atlas, map_u, map_v, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    smooth_silhouettes(image, map_u, map_v, inverse)
     if holes.any():
         image, inverse = _fill_holes(image, inverse, holes)
     return RenderResult(image, inverse, holes)
