@@ -186,3 +186,19 @@ scenes:
         np.testing.assert_allclose(frames[10 + j], (1 - a) * alone[1][6 + j] + a * alone[2][j], atol=tol)
     np.testing.assert_allclose(frames[-1], alone[2][-1], atol=tol)
     assert np.abs(alone[0][0] - alone[0][-1]).mean() > 0.01  # the camera moved
+
+
+def test_intensity_accepts_a_keyframe_schedule(tmp_path):
+    from stillmotion.generate.film import photo_scene_frames
+
+    _write_photos(tmp_path)
+    path = _write_story(tmp_path, 'fps: 8\nsize: 64x48\nscenes:\n'
+                                  '  - {image: coffee.png, motion: pan_left, duration: 1, intensity: "0:(0), 3:(0), 7:(1.5)"}\n')  # fmt: skip
+    story = load_story(path)
+    frames = list(photo_scene_frames(story.scenes[0], story, 8))
+    still = [np.abs(frames[i] - frames[0]).max() for i in range(1, 4)]
+    moving = [np.abs(frames[i + 1] - frames[i]).mean() for i in range(3, 7)]
+    assert max(still) < 1e-6 and min(moving) > 1e-3
+    bad = _write_story(tmp_path, 'scenes:\n  - {image: coffee.png, intensity: "0:(1), 5:(2+)"}\n')
+    with pytest.raises(InputError, match="scene 1 intensity: key 2"):
+        load_story(bad)

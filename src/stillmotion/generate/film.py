@@ -82,23 +82,33 @@ def exact_count(frames: Iterator[np.ndarray], count: int, width: int, height: in
 
 
 def photo_scene_frames(scene: SceneSpec, story: StorySpec, frame_count: int) -> Iterator[np.ndarray]:
-    """A photo scene: the camera move of :func:`stillmotion.api.animate_frames`, framed to the story's
+    """A photo scene: the spine's camera move (:func:`stillmotion.api.plan`), framed to the story's
     size by the renderer itself (it crops to the aspect and scales once for the whole path, so the
-    frame never shows anything outside the photo)."""
-    from ..api import AnimateConfig, animate_frames, load_depth
+    frame never shows anything outside the photo). An intensity schedule scales the move frame by
+    frame; the framing is planned for its largest value."""
+    from dataclasses import replace
+
+    from ..api import AnimateConfig, load_depth, plan
     from ..io import read_image
+    from .story import intensity_values
 
     assert scene.image is not None
+    intensities = intensity_values(scene, frame_count)
     image = read_image(scene.image)
     depth = load_depth(image, scene.depth, scene.depth_kind)
     config = AnimateConfig(
         motion=scene.motion,
-        intensity=scene.intensity,
+        intensity=float(intensities.max()),
         duration_s=frame_count / story.fps,
         fps=story.fps,
         size=f"{story.width}x{story.height}",
     )
-    frames = animate_frames(image, depth, config)
+    shot = plan(image, depth, config)
+    constant = bool(np.all(intensities == intensities[0]))
+    frames = (
+        shot.render(state if constant else replace(shot.path, intensity=float(k)).state(float(t))).image
+        for state, t, k in zip(shot.states(), shot.times(), intensities)
+    )
     yield from exact_count(frames, frame_count, story.width, story.height, scene.label)
 
 

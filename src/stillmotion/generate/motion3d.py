@@ -79,7 +79,7 @@ def render_3d(image: np.ndarray, depth, state: CameraState, *, fov_deg: float) -
     """Render ``image`` with ``depth`` from the camera ``state`` with the project's renderer, as
     :func:`stillmotion.api.render_view` does; returns the frame and the pixels no surface covered
     (outside the photo, or disocclusions the background layer missed), which the renderer filled."""
-    from ..api import match_depth
+    from ..io import match_depth
     from ..render.depth_prep import inverse_depth, sharpen_depth_edges
     from ..render.overscan import parallax_gain
     from ..render.renderer import render
@@ -128,7 +128,7 @@ class MirroredSource:
                  mirror_pad: float = 0.25) -> None:  # fmt: skip
         import cv2
 
-        from ..api import match_depth
+        from ..io import match_depth
         from ..render.depth_prep import inverse_depth, sharpen_depth_edges
         from ..render.overscan import parallax_gain
         from ..render.scene import build_scene

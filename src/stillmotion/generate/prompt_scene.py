@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from dataclasses import replace
 
 import numpy as np
 
@@ -15,7 +16,7 @@ from .diffusion_repair import DiffusionRepair
 from .loop import FrameControls, generative_frames
 from .motion3d import render_3d, state_from_pose
 from .seeds import resolve_seed, seed_sequence
-from .story import SceneSpec, StorySpec
+from .story import SceneSpec, StorySpec, intensity_values
 
 log = logging.getLogger(__name__)
 
@@ -60,10 +61,11 @@ def prompt_scene_frames(scene: SceneSpec, story: StorySpec, frame_count: int, ge
     log.info("%s: generating %r (seed %d) with %s", scene.label, scene.prompt, seed, getattr(generator, "name", "?"))
     first = generator.text2img(scene.prompt, scene.negative_prompt, width=story.width, height=story.height,
                                seed=next(seeds), steps=story.steps, cfg_scale=cfg)  # fmt: skip
-    config = AnimateConfig(motion=scene.motion, intensity=scene.intensity, duration_s=frame_count / story.fps,
+    intensities = intensity_values(scene, frame_count)
+    config = AnimateConfig(motion=scene.motion, intensity=float(intensities.max()), duration_s=frame_count / story.fps,
                            fps=story.fps, size=f"{story.width}x{story.height}", fov_deg=FOV_DEG)  # fmt: skip
     shot = plan(first, depth_stage.estimate(first), config)
-    states = list(shot.states())[:frame_count]
+    states = [replace(shot.path, intensity=float(k)).state(float(t)) for t, k in zip(shot.times(), intensities)]
     states += [states[-1]] * (frame_count - len(states))
     framed = shot.render(states[0]).image  # frame 0 framed like a photo shot (no border shows)
     strength = scene.strength if scene.strength is not None else story.strength

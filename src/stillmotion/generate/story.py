@@ -11,7 +11,7 @@ A story is YAML (or JSON)::
       - image: moon.jpg        # relative paths resolve against the story file's folder
         motion: zoom_in        # any camera motion name, or a custom path file
         duration: 4            # seconds
-        intensity: 1.0
+        intensity: 1.0        # or a keyframe schedule over the scene's frames: "0:(0.5), 48:(1.5)"
       - prompt: a lighthouse at dusk, oil painting
         negative_prompt: blurry
         seed: 7
@@ -31,6 +31,8 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import numpy as np
 
 from ..errors import InputError
 
@@ -55,7 +57,7 @@ class SceneSpec:
     prompt: str | None = None
     motion: str = "zoom_in"
     duration_s: float = 4.0
-    intensity: float = 1.0
+    intensity: float | str = 1.0  # a number or a Deforum keyframe schedule over the scene's frames
     grade: str | None = None
     negative_prompt: str = ""
     seed: int | None = None
@@ -119,6 +121,27 @@ def _number(value: object, what: str, *, low: float, high: float, allow_low: boo
     return value
 
 
+def _intensity(value: object, label: str) -> float | str:
+    """A number, or a keyframe schedule (checked now; evaluated over the scene's frames when rendered)."""
+    if isinstance(value, str) and ":" in value:
+        from .schedule import parse_schedule
+
+        parse_schedule(value, name=f"{label} intensity")
+        return value
+    return _number(value, f"{label} intensity", low=0, high=20)
+
+
+def intensity_values(scene: SceneSpec, frame_count: int) -> np.ndarray:
+    """The scene's intensity at each of its frames."""
+    from .schedule import schedule_values
+
+    values = schedule_values(scene.intensity, frame_count, name=f"{scene.label} intensity")
+    if values.min() < 0 or values.max() > 20:
+        raise InputError(f"{scene.label} intensity: the schedule must stay within 0..20, "
+                         f"got {values.min():g}..{values.max():g}")  # fmt: skip
+    return values
+
+
 def _resolve(path: object, base: Path, what: str) -> Path:
     if not isinstance(path, str) or not path.strip():
         raise InputError(f"{what}: expected a file path, got {path!r}")
@@ -162,7 +185,7 @@ def _scene(raw: object, index: int, base: Path, default_transition: float) -> Sc
         prompt=prompt,
         motion=motion,
         duration_s=_number(raw.get("duration", 4.0), f"{label} duration", low=0, high=3600, allow_low=False),
-        intensity=_number(raw.get("intensity", 1.0), f"{label} intensity", low=0, high=100),
+        intensity=_intensity(raw.get("intensity", 1.0), label),
         grade=None if raw.get("grade") is None else str(raw["grade"]),
         negative_prompt=str(raw.get("negative_prompt") or ""),
         seed=seed,
