@@ -45,7 +45,9 @@ def run(args) -> int:
         overrides["max_frames"] = args.frames
     if args.size:
         overrides["width"], overrides["height"] = parse_size(args.size)
-    if args.fps:
+    if args.fps is not None:
+        if not 1 <= args.fps <= 240:
+            raise InputError(f"--fps must be within 1..240, got {args.fps:g}")
         overrides["fps"] = args.fps
     settings = replace(settings, **overrides)
     image_path = Path(args.image) if args.image else settings.init_image

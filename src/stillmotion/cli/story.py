@@ -27,6 +27,7 @@ def run(args) -> int:
     from dataclasses import replace
 
     from ..generate.film import film_length, plan_story, render_story, scene_source_for
+    from ..errors import InputError
     from ..generate.story import load_story, parse_size
 
     story = load_story(args.story)
@@ -37,7 +38,9 @@ def run(args) -> int:
         overrides["model"] = args.model
     if args.device:
         overrides["device"] = args.device
-    if args.fps:
+    if args.fps is not None:
+        if not 1 <= args.fps <= 240:
+            raise InputError(f"--fps must be within 1..240, got {args.fps:g}")
         overrides["fps"] = args.fps
     if args.size:
         overrides["width"], overrides["height"] = parse_size(args.size)
