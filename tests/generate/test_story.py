@@ -202,3 +202,28 @@ def test_intensity_accepts_a_keyframe_schedule(tmp_path):
     bad = _write_story(tmp_path, 'scenes:\n  - {image: coffee.png, intensity: "0:(1), 5:(2+)"}\n')
     with pytest.raises(InputError, match="scene 1 intensity: key 2"):
         load_story(bad)
+
+
+def test_scene_grade_goes_through_the_grade_stage(tmp_path, monkeypatch):
+    """A scene's ``grade:`` is parsed by the grade stage and applied to every frame with its depth."""
+    import stillmotion.grade as grade_stage
+
+    seen = []
+
+    class FakeGrader:
+        def __init__(self, config, *, frame_count):
+            self.config, self.frame_count = config, frame_count
+
+        def __call__(self, image, inverse_depth=None, frame_index=0):
+            seen.append((self.config, frame_index, inverse_depth is not None))
+            return image * 0.5
+
+    monkeypatch.setattr(grade_stage, "parse_grade", lambda text: f"parsed:{text}", raising=False)
+    monkeypatch.setattr(grade_stage, "Grader", FakeGrader, raising=False)
+    _write_photos(tmp_path)
+    path = _write_story(tmp_path, "fps: 4\nsize: 32x32\nscenes:\n  - {image: cat.png, duration: 1, grade: film}\n")
+    from stillmotion.generate.film import photo_scene_frames
+
+    frames = list(story_frames(load_story(path), source=photo_scene_frames))
+    assert len(frames) == 4 and max(f.max() for f in frames) <= 0.5 + 1e-6
+    assert seen == [("parsed:film", i, True) for i in range(4)]

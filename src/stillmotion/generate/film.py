@@ -104,12 +104,15 @@ def photo_scene_frames(scene: SceneSpec, story: StorySpec, frame_count: int) -> 
         size=f"{story.width}x{story.height}",
     )
     shot = plan(image, depth, config)
+    grader = make_grader(scene.grade, frame_count, scene.label)
     constant = bool(np.all(intensities == intensities[0]))
-    frames = (
-        shot.render(state if constant else replace(shot.path, intensity=float(k)).state(float(t))).image
-        for state, t, k in zip(shot.states(), shot.times(), intensities)
-    )
-    yield from exact_count(frames, frame_count, story.width, story.height, scene.label)
+
+    def frames() -> Iterator[np.ndarray]:
+        for i, (state, t, k) in enumerate(zip(shot.states(), shot.times(), intensities)):
+            result = shot.render(state if constant else replace(shot.path, intensity=float(k)).state(float(t)))
+            yield result.image if grader is None else grader(result.image, result.inverse_depth, i)
+
+    yield from exact_count(frames(), frame_count, story.width, story.height, scene.label)
 
 
 def default_scene_source(generator_factory: Callable[[], object] | None = None) -> SceneSource:
@@ -142,19 +145,24 @@ def scene_source_for(story: StorySpec) -> SceneSource:
     return default_scene_source(factory)
 
 
-def _graded(frames: Iterator[np.ndarray], grade: str | None, label: str) -> Iterator[np.ndarray]:
+def make_grader(grade: str | None, frame_count: int, label: str):
+    """A ``grader(frame, inverse_depth, index)`` for a scene's ``grade:`` (the grade stage's
+    ``parse_grade``/``Grader``), or None without a grade. When this build has no grade stage the grade
+    is ignored with a warning."""
     if not grade:
-        yield from frames
-        return
+        return None
     from .. import grade as grade_stage
 
-    apply = getattr(grade_stage, "apply_grade", None)
-    if apply is None:
+    parse, grader_cls = getattr(grade_stage, "parse_grade", None), getattr(grade_stage, "Grader", None)
+    if parse is None or grader_cls is None:
         log.warning("%s: grading is not available in this build; 'grade: %s' ignored", label, grade)
-        yield from frames
-        return
-    for frame in frames:
-        yield apply(frame, grade)
+        return None
+    return grader_cls(parse(grade), frame_count=frame_count)
+
+
+def _graded(frames: Iterator[np.ndarray], grader) -> Iterator[np.ndarray]:
+    for i, frame in enumerate(frames):
+        yield frame if grader is None else grader(frame, None, i)
 
 
 def story_frames(
@@ -168,9 +176,11 @@ def story_frames(
         for scene, plan in zip(story.scenes, plans):
             log.info("%s: %d frames (%s)", scene.label, plan.frame_count,
                      scene.image.name if scene.image else "prompt")  # fmt: skip
-            frames = source(scene, story, plan.frame_count)
-            yield _graded(exact_count(frames, plan.frame_count, story.width, story.height, scene.label),
-                          scene.grade, scene.label)  # fmt: skip
+            frames = exact_count(source(scene, story, plan.frame_count), plan.frame_count, story.width,
+                                 story.height, scene.label)  # fmt: skip
+            # photo scenes grade inside, with each frame's depth; others are graded here
+            yield frames if scene.image is not None else _graded(frames, make_grader(scene.grade, plan.frame_count,
+                                                                                     scene.label))  # fmt: skip
 
     done = 0
     progress(0, total)

@@ -178,6 +178,16 @@ def _scene(raw: object, index: int, base: Path, default_transition: float) -> Sc
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
         raise InputError(f"{label} seed: expected an integer, got {seed!r}")
     depth = _resolve(raw["depth"], base, f"{label} depth") if raw.get("depth") is not None else None
+    grade = None if raw.get("grade") is None else str(raw["grade"])
+    if grade:
+        from .. import grade as grade_stage
+
+        parse = getattr(grade_stage, "parse_grade", None)
+        if parse is not None:
+            try:
+                parse(grade)  # fail on a bad grade now, before any frame
+            except InputError as exc:
+                raise InputError(f"{label} grade: {exc}") from None
     strength = raw.get("strength")
     return SceneSpec(
         index=index,
@@ -186,7 +196,7 @@ def _scene(raw: object, index: int, base: Path, default_transition: float) -> Sc
         motion=motion,
         duration_s=_number(raw.get("duration", 4.0), f"{label} duration", low=0, high=3600, allow_low=False),
         intensity=_intensity(raw.get("intensity", 1.0), label),
-        grade=None if raw.get("grade") is None else str(raw["grade"]),
+        grade=grade,
         negative_prompt=str(raw.get("negative_prompt") or ""),
         seed=seed,
         transition_s=_number(raw.get("transition", default_transition), f"{label} transition", low=0, high=60),
