@@ -279,3 +279,22 @@ def test_classical_3d_run(tmp_path):
 
     frames = [cv2.imread(str(f)).astype(np.float32) / 255 for f in sorted(out.glob("*.png"))]
     assert len(frames) == 6 and np.abs(frames[0] - frames[-1]).mean() > 0.01
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("not json {", "not a Deforum settings file"),
+        ('["a list"]', "expected a JSON object"),
+        ('{"animation_mode": "Video Input"}', "animation_mode"),
+        ('{"border": "smear"}', "border"),
+        ('{"max_frames": 0}', "max_frames"),
+        ('{"color_coherence": "purple"}', "color_coherence"),
+    ],
+)
+def test_bad_settings_files(tmp_path, capsys, text, message):
+    path = tmp_path / "bad.txt"
+    path.write_text(text)
+    assert main(["deforum", str(path), "-o", str(tmp_path / "o.mp4"), "--quiet"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("error: ") and message in err[0]

@@ -89,11 +89,14 @@ def _load(path: Path) -> dict:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as json_error:
+        data = None
         try:
             import yaml
 
             data = yaml.safe_load(text)
         except Exception:
+            pass
+        if not isinstance(data, dict):
             raise InputError(
                 f"{path}: not a Deforum settings file (JSON error at line {json_error.lineno}, "
                 f"column {json_error.colno}: {json_error.msg})"
