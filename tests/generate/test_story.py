@@ -227,3 +227,19 @@ def test_scene_grade_goes_through_the_grade_stage(tmp_path, monkeypatch):
     frames = list(story_frames(load_story(path), source=photo_scene_frames))
     assert len(frames) == 4 and max(f.max() for f in frames) <= 0.5 + 1e-6
     assert seen == [("parsed:film", i, True) for i in range(4)]
+
+
+def test_custom_path_file_and_unknown_motion(tmp_path):
+    from stillmotion.generate.film import photo_scene_frames
+
+    _write_photos(tmp_path)
+    (tmp_path / "paths").mkdir()
+    (tmp_path / "paths" / "slide.json").write_text('{"keyframes": [{"t": 0}, {"t": 1, "x": 0.05, "ry": 2}]}')
+    path = _write_story(tmp_path, "fps: 4\nsize: 32x32\nscenes:\n  - {image: cat.png, motion: paths/slide.json}\n")
+    story = load_story(path)
+    assert story.scenes[0].motion == str((tmp_path / "paths" / "slide.json").resolve())
+    frames = list(photo_scene_frames(story.scenes[0], story, 6))
+    assert len(frames) == 6 and np.abs(frames[0] - frames[-1]).mean() > 1e-3
+    bad = _write_story(tmp_path, "scenes:\n  - {image: cat.png, motion: moonwalk}\n")
+    with pytest.raises(InputError, match="scene 1: .*moonwalk"):
+        load_story(bad)

@@ -174,6 +174,13 @@ def _scene(raw: object, index: int, base: Path, default_transition: float) -> Sc
     motion = motion.strip()
     if Path(motion).suffix.lower() in (".toml", ".json", ".yaml", ".yml"):
         motion = str(_resolve(motion, base, f"{label} motion"))
+    else:
+        from ..camera import get_motion
+
+        try:
+            get_motion(motion)  # an unknown name fails now, listing the valid ones
+        except InputError as exc:
+            raise InputError(f"{label}: {exc}") from None
     seed = raw.get("seed")
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
         raise InputError(f"{label} seed: expected an integer, got {seed!r}")
