@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .depth.pipeline import adjust_depth
 from .errors import InputError
 from .types import CameraState, Depth, DepthKind, Intrinsics, ProgressCallback, no_progress
 
@@ -31,11 +32,16 @@ class AnimateConfig:
     size: str = "source"
     loop: bool = False
     fov_deg: float = 55.0
-    depth_backend: str = "classical"
+    depth_backend: str = "auto"  # phone depth in the file, else a local neural model, else classical
+    #: faces | people | none: faces (or whole people) keep one rigid depth (stillmotion.depth.protect)
+    depth_protect: str = "faces"
+    #: a painted PNG or JSON of points correcting the depth, spread edge-aware (stillmotion.depth.hints)
+    depth_hints: str | None = None
 
 
 def load_depth(
-    image: np.ndarray, path: str | os.PathLike | None, kind: str | DepthKind = "inverse", *, backend: str = "classical"
+    image: np.ndarray, path: str | os.PathLike | None, kind: str | DepthKind = "inverse", *, backend: str = "classical",
+    source: str | os.PathLike | None = None,
 ) -> Depth:
     """The depth for ``image``: read from ``path`` (resampled to the photo if only the size differs) or
     estimated with ``backend`` when no file is given."""
@@ -43,7 +49,7 @@ def load_depth(
     from .io import match_depth, read_depth
 
     if path is None:
-        return depth_stage.estimate(image, backend=backend)
+        return depth_stage.estimate(image, backend=backend, source=source)
     depth = read_depth(path, kind)
     return match_depth(depth, image.shape[:2])
 
@@ -96,7 +102,8 @@ def animate(
     check_clip_output(output, inputs=(photo, depth))  # refuse a bad output before any work
     image = read_image(photo)
     _check_config(config, image.shape[:2])
-    depth_map = load_depth(image, depth, depth_kind, backend=config.depth_backend)
+    depth_map = load_depth(image, depth, depth_kind, backend=config.depth_backend, source=photo)
+    depth_map = adjust_depth(image, depth_map, protect=config.depth_protect, hints=config.depth_hints)
     shot = plan(image, depth_map, config)
     out = shot.intrinsics
     total = shot.frame_count
