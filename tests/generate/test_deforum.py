@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 import logging
 
 import numpy as np
@@ -298,3 +299,14 @@ def test_bad_settings_files(tmp_path, capsys, text, message):
     assert main(["deforum", str(path), "-o", str(tmp_path / "o.mp4"), "--quiet"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("error: ") and message in err[0]
+
+
+def test_steps_follow_a1111s_switch():
+    from stillmotion.generate.deforum_settings import settings_from_mapping
+
+    def steps(**data):
+        return settings_from_mapping(data, base=Path(".")).series("steps_schedule")[0]
+
+    assert steps(steps=30, steps_schedule="0:(10)") == 30
+    assert steps(steps=30, steps_schedule="0:(10)", enable_steps_scheduling=True) == 10
+    assert steps(steps_schedule="0:(12)") == 12 and steps(steps=7) == 7

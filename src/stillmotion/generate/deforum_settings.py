@@ -38,7 +38,7 @@ OTHER_KEYS = {
     "animation_mode", "max_frames", "border", "color_coherence", "diffusion_cadence", "prompts",
     "animation_prompts", "animation_prompts_positive", "animation_prompts_negative", "negative_prompts",
     "positive_prompts", "prompt", "seed", "seed_behavior", "seed_iter_N", "W", "H", "fps", "init_image",
-    "use_init", "strength", "enable_steps_scheduling", "enable_perspective_flip",
+    "use_init", "strength", "enable_steps_scheduling",
 }  # fmt: skip
 MODES = ("2D", "3D")
 
@@ -187,8 +187,10 @@ def settings_from_mapping(data: dict, *, base: Path, source: Path | None = None)
                     ", ".join(SEED_BEHAVIORS))  # fmt: skip
         behavior = "iter"
     schedules: dict[str, Schedule] = {}
+    # A1111 keeps both "steps" and "steps_schedule" and uses the schedule only when it is enabled
+    skip = set() if data.get("enable_steps_scheduling", "steps" not in data) else {"steps_schedule"}
     for name, default in SCHEDULE_DEFAULTS.items():
-        text = get(name)
+        text = None if name in skip else get(name)
         if text is None:
             alias = next((a for a, target in NUMBER_ALIASES.items() if target == name and a in data), None)
             text = get(alias) if alias else None
@@ -202,7 +204,7 @@ def settings_from_mapping(data: dict, *, base: Path, source: Path | None = None)
     cadence = _int(get("diffusion_cadence", 1), "diffusion_cadence", low=1, high=1000)
     for key in ("prompts", "animation_prompts", "animation_prompts_positive", "animation_prompts_negative",
                 "negative_prompts", "prompt", "positive_prompts", "fps", "seed_iter_N", "strength",
-                "enable_steps_scheduling", "enable_perspective_flip"):  # fmt: skip
+                "enable_steps_scheduling", "steps_schedule"):  # fmt: skip
         if key in data:
             used.add(key)
     fps = float(data.get("fps", 15) or 15)
