@@ -168,3 +168,42 @@ def render_view(
     gain = parallax_gain([state], intr, q_near=float(q.max()), q_far=float(q.min()))
     scene = build_scene(image, q, intr, parallax_gain_px=gain)
     return render(scene, state, intr).image
+
+
+def story(story_file: str | os.PathLike, output: str | os.PathLike, *, progress: ProgressCallback = no_progress) -> Path:
+    """Render a multi-scene story file (YAML/JSON: fps, size, scenes joined by dissolves) to ``output``.
+    See :mod:`stillmotion.generate.story` for the format."""
+    from .generate.film import render_story
+    from .generate.story import load_story
+
+    render_story(load_story(story_file), output, progress=progress)
+    return Path(output)
+
+
+def deforum(
+    settings_file: str | os.PathLike,
+    output: str | os.PathLike,
+    *,
+    image: str | os.PathLike | None = None,
+    generator: str | None = None,
+    model: str | None = None,
+    device: str = "cpu",
+    progress: ProgressCallback = no_progress,
+) -> Path:
+    """Run a Deforum settings file to ``output``: the classical repair on ``image`` by default, or a
+    diffusion ``generator`` (``kandinsky``, ``sd15``, ``sdxl``; extra ``neural``) from local weights."""
+    from .generate.deforum_run import render_deforum
+    from .generate.deforum_settings import read_settings
+    from .io import read_image
+
+    settings = read_settings(settings_file)
+    image_path = image if image is not None else settings.init_image
+    gen = None
+    if generator is not None:
+        from .generate.generators import load_generator
+
+        gen = load_generator(generator, model=model, device=device)
+    init = read_image(image_path) if image_path is not None else None
+    inputs = tuple(p for p in (settings_file, image_path) if p is not None)
+    render_deforum(settings, output, init_image=init, generator=gen, inputs=inputs, progress=progress)
+    return Path(output)
