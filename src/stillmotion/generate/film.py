@@ -146,18 +146,12 @@ def scene_source_for(story: StorySpec) -> SceneSource:
 
 
 def make_grader(grade: str | None, frame_count: int, label: str):
-    """A ``grader(frame, inverse_depth, index)`` for a scene's ``grade:`` (the grade stage's
-    ``parse_grade``/``Grader``), or None without a grade. When this build has no grade stage the grade
-    is ignored with a warning."""
+    """A ``grader(frame, inverse_depth, index)`` for a scene's ``grade:``, or None without a grade."""
     if not grade:
         return None
-    from .. import grade as grade_stage
+    from ..grade import Grader, parse_grade
 
-    parse, grader_cls = getattr(grade_stage, "parse_grade", None), getattr(grade_stage, "Grader", None)
-    if parse is None or grader_cls is None:
-        log.warning("%s: grading is not available in this build; 'grade: %s' ignored", label, grade)
-        return None
-    return grader_cls(parse(grade), frame_count=frame_count)
+    return Grader(parse_grade(grade), frame_count=frame_count)
 
 
 def _graded(frames: Iterator[np.ndarray], grader) -> Iterator[np.ndarray]:

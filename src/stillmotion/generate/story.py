@@ -187,14 +187,12 @@ def _scene(raw: object, index: int, base: Path, default_transition: float) -> Sc
     depth = _resolve(raw["depth"], base, f"{label} depth") if raw.get("depth") is not None else None
     grade = None if raw.get("grade") is None else str(raw["grade"])
     if grade:
-        from .. import grade as grade_stage
+        from ..grade import parse_grade
 
-        parse = getattr(grade_stage, "parse_grade", None)
-        if parse is not None:
-            try:
-                parse(grade)  # fail on a bad grade now, before any frame
-            except InputError as exc:
-                raise InputError(f"{label} grade: {exc}") from None
+        try:
+            parse_grade(grade)  # fail on a bad grade now, before any frame
+        except InputError as exc:
+            raise InputError(f"{label} grade: {exc}") from None
     strength = raw.get("strength")
     return SceneSpec(
         index=index,
