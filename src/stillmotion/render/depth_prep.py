@@ -12,32 +12,11 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from ..io.depth_fill import fill_invalid
 from ..types import Depth, DepthKind
 
 #: Inverse depth of the farthest surface of a relative depth map (nearest = 1): a 1:8 depth range.
 FAR_Q = 0.125
-
-
-def fill_from_background(q: np.ndarray, valid: np.ndarray) -> np.ndarray:
-    """Fill ``q`` (inverse depth) where not ``valid`` with the farthest value bordering each unknown region.
-
-    Unknown pixels are usually occlusions, background uncovered beside a nearer object, so the farther
-    side is the right guess. The minimum is spread through the unknown pixels until it settles.
-    """
-    if valid.all():
-        return q
-    big = np.float32(np.finfo(np.float32).max)
-    work = np.where(valid, q, big).astype(np.float32)
-    unknown = ~valid
-    kernel = np.ones((3, 3), np.uint8)
-    for _ in range(2 * sum(q.shape)):
-        grown = cv2.erode(work, kernel)
-        changed = unknown & (grown < work)
-        if not changed.any():
-            break
-        work[changed] = grown[changed]
-    work[work >= big] = np.min(q[valid]) if valid.any() else 1.0
-    return work
 
 
 def grow_fill(q: np.ndarray, known: np.ndarray) -> np.ndarray:
@@ -61,24 +40,20 @@ def grow_fill(q: np.ndarray, known: np.ndarray) -> np.ndarray:
 
 
 def inverse_depth(depth: Depth, *, focal_px: float) -> np.ndarray:
-    """Scene inverse depth ``q = 1/z`` (float32, all finite and > 0) for the photo's camera."""
-    values = depth.values.astype(np.float32)
-    valid = depth.valid if depth.valid is not None else np.isfinite(values)
+    """Scene inverse depth ``q = 1/z`` (float32, all finite and > 0) for the photo's camera.
+    Unknown values are first filled from the farther side (:func:`stillmotion.io.fill_invalid`)."""
+    values = fill_invalid(depth).values.astype(np.float32)
     if depth.kind == DepthKind.DISPARITY:
-        q = np.where(valid, values, 0.0) / np.float32(focal_px)
-        valid = valid & (q > 0)
+        q = values / np.float32(focal_px)
     elif depth.kind == DepthKind.METRIC:
-        valid = valid & (values > 0)
-        q = np.where(valid, 1.0 / np.where(valid, values, 1.0), 0.0).astype(np.float32)
+        q = 1.0 / np.maximum(values, np.float32(1e-12))
     else:
-        known = values[valid]
-        lo, hi = np.percentile(known, [0.5, 99.5])
+        lo, hi = np.percentile(values, [0.5, 99.5])
         if hi - lo <= 1e-9:
-            lo, hi = float(known.min()), float(known.max()) + 1e-6
+            lo, hi = float(values.min()), float(values.max()) + 1e-6
         norm = np.clip((values - lo) / (hi - lo), 0.0, 1.0)
-        q = (FAR_Q + (1.0 - FAR_Q) * norm).astype(np.float32)
-    q = fill_from_background(q.astype(np.float32), valid)
-    return np.maximum(q, np.float32(1e-6))
+        q = FAR_Q + (1.0 - FAR_Q) * norm
+    return np.maximum(q.astype(np.float32), np.float32(1e-6))
 
 
 def sharpen_depth_edges(q: np.ndarray, *, radius: int = 2, threshold: float = 0.04) -> np.ndarray:

@@ -8,6 +8,7 @@ import cv2
 import numpy as np
 
 from ..types import CameraState, Intrinsics
+from .antialias import smooth_silhouettes
 from .rasterize import rasterize_grid
 from .scene import Scene
 
@@ -39,10 +40,11 @@ def render(scene: Scene, state: CameraState, out: Intrinsics) -> RenderResult:
     map_u = np.zeros((out.height, out.width), np.float32)
     map_v = np.zeros((out.height, out.width), np.float32)
     for layer in scene.layers:
-        rasterize_grid(layer.points, layer.keep, layer.spans, rot_t, centre, cam.fx, cam.fy, cam.cx, cam.cy, near,
+        rasterize_grid(layer.points, layer.keep, layer.merged, layer.spans, rot_t, centre, cam.fx, cam.fy, cam.cx, cam.cy, near,
                        layer.u_offset, 1.0 / layer.zbias, inverse, map_u, map_v)  # fmt: skip
     holes = inverse <= 0.0
     image = cv2.remap(scene.atlas, map_u, map_v, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    smooth_silhouettes(image, map_u, map_v, inverse)
     if holes.any():
         image, inverse = _fill_holes(image, inverse, holes)
     return RenderResult(image, inverse, holes)
