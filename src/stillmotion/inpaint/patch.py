@@ -40,7 +40,7 @@ class PatchOptions:
     #: there ("given", e.g. a mirrored border for outpainting)
     start: str = "smooth"
     #: EM rounds at the coarsest level grow with the hole's thickness up to this
-    max_coarse_rounds: int = 8
+    max_coarse_rounds: int = 4
     #: PatchMatch sweeps in the first EM round at the coarsest level, and in every other round
     coarse_sweeps: int = 6
     sweeps: int = 2
