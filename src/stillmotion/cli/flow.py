@@ -1,0 +1,50 @@
+"""``stillmotion flow A B -o OUT.flo``: optical flow between two frames."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import time
+from pathlib import Path
+
+NAME = "flow"
+HELP = "optical flow from frame A to frame B, written as a Middlebury .flo (B(x + flow(x)) ~ A(x))"
+
+log = logging.getLogger(__name__)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from ..flow import DEFAULT_BACKEND
+
+    parser.add_argument("image0", metavar="A", help="first frame")
+    parser.add_argument("image1", metavar="B", help="second frame (same size)")
+    parser.add_argument("-o", "--output", required=True, help="output .flo file")
+    parser.add_argument("--backend", default=DEFAULT_BACKEND,
+                        help="classical (default), classical-hq, dis, raft (neural extra)")  # fmt: skip
+    parser.add_argument("--preset", default="medium", help="DIS preset for --backend dis: ultrafast, fast, medium")
+    parser.add_argument("--weights", type=Path, help="RAFT checkpoint (raft-things/sintel/kitti/small .pth)")
+    parser.add_argument("--iters", type=int, help="RAFT refinement iterations (default 12 for raft, as upstream)")
+    parser.add_argument("--preview", type=Path, help="also write a colour-wheel picture of the flow (PNG)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..errors import InputError, OutputError
+    from ..flow import check_pair, create_backend
+    from ..flow.preview import flow_to_colour
+    from ..io import read_image, write_image
+    from ..io.flo import write_flo
+
+    if not str(args.output).lower().endswith(".flo"):
+        raise OutputError(f"--output must end in .flo, got {args.output}")
+    if args.iters is not None and args.iters < 1:
+        raise InputError(f"--iters must be at least 1, got {args.iters}")
+    image0, image1 = read_image(args.image0), read_image(args.image1)
+    check_pair(image0, image1)
+    backend = create_backend(args.backend, preset=args.preset, weights=args.weights, iters=args.iters)
+    start = time.perf_counter()
+    flow = backend.estimate(image0, image1)
+    log.info("%s flow %dx%d in %.2f s", backend.name, flow.shape[1], flow.shape[0], time.perf_counter() - start)
+    write_flo(args.output, flow, inputs=(args.image0, args.image1))
+    if args.preview is not None:
+        write_image(args.preview, flow_to_colour(flow))
+    return 0
