@@ -244,7 +244,8 @@ class CorrPyramid:
         for level, corr in enumerate(self.pyramid):
             pts = centre / 2**level + self.delta.to(coords.dtype)
             hh, ww = corr.shape[-2:]
-            grid = torch.stack([2 * pts[..., 0] / (ww - 1) - 1, 2 * pts[..., 1] / (hh - 1) - 1], dim=-1)
+            # max(.., 1): a 1-pixel-wide coarsest level (tiny inputs) would otherwise divide by zero
+            grid = torch.stack([2 * pts[..., 0] / max(ww - 1, 1) - 1, 2 * pts[..., 1] / max(hh - 1, 1) - 1], dim=-1)
             sampled = F.grid_sample(corr, grid, align_corners=True)
             out.append(sampled.view(b, h, w, -1))
         return torch.cat(out, dim=-1).permute(0, 3, 1, 2).contiguous().float()
