@@ -6,17 +6,26 @@ is occluded in the other frame or mis-matched (the test of Sundaram, Brox and Ke
 
 from __future__ import annotations
 
+import functools
+
 import cv2
 import numpy as np
 
 from ..types import Flow, Mask
 
 
-def pixel_grid(height: int, width: int) -> tuple[np.ndarray, np.ndarray]:
-    """float32 (H, W) x and y coordinates of every pixel centre."""
+@functools.lru_cache(maxsize=4)
+def _grid(height: int, width: int) -> tuple[np.ndarray, np.ndarray]:
     xs = np.arange(width, dtype=np.float32)[None, :].repeat(height, axis=0)
     ys = np.arange(height, dtype=np.float32)[:, None].repeat(width, axis=1)
+    xs.flags.writeable = False
+    ys.flags.writeable = False
     return xs, ys
+
+
+def pixel_grid(height: int, width: int) -> tuple[np.ndarray, np.ndarray]:
+    """float32 (H, W) x and y coordinates of every pixel centre (cached, read-only arrays)."""
+    return _grid(height, width)
 
 
 def backward_warp(image: np.ndarray, flow: Flow, *, border: int = cv2.BORDER_REPLICATE) -> np.ndarray:

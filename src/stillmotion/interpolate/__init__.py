@@ -2,8 +2,8 @@
 
 Methods live in :data:`INTERPOLATORS`; each factory takes ``flow=`` (a flow backend name, see
 :mod:`stillmotion.flow`) and returns an object with ``interpolate(image0, image1, times) -> list[Image]``
-(flows are estimated once per pair, whatever the number of times). ``splat`` (the default) forward-warps
-both frames with occlusion-aware weights; ``backward`` is the plain backward-warping baseline.
+(flows are estimated once per pair, whatever the number of times). ``splat`` (the default) forward-splats
+the flows to time t with occlusion-aware weights and samples both frames; ``splat-colour`` splats colours; ``backward`` is the plain backward-warping baseline.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ def _register_builtin() -> None:
     if _registered:
         return
     _registered = True
-    from . import backward, softsplat  # noqa: F401  (registration side effects)
+    from . import backward, flowsplat, softsplat  # noqa: F401  (registration side effects)
 
 
 _register_builtin()

@@ -25,6 +25,15 @@ class PairFlow:
         return scale
 
     def __call__(self, image0: Image, image1: Image) -> tuple[Flow, Flow]:
+        """Both flows at the frames' full size."""
+        h, w = image0.shape[:2]
+        fwd, bwd = self.small(image0, image1)
+        if fwd.shape[:2] != (h, w):
+            fwd, bwd = upscale_flow(fwd, h, w), upscale_flow(bwd, h, w)
+        return fwd, bwd
+
+    def small(self, image0: Image, image1: Image) -> tuple[Flow, Flow]:
+        """Both flows at the working size (vectors in working-size pixels)."""
         check_pair(image0, image1)
         h, w = image0.shape[:2]
         scale = self.working_scale(h, w)
@@ -39,8 +48,6 @@ class PairFlow:
             fwd, bwd = both(small0, small1)
         else:
             fwd, bwd = self.backend.estimate(small0, small1), self.backend.estimate(small1, small0)
-        if small0 is not image0:
-            fwd, bwd = upscale_flow(fwd, h, w), upscale_flow(bwd, h, w)
         return fwd, bwd
 
 

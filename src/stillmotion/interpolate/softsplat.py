@@ -1,4 +1,5 @@
-"""The default interpolator: occlusion-aware forward splatting of both frames to time t.
+"""Colour splatting: occlusion-aware forward splatting of both frames' pixels to time t (method
+``splat-colour``; the default ``splat`` splats flows instead, see :mod:`.flowsplat`, which stays sharper).
 
 1. Flows both ways (:class:`~stillmotion.interpolate.flows.PairFlow`).
 2. Importance of each source pixel: how well its flow is confirmed, photometrically (the colour it lands
@@ -44,7 +45,7 @@ def importance(image0: Image, image1: Image, fwd: Flow, bwd: Flow, config: Splat
 
 
 class SplatInterpolator:
-    name = "splat"
+    name = "splat-colour"
 
     def __init__(self, pair_flow: PairFlow, config: SplatConfig | None = None) -> None:
         self.pair_flow = pair_flow
@@ -68,6 +69,6 @@ class SplatInterpolator:
         return np.clip(out, 0.0, 1.0).astype(np.float32)
 
 
-@INTERPOLATORS.register("splat", "occlusion-aware softmax-style forward splatting of both frames (default)")
+@INTERPOLATORS.register("splat-colour", "occlusion-aware softmax-style forward splatting of both frames' colours")
 def _make_splat(*, flow: str = "classical", flow_options: dict | None = None, **_ignored) -> SplatInterpolator:
     return SplatInterpolator(PairFlow(flow, **(flow_options or {})))
