@@ -52,3 +52,18 @@ def test_timeline():
     assert list(output_times(3, factor=2)) == [0, 0.5, 1, 1.5, 2]
     assert list(output_times(4, in_fps=24, out_fps=12)) == [0, 2]
     assert len(list(output_times(25, in_fps=24, out_fps=60))) == 61
+
+
+def test_splat_beats_backward_baseline_around_the_moving_object():
+    f0, mid, f1 = _moving_square_scene()
+    splat = create_interpolator("splat").interpolate(f0, f1, [0.5])[0]
+    base = create_interpolator("backward").interpolate(f0, f1, [0.5])[0]
+    box = (slice(26, 64), slice(36, 82))  # the square, its trailing (uncovered) and leading (covered) edges
+    assert np.abs(splat[box] - mid[box]).mean() < 0.8 * np.abs(base[box] - mid[box]).mean()
+
+
+def test_colour_splat_method_runs():
+    f0, mid, f1 = _moving_square_scene()
+    out = create_interpolator("splat-colour").interpolate(f0, f1, [0.5])[0]
+    box = (slice(26, 64), slice(36, 82))
+    assert np.abs(out[box] - mid[box]).mean() < 0.5 * np.abs(0.5 * (f0 + f1) - mid)[box].mean()
