@@ -25,3 +25,19 @@ def test_flow_command_refuses_different_sizes(tmp_path, capsys, shifted_pair):
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 2 and err[-1].startswith("error: frames differ in size") and len(err) == 1
     assert not (tmp_path / "f.flo").exists()
+
+
+def test_preview_of_an_existing_flo_and_a_corrupt_one(tmp_path, capsys):
+    from stillmotion.io.flo import write_flo
+
+    flow = np.zeros((10, 12, 2), np.float32)
+    flow[:, 6:, 0] = 3.0
+    write_flo(tmp_path / "f.flo", flow)
+    assert main(["flow", str(tmp_path / "f.flo"), "--preview", str(tmp_path / "p.png"), "--quiet"]) == 0
+    pic = read_image(tmp_path / "p.png")
+    assert pic[0, 0].min() > 0.99 and pic[0, 11].min() < 0.9  # still = white, moving = coloured
+    (tmp_path / "bad.flo").write_bytes(b"PIEH\x00\x00")
+    code = main(["flow", str(tmp_path / "bad.flo"), "--preview", str(tmp_path / "q.png")])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(err) == 1 and "corrupt .flo" in err[0]
+    assert not (tmp_path / "q.png").exists()
