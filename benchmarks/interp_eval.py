@@ -51,8 +51,8 @@ def make(method: str, args):
         return create_interpolator("backward", flow="dis", flow_options={"preset": "medium"})
     if method == "splat-raft":
         return create_interpolator("splat", flow="raft", flow_options={"weights": args.raft_weights, "iters": args.iters})
-    if method == "splat-cli":  # what the CLI runs by default: flow at <= 250k pixels
-        return create_interpolator("splat", flow="classical", flow_options={"max_pixels": 250_000})
+    if method == "splat-cli":  # what the CLI runs by default: DIS-medium flow at <= 250k pixels
+        return create_interpolator("splat", flow="dis", flow_options={"max_pixels": 250_000})
     if method.startswith("splat-flow-"):  # splat-flow-<flow backend>
         return create_interpolator("splat", flow=method[11:])
     return create_interpolator(method)

@@ -10,6 +10,7 @@ with an edge-aware interpolation of the reliable ones: much better at occlusion 
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import cv2
@@ -20,6 +21,9 @@ from . import FLOW_BACKENDS, check_pair
 from .consistency import consistent_mask
 from .dis import to_gray_u8
 from .fill import edge_aware_fill
+
+
+_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="stillmotion-dis")
 
 
 @dataclass(frozen=True)
@@ -60,10 +64,10 @@ class ClassicalFlow:
     def __init__(self, config: ClassicalFlowConfig | None = None, *, name: str = "classical") -> None:
         self.config = config or ClassicalFlowConfig()
         self.name = name
-        self._dis = make_dis(self.config)
 
     def _dis_flow(self, gray0: np.ndarray, gray1: np.ndarray) -> Flow:
-        return self._dis.calc(gray0, gray1, None).astype(np.float32)
+        # a DIS object per call (creation is cheap) so that both directions can run in parallel threads
+        return make_dis(self.config).calc(gray0, gray1, None).astype(np.float32)
 
     def estimate(self, image0: Image, image1: Image) -> Flow:
         return self.estimate_both(image0, image1)[0] if self.config.refill_inconsistent else self._one(image0, image1)
@@ -76,8 +80,9 @@ class ClassicalFlow:
         """Forward (0->1) and backward (1->0) flows; refilled where inconsistent if the config says so."""
         check_pair(image0, image1)
         g0, g1 = to_gray_u8(image0), to_gray_u8(image1)
+        backward = _POOL.submit(self._dis_flow, g1, g0)  # OpenCV releases the GIL: both cores work
         fwd = self._dis_flow(g0, g1)
-        bwd = self._dis_flow(g1, g0)
+        bwd = backward.result()
         if self.config.refill_inconsistent:
             ok_f = consistent_mask(fwd, bwd)
             ok_b = consistent_mask(bwd, fwd)

@@ -31,14 +31,17 @@ class DISFlow:
     preset: str = "medium"
     name: str = "dis"
 
+    #: estimate() may run in two threads at once (each call makes its own DIS object: cheap)
+    thread_safe = True
+
     def __post_init__(self) -> None:
         if self.preset not in DIS_PRESETS:
             raise InputError(f"unknown DIS preset {self.preset!r}; choose one of: {', '.join(DIS_PRESETS)}")
-        self._dis = cv2.DISOpticalFlow_create(DIS_PRESETS[self.preset])
 
     def estimate(self, image0: Image, image1: Image) -> Flow:
         check_pair(image0, image1)
-        return self._dis.calc(to_gray_u8(image0), to_gray_u8(image1), None).astype(np.float32)
+        dis = cv2.DISOpticalFlow_create(DIS_PRESETS[self.preset])
+        return dis.calc(to_gray_u8(image0), to_gray_u8(image1), None).astype(np.float32)
 
 
 @FLOW_BACKENDS.register("dis", "OpenCV DIS with a stock preset (preset=ultrafast|fast|medium; default medium)")

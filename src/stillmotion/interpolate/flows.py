@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import cv2
 import numpy as np
 
 from ..flow import check_pair, create_backend
 from ..types import Flow, Image
+
+
+_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="stillmotion-flow")
 
 
 class PairFlow:
@@ -45,10 +50,12 @@ class PairFlow:
             small0, small1 = image0, image1
         both = getattr(self.backend, "estimate_both", None)
         if both is not None:
-            fwd, bwd = both(small0, small1)
-        else:
-            fwd, bwd = self.backend.estimate(small0, small1), self.backend.estimate(small1, small0)
-        return fwd, bwd
+            return both(small0, small1)
+        if not getattr(self.backend, "thread_safe", False):
+            return self.backend.estimate(small0, small1), self.backend.estimate(small1, small0)
+        # OpenCV releases the GIL: the two directions run on both cores at once
+        backward = _POOL.submit(self.backend.estimate, small1, small0)
+        return self.backend.estimate(small0, small1), backward.result()
 
 
 def upscale_flow(flow: Flow, height: int, width: int) -> Flow:

@@ -29,7 +29,7 @@ from ..flow.consistency import backward_warp, consistent_mask, pixel_grid
 from ..types import Flow, Image
 from . import INTERPOLATORS
 from .fill import push_pull_fill
-from .flows import PairFlow, upscale_flow
+from .flows import PairFlow
 from .splat import splat_accumulate
 
 
@@ -96,29 +96,27 @@ class FlowSplatInterpolator:
         flows_t = push_pull_fill(num0[..., :4] + num1[..., :4], den0 + den1, (1.0 - t) * cover0 + t * cover1)
         seen0 = np.clip(cover0, 0.0, 1.0) * num0[..., 4] / np.maximum(den0, 1e-12)
         seen1 = np.clip(cover1, 0.0, 1.0) * num1[..., 4] / np.maximum(den1, 1e-12)
-        h, w = image0.shape[:2]
-        if flows_t.shape[:2] != (h, w):
-            flow_t0 = upscale_flow(np.ascontiguousarray(flows_t[..., :2]), h, w)
-            flow_t1 = upscale_flow(np.ascontiguousarray(flows_t[..., 2:]), h, w)
-            seen0 = cv2.resize(seen0, (w, h), interpolation=cv2.INTER_LINEAR)
-            seen1 = cv2.resize(seen1, (w, h), interpolation=cv2.INTER_LINEAR)
-        else:
-            flow_t0, flow_t1 = flows_t[..., :2], flows_t[..., 2:]
-        from0 = _sample(image0, flow_t0)
-        from1 = _sample(image1, flow_t1)
         floor = self.config.visibility_floor
         a = (1.0 - t) * (np.clip(seen0, 0.0, 1.0) + floor)
         b = t * (np.clip(seen1, 0.0, 1.0) + floor)
-        share0 = (a / (a + b))[..., None]
-        out = from1 + share0 * (from0 - from1)
-        return np.clip(out, 0.0, 1.0, out=out).astype(np.float32, copy=False)
+        share0 = (a / (a + b)).astype(np.float32)
+        h, w = image0.shape[:2]
+        if flows_t.shape[:2] != (h, w):
+            sy, sx = h / flows_t.shape[0], w / flows_t.shape[1]
+            flows_t = cv2.resize(flows_t, (w, h), interpolation=cv2.INTER_LINEAR)
+            flows_t *= np.array([sx, sy, sx, sy], np.float32)
+            share0 = cv2.resize(share0, (w, h), interpolation=cv2.INTER_LINEAR)
+        from0 = _sample(image0, flows_t[..., 0], flows_t[..., 1])
+        from1 = _sample(image1, flows_t[..., 2], flows_t[..., 3])
+        out = cv2.blendLinear(from0, from1, share0, 1.0 - share0)
+        return np.clip(out, 0.0, 1.0, out=out)
 
 
-def _sample(image: Image, flow: Flow) -> Image:
+def _sample(image: Image, flow_x: np.ndarray, flow_y: np.ndarray) -> Image:
     """Bicubic ``image(x + flow(x))`` (fixed-point maps: 1/32 px steps, much faster than float maps)."""
-    h, w = flow.shape[:2]
+    h, w = flow_x.shape[:2]
     xs, ys = pixel_grid(h, w)
-    map1, map2 = cv2.convertMaps(xs + flow[..., 0], ys + flow[..., 1], cv2.CV_16SC2)
+    map1, map2 = cv2.convertMaps(xs + flow_x, ys + flow_y, cv2.CV_16SC2)
     return cv2.remap(image, map1, map2, cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
 
 
