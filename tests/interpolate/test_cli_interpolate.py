@@ -53,3 +53,20 @@ def test_one_frame_and_size_mismatch_errors(tmp_path, capsys):
     code = main(["interpolate", str(mixed), "-o", str(tmp_path / "y") + "/", "--factor", "2"])
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 2 and "differ in size" in err[-1] and not (tmp_path / "y").exists()
+
+
+def test_interpolate_with_raft_flow_from_a_tiny_checkpoint(tmp_path):
+    torch = __import__("pytest").importorskip("torch")
+    from stillmotion.flow.raft.model import RAFT, RaftConfig
+
+    torch.manual_seed(0)
+    model = RAFT(RaftConfig(small=True, hidden_dim=12, context_dim=8, feature_dim=16, corr_radius=1, encoder_dims=(8, 16, 24)))
+    weights = tmp_path / "tiny.pth"
+    torch.save({f"module.{k}": v for k, v in model.state_dict().items()}, weights)
+    f0, _, f1 = _moving_square_scene()
+    write_image(tmp_path / "a.png", f0)
+    write_image(tmp_path / "b.png", f1)
+    out = tmp_path / "m.png"
+    code = main(["interpolate", str(tmp_path / "a.png"), str(tmp_path / "b.png"), "-o", str(out),
+                 "--flow", "raft", "--weights", str(weights), "--iters", "2", "--quiet"])  # fmt: skip
+    assert code == 0 and read_image(out).shape == f0.shape
