@@ -70,3 +70,24 @@ def test_interpolate_with_raft_flow_from_a_tiny_checkpoint(tmp_path):
     code = main(["interpolate", str(tmp_path / "a.png"), str(tmp_path / "b.png"), "-o", str(out),
                  "--flow", "raft", "--weights", str(weights), "--iters", "2", "--quiet"])  # fmt: skip
     assert code == 0 and read_image(out).shape == f0.shape
+
+
+def test_one_frame_video_is_refused(tmp_path, capsys):
+    from stillmotion.io import open_writer
+
+    f0, _, _ = _moving_square_scene()
+    video = tmp_path / "one.mp4"
+    with open_writer(video, fps=24, width=f0.shape[1], height=f0.shape[0]) as writer:
+        writer.write(f0)
+    code = main(["interpolate", str(video), "-o", str(tmp_path / "out.mp4"), "--factor", "2"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(err) == 1 and "1 frame" in err[0]
+    assert not (tmp_path / "out.mp4").exists()
+
+
+def test_unreadable_video_is_an_input_error(tmp_path, capsys):
+    bad = tmp_path / "bad.mp4"
+    bad.write_bytes(b"not a video at all")
+    code = main(["interpolate", str(bad), "-o", str(tmp_path / "out.mp4"), "--factor", "2"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(err) == 1 and err[0].startswith("error: cannot read video")
