@@ -2,7 +2,7 @@ import numpy as np
 
 from stillmotion.cli import main
 from stillmotion.io import read_image, write_image
-from test_interpolate import _moving_square_scene
+from .test_interpolate import _moving_square_scene
 
 
 def test_pair_to_middle_frame(tmp_path):
