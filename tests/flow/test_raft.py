@@ -80,8 +80,10 @@ def test_real_raft_small_on_rubberwhale(shared_data):
     from stillmotion.io.flo import read_flo, unknown_flow_mask
 
     base = shared_data("middlebury_flow", "RubberWhale")
-    a, b = read_image(base / "frame10.png"), read_image(base / "frame11.png")
-    gt = read_flo(base / "flow10.flo")
-    flow = create_backend("raft", weights=weights, iters=12).estimate(a, b)
+    crop = (slice(100, 324), slice(150, 470))  # keeps the test short on a CPU
+    a, b = read_image(base / "frame10.png")[crop], read_image(base / "frame11.png")[crop]
+    gt = read_flo(base / "flow10.flo")[crop]
+    flow = create_backend("raft", weights=weights, iters=6).estimate(a, b)
     valid = ~unknown_flow_mask(gt)
-    assert np.linalg.norm(flow - gt, axis=2)[valid].mean() < 0.4  # random weights give several px
+    # mean motion here is 1.35 px; the real weights give ~0.35 px EPE, broken loading gives > 1 px
+    assert np.linalg.norm(flow - gt, axis=2)[valid].mean() < 0.5
