@@ -96,9 +96,11 @@ class RaftFlow:
 
     @classmethod
     def from_checkpoint(cls, weights=None, *, iters: int | None = None) -> RaftFlow:
-        torch = _torch()
+        _torch()  # a clear MissingExtraError before anything else
         from .model import RAFT
 
+        if iters is not None and iters < 1:
+            raise InputError(f"RAFT needs at least 1 iteration, got {iters}")
         path = resolve_weights(weights)
         state = load_state_dict(path)
         model = RAFT(config_for(state))
@@ -108,7 +110,6 @@ class RaftFlow:
             raise InputError(f"RAFT checkpoint {path} does not fit: missing {missing[:3]}, unexpected {unexpected[:3]}")
         log.info("raft: %s (%s model), %d iterations", path, "small" if model.config.small else "full",
                  iters or DEFAULT_ITERS)  # fmt: skip
-        torch.set_grad_enabled(False)
         return cls(model, iters=iters or DEFAULT_ITERS, source=str(path))
 
     def estimate(self, image0: Image, image1: Image) -> Flow:
