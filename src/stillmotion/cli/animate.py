@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ..api import AnimateConfig, animate
+from . import _finishing
 from ._progress import progress_bar
 
 NAME = "animate"
@@ -15,9 +16,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("photo", help="the photo (PNG, JPEG, WebP, TIFF, HEIC)")
     parser.add_argument("-o", "--output", required=True,
                         help="output: .mp4, .webm, .gif, or a directory (ending in /) of PNG frames")  # fmt: skip
-    parser.add_argument("--motion", default="zoom_in",
-                        help="a named motion (see 'stillmotion motions') or a keyframe file .json/.toml/.yaml")  # fmt: skip
-    parser.add_argument("--intensity", type=float, default=1.0, help="motion strength (default 1)")
+    parser.add_argument("--motion", default=None,
+                        help="a named motion (see 'stillmotion motions') or a keyframe file .json/.toml/.yaml "
+                        "(default zoom_in)")  # fmt: skip
+    parser.add_argument("--intensity", type=float, default=None, help="motion strength (default 1)")
     parser.add_argument("--duration", type=float, default=4.0, help="seconds (default 4)")
     parser.add_argument("--fps", type=float, default=24.0, help="frames per second (default 24)")
     parser.add_argument("--size", default="source",
@@ -32,17 +34,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--depth-hints", default=None, metavar="FILE",
                         help="depth corrections: PNG strokes (value = depth, 0 = no hint) or JSON points")  # fmt: skip
     parser.add_argument("--fov", type=float, default=55.0, help="the photo's field of view in degrees (default 55)")
+    _finishing.add_arguments(parser)
 
 
 def config_from_args(args: argparse.Namespace) -> AnimateConfig:
-    return AnimateConfig(motion=args.motion, intensity=args.intensity, duration_s=args.duration, fps=args.fps,
-                         size=args.size, loop=args.loop, fov_deg=args.fov, depth_protect=args.protect,
-                         depth_hints=args.depth_hints)  # fmt: skip
+    finishing = _finishing.resolve(args)  # --recipe defaults under the explicit options, --grade
+    return AnimateConfig(motion=finishing.motion or AnimateConfig.motion,
+                         intensity=AnimateConfig.intensity if finishing.intensity is None else finishing.intensity,
+                         duration_s=args.duration, fps=args.fps, size=args.size, loop=args.loop, fov_deg=args.fov,
+                         depth_protect=args.protect, depth_hints=args.depth_hints,
+                         grade=finishing.grade, upscale=args.upscale, upscale_model=args.upscale_model)  # fmt: skip
 
 
 def run(args: argparse.Namespace) -> int:
     config = config_from_args(args)
     with progress_bar(args, "rendering") as progress:
         animate(args.photo, args.output, config=config, depth=args.depth, depth_kind=args.depth_kind,
-                progress=progress)  # fmt: skip
+                progress=progress, preview=args.preview)  # fmt: skip
     return 0
