@@ -210,3 +210,27 @@ def deforum(
     inputs = tuple(p for p in (settings_file, image_path) if p is not None)
     render_deforum(settings, output, init_image=init, generator=gen, inputs=inputs, progress=progress)
     return Path(output)
+
+
+# --- optical flow and frame interpolation (issue 5) -------------------------------------------------
+
+
+def estimate_flow(image0: np.ndarray, image1: np.ndarray, *, backend: str = "classical", **options) -> np.ndarray:
+    """Forward flow (H, W, 2) from ``image0`` to ``image1``: ``image1(x + flow(x)) ~ image0(x)``.
+
+    ``backend``: ``classical`` (default), ``classical-hq``, ``dis`` (``preset=``), ``raft`` (``weights=``,
+    ``iters=``; neural extra). See :mod:`stillmotion.flow`.
+    """
+    from .flow import estimate_flow as _estimate
+
+    return _estimate(image0, image1, backend=backend, **options)
+
+
+def interpolate_frame(
+    image0: np.ndarray, image1: np.ndarray, *, t: float = 0.5, method: str = "splat", flow: str = "classical",
+    flow_options: dict | None = None,
+) -> np.ndarray:  # fmt: skip
+    """The frame at time ``t`` in [0, 1] between ``image0`` and ``image1``. See :mod:`stillmotion.interpolate`."""
+    from .interpolate import interpolate_pair
+
+    return interpolate_pair(image0, image1, t=t, method=method, flow=flow, flow_options=flow_options)

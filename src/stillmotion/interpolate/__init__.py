@@ -1,0 +1,57 @@
+"""Frame interpolation: synthesise the frame at time ``t`` in (0, 1) between two frames.
+
+Methods live in :data:`INTERPOLATORS`; each factory takes ``flow=`` (a flow backend name, see
+:mod:`stillmotion.flow`) and returns an object with ``interpolate(image0, image1, times) -> list[Image]``
+(flows are estimated once per pair, whatever the number of times). ``splat`` (the default) forward-splats
+the flows to time t with occlusion-aware weights and samples both frames; ``splat-colour`` splats colours; ``backward`` is the plain backward-warping baseline.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from ..errors import InputError
+from ..registry import Registry
+from ..types import Image
+
+
+class Interpolator(Protocol):
+    name: str
+
+    def interpolate(self, image0: Image, image1: Image, times: list[float]) -> list[Image]: ...
+
+
+INTERPOLATORS: Registry[Interpolator] = Registry("interpolation")
+DEFAULT_METHOD = "splat"
+
+
+def create_interpolator(name: str = DEFAULT_METHOD, **options) -> Interpolator:
+    """An interpolator by registry name; options: ``flow`` (backend name), ``flow_options`` (dict)."""
+    _register_builtin()
+    return INTERPOLATORS.create(name, **options)
+
+
+def check_time(t: float) -> float:
+    t = float(t)
+    if not 0.0 <= t <= 1.0:
+        raise InputError(f"--t must lie in [0, 1], got {t}")
+    return t
+
+
+def interpolate_pair(image0: Image, image1: Image, *, t: float = 0.5, method: str = DEFAULT_METHOD, **options) -> Image:
+    """The frame at time ``t`` between ``image0`` (t=0) and ``image1`` (t=1)."""
+    return create_interpolator(method, **options).interpolate(image0, image1, [check_time(t)])[0]
+
+
+_registered = False
+
+
+def _register_builtin() -> None:
+    global _registered
+    if _registered:
+        return
+    _registered = True
+    from . import backward, flowsplat, softsplat  # noqa: F401  (registration side effects)
+
+
+_register_builtin()

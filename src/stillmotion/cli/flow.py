@@ -1,0 +1,73 @@
+"""``stillmotion flow A B -o OUT.flo``: optical flow between two frames."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import time
+from pathlib import Path
+
+NAME = "flow"
+HELP = ("optical flow from frame A to frame B, written as a Middlebury .flo (B(x + flow(x)) ~ A(x)); "
+        "or 'flow IN.flo --preview PNG' to picture an existing .flo")
+
+log = logging.getLogger(__name__)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from ..flow import DEFAULT_BACKEND
+
+    parser.add_argument("inputs", nargs="+", metavar="A B | IN.flo", help="first and second frame (same size), or a .flo")
+    parser.add_argument("-o", "--output", help="output .flo file (required with two frames)")
+    parser.add_argument("--backend", default=DEFAULT_BACKEND,
+                        help="classical (default), classical-hq, dis, raft (neural extra)")  # fmt: skip
+    parser.add_argument("--preset", default="medium", help="DIS preset for --backend dis: ultrafast, fast, medium")
+    parser.add_argument("--weights", type=Path, help="RAFT checkpoint (raft-things/sintel/kitti/small .pth)")
+    parser.add_argument("--iters", type=int, help="RAFT refinement iterations (default 12 for raft, as upstream)")
+    parser.add_argument("--preview", type=Path, help="also write a colour-wheel picture of the flow (PNG)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..errors import InputError, OutputError
+    from ..flow import check_pair, create_backend
+    from ..flow.preview import flow_to_colour
+    from ..io import read_image, write_image
+    from ..io.flo import write_flo
+
+    if len(args.inputs) == 1:
+        return _preview_only(args)
+    if len(args.inputs) != 2:
+        raise InputError(f"give two frames (or one .flo), got {len(args.inputs)} inputs")
+    if args.output is None:
+        raise InputError("-o OUT.flo is required")
+    if not str(args.output).lower().endswith(".flo"):
+        raise OutputError(f"--output must end in .flo, got {args.output}")
+    if args.iters is not None and args.iters < 1:
+        raise InputError(f"--iters must be at least 1, got {args.iters}")
+    image0, image1 = read_image(args.inputs[0]), read_image(args.inputs[1])
+    check_pair(image0, image1)
+    backend = create_backend(args.backend, preset=args.preset, weights=args.weights, iters=args.iters)
+    start = time.perf_counter()
+    flow = backend.estimate(image0, image1)
+    log.info("%s flow %dx%d in %.2f s", backend.name, flow.shape[1], flow.shape[0], time.perf_counter() - start)
+    write_flo(args.output, flow, inputs=tuple(args.inputs))
+    if args.preview is not None:
+        write_image(args.preview, flow_to_colour(flow))
+    return 0
+
+
+def _preview_only(args: argparse.Namespace) -> int:
+    from ..errors import InputError
+    from ..flow.preview import flow_to_colour
+    from ..io import write_image
+    from ..io.flo import read_flo, unknown_flow_mask
+
+    if args.preview is None:
+        raise InputError("with one input (a .flo), give --preview OUT.png")
+    flow = read_flo(args.inputs[0])
+    known = ~unknown_flow_mask(flow)
+    if known.any():
+        mag = (flow[known] ** 2).sum(axis=1) ** 0.5
+        log.info("%dx%d flow, mean motion %.2f px, max %.2f px", flow.shape[1], flow.shape[0], mag.mean(), mag.max())
+    write_image(args.preview, flow_to_colour(flow), inputs=(args.inputs[0],))
+    return 0

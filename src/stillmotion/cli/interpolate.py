@@ -1,0 +1,91 @@
+"""``stillmotion interpolate``: a middle frame between two photos, or a smoother/re-timed clip."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from pathlib import Path
+
+NAME = "interpolate"
+HELP = "synthesise in-between frames: A.png B.png -o MID.png [--t 0.5], or CLIP -o OUT (--fps N | --factor K)"
+
+log = logging.getLogger(__name__)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("inputs", nargs="+", metavar="INPUT", help="two frames, or one video / folder of frames")
+    parser.add_argument("-o", "--output", required=True, help="output image (two frames) or clip (.mp4/.webm/.gif/dir/)")
+    parser.add_argument("--t", type=float, default=0.5, help="time of the new frame between A (0) and B (1)")
+    rate = parser.add_mutually_exclusive_group()
+    rate.add_argument("--factor", type=int, help="clip: K - 1 new frames between each pair (output fps x K)")
+    rate.add_argument("--fps", type=float, help="clip: re-time to this frame rate")
+    parser.add_argument("--input-fps", type=float, help="frame rate of a folder of frames (default 24)")
+    parser.add_argument("--method", default="splat", help="splat (default) or backward (baseline)")
+    parser.add_argument("--flow", default="dis",
+                        help="flow backend: dis (default: DIS-medium at the reduced size, the speed/quality sweet spot), "
+                             "classical, classical-hq, raft")  # fmt: skip
+    parser.add_argument("--weights", type=Path, help="RAFT checkpoint for --flow raft")
+    parser.add_argument("--iters", type=int, help="RAFT iterations for --flow raft")
+    parser.add_argument("--flow-max-pixels", type=int, default=250_000,
+                        help="estimate flow at a reduced size with at most this many pixels (speed); 0 = full size")  # fmt: skip
+
+
+def _interpolator(args):
+    from ..interpolate import create_interpolator
+
+    options = {"max_pixels": args.flow_max_pixels or None}
+    if args.flow == "raft":
+        options.update(weights=args.weights, iters=args.iters)
+    return create_interpolator(args.method, flow=args.flow, flow_options=options)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..errors import InputError
+
+    if len(args.inputs) == 2:
+        if args.factor is not None or args.fps is not None:
+            raise InputError("--factor/--fps are for a clip; with two frames use --t")
+        return _pair(args)
+    if len(args.inputs) == 1:
+        return _clip(args)
+    raise InputError(f"give two frames or one clip, got {len(args.inputs)} inputs")
+
+
+def _pair(args) -> int:
+    from ..flow import check_pair
+    from ..interpolate import check_time
+    from ..io import read_image, write_image
+
+    t = check_time(args.t)
+    image0, image1 = read_image(args.inputs[0]), read_image(args.inputs[1])
+    check_pair(image0, image1)
+    frame = _interpolator(args).interpolate(image0, image1, [t])[0]
+    write_image(args.output, frame, inputs=tuple(args.inputs))
+    return 0
+
+
+def _clip(args) -> int:
+    from ..errors import InputError
+    from ..interpolate.clip import interpolate_clip
+    from ..interpolate.source import probe_clip, read_clip
+    from ..interpolate.timeline import output_times
+    from ..io import open_writer, output_kind
+    from ._progress import progress_bar
+
+    if args.factor is None and args.fps is None:
+        raise InputError("a clip needs --factor K or --fps N")
+    output_kind(args.output)  # refuse a bad extension before any work
+    info = probe_clip(args.inputs[0])
+    if info.frame_count < 2:
+        raise InputError(f"{args.inputs[0]} has {info.frame_count} frame(s); interpolation needs at least 2")
+    in_fps = args.input_fps or info.fps or 24.0
+    times = list(output_times(info.frame_count, factor=args.factor, in_fps=in_fps, out_fps=args.fps))
+    out_fps = in_fps * args.factor if args.factor else args.fps
+    log.info("%d frames at %g fps -> %d frames at %g fps", info.frame_count, in_fps, len(times), out_fps)
+    interpolator = _interpolator(args)
+    with progress_bar(args, "interpolate") as progress, open_writer(
+        args.output, fps=out_fps, width=info.width, height=info.height, inputs=(args.inputs[0],)
+    ) as writer:
+        for frame in interpolate_clip(read_clip(args.inputs[0]), times, interpolator, total=len(times), progress=progress):
+            writer.write(frame)
+    return 0

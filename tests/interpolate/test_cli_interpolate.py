@@ -1,0 +1,93 @@
+import numpy as np
+
+from stillmotion.cli import main
+from stillmotion.io import read_image, write_image
+from .test_interpolate import _moving_square_scene
+
+
+def test_pair_to_middle_frame(tmp_path):
+    f0, mid, f1 = _moving_square_scene()
+    write_image(tmp_path / "a.png", f0)
+    write_image(tmp_path / "b.png", f1)
+    assert main(["interpolate", str(tmp_path / "a.png"), str(tmp_path / "b.png"), "-o", str(tmp_path / "m.png"), "--quiet"]) == 0
+    out = read_image(tmp_path / "m.png")
+    box = (slice(26, 64), slice(36, 82))  # around the moving square
+    assert np.abs(out - mid)[box].mean() < 0.3 * np.abs(0.5 * (f0 + f1) - mid)[box].mean()
+
+
+def test_frame_folder_to_video_and_back(tmp_path):
+    frames_dir = tmp_path / "frames"
+    frames_dir.mkdir()
+    for i, f in enumerate(_moving_square_scene()[::2]):
+        write_image(frames_dir / f"{i:03d}.png", f)
+    out_dir = tmp_path / "out"
+    assert main(["interpolate", str(frames_dir), "-o", str(out_dir) + "/", "--factor", "3", "--quiet"]) == 0
+    assert len(list(out_dir.glob("*.png"))) == 4  # 2 frames -> 1 pair x 3 + last
+    mp4 = tmp_path / "o.mp4"
+    assert main(["interpolate", str(out_dir), "-o", str(mp4), "--fps", "12", "--input-fps", "24", "--quiet"]) == 0
+    assert mp4.stat().st_size > 0
+    # a video input, re-timed: 4 frames at 24 fps -> 2x -> 7 frames
+    out2 = tmp_path / "again"
+    assert main(["interpolate", str(mp4), "-o", str(out2) + "/", "--factor", "2", "--quiet"]) == 0
+    assert len(list(out2.glob("*.png"))) == 3  # the mp4 had 2 frames at 12 fps
+
+
+def test_one_frame_and_size_mismatch_errors(tmp_path, capsys):
+    f0, _, f1 = _moving_square_scene()
+    one = tmp_path / "one"
+    one.mkdir()
+    write_image(one / "0.png", f0)
+    code = main(["interpolate", str(one), "-o", str(tmp_path / "x.mp4"), "--factor", "2"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(err) == 1 and "at least 2" in err[0]
+    write_image(tmp_path / "a.png", f0)
+    write_image(tmp_path / "b.png", f1[:-2])
+    code = main(["interpolate", str(tmp_path / "a.png"), str(tmp_path / "b.png"), "-o", str(tmp_path / "m.png")])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and err[-1].startswith("error: frames differ in size")
+    assert not (tmp_path / "m.png").exists() and not (tmp_path / "x.mp4").exists()
+    mixed = tmp_path / "mixed"
+    mixed.mkdir()
+    write_image(mixed / "0.png", f0)
+    write_image(mixed / "1.png", f1[:-2])
+    code = main(["interpolate", str(mixed), "-o", str(tmp_path / "y") + "/", "--factor", "2"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and "differ in size" in err[-1] and not (tmp_path / "y").exists()
+
+
+def test_interpolate_with_raft_flow_from_a_tiny_checkpoint(tmp_path):
+    torch = __import__("pytest").importorskip("torch")
+    from stillmotion.flow.raft.model import RAFT, RaftConfig
+
+    torch.manual_seed(0)
+    model = RAFT(RaftConfig(small=True, hidden_dim=12, context_dim=8, feature_dim=16, corr_radius=1, encoder_dims=(8, 16, 24)))
+    weights = tmp_path / "tiny.pth"
+    torch.save({f"module.{k}": v for k, v in model.state_dict().items()}, weights)
+    f0, _, f1 = _moving_square_scene()
+    write_image(tmp_path / "a.png", f0)
+    write_image(tmp_path / "b.png", f1)
+    out = tmp_path / "m.png"
+    code = main(["interpolate", str(tmp_path / "a.png"), str(tmp_path / "b.png"), "-o", str(out),
+                 "--flow", "raft", "--weights", str(weights), "--iters", "2", "--quiet"])  # fmt: skip
+    assert code == 0 and read_image(out).shape == f0.shape
+
+
+def test_one_frame_video_is_refused(tmp_path, capsys):
+    from stillmotion.io import open_writer
+
+    f0, _, _ = _moving_square_scene()
+    video = tmp_path / "one.mp4"
+    with open_writer(video, fps=24, width=f0.shape[1], height=f0.shape[0]) as writer:
+        writer.write(f0)
+    code = main(["interpolate", str(video), "-o", str(tmp_path / "out.mp4"), "--factor", "2"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(err) == 1 and "1 frame" in err[0]
+    assert not (tmp_path / "out.mp4").exists()
+
+
+def test_unreadable_video_is_an_input_error(tmp_path, capsys):
+    bad = tmp_path / "bad.mp4"
+    bad.write_bytes(b"not a video at all")
+    code = main(["interpolate", str(bad), "-o", str(tmp_path / "out.mp4"), "--factor", "2"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(err) == 1 and err[0].startswith("error: cannot read video")

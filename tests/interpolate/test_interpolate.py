@@ -1,0 +1,69 @@
+import numpy as np
+import pytest
+
+from stillmotion.errors import InputError
+from stillmotion.interpolate import create_interpolator, interpolate_pair
+from stillmotion.interpolate.timeline import output_times
+
+
+def _moving_square_scene():
+    """Textured background, a textured square moving 8 px right over it: frames at t = 0, 0.5, 1."""
+    rng = np.random.default_rng(3)
+    import cv2
+
+    bg = cv2.GaussianBlur(rng.random((96, 128, 3)).astype(np.float32), (0, 0), 1.5)
+    fg = cv2.GaussianBlur(rng.random((30, 30, 3)).astype(np.float32), (0, 0), 1.5) * 0.5 + 0.5
+    frames = []
+    for x in (40, 44, 48):
+        f = bg.copy()
+        f[30:60, x : x + 30] = fg
+        frames.append(f)
+    return frames
+
+
+def test_middle_frame_of_a_moving_object_is_sharp_and_in_place():
+    f0, mid, f1 = _moving_square_scene()
+    out = interpolate_pair(f0, f1, t=0.5)
+    naive = 0.5 * (f0 + f1)
+    err = np.abs(out - mid).mean()
+    assert err < 0.3 * np.abs(naive - mid).mean(), err
+    # the square's edges are where they should be at t = 0.5
+    assert np.abs(out[32:58, 46:72] - mid[32:58, 46:72]).mean() < 0.03
+
+
+def test_endpoints_return_the_frames():
+    f0, _, f1 = _moving_square_scene()
+    out = create_interpolator("splat").interpolate(f0, f1, [0.0, 1.0])
+    np.testing.assert_array_equal(out[0], f0)
+    np.testing.assert_array_equal(out[1], f1)
+
+
+def test_bad_inputs():
+    f0, _, f1 = _moving_square_scene()
+    with pytest.raises(InputError, match="differ in size"):
+        interpolate_pair(f0, f1[:, :-2])
+    with pytest.raises(InputError, match=r"\[0, 1\]"):
+        interpolate_pair(f0, f1, t=1.5)
+    with pytest.raises(InputError, match="at least 2 frames"):
+        list(output_times(1, factor=2))
+
+
+def test_timeline():
+    assert list(output_times(3, factor=2)) == [0, 0.5, 1, 1.5, 2]
+    assert list(output_times(4, in_fps=24, out_fps=12)) == [0, 2]
+    assert len(list(output_times(25, in_fps=24, out_fps=60))) == 61
+
+
+def test_splat_beats_backward_baseline_around_the_moving_object():
+    f0, mid, f1 = _moving_square_scene()
+    splat = create_interpolator("splat").interpolate(f0, f1, [0.5])[0]
+    base = create_interpolator("backward").interpolate(f0, f1, [0.5])[0]
+    box = (slice(26, 64), slice(36, 82))  # the square, its trailing (uncovered) and leading (covered) edges
+    assert np.abs(splat[box] - mid[box]).mean() < 0.8 * np.abs(base[box] - mid[box]).mean()
+
+
+def test_colour_splat_method_runs():
+    f0, mid, f1 = _moving_square_scene()
+    out = create_interpolator("splat-colour").interpolate(f0, f1, [0.5])[0]
+    box = (slice(26, 64), slice(36, 82))
+    assert np.abs(out[box] - mid[box]).mean() < 0.5 * np.abs(0.5 * (f0 + f1) - mid)[box].mean()
