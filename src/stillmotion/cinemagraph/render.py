@@ -1,0 +1,162 @@
+"""Rendering a seamless loop from a photo and its Eulerian motion field (Holynski et al., CVPR 2021).
+
+Frame t of N (t = 0 .. N-1) blends two softmax splats of the photo:
+
+- the photo moved forward by ``F(0->t)`` (the field integrated over t steps), weight ``1 - t/N``;
+- the photo moved by the field integrated backward from the loop's end (``-M`` over ``N - t`` steps),
+  weight ``t/N``.
+
+At t = 0 only the photo itself counts and at t = N only the backward splat with zero steps, the photo
+again: frame N would equal frame 0, so the clip loops without a seam. Holes one half leaves (where
+material flowed away from the region's upstream border or in from outside the photo) are covered by the
+other half: each half's holes are filled by push-pull interpolation, and the halves are blended with
+weights ``alpha * coverage``, where coverage is the half's smoothed splat density, so real content of the
+other half wins over one half's filled holes, and stretched areas (half-covered pixel patterns) blend
+smoothly instead of in stripes. Importance for the soft z-buffer: slower source pixels
+win collisions (``Z = -|F(x)| / travel_px``: pixels that travelled less win), so material flowing into the
+slow border region slides under it instead of piling up into a smear. Only the moving region's bounding box is computed; every pixel outside the
+region is the photo's own value.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from ..errors import InputError
+from ..io.image import to_uint8
+from ..types import ProgressCallback, no_progress
+from .blend import variance_preserving_blend
+from .field import region_bbox
+from .fill import push_pull_fill
+from .integrate import ascending_steps, descending_steps
+from .splat import normalise, splat_into
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    #: splat collisions: a source pixel's importance drops by a factor e for every this many pixels it
+    #: has travelled, so material flowing into a slower part slides under it instead of smearing it
+    travel_px: float = 2.0
+    #: moving pixels this close to the photo's edge are not splatted (scanned and JPEG photos often have
+    #: dark or smeared border rows that would otherwise be dragged into the picture)
+    edge_px: int = 3
+    #: blur (pixels) of each half's coverage before the two halves are blended
+    coverage_sigma_px: float = 2.0
+    #: splat density (sum of bilinear weights) from which a target pixel counts as fully covered
+    full_coverage: float = 0.5
+    #: window (pixels) over which the blend of the two halves gets its local contrast back (see .blend)
+    contrast_window_px: int = 9
+
+
+def importance(displacement: np.ndarray, *, travel_px: float) -> np.ndarray:
+    """Log-importance Z (H, W) float32 for softmax splatting: minus the distance travelled, in ``travel_px``."""
+    if travel_px <= 0:
+        return np.zeros(displacement.shape[:2], np.float32)
+    dist = np.sqrt(displacement[:, :, 0] ** 2 + displacement[:, :, 1] ** 2)
+    return dist * np.float32(-1.0 / travel_px)
+
+
+def _sources(region: np.ndarray, box: tuple[int, int, int, int], shape: tuple[int, int], edge_px: int) -> np.ndarray:
+    """Pixels of the box that are splatted: all but moving ones within ``edge_px`` of the photo's edge."""
+    y0, y1, x0, x1 = box
+    h, w = shape
+    ys = np.arange(y0, y1)[:, None]
+    xs = np.arange(x0, x1)[None, :]
+    near_edge = (ys < edge_px) | (ys >= h - edge_px) | (xs < edge_px) | (xs >= w - edge_px)
+    return ~(near_edge & region[y0:y1, x0:x1])
+
+
+class _Half:
+    """Buffers for one of the two splats of a frame (forward from the photo, backward from the loop's end)."""
+
+    def __init__(self, shape: tuple[int, int]) -> None:
+        self.acc = np.empty((*shape, 3), np.float32)
+        self.weight = np.empty(shape, np.float32)
+        self.coverage = np.empty(shape, np.float32)
+
+    def render(self, colour, displacement, *, travel_px, sources, sigma_px, full_coverage) -> tuple[np.ndarray, np.ndarray]:
+        """The photo splatted by ``displacement`` with its holes filled, and its smoothed coverage in (0, 1]."""
+        self.acc.fill(0.0)
+        self.weight.fill(0.0)
+        self.coverage.fill(0.0)
+        z = importance(displacement, travel_px=travel_px)
+        splat_into(colour, displacement, self.acc, self.weight, self.coverage, log_importance=z, sources=sources)
+        moved, holes = normalise(self.acc, self.weight, self.coverage)
+        if holes.any():
+            moved = push_pull_fill(moved, holes)
+        # density >= full_coverage counts as fully covered: diverging flow spreads pixels (density < 1 in
+        # moire patterns) without leaving holes, and those patterns must not show through the blend
+        cover = np.minimum(self.coverage * np.float32(1.0 / full_coverage), 1.0)
+        if sigma_px > 0:
+            cover = cv2.GaussianBlur(cover, (0, 0), sigma_px)
+        return moved, np.maximum(cover, 1e-3)
+
+
+def loop_frames(
+    image: np.ndarray,
+    field: np.ndarray,
+    region: np.ndarray,
+    *,
+    frame_count: int,
+    as_uint8: bool = True,
+    options: RenderOptions = RenderOptions(),
+    progress: ProgressCallback = no_progress,
+) -> Iterator[np.ndarray]:
+    """Yield the ``frame_count`` frames of a seamless loop, one at a time.
+
+    ``image`` float32 (H, W, 3) RGB in [0, 1]; ``field`` float32 (H, W, 2) pixels per frame (zero outside
+    ``region``); ``region`` bool (H, W), the only pixels that may change. Frames are uint8 (outside the
+    region exactly ``to_uint8(image)``, so an 8-bit photo is reproduced bit for bit) or, with
+    ``as_uint8=False``, float32 (outside the region exactly ``image``).
+    """
+    h, w = image.shape[:2]
+    if field.shape != (h, w, 2) or region.shape != (h, w):
+        raise InputError(f"field {field.shape} and region {region.shape} must match the photo {image.shape[:2]}")
+    if frame_count < 1:
+        raise InputError(f"a loop needs at least one frame, got {frame_count}")
+    region = region.astype(bool)
+    base = to_uint8(image) if as_uint8 else image.astype(np.float32)
+    box = region_bbox(region, margin=2)
+    if box is None:  # nothing moves
+        for t in range(frame_count):
+            progress(t + 1, frame_count)
+            yield base.copy()
+        return
+    y0, y1, x0, x1 = box
+    colour = np.ascontiguousarray(image[y0:y1, x0:x1], dtype=np.float32)
+    m = np.ascontiguousarray(field[y0:y1, x0:x1], dtype=np.float32)
+    inside = region[y0:y1, x0:x1]
+    sources = _sources(region, box, (h, w), options.edge_px)
+    n = frame_count
+    forward = ascending_steps(m, n)
+    backward = descending_steps(-m, n)  # -M over N, N-1, ..., 1 steps
+    half = _Half((y1 - y0, x1 - x0))
+    log.debug("loop: %d frames, %dx%d box of a %dx%d photo", n, x1 - x0, y1 - y0, w, h)
+    for t in range(n):
+        alpha = t / n
+        halves = []
+        for displacement, a in ((next(forward), 1.0 - alpha), (next(backward), alpha)):
+            if a <= 0.0:
+                continue
+            moved, cover = half.render(
+                colour, displacement, travel_px=options.travel_px, sources=sources, sigma_px=options.coverage_sigma_px,
+                full_coverage=options.full_coverage,
+            )
+            halves.append((moved, cover * np.float32(a)))
+        if len(halves) == 1:
+            moved = halves[0][0]
+        else:
+            (first, c1), (second, c2) = halves
+            moved = variance_preserving_blend(first, second, c2 / (c1 + c2), window_px=options.contrast_window_px)
+        frame = base.copy()
+        crop = frame[y0:y1, x0:x1]
+        crop[inside] = to_uint8(moved[inside]) if as_uint8 else moved[inside]
+        progress(t + 1, n)
+        yield frame
