@@ -57,3 +57,10 @@ def render_view(
 ) -> np.ndarray:
     """Render one novel view with the same renderer and hole filling as :func:`animate`."""
     raise NotImplementedError("the renderer lands with the spine")
+
+
+def loop(photo, output, **options) -> None:
+    """Render a seamless cinemagraph loop; see :func:`stillmotion.cinemagraph.pipeline.make_loop`."""
+    from .cinemagraph.pipeline import make_loop
+
+    make_loop(photo, output, **options)
