@@ -14,7 +14,6 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-_LUMA = np.array([0.299, 0.587, 0.114], np.float32)
 
 
 def _local_variance(luma: np.ndarray, ksize: int) -> np.ndarray:
@@ -22,19 +21,35 @@ def _local_variance(luma: np.ndarray, ksize: int) -> np.ndarray:
     return np.maximum(cv2.blur(luma * luma, (ksize, ksize)) - mean * mean, 0.0)
 
 
+def _half(luma: np.ndarray) -> np.ndarray:
+    h, w = luma.shape
+    return cv2.resize(luma, (max(1, w // 2), max(1, h // 2)), interpolation=cv2.INTER_AREA)
+
+
 def variance_preserving_blend(
     first: np.ndarray, second: np.ndarray, weight_second: np.ndarray, *, window_px: int = 9, max_gain: float = 1.6
 ) -> np.ndarray:
-    """Blend two (H, W, 3) float32 images, ``weight_second`` (H, W) in [0, 1], keeping local contrast."""
-    w2 = weight_second.astype(np.float32)[:, :, None]
-    blend = first + w2 * (second - first)
-    ksize = max(3, window_px | 1)
-    y1, y2 = first @ _LUMA, second @ _LUMA
-    yb = blend @ _LUMA
-    w = weight_second.astype(np.float32)
+    """Blend two (H, W, 3) float32 images, ``weight_second`` (H, W) in [0, 1], keeping local contrast.
+
+    Returns a new array. The contrast gain is measured on half-size luma (it varies slowly).
+    """
+    w2 = weight_second.astype(np.float32)
+    blend = second - first
+    blend *= w2[:, :, None]
+    blend += first
+    ksize = max(3, (window_px // 2) | 1)
+    y1 = _half(cv2.cvtColor(first, cv2.COLOR_RGB2GRAY))
+    y2 = _half(cv2.cvtColor(second, cv2.COLOR_RGB2GRAY))
+    yb = _half(cv2.cvtColor(blend, cv2.COLOR_RGB2GRAY))
+    w = _half(w2)
     target = (1.0 - w) * _local_variance(y1, ksize) + w * _local_variance(y2, ksize)
     eps = np.float32(1e-5)
     gain = np.sqrt((target + eps) / (_local_variance(yb, ksize) + eps))
     gain = np.clip(gain, 1.0, max_gain)
-    mean = cv2.blur(blend, (ksize, ksize))
-    return mean + (blend - mean) * gain[:, :, None]
+    gain = cv2.resize(gain, (blend.shape[1], blend.shape[0]), interpolation=cv2.INTER_LINEAR)
+    wk = max(3, window_px | 1)
+    mean = cv2.blur(blend, (wk, wk))
+    blend -= mean
+    blend *= gain[:, :, None]
+    blend += mean
+    return blend

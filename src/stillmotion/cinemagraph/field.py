@@ -11,7 +11,9 @@ Pipeline (each step a small pure function):
    a border: water may flow out of the frame) and at anchors (:func:`anchor_falloff`);
 4. division by the frame rate and the ``speed`` factor: pixels per frame.
 
-Outside the moving region (the mask minus the frozen areas) M is exactly zero.
+Outside the moving region (the mask minus the frozen areas) M is exactly zero, except on small still islands
+enclosed by it (rocks in a stream), under which the material keeps flowing; the renderer never changes
+their pixels.
 """
 
 from __future__ import annotations
@@ -40,7 +42,9 @@ class FieldOptions:
     #: width of the Gaussian that spreads each arrow
     hint_sigma_diag: float = 0.12
     #: fade to zero over this distance inside the region's border
-    fade_diag: float = 0.02
+    fade_diag: float = 0.01
+    #: still areas enclosed by the region up to this fraction of its area are islands, not borders
+    islands_max_fraction: float = 0.02
     #: radius of the zero-motion zone around an anchor
     anchor_radius_diag: float = 0.04
     #: guided-filter radius for the edge-aware smoothing (0 disables it)
@@ -153,6 +157,17 @@ def region_bbox(region: np.ndarray, *, margin: int = 0) -> tuple[int, int, int, 
     )  # fmt: skip
 
 
+def islands(region: np.ndarray, *, max_fraction: float) -> np.ndarray:
+    """Small still areas enclosed by the region (rocks in a stream): components of ``~region`` that do not
+    touch the photo's edge and are at most ``max_fraction`` of the region's area."""
+    count, labels, stats, _ = cv2.connectedComponentsWithStats((~region).astype(np.uint8), connectivity=4)
+    edge = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
+    keep = stats[:, cv2.CC_STAT_AREA] <= max_fraction * max(1, int(region.sum()))
+    keep[edge] = False
+    keep[0] = False
+    return keep[labels]
+
+
 def border_fade(region: np.ndarray, *, fade_px: float) -> np.ndarray:
     """Weight (H, W) float32: 0 outside the region, rising smoothly to 1 at ``fade_px`` inside its border.
 
@@ -196,7 +211,9 @@ def build_field(
 ) -> np.ndarray:
     """The Eulerian motion field M (H, W, 2) float32 in pixels per frame at ``fps``.
 
-    ``region`` (bool H x W) is where things move (the mask minus frozen areas). The velocity comes from
+    ``region`` (bool H x W) is where things move (the mask minus frozen areas). The field is also
+    defined on small islands enclosed by the region (:func:`islands`), so material passes under them;
+    it is zero everywhere else. The velocity comes from
     ``velocity`` (px/s, e.g. transferred from a video) if given, else from the arrow ``hints``, else from the
     ``material`` preset. A material also bends the field with its turbulence and sets the border fade.
     """
@@ -225,13 +242,16 @@ def build_field(
     else:
         raise InputError("no motion given: use --hint/--hints, --material or --motion-from")
     fade_diag = material.fade_diag if material is not None else options.fade_diag
+    # small still islands (rocks in a stream) do not stop the flow: it passes under them, as under a stone
+    # lying on the water; the renderer never moves or overwrites their pixels (they are not in the region)
+    support = region | islands(region, max_fraction=options.islands_max_fraction)
     vel = smooth_in_region(
-        vel, region, image, radius_px=int(round(options.smooth_radius_diag * diag)), eps=options.smooth_eps
+        vel, support, image, radius_px=int(round(options.smooth_radius_diag * diag)), eps=options.smooth_eps
     )
-    weight = border_fade(region, fade_px=fade_diag * diag)
+    weight = border_fade(support, fade_px=fade_diag * diag)
     weight *= anchor_falloff((h, w), hints, radius_px=options.anchor_radius_diag * diag)
     field = vel * (weight * np.float32(speed / fps))[:, :, None]
-    field[~region] = 0.0
+    field[~support] = 0.0
     peak = float(np.sqrt((field**2).sum(axis=2)).max())
     log.info("motion field from %s: up to %.2f px/frame over %.0f%% of the photo", source, peak, 100 * region.mean())
     return np.ascontiguousarray(field, dtype=np.float32)

@@ -3,6 +3,7 @@
 Known pixels are averaged down an image pyramid with their validity as weight ("pull"); each level's
 holes are then filled from the coarser level, upsampled ("push"). Holes are filled with a smooth blend of
 the nearest known colours, from the scale at which enough of them exist; known pixels are untouched.
+Full-resolution work is limited to one pyrDown and one pyrUp; the arithmetic runs from half size down.
 """
 
 from __future__ import annotations
@@ -11,29 +12,41 @@ import cv2
 import numpy as np
 
 
-def push_pull_fill(image: np.ndarray, holes: np.ndarray, *, max_levels: int = 12) -> np.ndarray:
-    """Return ``image`` (H, W, C float32) with the pixels where ``holes`` is True filled."""
+def _push_pull(colour: np.ndarray, weight: np.ndarray, max_levels: int) -> np.ndarray:
+    """Normalised colour (h, w, C) everywhere, from weighted sums ``colour`` and weights ``weight``."""
+    levels = [(colour, weight)]
+    for _ in range(max_levels):
+        c, w = levels[-1]
+        if min(w.shape) < 4 or w.min() > 1e-3:
+            break
+        levels.append((cv2.pyrDown(c), cv2.pyrDown(w)))
+    c, w = levels[-1]
+    filled = c / np.maximum(w, 1e-8)[:, :, None]
+    for c, w in reversed(levels[:-1]):
+        up = cv2.pyrUp(filled, dstsize=(w.shape[1], w.shape[0]))
+        a = np.minimum(w, 1.0)[:, :, None]
+        filled = c / np.maximum(w, 1e-8)[:, :, None] * a + up * (1.0 - a)
+    return filled
+
+
+def push_pull_fill(image: np.ndarray, holes: np.ndarray, *, max_levels: int = 12, inplace: bool = False) -> np.ndarray:
+    """Return ``image`` (H, W, 3 float32) with the pixels where ``holes`` is True filled.
+
+    A new array unless ``inplace`` (then ``image`` itself, which must be zero at the holes, is filled).
+    """
     if not holes.any():
         return image
     valid = (~holes).astype(np.float32)
     if not valid.any():
         return image
-    levels = [(image * valid[:, :, None], valid)]
-    for _ in range(max_levels):
-        colour, weight = levels[-1]
-        if min(weight.shape) < 2 or weight.min() > 0:
-            break
-        levels.append((cv2.pyrDown(colour), cv2.pyrDown(weight)))
-    colour, weight = levels[-1]
-    filled = colour / np.maximum(weight, 1e-8)[:, :, None]
-    for colour, weight in reversed(levels[:-1]):
-        up = cv2.pyrUp(filled, dstsize=(weight.shape[1], weight.shape[0]))
-        if up.ndim == 2:
-            up = up[:, :, None]
-        w = np.clip(weight, 0.0, 1.0)[:, :, None]
-        filled = np.where(w > 1e-8, colour / np.maximum(weight, 1e-8)[:, :, None], up)
-        # partially covered pixels: blend their own mean with the coarser estimate
-        filled = w * filled + (1.0 - w) * up
-    out = image.copy()
-    out[holes] = filled[holes]
+    h, w = holes.shape
+    if inplace:
+        colour = cv2.pyrDown(image)
+    else:
+        colour = cv2.pyrDown(image * valid[:, :, None])
+    weight = cv2.pyrDown(valid)
+    coarse = _push_pull(colour, weight, max_levels)
+    up = cv2.pyrUp(coarse, dstsize=(w, h))
+    out = image if inplace else image.copy()
+    np.copyto(out, up, where=holes[:, :, None])
     return out

@@ -21,8 +21,9 @@ class Material:
     speed_diag_per_s: float
     turbulence_deg: float = 0.0
     turbulence_scale: float = 0.25
-    #: width of the fade to zero at the moving region's border, as a fraction of the diagonal
-    fade_diag: float = 0.02
+    #: width of the fade to zero at the moving region's border, as a fraction of the diagonal (narrow: a
+    #: wide fade makes material pile up and stretch out over a wide band along the border)
+    fade_diag: float = 0.01
     detects_region: bool = False
 
 
@@ -35,10 +36,10 @@ MATERIALS: dict[str, Material] = {
         ),
         Material(
             "clouds", "sky drifting slowly to the right; finds the sky when no mask is given", (1.0, 0.0), 0.012,
-            turbulence_deg=5.0, turbulence_scale=0.5, fade_diag=0.03, detects_region=True,
+            turbulence_deg=5.0, turbulence_scale=0.5, fade_diag=0.02, detects_region=True,
         ),
         Material("smoke", "smoke or steam rising and curling", (0.0, -1.0), 0.03, turbulence_deg=30.0, turbulence_scale=0.15),
-        Material("waterfall", "water falling fast down the picture", (0.0, 1.0), 0.08, turbulence_deg=5.0, fade_diag=0.015),
+        Material("waterfall", "water falling fast down the picture", (0.0, 1.0), 0.08, turbulence_deg=5.0),
     )
 }  # fmt: skip
 

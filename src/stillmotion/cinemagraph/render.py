@@ -9,10 +9,10 @@ Frame t of N (t = 0 .. N-1) blends two softmax splats of the photo:
 At t = 0 only the photo itself counts and at t = N only the backward splat with zero steps, the photo
 again: frame N would equal frame 0, so the clip loops without a seam. Holes one half leaves (where
 material flowed away from the region's upstream border or in from outside the photo) are covered by the
-other half: each half's holes are filled by push-pull interpolation, and the halves are blended with
-weights ``alpha * coverage``, where coverage is the half's smoothed splat density, so real content of the
-other half wins over one half's filled holes, and stretched areas (half-covered pixel patterns) blend
-smoothly instead of in stripes. Importance for the soft z-buffer: slower source pixels
+other half: the halves are blended with weights ``alpha * coverage``, where coverage is the half's smoothed
+splat density (0 in its holes), so the other half's real content fills one half's holes, and stretched
+areas (half-covered pixel patterns, whose pinholes are closed locally) blend smoothly instead of in stripes.
+What neither half covers is filled by push-pull interpolation from the region's own pixels. Importance for the soft z-buffer: slower source pixels
 win collisions (``Z = -|F(x)| / travel_px``: pixels that travelled less win), so material flowing into the
 slow border region slides under it instead of piling up into a smear. Only the moving region's bounding box is computed; every pixel outside the
 region is the photo's own value.
@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import cv2
@@ -50,27 +51,23 @@ class RenderOptions:
     #: blur (pixels) of each half's coverage before the two halves are blended
     coverage_sigma_px: float = 2.0
     #: splat density (sum of bilinear weights) from which a target pixel counts as fully covered
-    full_coverage: float = 0.5
+    full_coverage: float = 0.8
     #: window (pixels) over which the blend of the two halves gets its local contrast back (see .blend)
     contrast_window_px: int = 9
 
 
-def importance(displacement: np.ndarray, *, travel_px: float) -> np.ndarray:
-    """Log-importance Z (H, W) float32 for softmax splatting: minus the distance travelled, in ``travel_px``."""
-    if travel_px <= 0:
-        return np.zeros(displacement.shape[:2], np.float32)
-    dist = np.sqrt(displacement[:, :, 0] ** 2 + displacement[:, :, 1] ** 2)
-    return dist * np.float32(-1.0 / travel_px)
-
-
 def _sources(region: np.ndarray, box: tuple[int, int, int, int], shape: tuple[int, int], edge_px: int) -> np.ndarray:
-    """Pixels of the box that are splatted: all but moving ones within ``edge_px`` of the photo's edge."""
+    """Pixels of the box that are splatted: those of the region, except within ``edge_px`` of the photo's edge.
+
+    Still pixels outside the region would only land on themselves, where the photo is composited anyway;
+    leaving them out also keeps their colours out of the hole filling inside the region.
+    """
     y0, y1, x0, x1 = box
     h, w = shape
     ys = np.arange(y0, y1)[:, None]
     xs = np.arange(x0, x1)[None, :]
     near_edge = (ys < edge_px) | (ys >= h - edge_px) | (xs < edge_px) | (xs >= w - edge_px)
-    return ~(near_edge & region[y0:y1, x0:x1])
+    return region[y0:y1, x0:x1] & ~near_edge
 
 
 class _Half:
@@ -82,21 +79,52 @@ class _Half:
         self.coverage = np.empty(shape, np.float32)
 
     def render(self, colour, displacement, *, travel_px, sources, sigma_px, full_coverage) -> tuple[np.ndarray, np.ndarray]:
-        """The photo splatted by ``displacement`` with its holes filled, and its smoothed coverage in (0, 1]."""
+        """The photo splatted by ``displacement``, and its smoothed coverage in [0, 1] (0 at its holes).
+
+        Pinholes (stretched areas, where targets are covered every other pixel) are closed from their 3x3
+        neighbourhood; larger holes keep coverage 0 and colour 0, for the other half or the final fill.
+        """
         self.acc.fill(0.0)
         self.weight.fill(0.0)
         self.coverage.fill(0.0)
-        z = importance(displacement, travel_px=travel_px)
-        splat_into(colour, displacement, self.acc, self.weight, self.coverage, log_importance=z, sources=sources)
-        moved, holes = normalise(self.acc, self.weight, self.coverage)
-        if holes.any():
-            moved = push_pull_fill(moved, holes)
+        splat_into(
+            colour, displacement, self.acc, self.weight, self.coverage, travel_px=travel_px, sources=sources
+        )
+        moved, holes = normalise(self.acc, self.weight, self.coverage)  # zero at the holes
+        near = cv2.blur((~holes).astype(np.float32), (3, 3))
+        pinholes = np.nonzero(holes & (near > 0.1))
+        if pinholes[0].size:
+            near_colour = cv2.blur(moved, (3, 3))
+            moved[pinholes] = near_colour[pinholes] / near[pinholes][:, None]
+            holes[pinholes] = False
         # density >= full_coverage counts as fully covered: diverging flow spreads pixels (density < 1 in
         # moire patterns) without leaving holes, and those patterns must not show through the blend
         cover = np.minimum(self.coverage * np.float32(1.0 / full_coverage), 1.0)
+        cover *= cover  # stretched areas (density well below 1) give way quickly to the other half
         if sigma_px > 0:
             cover = cv2.GaussianBlur(cover, (0, 0), sigma_px)
-        return moved, np.maximum(cover, 1e-3)
+        cover = np.maximum(cover, np.float32(1e-3))
+        cover[holes] = 0.0
+        return moved, cover
+
+
+def _fill_holes(image: np.ndarray, holes: np.ndarray, targets: np.ndarray, *, margin: int = 16) -> None:
+    """Fill ``holes`` of ``image`` in place by push-pull, near ``targets`` (the holes that matter) only.
+
+    Each group of target holes is filled on its own bounding box grown by ``margin`` (a few scattered
+    holes must not cost a fill of the whole region); many groups are filled together.
+    """
+    count, _, stats, _ = cv2.connectedComponentsWithStats(targets.astype(np.uint8), connectivity=8)
+    h, w = holes.shape
+    if count - 1 > 64:
+        boxes = [region_bbox(targets, margin=margin)]
+    else:
+        boxes = []
+        for x, y, bw, bh, _ in stats[1:]:
+            boxes.append((max(0, y - margin), min(h, y + bh + margin), max(0, x - margin), min(w, x + bw + margin)))
+    for y0, y1, x0, x1 in boxes:
+        crop = np.ascontiguousarray(image[y0:y1, x0:x1])
+        image[y0:y1, x0:x1] = push_pull_fill(crop, holes[y0:y1, x0:x1])
 
 
 def loop_frames(
@@ -111,8 +139,10 @@ def loop_frames(
 ) -> Iterator[np.ndarray]:
     """Yield the ``frame_count`` frames of a seamless loop, one at a time.
 
-    ``image`` float32 (H, W, 3) RGB in [0, 1]; ``field`` float32 (H, W, 2) pixels per frame (zero outside
-    ``region``); ``region`` bool (H, W), the only pixels that may change. Frames are uint8 (outside the
+    ``image`` float32 (H, W, 3) RGB in [0, 1]; ``field`` float32 (H, W, 2) pixels per frame; ``region``
+    bool (H, W), the only pixels that move and the only ones that may change (the field may be non-zero on
+    islands enclosed by the region: material passes under them). The field must be zero at the edge of
+    the region's bounding box grown by 2 pixels. Frames are uint8 (outside the
     region exactly ``to_uint8(image)``, so an 8-bit photo is reproduced bit for bit) or, with
     ``as_uint8=False``, float32 (outside the region exactly ``image``).
     """
@@ -132,31 +162,47 @@ def loop_frames(
     y0, y1, x0, x1 = box
     colour = np.ascontiguousarray(image[y0:y1, x0:x1], dtype=np.float32)
     m = np.ascontiguousarray(field[y0:y1, x0:x1], dtype=np.float32)
-    inside = region[y0:y1, x0:x1]
+    inside = np.ascontiguousarray(region[y0:y1, x0:x1])
     sources = _sources(region, box, (h, w), options.edge_px)
     n = frame_count
     forward = ascending_steps(m, n)
     backward = descending_steps(-m, n)  # -M over N, N-1, ..., 1 steps
-    half = _Half((y1 - y0, x1 - x0))
+    halves = (_Half((y1 - y0, x1 - x0)), _Half((y1 - y0, x1 - x0)))
     log.debug("loop: %d frames, %dx%d box of a %dx%d photo", n, x1 - x0, y1 - y0, w, h)
-    for t in range(n):
-        alpha = t / n
-        halves = []
-        for displacement, a in ((next(forward), 1.0 - alpha), (next(backward), alpha)):
-            if a <= 0.0:
-                continue
-            moved, cover = half.render(
-                colour, displacement, travel_px=options.travel_px, sources=sources, sigma_px=options.coverage_sigma_px,
-                full_coverage=options.full_coverage,
-            )
-            halves.append((moved, cover * np.float32(a)))
-        if len(halves) == 1:
-            moved = halves[0][0]
-        else:
-            (first, c1), (second, c2) = halves
-            moved = variance_preserving_blend(first, second, c2 / (c1 + c2), window_px=options.contrast_window_px)
-        frame = base.copy()
-        crop = frame[y0:y1, x0:x1]
-        crop[inside] = to_uint8(moved[inside]) if as_uint8 else moved[inside]
-        progress(t + 1, n)
-        yield frame
+
+    def render_half(index: int, displacement: np.ndarray, a: float) -> tuple[np.ndarray, np.ndarray]:
+        moved, cover = halves[index].render(
+            colour, displacement, travel_px=options.travel_px, sources=sources,
+            sigma_px=options.coverage_sigma_px, full_coverage=options.full_coverage,
+        )  # fmt: skip
+        cover *= np.float32(a)
+        return moved, cover
+
+    # the two halves are independent: render them on two threads (numba and OpenCV release the GIL)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for t in range(n):
+            alpha = t / n
+            if t == 0:  # the photo itself (the backward half has weight 0)
+                job = pool.submit(next, backward)
+                moved, cover = render_half(0, next(forward), 1.0)
+                job.result()
+                holes = cover <= 0.0
+            else:
+                job = pool.submit(lambda a=alpha: render_half(1, next(backward), a))
+                first, c1 = render_half(0, next(forward), 1.0 - alpha)
+                second, c2 = job.result()
+                # each half shows the other's colours at its holes, so the contrast measure sees no zeros
+                np.copyto(first, second, where=(c1 <= 0.0)[:, :, None])
+                np.copyto(second, first, where=(c2 <= 0.0)[:, :, None])
+                total = c1 + c2
+                holes = total <= 0.0
+                moved = variance_preserving_blend(
+                    first, second, c2 / np.maximum(total, np.float32(1e-12)), window_px=options.contrast_window_px
+                )
+            targets = holes & inside
+            if targets.any():
+                _fill_holes(moved, holes, targets)
+            frame = base.copy()
+            np.copyto(frame[y0:y1, x0:x1], to_uint8(moved) if as_uint8 else moved, where=inside[:, :, None])
+            progress(t + 1, n)
+            yield frame
