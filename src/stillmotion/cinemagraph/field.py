@@ -50,7 +50,8 @@ class FieldOptions:
     #: guided-filter radius for the edge-aware smoothing (0 disables it)
     smooth_radius_diag: float = 0.01
     #: guided-filter regularisation (image in [0, 1]); smaller follows the photo's edges more closely
-    smooth_eps: float = 1e-3
+    #: (much smaller is numerically unstable with a colour guide in float32)
+    smooth_eps: float = 1e-2
     #: seed of the turbulence of material presets (deterministic output)
     seed: int = 0
 

@@ -92,7 +92,7 @@ class _Half:
         )
         moved, holes = normalise(self.acc, self.weight, self.coverage)  # zero at the holes
         near = cv2.blur((~holes).astype(np.float32), (3, 3))
-        pinholes = np.nonzero(holes & (near > 0.1))
+        pinholes = np.nonzero(holes & (near > 0.45))  # most neighbours known; not the rim of a big hole
         if pinholes[0].size:
             near_colour = cv2.blur(moved, (3, 3))
             moved[pinholes] = near_colour[pinholes] / near[pinholes][:, None]
