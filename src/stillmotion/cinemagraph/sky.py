@@ -28,6 +28,8 @@ class SkyOptions:
     bright_max_saturation: float = 0.28
     #: mean gradient magnitude (of [0, 1] grey, per pixel of the small copy) above which a pixel is texture
     max_texture: float = 0.06
+    #: steps (pixels of the small copy) by which the sky grows back over sky-coloured, softly textured pixels
+    grow_steps: int = 8
     #: a component must reach the top band over at least this fraction of the width
     min_top_fraction: float = 0.02
     #: height of the top band, as a fraction of the height (scanned photos have dark border rows)
@@ -70,10 +72,11 @@ def detect_sky(image: np.ndarray, *, options: SkyOptions = SkyOptions()) -> np.n
     if not sky.any():
         log.info("sky detection: no sky connected to the top edge")
         return np.zeros((h, w), bool)
-    # the texture window eats into the sky along strong skylines: grow back over sky-coloured pixels
-    colour = (blue | bright).astype(np.uint8)
-    for _ in range(3):
-        sky = (cv2.dilate(sky.astype(np.uint8), np.ones((3, 3), np.uint8)) & colour) > 0
+    # the texture window eats into the sky along cloud edges and skylines: grow back over sky-coloured
+    # pixels that are not strongly textured (snow and rock are)
+    grow = ((blue | bright) & (texture <= 2.0 * options.max_texture)).astype(np.uint8)
+    for _ in range(options.grow_steps):
+        sky = (cv2.dilate(sky.astype(np.uint8), np.ones((3, 3), np.uint8)) & grow) > 0
     sky = _fill_small_holes(sky, max_fraction=0.002)
     soft = cv2.resize(sky.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR)
     radius = max(2, round(2 / scale))
