@@ -1,4 +1,8 @@
-"""The documented entry points. The CLI calls these; so can any Python program."""
+"""The documented entry points. The CLI calls these; so can any Python program.
+
+    import stillmotion
+    stillmotion.animate("photo.jpg", "shot.mp4", config=stillmotion.AnimateConfig(motion="orbit_left"))
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,12 @@ import logging
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
-from .types import Depth, ProgressCallback, no_progress
+from .errors import InputError
+from .types import CameraState, Depth, DepthKind, Intrinsics, ProgressCallback, no_progress
 
 log = logging.getLogger(__name__)
 
@@ -25,13 +31,53 @@ class AnimateConfig:
     size: str = "source"
     loop: bool = False
     fov_deg: float = 55.0
+    depth_backend: str = "classical"
+
+
+def load_depth(
+    image: np.ndarray, path: str | os.PathLike | None, kind: str | DepthKind = "inverse", *, backend: str = "classical"
+) -> Depth:
+    """The depth for ``image``: read from ``path`` (resampled to the photo if only the size differs) or
+    estimated with ``backend`` when no file is given."""
+    from . import depth as depth_stage
+    from .io import match_depth, read_depth
+
+    if path is None:
+        return depth_stage.estimate(image, backend=backend)
+    depth = read_depth(path, kind)
+    return match_depth(depth, image.shape[:2])
+
+
+def plan(image: np.ndarray, depth: Depth, config: AnimateConfig):
+    """The shot (scene, path, framing) for ``image``; see :class:`stillmotion.render.shot.Shot`."""
+    from .render.shot import plan_shot
+
+    return plan_shot(image, depth, motion=config.motion, intensity=config.intensity,
+                     duration_s=config.duration_s, fps=config.fps, size=config.size, loop=config.loop,
+                     fov_deg=config.fov_deg)  # fmt: skip
+
+
+def _check_config(config: AnimateConfig, shape: tuple[int, int]) -> None:
+    """Refuse an unknown motion or a bad size before any expensive work."""
+    from .camera import get_motion
+    from .camera.keyframes import is_path_file
+    from .render.shot import output_size
+
+    output_size(config.size, shape)
+    if not is_path_file(config.motion):
+        get_motion(config.motion)
 
 
 def animate_frames(
     image: np.ndarray, depth: Depth, config: AnimateConfig, *, progress: ProgressCallback = no_progress
 ) -> Iterator[np.ndarray]:
-    """Yield the frames (float32 RGB) of a camera move through ``image`` with ``depth``."""
-    raise NotImplementedError("the renderer lands with the spine")
+    """Yield the frames (float32 RGB) of a camera move through ``image`` with ``depth``, one at a time."""
+    shot = plan(image, depth, config)
+    total = shot.frame_count
+    progress(0, total)
+    for i, state in enumerate(shot.states()):
+        yield shot.render(state).image
+        progress(i + 1, total)
 
 
 def animate(
@@ -42,9 +88,24 @@ def animate(
     depth: str | os.PathLike | None = None,
     depth_kind: str = "inverse",
     progress: ProgressCallback = no_progress,
-) -> None:
+) -> Path:
     """Render ``photo`` into a clip at ``output`` (.mp4, .webm, .gif or a PNG frame directory)."""
-    raise NotImplementedError("the renderer lands with the spine")
+    from .io import check_clip_output, open_writer, read_image
+
+    config = config or AnimateConfig()
+    check_clip_output(output, inputs=(photo, depth))  # refuse a bad output before any work
+    image = read_image(photo)
+    _check_config(config, image.shape[:2])
+    depth_map = load_depth(image, depth, depth_kind, backend=config.depth_backend)
+    shot = plan(image, depth_map, config)
+    out = shot.intrinsics
+    total = shot.frame_count
+    with open_writer(output, fps=config.fps, width=out.width, height=out.height, inputs=(photo, depth)) as writer:
+        progress(0, total)
+        for i, state in enumerate(shot.states()):
+            writer.write(shot.render(state).image)
+            progress(i + 1, total)
+    return Path(output)
 
 
 def render_view(
@@ -55,8 +116,26 @@ def render_view(
     rotate_deg: tuple[float, float, float] = (0.0, 0.0, 0.0),
     fov_deg: float = 55.0,
 ) -> np.ndarray:
-    """Render one novel view with the same renderer and hole filling as :func:`animate`."""
-    raise NotImplementedError("the renderer lands with the spine")
+    """One novel view, the photo's size and framing, with the same renderer and hole filling as
+    :func:`animate`. ``move`` is in scene units: for a disparity map (pixels, baseline 1), ``move=(1, 0, 0)``
+    is the right camera of the stereo pair."""
+    from .render.depth_prep import inverse_depth, sharpen_depth_edges
+    from .render.overscan import parallax_gain
+    from .render.renderer import render
+    from .render.scene import build_scene
+
+    from .io import match_depth
+
+    h, w = image.shape[:2]
+    depth = match_depth(depth, (h, w))
+    intr = Intrinsics.from_fov(w, h, fov_deg)
+    q = inverse_depth(depth, focal_px=intr.fx)
+    if depth.kind == DepthKind.INVERSE:
+        q = sharpen_depth_edges(q, radius=max(1, round(max(w, h) / 800)))
+    state = CameraState(*move, *rotate_deg)
+    gain = parallax_gain([state], intr, q_near=float(q.max()), q_far=float(q.min()))
+    scene = build_scene(image, q, intr, parallax_gain_px=gain)
+    return render(scene, state, intr).image
 
 
 def loop(photo, output, **options) -> None:

@@ -102,7 +102,7 @@ class CameraState:
     or disparity depth says otherwise); angles in degrees, applied as ``R = Rz(rz) @ Ry(ry) @ Rx(rx)``
     (positive rx tilts the camera up, positive ry turns it right, positive rz rolls it clockwise, so the
     picture appears to turn counter-clockwise).
-    ``fov_scale`` multiplies the focal length's field of view: < 1 narrows the view (zoom in).
+    ``focal_scale`` multiplies the focal length: > 1 narrows the field of view (an optical zoom in).
     """
 
     x: float = 0.0
@@ -111,7 +111,7 @@ class CameraState:
     rx_deg: float = 0.0
     ry_deg: float = 0.0
     rz_deg: float = 0.0
-    fov_scale: float = 1.0
+    focal_scale: float = 1.0
 
     def world_from_camera(self) -> np.ndarray:
         """The 4x4 pose matrix mapping camera coordinates to world (photo camera) coordinates."""

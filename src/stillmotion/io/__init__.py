@@ -1,8 +1,23 @@
 """Files in and out. Everything is converted to the data contracts of :mod:`stillmotion.types` here."""
 
-from .atomic import atomic_output
+from .atomic import atomic_output, check_output
 from .depth_file import read_depth, write_depth
-from .image import read_image, write_image
-from .video import open_writer, output_kind
+from .depth_fill import fill_invalid
+from .depth_match import match_depth
+from .image import MAX_PIXELS, read_image, write_image
+from .video import check_clip_output, open_writer, output_kind
 
-__all__ = ["atomic_output", "open_writer", "output_kind", "read_depth", "read_image", "write_depth", "write_image"]
+__all__ = [
+    "MAX_PIXELS",
+    "atomic_output",
+    "check_clip_output",
+    "check_output",
+    "fill_invalid",
+    "match_depth",
+    "open_writer",
+    "output_kind",
+    "read_depth",
+    "read_image",
+    "write_depth",
+    "write_image",
+]

@@ -1,9 +1,16 @@
-"""Write outputs under a temporary name and rename on success; never leave a partial file."""
+"""Write outputs under a temporary name and rename on success; never leave a partial file.
+
+The temporary name is a hidden sibling of the output (``.NAME.XXXX.part.EXT``), so the final rename stays
+on one file system and is atomic for files. A directory output (PNG frames) replacing an existing one is
+swapped in by two renames, and an existing directory is only ever replaced when it holds nothing but
+numbered PNG frames of an earlier run: a user's folder is never deleted.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -11,53 +18,137 @@ from pathlib import Path
 
 from ..errors import OutputError
 
+_FRAME_NAME = re.compile(r"^\d+\.png$")
+
 
 def _check_parent(path: Path) -> Path:
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.exists():
         raise OutputError(f"output folder does not exist: {parent}")
-    if not os.access(parent, os.W_OK):
+    if not parent.is_dir():
+        raise OutputError(f"output folder {parent} is not a directory")
+    if not os.access(parent, os.W_OK | os.X_OK):
         raise OutputError(f"output folder is not writable: {parent}")
     return parent
+
+
+def _is_inside(child: Path, folder: Path) -> bool:
+    try:
+        child.resolve().relative_to(folder.resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def _check_inputs(path: Path, inputs: tuple, *, directory: bool) -> None:
+    for src in inputs:
+        if src is None:
+            continue
+        src = Path(src)
+        same = False
+        with contextlib.suppress(OSError):
+            same = path.exists() and src.exists() and path.samefile(src)
+        if same or (directory and path.is_dir() and src.exists() and _is_inside(src, path)):
+            raise OutputError(f"output {path} is (or holds) the input {src}; refusing to overwrite an input")
+
+
+def _check_replaceable(path: Path, *, directory: bool) -> None:
+    if not path.exists() and not path.is_symlink():
+        return
+    if path.is_dir() != directory:
+        what = "a directory" if path.is_dir() else "a file"
+        raise OutputError(f"output {path} exists and is {what}; choose another name")
+    if directory:
+        others = [p.name for p in path.iterdir() if not (_FRAME_NAME.match(p.name) and p.is_file())]
+        if others:
+            raise OutputError(
+                f"output folder {path} exists and holds other files than PNG frames ({others[0]}, ...); "
+                "refusing to replace it: choose a new or empty folder"
+            )
+
+
+def _preflight(path: Path, *, directory: bool, inputs: tuple) -> Path:
+    """The checks made before writing ``path``; returns its folder."""
+    if path.name in ("", ".", ".."):
+        raise OutputError(f"output {path} must name a new file or folder")
+    _check_inputs(path, inputs, directory=directory)
+    _check_replaceable(path, directory=directory)
+    return _check_parent(path)
+
+
+def check_output(path: str | os.PathLike, *, directory: bool = False, inputs: tuple = ()) -> Path:
+    """Every check :func:`atomic_output` makes, done now and leaving nothing behind: run it before long
+    work so that an unwritable or forbidden output fails in a second, not after the rendering.
+
+    Writability is tested by creating and removing a temporary file in the output folder (permission
+    bits alone do not tell, for instance for root or on read-only mounts).
+    """
+    path = Path(path)
+    parent = _preflight(path, directory=directory, inputs=inputs)
+    try:
+        with tempfile.NamedTemporaryFile(prefix=f".{path.name}.", suffix=".probe", dir=parent):
+            pass
+    except OSError as exc:
+        raise OutputError(f"cannot write in output folder {parent}: {exc.strerror or exc}") from None
+    return path
 
 
 @contextlib.contextmanager
 def atomic_output(path: str | os.PathLike, *, directory: bool = False, inputs: tuple = ()) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; on success rename it onto ``path``, on error remove it.
 
-    ``inputs`` are the run's input files: writing onto one of them is refused, so inputs are never
-    overwritten. With ``directory=True`` the temporary path is a new directory.
+    ``inputs`` are the run's input files: writing onto one of them (or, for a directory, replacing a
+    folder that holds one) is refused, so inputs are never overwritten. With ``directory=True`` the
+    temporary path is a new directory; an existing ``path`` is replaced only if it holds nothing but
+    numbered PNG frames. Every refusal or failure to write is an :class:`OutputError`.
     """
     path = Path(path)
-    for src in inputs:
-        try:
-            if src is not None and path.exists() and Path(src).exists() and path.samefile(src):
-                raise OutputError(f"output {path} is one of the inputs; refusing to overwrite it")
-        except OSError:
-            pass
-    if path.exists() and path.is_dir() != directory:
-        what = "a directory" if path.is_dir() else "a file"
-        raise OutputError(f"output {path} exists and is {what}")
-    parent = _check_parent(path)
-    suffix = "" if directory else "".join(path.suffixes[-1:])
-    if directory:
-        tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".part", dir=parent))
-    else:
-        fd, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".part{suffix}", dir=parent)
-        os.close(fd)
-        tmp = Path(name)
+    parent = _preflight(path, directory=directory, inputs=inputs)
+    try:
+        if directory:
+            tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".part", dir=parent))
+        else:
+            fd, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".part{path.suffix}", dir=parent)
+            os.close(fd)
+            tmp = Path(name)
+    except OSError as exc:
+        raise OutputError(f"cannot write in output folder {parent}: {exc.strerror or exc}") from None
     try:
         yield tmp
-    except BaseException:
-        if tmp.is_dir():
-            shutil.rmtree(tmp, ignore_errors=True)
+        if directory:
+            os.chmod(tmp, 0o755)
+            _replace_directory(tmp, path)
         else:
-            tmp.unlink(missing_ok=True)
+            os.chmod(tmp, 0o644)
+            try:
+                os.replace(tmp, path)
+            except OSError as exc:
+                raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+    except BaseException:
+        _remove(tmp)
         raise
-    if directory:
+
+
+def _replace_directory(tmp: Path, path: Path) -> None:
+    """Move the finished directory ``tmp`` onto ``path``; an old ``path`` is moved aside, then deleted."""
+    old = None
+    try:
         if path.exists():
-            shutil.rmtree(path)
+            old = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".old", dir=path.parent))
+            os.replace(path, old / path.name)
         os.replace(tmp, path)
+    except OSError as exc:
+        if old is not None and (old / path.name).exists() and not path.exists():
+            os.replace(old / path.name, path)  # put the previous output back
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+    finally:
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _remove(tmp: Path) -> None:
+    if tmp.is_dir() and not tmp.is_symlink():
+        shutil.rmtree(tmp, ignore_errors=True)
     else:
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
+        with contextlib.suppress(OSError):
+            tmp.unlink()

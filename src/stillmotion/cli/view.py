@@ -1,0 +1,46 @@
+"""``stillmotion view PHOTO --depth FILE -o OUT.png``: one novel view of a photo."""
+
+from __future__ import annotations
+
+import argparse
+
+from ..api import load_depth, render_view
+from ..errors import InputError
+from ..io import read_image, write_image
+
+NAME = "view"
+HELP = "render one novel view of a photo (same renderer and hole filling as animate)"
+
+
+def _triple(text: str) -> tuple[float, float, float]:
+    try:
+        values = tuple(float(v) for v in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected three numbers x,y,z, got {text!r}") from None
+    if len(values) != 3:
+        raise argparse.ArgumentTypeError(f"expected three numbers x,y,z, got {text!r}")
+    return values  # type: ignore[return-value]
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("photo")
+    parser.add_argument("-o", "--output", required=True, help="output image (.png, .jpg, .webp, .tif)")
+    parser.add_argument("--depth", help="depth map file; estimated when omitted")
+    parser.add_argument("--depth-kind", default="inverse", choices=["disparity", "inverse", "metric"])
+    parser.add_argument("--baseline", type=float, default=0.0,
+                        help="camera translation to the right, in depth units (1 with a disparity map = the "
+                        "stereo pair's right view)")  # fmt: skip
+    parser.add_argument("--move", type=_triple, default=(0.0, 0.0, 0.0), help="camera translation x,y,z")
+    parser.add_argument("--rotate", type=_triple, default=(0.0, 0.0, 0.0), help="camera rotation rx,ry,rz (degrees)")
+    parser.add_argument("--fov", type=float, default=55.0, help="the photo's field of view in degrees")
+
+
+def run(args: argparse.Namespace) -> int:
+    if not 1.0 <= args.fov <= 170.0:
+        raise InputError(f"--fov must be within 1..170 degrees, got {args.fov}")
+    image = read_image(args.photo)
+    depth = load_depth(image, args.depth, args.depth_kind)
+    move = (args.move[0] + args.baseline, args.move[1], args.move[2])
+    view = render_view(image, depth, move=move, rotate_deg=args.rotate, fov_deg=args.fov)
+    write_image(args.output, view, inputs=(args.photo, args.depth))
+    return 0

@@ -1,0 +1,44 @@
+"""Checks shared by the readers: the input file exists and is readable, its size is sane."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..errors import InputError
+
+
+def check_input_file(path: str | os.PathLike, what: str) -> Path:
+    """``path`` as a Path, or InputError saying why ``what`` (``"photo"``, ``"depth file"``) cannot be read."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{what} not found: {path}")
+    if path.is_dir():
+        raise InputError(f"{what} {path} is a directory, expected a file")
+    if not path.is_file():
+        raise InputError(f"{what} {path} is not a regular file")
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(1)
+    except OSError as exc:
+        raise InputError(f"cannot read {what} {path}: {exc.strerror or exc}") from None
+    if not head:
+        raise InputError(f"{what} {path} is empty (0 bytes)")
+    return path
+
+
+def check_pixels(path: Path, what: str, width: int, height: int, max_pixels: int) -> None:
+    """Refuse a size read from a file header before anything is decoded (decompression bombs)."""
+    if width <= 0 or height <= 0:
+        raise InputError(f"{what} {path} claims an empty size {width}x{height}")
+    if width * height > max_pixels:
+        raise InputError(
+            f"{what} {path} claims {width}x{height} = {width * height / 1e6:.0f} megapixels, more than the "
+            f"{max_pixels / 1e6:.0f} allowed (corrupt header or decompression bomb?)"
+        )
+
+
+def read_head(path: Path, size: int = 16) -> bytes:
+    """The first ``size`` bytes of ``path`` (for format sniffing)."""
+    with open(path, "rb") as fh:
+        return fh.read(size)

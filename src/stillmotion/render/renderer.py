@@ -1,0 +1,95 @@
+"""Render one frame of a :class:`~stillmotion.render.scene.Scene` for a camera state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from ..types import CameraState, Intrinsics
+from .rasterize import rasterize_grid
+from .scene import Scene
+
+#: Points nearer than this fraction of the scene's nearest depth are clipped (the near plane).
+NEAR_FRACTION = 0.05
+#: Source positions spread over more than this (pixels) within a 3x3 output window mark a tear; on a
+#: continuous surface they spread over about 2 pixels times the minification.
+SILHOUETTE_SPREAD_PX = 5.0
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    image: np.ndarray  # (H, W, 3) float32 RGB
+    inverse_depth: np.ndarray  # (H, W) float32, 1/z of what each pixel shows
+    holes: np.ndarray  # (H, W) bool: pixels no surface covered (filled in ``image``)
+
+
+def frame_intrinsics(base: Intrinsics, state: CameraState) -> Intrinsics:
+    """The output camera for one frame: the shot's framing times the frame's focal scale."""
+    s = state.focal_scale
+    return Intrinsics(base.fx * s, base.fy * s, base.cx, base.cy, base.width, base.height)
+
+
+def render(scene: Scene, state: CameraState, out: Intrinsics) -> RenderResult:
+    """Rasterise every layer (nearest wins), then sample colours bilinearly from the atlas."""
+    cam = frame_intrinsics(out, state)
+    pose = state.world_from_camera()
+    rot_t = np.ascontiguousarray(pose[:3, :3].T)
+    centre = np.ascontiguousarray(pose[:3, 3])
+    near = NEAR_FRACTION / float(scene.inverse_depth.max())
+    inverse = np.zeros((out.height, out.width), np.float32)
+    map_u = np.zeros((out.height, out.width), np.float32)
+    map_v = np.zeros((out.height, out.width), np.float32)
+    for layer in scene.layers:
+        rasterize_grid(layer.points, layer.keep, layer.spans, rot_t, centre, cam.fx, cam.fy, cam.cx, cam.cy, near,
+                       layer.u_offset, 1.0 / layer.zbias, inverse, map_u, map_v)  # fmt: skip
+    holes = inverse <= 0.0
+    image = cv2.remap(scene.atlas, map_u, map_v, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    if holes.any():
+        image, inverse = _fill_holes(image, inverse, holes)
+    return RenderResult(_smooth_silhouettes(image, map_u, map_v, holes), inverse, holes)
+
+
+def _smooth_silhouettes(image: np.ndarray, map_u: np.ndarray, map_v: np.ndarray, holes: np.ndarray) -> np.ndarray:
+    """Anti-alias silhouettes: the rasteriser decides coverage per pixel centre, so a moving silhouette
+    would step from pixel to pixel and crawl. Where neighbouring output pixels come from far-apart places
+    of the source (a tear: a foreground edge over what lies behind it), pixels take the average of their
+    3x3 neighbourhood: a one-pixel soft edge that moves smoothly. Continuous surfaces are untouched, and
+    so are the borders of holes (no source position there)."""
+    kernel = np.ones((3, 3), np.uint8)
+    spread = np.maximum(cv2.dilate(map_u, kernel) - cv2.erode(map_u, kernel),
+                        cv2.dilate(map_v, kernel) - cv2.erode(map_v, kernel))  # fmt: skip
+    edge = spread > SILHOUETTE_SPREAD_PX
+    if holes.any():
+        edge &= cv2.dilate(holes.astype(np.uint8), kernel) == 0
+    if not edge.any():
+        return image
+    out = image.copy()
+    cv2.copyTo(cv2.blur(image, (3, 3)), edge.astype(np.uint8), out)
+    return out
+
+
+def _fill_holes(image: np.ndarray, inverse: np.ndarray, holes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Last-resort fill of pixels no layer covered (rare: the background layer covers disocclusions),
+    done on the holes' bounding box only."""
+    rows = np.flatnonzero(holes.any(axis=1))
+    cols = np.flatnonzero(holes.any(axis=0))
+    pad = 8
+    y0, y1 = max(0, rows[0] - pad), min(holes.shape[0], rows[-1] + pad + 1)
+    x0, x1 = max(0, cols[0] - pad), min(holes.shape[1], cols[-1] + pad + 1)
+    image, inverse = image.copy(), inverse.copy()
+    image[y0:y1, x0:x1], inverse[y0:y1, x0:x1] = _fill_region(image[y0:y1, x0:x1], inverse[y0:y1, x0:x1],
+                                                              holes[y0:y1, x0:x1])  # fmt: skip
+    return image, inverse
+
+
+def _fill_region(image: np.ndarray, inverse: np.ndarray, holes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    mask = holes.astype(np.uint8)
+    img8 = (np.clip(image, 0, 1) * 255 + 0.5).astype(np.uint8)
+    filled = cv2.inpaint(img8, mask, 3, cv2.INPAINT_TELEA).astype(np.float32) / 255.0
+    image = np.where(holes[:, :, None], filled, image)
+    big = np.float32(np.finfo(np.float32).max)
+    far = cv2.erode(np.where(holes, big, inverse), np.ones((5, 5), np.uint8))
+    inverse = np.where(holes & (far < big), far, inverse)
+    return image.astype(np.float32), inverse.astype(np.float32)

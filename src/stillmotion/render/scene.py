@@ -1,0 +1,157 @@
+"""The pseudo-3D scene built once per shot from a photo and its inverse depth.
+
+Two layers share one texture atlas (photo | background fill):
+- the photo's own surface, a pixel-grid mesh torn at depth discontinuities;
+- a background layer behind every depth edge, within the widest gap the shot's camera path can open:
+  the background's depth is extended under the near side of the edge and its colour filled from the
+  background side (3D Photo Inpainting's idea, done once per shot so the fill never flickers).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from ..types import Intrinsics
+from .depth_prep import grow_fill
+from .fill import fill_background_colour
+from .rasterize import row_spans
+
+log = logging.getLogger(__name__)
+
+#: A triangle tears when the camera path could stretch it by more than this many pixels.
+TEAR_PX = 1.0
+#: The background layer sits this much farther (relative) so the photo's own surface wins ties.
+BACKGROUND_ZBIAS = 1.02
+#: The background layer tears only at jumps this many times larger than the photo's surface does.
+BACKGROUND_TEAR_FACTOR = 4.0
+
+
+@dataclass(frozen=True)
+class Layer:
+    points: np.ndarray  # (H, W, 3) float32 world coordinates of each source pixel centre
+    keep: np.ndarray  # (H-1, W-1) uint8 triangle mask (see rasterize.rasterize_grid)
+    spans: np.ndarray  # (H-1, 2) int32 kept column range per row (rasterize.row_spans)
+    u_offset: float  # where this layer's texture starts in the atlas
+    zbias: float
+
+
+@dataclass(frozen=True)
+class Scene:
+    atlas: np.ndarray  # (H, W * n_layers, 3) float32 RGB
+    layers: tuple[Layer, ...]
+    intrinsics: Intrinsics  # the photo's camera at the scene's resolution
+    inverse_depth: np.ndarray  # (H, W) float32, q = 1/z of the photo's surface
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.inverse_depth.shape  # type: ignore[return-value]
+
+
+def unproject(q: np.ndarray, intrinsics: Intrinsics) -> np.ndarray:
+    """(H, W, 3) float32 camera-space points of every pixel centre at depth z = 1/q."""
+    h, w = q.shape
+    z = 1.0 / q
+    xs = (np.arange(w, dtype=np.float32) - np.float32(intrinsics.cx)) / np.float32(intrinsics.fx)
+    ys = (np.arange(h, dtype=np.float32) - np.float32(intrinsics.cy)) / np.float32(intrinsics.fy)
+    points = np.empty((h, w, 3), np.float32)
+    points[:, :, 0] = xs[None, :] * z
+    points[:, :, 1] = ys[:, None] * z
+    points[:, :, 2] = z
+    return points
+
+
+def _excess(step: np.ndarray) -> np.ndarray:
+    """How much a depth step exceeds the typical step around it: a slope has uniform steps (no excess),
+    a discontinuity is a step far above its neighbours' median."""
+    return step - cv2.medianBlur(step.astype(np.float32), 5)
+
+
+def tear_mask(q: np.ndarray, *, gain: float) -> np.ndarray:
+    """uint8 (H-1, W-1) triangle mask (see rasterize.rasterize_grid): a triangle tears when the camera
+    path can stretch it by more than TEAR_PX pixels *and* it spans a discontinuity, not a steep slope."""
+    a, b, c, d = q[:-1, :-1], q[:-1, 1:], q[1:, :-1], q[1:, 1:]
+    upper = np.maximum(np.maximum(a, b), c) - np.minimum(np.minimum(a, b), c)
+    lower = np.maximum(np.maximum(b, d), c) - np.minimum(np.minimum(b, d), c)
+    limit = TEAR_PX / gain
+    torn_upper = (upper > limit) & (_excess(upper) > limit)
+    torn_lower = (lower > limit) & (_excess(lower) > limit)
+    return ((~torn_upper).astype(np.uint8) | ((~torn_lower).astype(np.uint8) << 1)).astype(np.uint8)
+
+
+def disocclusion_band(q: np.ndarray, *, gain: float, reach: int) -> np.ndarray:
+    """Pixels a camera move can uncover background behind: the near side of each depth discontinuity, as
+    far from it as the discontinuity's parallax (``gain`` * inverse-depth jump, in pixels) reaches.
+
+    Discontinuities are steps well above the local slope. Tested at doubling radii r (square windows);
+    a window of radius r holds pixels at distances r/2..r, so the test is made against r/2: the band errs
+    on the wide side, which costs nothing (it stays hidden behind the photo's surface).
+    """
+    small = np.ones((3, 3), np.uint8)
+    step = q - cv2.erode(q, small)  # drop to the farthest neighbour: > 0 on the near side of an edge
+    edge_gap = np.where(_excess(step) * gain > TEAR_PX, step * gain, 0.0).astype(np.float32)
+    band = edge_gap > 0
+    radius = 2
+    while radius <= 2 * reach:
+        kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (2 * radius + 1, 2 * radius + 1))
+        gap = cv2.dilate(edge_gap, kernel)  # the largest jump of an edge within the radius
+        drop = (q - cv2.erode(q, kernel)) * gain  # this pixel's own drop to the farthest surface there
+        band |= (gap + 1.0 > 0.5 * radius) & (drop > 0.5 * gap) & (gap > 0)
+        radius *= 2
+    return band
+
+
+def background_depth(q: np.ndarray, wide: np.ndarray) -> np.ndarray:
+    """A smooth extension of the background's inverse depth under the foreground region ``wide``.
+
+    Filled inwards from the pixels outside ``wide`` (the far side; the near side's own pixels are far
+    enough inside ``wide`` to arrive last), at a reduced resolution since the result is smooth.
+    """
+    h, w = q.shape
+    scale = min(1.0, 512.0 / max(h, w))
+    sw, sh = max(2, round(w * scale)), max(2, round(h * scale))
+    q_small = cv2.resize(q, (sw, sh), interpolation=cv2.INTER_AREA)
+    known = cv2.resize((~wide).astype(np.uint8), (sw, sh), interpolation=cv2.INTER_AREA) == 1
+    filled = grow_fill(q_small, known)
+    filled = cv2.GaussianBlur(filled, (0, 0), 1.5)
+    return cv2.resize(filled, (w, h), interpolation=cv2.INTER_LINEAR)
+
+
+def build_scene(
+    image: np.ndarray,
+    q: np.ndarray,
+    intrinsics: Intrinsics,
+    *,
+    parallax_gain_px: float,
+    background: bool = True,
+) -> Scene:
+    """Build the layered scene.
+
+    ``parallax_gain_px`` is how many output pixels one unit of inverse depth moves at most over the whole
+    camera path (see :func:`stillmotion.render.overscan.parallax_gain`): it decides where the surface must
+    tear and how wide the background layer must reach.
+    """
+    h, w = q.shape
+    gain = max(parallax_gain_px, 1e-6)
+    front_keep = tear_mask(q, gain=gain)
+    front = Layer(unproject(q, intrinsics), front_keep, row_spans(front_keep), 0.0, 1.0)
+    if not background:
+        return Scene(image, (front,), intrinsics, q)
+    q_range = float(q.max() - q.min())
+    reach = int(np.ceil(min(gain * q_range * 1.1 + 2, 0.25 * max(h, w))))
+    band = disocclusion_band(q, gain=gain, reach=reach)
+    if not band.any():
+        return Scene(image, (front,), intrinsics, q)
+    wide = disocclusion_band(q, gain=2.0 * gain, reach=2 * reach) | band
+    q_back = np.where(band, np.minimum(background_depth(q, wide), q), q).astype(np.float32)
+    colour = fill_background_colour(image, band, wide)
+    region = cv2.dilate(band.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
+    keep = tear_mask(q_back, gain=gain / BACKGROUND_TEAR_FACTOR)  # the fill may stretch a little more
+    keep &= (region[:-1, :-1] & region[:-1, 1:] & region[1:, :-1] & region[1:, 1:]).astype(np.uint8) * 3
+    back = Layer(unproject(q_back, intrinsics), keep, row_spans(keep), float(w), BACKGROUND_ZBIAS)
+    atlas = np.concatenate([image, colour], axis=1)
+    log.debug("scene: %dx%d, background reach %d px, band %.1f%%", w, h, reach, 100 * band.mean())
+    return Scene(atlas, (front, back), intrinsics, q)

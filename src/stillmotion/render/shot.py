@@ -1,0 +1,150 @@
+"""Plan a shot once: output size, scene scale, camera path, framing crop, working resolution, scene."""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from ..camera import CameraPath, SceneScale, frame_times, make_path
+from ..errors import InputError
+from ..types import CameraState, Depth, DepthKind, Intrinsics
+from .depth_prep import inverse_depth, sharpen_depth_edges
+from .overscan import border_points, fit_scale, parallax_gain
+from .renderer import RenderResult, render
+from .scene import Scene, build_scene
+
+log = logging.getLogger(__name__)
+
+#: Output size presets (those of the Kandinsky 2.2 video service).
+SIZE_PRESETS = {"landscape": (832, 448), "square": (640, 640), "portrait": (448, 832)}
+MAX_SOURCE_SIDE = 1920
+MAX_OUTPUT_SIDE = 7680
+#: Poses sampled along the path to fit the crop and measure the parallax.
+PLAN_SAMPLES = 65
+
+
+def output_size(size: str, photo_shape: tuple[int, int]) -> tuple[int, int]:
+    """(width, height) of the clip: a preset, ``source`` (photo aspect, long side <= 1920) or ``WxH``.
+    Sizes are even, as H.264 and VP9 in yuv420p need."""
+    h, w = photo_shape
+    key = size.strip().lower()
+    if key in SIZE_PRESETS:
+        return SIZE_PRESETS[key]
+    if key == "source":
+        scale = min(1.0, MAX_SOURCE_SIDE / max(h, w))
+        return max(2, int(round(w * scale / 2)) * 2), max(2, int(round(h * scale / 2)) * 2)
+    match = re.fullmatch(r"(\d+)\s*[x×]\s*(\d+)", key)
+    if not match:
+        raise InputError(f"unknown size {size!r}; use landscape, square, portrait, source or WxH (e.g. 1280x720)")
+    ow, oh = int(match.group(1)), int(match.group(2))
+    if not (16 <= ow <= MAX_OUTPUT_SIDE and 16 <= oh <= MAX_OUTPUT_SIDE):
+        raise InputError(f"size {ow}x{oh} is out of range: each side must be within 16..{MAX_OUTPUT_SIDE}")
+    return ow + ow % 2, oh + oh % 2
+
+
+@dataclass(frozen=True)
+class Shot:
+    scene: Scene
+    path: CameraPath
+    intrinsics: Intrinsics  # output camera before each frame's focal scale
+    frame_count: int
+    loop: bool
+    crop: float  # the framing crop factor (>= 1)
+
+    def times(self) -> np.ndarray:
+        return frame_times(self.frame_count, loop=self.loop)
+
+    def states(self) -> Iterator[CameraState]:
+        for t in self.times():
+            yield self.path.state(float(t))
+
+    def render(self, state: CameraState) -> RenderResult:
+        return render(self.scene, state, self.intrinsics)
+
+
+def scene_scale(q: np.ndarray) -> SceneScale:
+    """Near depth from the nearest 2 % of the photo, pivot from the middle of the frame (the subject)."""
+    h, w = q.shape
+    near_z = 1.0 / float(np.percentile(q, 98))
+    centre = q[h // 4 : h - h // 4, w // 4 : w - w // 4]
+    pivot_z = 1.0 / float(np.median(centre))
+    return SceneScale(near_z=near_z, pivot_z=max(pivot_z, near_z * 1.05))
+
+
+def _aspect_crop(photo_w: int, photo_h: int, out_w: int, out_h: int) -> tuple[float, float]:
+    """Width and height (photo pixels) of the largest centred region with the output's aspect."""
+    aspect = out_w / out_h
+    if photo_w / photo_h > aspect:
+        return photo_h * aspect, float(photo_h)
+    return float(photo_w), photo_w / aspect
+
+
+def _resize(array: np.ndarray, width: int, height: int, *, nearest: bool = False) -> np.ndarray:
+    if array.shape[1] == width and array.shape[0] == height:
+        return array
+    shrinking = width < array.shape[1]
+    interp = cv2.INTER_NEAREST if nearest else (cv2.INTER_AREA if shrinking else cv2.INTER_LINEAR)
+    return cv2.resize(array, (width, height), interpolation=interp)
+
+
+def plan_shot(
+    image: np.ndarray,
+    depth: Depth,
+    *,
+    motion: str,
+    intensity: float,
+    duration_s: float,
+    fps: float,
+    size: str,
+    loop: bool,
+    fov_deg: float,
+) -> Shot:
+    """Everything that is computed once per shot; frames are then rendered with :meth:`Shot.render`."""
+    h, w = image.shape[:2]
+    if depth.shape != (h, w):
+        raise InputError(f"depth is {depth.shape[1]}x{depth.shape[0]} but the photo is {w}x{h}")
+    if not (math.isfinite(fps) and 0 < fps <= 240):
+        raise InputError(f"fps must be within (0, 240], got {fps}")
+    if not (math.isfinite(duration_s) and 0 < duration_s <= 600):
+        raise InputError(f"duration must be within (0, 600] seconds, got {duration_s}")
+    if not 1.0 <= fov_deg <= 170.0:
+        raise InputError(f"fov must be within 1..170 degrees, got {fov_deg}")
+    out_w, out_h = output_size(size, (h, w))
+    photo = Intrinsics.from_fov(w, h, fov_deg)
+    q = inverse_depth(depth, focal_px=photo.fx)
+    scale = scene_scale(q)
+    frame_count = max(1, int(round(duration_s * fps)))
+    path = make_path(motion, scale=scale, intensity=intensity, loop=loop, duration_s=duration_s,
+                     base_fov_deg=fov_deg)  # fmt: skip
+    samples = [path.state(float(t)) for t in np.linspace(0.0, 1.0, PLAN_SAMPLES)]
+
+    crop_w, crop_h = _aspect_crop(w, h, out_w, out_h)
+    half_w, half_h = crop_w / 2 / photo.fx, crop_h / 2 / photo.fy
+    # fit the crop on a small copy of the depth: the border only needs a few hundred points per side
+    small = min(1.0, 400.0 / max(h, w))
+    sw, sh = max(2, round(w * small)), max(2, round(h * small))
+    q_small = _resize(q, sw, sh, nearest=True)
+    k = fit_scale(border_points(q_small, Intrinsics.from_fov(sw, sh, fov_deg)), samples,
+                  half_width=half_w, half_height=half_h)  # fmt: skip
+
+    # work at the resolution where one photo pixel is about one output pixel (never upsample the photo)
+    r = min(1.0, out_w / (crop_w * k))
+    ww, wh = max(2, round(w * r)), max(2, round(h * r))
+    work = Intrinsics.from_fov(ww, wh, fov_deg)
+    image_w = _resize(image, ww, wh)
+    q_w = _resize(q, ww, wh, nearest=r < 1.0)
+    if depth.kind == DepthKind.INVERSE:  # estimated depth: make its soft edges tearable steps
+        q_w = sharpen_depth_edges(q_w, radius=max(1, round(max(ww, wh) / 800)))
+    fx_out = out_w / (2.0 * half_w * k)
+    out = Intrinsics(fx_out, fx_out, (out_w - 1) / 2.0, (out_h - 1) / 2.0, out_w, out_h)
+    gain = parallax_gain(samples, work, q_near=float(q_w.max()), q_far=float(q_w.min())) * fx_out / work.fx
+    scene = build_scene(image_w, q_w, work, parallax_gain_px=gain)
+    log.info("shot: %dx%d from %dx%d, %d frames, crop %.3f, parallax %.1f px", out_w, out_h, ww, wh,
+             frame_count, 1 / k, gain * float(q_w.max() - q_w.min()))  # fmt: skip
+    return Shot(scene, path, out, frame_count, loop, 1.0 / k)

@@ -1,0 +1,126 @@
+"""atomic_output: rename on success, nothing left on failure, inputs and user folders never replaced."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from stillmotion.errors import OutputError
+from stillmotion.io import atomic_output
+
+
+def test_success_renames_the_temporary_file(tmp_path):
+    out = tmp_path / "result.txt"
+    with atomic_output(out) as tmp:
+        assert tmp.parent == tmp_path and tmp.name.startswith(".result.") and tmp.suffix == ".txt"
+        tmp.write_text("done")
+        assert not out.exists()  # nothing visible under the final name while writing
+    assert out.read_text() == "done"
+    assert (out.stat().st_mode & 0o777) == 0o644
+    assert os.listdir(tmp_path) == ["result.txt"]
+
+
+@pytest.mark.parametrize("exc", [RuntimeError("boom"), KeyboardInterrupt()])
+def test_interrupted_write_leaves_nothing_and_keeps_the_old_file(tmp_path, exc):
+    out = tmp_path / "result.txt"
+    out.write_text("previous")
+    with pytest.raises(type(exc)):
+        with atomic_output(out) as tmp:
+            tmp.write_text("half")
+            raise exc
+    assert out.read_text() == "previous"
+    assert os.listdir(tmp_path) == ["result.txt"]
+
+
+def test_inputs_are_never_overwritten(tmp_path):
+    photo = tmp_path / "photo.jpg"
+    photo.write_bytes(b"original")
+    link = tmp_path / "link.jpg"
+    link.symlink_to(photo)
+    hard = tmp_path / "hard.jpg"
+    os.link(photo, hard)
+    for target in (photo, link, hard):
+        with pytest.raises(OutputError, match="input"):
+            with atomic_output(target, inputs=(photo,)):
+                pytest.fail("the block must not run")
+    assert photo.read_bytes() == b"original"
+    assert sorted(os.listdir(tmp_path)) == ["hard.jpg", "link.jpg", "photo.jpg"]
+
+
+def test_directory_output_replaces_an_earlier_frame_directory(tmp_path):
+    out = tmp_path / "frames"
+    out.mkdir()
+    for i in range(5):
+        (out / f"{i:04d}.png").write_bytes(b"old")
+    with atomic_output(out, directory=True) as tmp:
+        assert tmp.is_dir()
+        for i in range(2):
+            (tmp / f"{i:04d}.png").write_bytes(b"new")
+    assert sorted(os.listdir(out)) == ["0000.png", "0001.png"]  # old extra frames are gone
+    assert (out / "0000.png").read_bytes() == b"new"
+    assert os.listdir(tmp_path) == ["frames"]
+
+
+def test_failed_directory_output_keeps_the_old_one(tmp_path):
+    out = tmp_path / "frames"
+    out.mkdir()
+    (out / "0000.png").write_bytes(b"old")
+    with pytest.raises(RuntimeError):
+        with atomic_output(out, directory=True) as tmp:
+            (tmp / "0000.png").write_bytes(b"new")
+            raise RuntimeError
+    assert os.listdir(out) == ["0000.png"] and (out / "0000.png").read_bytes() == b"old"
+    assert os.listdir(tmp_path) == ["frames"]
+
+
+def test_a_user_folder_is_never_replaced(tmp_path, monkeypatch):
+    out = tmp_path / "holiday"
+    out.mkdir()
+    (out / "notes.txt").write_text("keep me")
+    with pytest.raises(OutputError, match="other files"):
+        with atomic_output(out, directory=True):
+            pytest.fail("the block must not run")
+    assert (out / "notes.txt").read_text() == "keep me"
+    frames = tmp_path / "frames"
+    frames.mkdir()
+    (frames / "0000.png").write_bytes(b"the input photo")
+    with pytest.raises(OutputError, match="input"):
+        with atomic_output(frames, directory=True, inputs=(frames / "0000.png",)):
+            pytest.fail("the block must not run")
+    assert (frames / "0000.png").read_bytes() == b"the input photo"
+    with pytest.raises(OutputError, match="other files"):  # pathlib reads tmp_path/. as tmp_path itself
+        with atomic_output(tmp_path / ".", directory=True):
+            pytest.fail("the block must not run")
+    monkeypatch.chdir(out)
+    with pytest.raises(OutputError, match="new file or folder"):
+        with atomic_output(".", directory=True):
+            pytest.fail("the block must not run")
+    assert sorted(os.listdir(tmp_path)) == ["frames", "holiday"]
+
+
+def test_kind_mismatch_is_refused(tmp_path):
+    (tmp_path / "d").mkdir()
+    with pytest.raises(OutputError, match="is a directory"):
+        with atomic_output(tmp_path / "d"):
+            pass
+    (tmp_path / "f").write_text("x")
+    with pytest.raises(OutputError, match="is a file"):
+        with atomic_output(tmp_path / "f", directory=True):
+            pass
+
+
+def test_check_output_refuses_what_atomic_output_refuses_and_writes_nothing(tmp_path):
+    from stillmotion.io import check_output
+
+    photo = tmp_path / "photo.jpg"
+    photo.write_bytes(b"original")
+    assert check_output(tmp_path / "new.mp4", inputs=(photo,)) == tmp_path / "new.mp4"
+    with pytest.raises(OutputError, match="input"):
+        check_output(photo, inputs=(photo,))
+    with pytest.raises(OutputError, match="does not exist"):
+        check_output(tmp_path / "no" / "x.mp4")
+    if os.path.isdir("/proc"):
+        with pytest.raises(OutputError, match="cannot write"):
+            check_output("/proc/stillmotion-probe.mp4")
+    assert os.listdir(tmp_path) == ["photo.jpg"]

@@ -1,0 +1,291 @@
+"""read_image / write_image: formats, precision, orientation, hostile and broken files."""
+
+from __future__ import annotations
+
+import tracemalloc
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+import tifffile
+from PIL import Image, ImageOps
+
+from stillmotion.errors import InputError, OutputError
+from stillmotion.io import read_image, write_image
+from stillmotion.io.image import apply_orientation, to_uint8
+
+
+def _rgb8(h=24, w=32, seed=0):
+    return np.random.default_rng(seed).integers(0, 256, (h, w, 3), dtype=np.uint8)
+
+
+def _rgb16(h=24, w=32, seed=0):
+    return np.random.default_rng(seed).integers(0, 65536, (h, w, 3), dtype=np.uint16)
+
+
+def _smooth8(h=48, w=64):
+    y, x = np.mgrid[0:h, 0:w]
+    return np.stack([x * 255 // (w - 1), y * 255 // (h - 1), (x + y) * 255 // (w + h - 2)], -1).astype(np.uint8)
+
+
+def test_png_8bit_rgb_is_exact(tmp_path):
+    a = _rgb8()
+    Image.fromarray(a).save(tmp_path / "a.png")
+    out = read_image(tmp_path / "a.png")
+    assert out.dtype == np.float32 and out.shape == (24, 32, 3)
+    np.testing.assert_allclose(out, a / 255.0, atol=1e-6)
+
+
+def test_png_16bit_rgb_keeps_precision(tmp_path):
+    a = _rgb16()
+    assert cv2.imwrite(str(tmp_path / "a.png"), a[:, :, ::-1])  # cv2 writes BGR: the file holds RGB = a
+    out = read_image(tmp_path / "a.png")
+    np.testing.assert_allclose(out, a / 65535.0, atol=1e-6)  # 8-bit truncation would be off by up to 1/255
+    assert np.abs(out - np.round(out * 255) / 255).max() > 1e-3
+
+
+def test_png_16bit_grey_keeps_precision(tmp_path):
+    a = _rgb16()[:, :, 0]
+    assert cv2.imwrite(str(tmp_path / "g.png"), a)
+    out = read_image(tmp_path / "g.png")
+    assert out.shape == (24, 32, 3)
+    for c in range(3):
+        np.testing.assert_allclose(out[:, :, c], a / 65535.0, atol=1e-6)
+
+
+def test_png_16bit_rgba_is_composited(tmp_path):
+    a = np.zeros((4, 4, 4), np.uint16)
+    a[..., :3] = 30000
+    a[0, :, 3] = 65535
+    a[1, :, 3] = 0
+    assert cv2.imwrite(str(tmp_path / "a.png"), a[:, :, [2, 1, 0, 3]])
+    out = read_image(tmp_path / "a.png")
+    np.testing.assert_allclose(out[0], 30000 / 65535, atol=1e-6)
+    np.testing.assert_allclose(out[1], 1.0, atol=1e-6)
+
+
+def test_greyscale_becomes_three_equal_channels(tmp_path):
+    g = _rgb8()[:, :, 0]
+    Image.fromarray(g, "L").save(tmp_path / "g.png")
+    out = read_image(tmp_path / "g.png")
+    assert out.shape == (24, 32, 3)
+    np.testing.assert_allclose(out, np.repeat(g[:, :, None] / 255.0, 3, 2), atol=1e-6)
+
+
+def test_rgba_is_composited_over_white(tmp_path):
+    a = np.zeros((3, 5, 4), np.uint8)
+    a[..., 0] = 200
+    a[0, :, 3] = 255
+    a[1, :, 3] = 0
+    a[2, :, 3] = 128
+    Image.fromarray(a, "RGBA").save(tmp_path / "a.png")
+    out = read_image(tmp_path / "a.png")
+    np.testing.assert_allclose(out[0], np.broadcast_to([200 / 255, 0, 0], (5, 3)), atol=1e-6)
+    np.testing.assert_allclose(out[1], 1.0, atol=1e-6)
+    half = 128 / 255
+    np.testing.assert_allclose(out[2, 0], [200 / 255 * half + 1 - half, 1 - half, 1 - half], atol=1e-5)
+
+
+def test_palette_and_grey_alpha(tmp_path):
+    a = _smooth8()
+    Image.fromarray(a).quantize(16).save(tmp_path / "p.png")
+    with Image.open(tmp_path / "p.png") as img:
+        assert img.mode == "P"
+        expected = np.asarray(img.convert("RGB")) / 255.0
+    np.testing.assert_allclose(read_image(tmp_path / "p.png"), expected, atol=1e-6)
+    la = np.stack([a[:, :, 0], np.full_like(a[:, :, 0], 255)], -1)
+    Image.fromarray(la, "LA").save(tmp_path / "la.png")
+    np.testing.assert_allclose(read_image(tmp_path / "la.png")[:, :, 1], a[:, :, 0] / 255.0, atol=1e-6)
+
+
+def test_jpeg_and_webp(tmp_path):
+    a = _smooth8()
+    Image.fromarray(a).save(tmp_path / "a.jpg", quality=95)
+    assert np.abs(read_image(tmp_path / "a.jpg") - a / 255.0).mean() < 0.01
+    Image.fromarray(a).save(tmp_path / "a.webp", lossless=True)
+    np.testing.assert_allclose(read_image(tmp_path / "a.webp"), a / 255.0, atol=1e-6)
+
+
+@pytest.mark.parametrize("orientation", range(1, 9))
+def test_jpeg_exif_orientation_matches_pil(tmp_path, orientation):
+    a = _smooth8()
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    Image.fromarray(a).save(tmp_path / "o.jpg", quality=100, exif=exif.tobytes())
+    with Image.open(tmp_path / "o.jpg") as img:
+        expected = np.asarray(ImageOps.exif_transpose(img)) / 255.0
+    out = read_image(tmp_path / "o.jpg")
+    assert out.shape == expected.shape
+    np.testing.assert_allclose(out, expected, atol=1e-6)
+
+
+def test_exif_rotation_puts_the_top_left_corner_at_the_top_right(tmp_path):
+    a = np.zeros((40, 60, 3), np.uint8)
+    a[:10, :10] = 255  # a white block at the stored top-left
+    exif = Image.Exif()
+    exif[0x0112] = 6  # the camera was turned: display rotated 90 degrees clockwise
+    Image.fromarray(a).save(tmp_path / "r.jpg", quality=100, exif=exif.tobytes())
+    out = read_image(tmp_path / "r.jpg")
+    assert out.shape == (60, 40, 3)
+    assert out[:8, -8:].mean() > 0.9 and out[:8, :8].mean() < 0.1
+
+
+def test_apply_orientation_inverts_every_pil_transpose():
+    a = np.arange(6 * 4 * 3).reshape(6, 4, 3)
+    for orientation in range(1, 9):
+        img = Image.fromarray(a.astype(np.uint8))
+        exif = img.getexif()
+        exif[0x0112] = orientation
+        img.info["exif"] = exif.tobytes()
+        expected = np.asarray(ImageOps.exif_transpose(img))
+        np.testing.assert_array_equal(apply_orientation(a.astype(np.uint8), orientation), expected)
+
+
+def test_tiff_8bit_16bit_float_and_planar(tmp_path):
+    a8, a16 = _rgb8(), _rgb16()
+    tifffile.imwrite(tmp_path / "a8.tif", a8)
+    np.testing.assert_allclose(read_image(tmp_path / "a8.tif"), a8 / 255.0, atol=1e-6)
+    tifffile.imwrite(tmp_path / "a16.tif", a16)
+    np.testing.assert_allclose(read_image(tmp_path / "a16.tif"), a16 / 65535.0, atol=1e-6)
+    f = np.random.default_rng(1).random((24, 32, 3)).astype(np.float32)
+    tifffile.imwrite(tmp_path / "f.tif", f, photometric="rgb")
+    np.testing.assert_allclose(read_image(tmp_path / "f.tif"), f, atol=1e-7)
+    tifffile.imwrite(tmp_path / "fg.tif", f[:, :, 0])
+    np.testing.assert_allclose(read_image(tmp_path / "fg.tif")[:, :, 2], f[:, :, 0], atol=1e-7)
+    tifffile.imwrite(tmp_path / "pl.tif", np.moveaxis(a16, -1, 0), planarconfig="separate", photometric="rgb")
+    np.testing.assert_allclose(read_image(tmp_path / "pl.tif"), a16 / 65535.0, atol=1e-6)
+
+
+def test_tiff_lzw_and_orientation_tag(tmp_path):
+    a = _smooth8()
+    Image.fromarray(a).save(tmp_path / "lzw.tif", compression="tiff_lzw")  # tifffile needs imagecodecs for LZW
+    np.testing.assert_allclose(read_image(tmp_path / "lzw.tif"), a / 255.0, atol=1e-6)
+    tifffile.imwrite(tmp_path / "o.tif", a, extratags=[(274, "H", 1, 8, True)])
+    np.testing.assert_allclose(read_image(tmp_path / "o.tif"), np.rot90(a, 1) / 255.0, atol=1e-6)
+
+
+def test_float_tiff_out_of_range_is_clipped_with_a_warning(tmp_path, caplog):
+    f = np.linspace(-0.5, 2.0, 24 * 32 * 3, dtype=np.float32).reshape(24, 32, 3)
+    tifffile.imwrite(tmp_path / "f.tif", f, photometric="rgb")
+    with caplog.at_level("WARNING"):
+        out = read_image(tmp_path / "f.tif")
+    assert out.min() == 0.0 and out.max() == 1.0
+    assert "clipped" in caplog.text
+
+
+def test_heic(tmp_path):
+    pillow_heif = pytest.importorskip("pillow_heif")
+    if not pillow_heif.libheif_info().get("HEIF"):
+        pytest.skip("this libheif cannot encode HEIC")
+    pillow_heif.register_heif_opener()
+    a = _smooth8()
+    Image.fromarray(a).save(tmp_path / "a.heic", quality=95)
+    out = read_image(tmp_path / "a.heic")
+    assert out.shape == (48, 64, 3)
+    assert np.abs(out - a / 255.0).mean() < 0.03
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    Image.fromarray(a).save(tmp_path / "r.heic", quality=95, exif=exif.tobytes())
+    assert read_image(tmp_path / "r.heic").shape == (64, 48, 3)  # rotated once, not twice or never
+
+
+def test_decompression_bomb_is_refused_from_the_header(tmp_path, bomb_png):
+    bomb_png(tmp_path / "bomb.png", 50000, 50000)
+    tracemalloc.start()
+    try:
+        with pytest.raises(InputError, match="megapixels"):
+            read_image(tmp_path / "bomb.png")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 50_000_000  # the 7.5 GB the header claims was never allocated
+
+
+def test_max_pixels_applies_to_every_format(tmp_path):
+    a = _rgb8(100, 100)
+    Image.fromarray(a).save(tmp_path / "a.jpg")
+    tifffile.imwrite(tmp_path / "a.tif", a)
+    for name in ("a.jpg", "a.tif"):
+        with pytest.raises(InputError, match="allowed"):
+            read_image(tmp_path / name, max_pixels=5000)
+        assert read_image(tmp_path / name, max_pixels=10000).shape == (100, 100, 3)
+
+
+@pytest.mark.parametrize("fmt", ["png", "jpg", "png16"])
+def test_truncated_files_are_refused(tmp_path, capfd, fmt):
+    path = tmp_path / f"t.{fmt[:3]}"
+    if fmt == "png16":
+        cv2.imwrite(str(path), _rgb16(64, 64))
+    else:
+        Image.fromarray(_rgb8(64, 64)).save(path)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(InputError, match="t.png|t.jpg"):
+        read_image(path)
+    assert capfd.readouterr().err == ""  # no decoder chatter on stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("text.png", b"this is not an image\n", "not an image"),
+        ("noise.jpg", bytes(np.random.default_rng(0).integers(0, 256, 4096, dtype=np.uint8)), "not an image"),
+        ("empty.png", b"", "empty"),
+        ("notes.txt", b"hello", "not an image"),
+        ("bad.tif", b"II*\x00" + b"\xff" * 64, "corrupt"),
+    ],
+)
+def test_non_images_are_refused(tmp_path, name, content, message):
+    (tmp_path / name).write_bytes(content)
+    with pytest.raises(InputError, match=message):
+        read_image(tmp_path / name)
+
+
+def test_missing_file_and_directory(tmp_path):
+    with pytest.raises(InputError, match="not found"):
+        read_image(tmp_path / "nope.jpg")
+    with pytest.raises(InputError, match="directory"):
+        read_image(tmp_path)
+    if Path("/dev/null").exists():
+        with pytest.raises(InputError, match="not a regular file"):
+            read_image("/dev/null")
+
+
+def test_write_image_round_trip_and_bad_extension(tmp_path):
+    a = _rgb8() / 255.0
+    write_image(tmp_path / "w.png", a.astype(np.float32))
+    np.testing.assert_allclose(read_image(tmp_path / "w.png"), a, atol=1e-6)
+    with pytest.raises(OutputError, match="unsupported"):
+        write_image(tmp_path / "w.bmpx", a)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["w.png"]
+
+
+def test_to_uint8_rounds_saturates_and_zeroes_nan():
+    x = np.array([[[0.0, 1.0, 0.5], [np.nan, -0.3, 1.8], [10.4 / 255, 10.6 / 255, 254.4 / 255]]], np.float32)
+    np.testing.assert_array_equal(to_uint8(x), [[[0, 255, 128], [0, 0, 255], [10, 11, 254]]])
+    grid = np.random.default_rng(0).random((40, 30, 3))
+    assert np.abs(to_uint8(grid).astype(int) - np.round(grid * 255)).max() <= 1  # float64 input too
+
+
+def test_wide_gamut_profile_is_converted_to_srgb(tmp_path, display_p3_icc):
+    from PIL import ImageCms
+
+    a = np.array([[[128, 128, 128], [200, 100, 50], [60, 160, 90]]], np.uint8)
+    Image.fromarray(a).save(tmp_path / "p3.png", icc_profile=display_p3_icc)
+    out = read_image(tmp_path / "p3.png") * 255
+    assert np.ptp(out[0, 0]) < 1.0 and abs(out[0, 0, 0] - 128) < 3  # neutral stays neutral
+    assert np.ptp(out[0, 1]) > np.ptp(a[0, 1]) + 10  # P3 colours are more saturated in sRGB numbers
+    assert np.ptp(out[0, 2]) > np.ptp(a[0, 2]) + 10
+    srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    Image.fromarray(a).save(tmp_path / "srgb.png", icc_profile=srgb)
+    np.testing.assert_allclose(read_image(tmp_path / "srgb.png"), a / 255.0, atol=1e-6)
+
+
+def test_broken_profile_is_ignored_with_a_warning(tmp_path, caplog):
+    a = _rgb8()
+    Image.fromarray(a).save(tmp_path / "b.png", icc_profile=b"not a profile at all" * 8)
+    with caplog.at_level("WARNING"):
+        out = read_image(tmp_path / "b.png")
+    np.testing.assert_allclose(out, a / 255.0, atol=1e-6)
+    assert "profile" in caplog.text
