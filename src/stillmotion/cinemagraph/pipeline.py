@@ -15,7 +15,7 @@ import cv2
 import numpy as np
 
 from ..errors import InputError
-from ..io import open_writer, output_kind, read_image
+from ..io import check_clip_output, open_writer, read_image
 from ..types import ProgressCallback, VideoSpec, no_progress
 from .field import build_field
 from .hints import MotionHints
@@ -103,7 +103,8 @@ def make_loop(
 ) -> None:
     """Render a seamless cinemagraph loop of ``photo`` to ``output`` (.mp4, .webm, .gif or a PNG folder)."""
     config.validate()
-    kind = output_kind(output)
+    inputs = tuple(p for p in (photo, mask, freeze, motion_from) if p is not None)
+    kind = check_clip_output(output, inputs=inputs)  # refuse a bad output before any work
     image = read_image(photo)
     h0, w0 = image.shape[:2]
     hints.check_inside(w0, h0)
@@ -138,7 +139,6 @@ def make_loop(
     )
     count = VideoSpec(fps=config.fps, duration_s=config.duration_s).frame_count
     h, w = image.shape[:2]
-    inputs = tuple(p for p in (photo, mask, freeze, motion_from) if p is not None)
     with open_writer(output, fps=config.fps, width=w, height=h, inputs=inputs) as writer:
         for frame in loop_frames(image, field, region, frame_count=count, progress=progress):
             writer.write(frame)
