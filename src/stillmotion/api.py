@@ -87,23 +87,30 @@ def animate(
     config: AnimateConfig | None = None,
     depth: str | os.PathLike | None = None,
     depth_kind: str = "inverse",
+    flow=None,
     progress: ProgressCallback = no_progress,
 ) -> Path:
-    """Render ``photo`` into a clip at ``output`` (.mp4, .webm, .gif or a PNG frame directory)."""
+    """Render ``photo`` into a clip at ``output`` (.mp4, .webm, .gif or a PNG frame directory).
+
+    ``flow`` (a :class:`stillmotion.cinemagraph.camera.FlowSpec`) makes water, clouds or smoke flow in a
+    seamless loop while the camera moves."""
     from .io import check_clip_output, open_writer, read_image
 
     config = config or AnimateConfig()
     check_clip_output(output, inputs=(photo, depth))  # refuse a bad output before any work
     image = read_image(photo)
     _check_config(config, image.shape[:2])
+    flowing = flow.prepare(image, fps=config.fps) if flow is not None else None  # checked before depth
     depth_map = load_depth(image, depth, depth_kind, backend=config.depth_backend)
     shot = plan(image, depth_map, config)
     out = shot.intrinsics
     total = shot.frame_count
-    with open_writer(output, fps=config.fps, width=out.width, height=out.height, inputs=(photo, depth)) as writer:
+    frames = flowing.frames(shot) if flowing is not None else (shot.render(s).image for s in shot.states())
+    inputs = (photo, depth, flow.mask if flow is not None else None)
+    with open_writer(output, fps=config.fps, width=out.width, height=out.height, inputs=inputs) as writer:
         progress(0, total)
-        for i, state in enumerate(shot.states()):
-            writer.write(shot.render(state).image)
+        for i, frame in enumerate(frames):
+            writer.write(frame)
             progress(i + 1, total)
     return Path(output)
 

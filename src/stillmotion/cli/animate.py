@@ -28,6 +28,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="what --depth holds: disparity (pixels), inverse (larger = nearer), metric (distance)")  # fmt: skip
     parser.add_argument("--loop", action="store_true", help="make the path return to its start (seamless loop)")
     parser.add_argument("--fov", type=float, default=55.0, help="the photo's field of view in degrees (default 55)")
+    flow = parser.add_argument_group("flowing water, clouds or smoke during the move (see 'stillmotion loop')")
+    flow.add_argument("--loop-mask", metavar="MASK.png", help="white where things flow (the photo's size)")
+    flow.add_argument("--hint", action="append", default=[], metavar="X,Y,DX,DY",
+                      help="arrow: material at (X, Y) moves (DX, DY) pixels per second; repeatable")  # fmt: skip
+    flow.add_argument("--hints", metavar="FILE.json", help="arrows and anchors in a JSON file")
+    flow.add_argument("--anchor", action="append", default=[], metavar="X,Y", help="no flow at (X, Y); repeatable")
+    flow.add_argument("--material", help="water, clouds (finds the sky without --loop-mask), smoke or waterfall")
+    flow.add_argument("--flow-speed", type=float, default=1.0, help="multiplies the flow's speed (default 1)")
 
 
 def config_from_args(args: argparse.Namespace) -> AnimateConfig:
@@ -35,9 +43,23 @@ def config_from_args(args: argparse.Namespace) -> AnimateConfig:
                          size=args.size, loop=args.loop, fov_deg=args.fov)  # fmt: skip
 
 
+def flow_from_args(args: argparse.Namespace):
+    """A cinemagraph FlowSpec when any flow option is given, else None."""
+    if not (args.loop_mask or args.hint or args.hints or args.anchor or args.material):
+        return None
+    from ..cinemagraph.camera import FlowSpec
+    from ..cinemagraph.hints import MotionHints, load_hints, parse_anchor, parse_hint
+
+    hints = MotionHints(tuple(parse_hint(h) for h in args.hint), tuple(parse_anchor(a) for a in args.anchor))
+    if args.hints:
+        hints = hints + load_hints(args.hints)
+    return FlowSpec(mask=args.loop_mask, hints=hints, material=args.material, speed=args.flow_speed)
+
+
 def run(args: argparse.Namespace) -> int:
     config = config_from_args(args)
+    flow = flow_from_args(args)
     with progress_bar(args, "rendering") as progress:
         animate(args.photo, args.output, config=config, depth=args.depth, depth_kind=args.depth_kind,
-                progress=progress)  # fmt: skip
+                flow=flow, progress=progress)  # fmt: skip
     return 0
