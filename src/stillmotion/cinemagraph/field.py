@@ -33,6 +33,8 @@ log = logging.getLogger(__name__)
 
 #: the smooth velocity fields are computed on a grid of at most this many pixels on the long side
 _COARSE_SIDE = 256
+#: the edge-aware smoothing of the field runs on a copy at most this many pixels on its long side
+_SMOOTH_SIDE = 1024
 
 
 @dataclass(frozen=True)
@@ -136,8 +138,21 @@ def smooth_in_region(
         out[y0:y1, x0:x1] = v * r[:, :, None]
         return out
     g = np.ascontiguousarray(guide[y0:y1, x0:x1], dtype=np.float32)
-    num = np.dstack([cv2.ximgproc.guidedFilter(g, np.ascontiguousarray(v[:, :, c] * r), radius_px, eps) for c in range(2)])
-    den = cv2.ximgproc.guidedFilter(g, r, radius_px, eps)
+    # the field is smooth: filter a copy of at most _SMOOTH_SIDE pixels on its long side
+    bh, bw = r.shape
+    scale = min(1.0, _SMOOTH_SIDE / max(bh, bw))
+    if scale < 1.0:
+        size = (max(2, round(bw * scale)), max(2, round(bh * scale)))
+        g_s, r_s = (cv2.resize(a, size, interpolation=cv2.INTER_AREA) for a in (g, r))
+        vr_s = cv2.resize(v * r[:, :, None], size, interpolation=cv2.INTER_AREA)
+    else:
+        g_s, r_s, vr_s = g, r, v * r[:, :, None]
+    rad = max(1, round(radius_px * scale))
+    num = np.dstack([cv2.ximgproc.guidedFilter(g_s, np.ascontiguousarray(vr_s[:, :, c]), rad, eps) for c in range(2)])
+    den = cv2.ximgproc.guidedFilter(g_s, r_s, rad, eps)
+    if scale < 1.0:
+        num = cv2.resize(num, (bw, bh), interpolation=cv2.INTER_LINEAR)
+        den = cv2.resize(den, (bw, bh), interpolation=cv2.INTER_LINEAR)
     # where the filtered weight collapses (thin slivers of region), keep the unsmoothed value
     ok = den > 0.05
     smooth = np.where(ok[:, :, None], num / np.maximum(den, 0.05)[:, :, None], v)
