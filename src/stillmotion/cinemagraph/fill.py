@@ -48,5 +48,5 @@ def push_pull_fill(image: np.ndarray, holes: np.ndarray, *, max_levels: int = 12
     coarse = _push_pull(colour, weight, max_levels)
     up = cv2.pyrUp(coarse, dstsize=(w, h))
     out = image if inplace else image.copy()
-    np.copyto(out, up, where=holes[:, :, None])
+    out = cv2.copyTo(up, np.ascontiguousarray(holes).view(np.uint8), out)
     return out

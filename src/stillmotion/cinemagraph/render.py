@@ -35,7 +35,7 @@ from .blend import variance_preserving_blend
 from .field import region_bbox
 from .fill import push_pull_fill
 from .integrate import ascending_steps, descending_steps
-from .splat import normalise, splat_into
+from .splat import new_buffer, normalise, splat_into
 
 log = logging.getLogger(__name__)
 
@@ -74,9 +74,7 @@ class _Half:
     """Buffers for one of the two splats of a frame (forward from the photo, backward from the loop's end)."""
 
     def __init__(self, shape: tuple[int, int]) -> None:
-        self.acc = np.empty((*shape, 3), np.float32)
-        self.weight = np.empty(shape, np.float32)
-        self.coverage = np.empty(shape, np.float32)
+        self.buf = new_buffer(shape)
 
     def render(self, colour, displacement, *, travel_px, sources, sigma_px, full_coverage) -> tuple[np.ndarray, np.ndarray]:
         """The photo splatted by ``displacement``, and its smoothed coverage in [0, 1] (0 at its holes).
@@ -84,13 +82,9 @@ class _Half:
         Pinholes (stretched areas, where targets are covered every other pixel) are closed from their 3x3
         neighbourhood; larger holes keep coverage 0 and colour 0, for the other half or the final fill.
         """
-        self.acc.fill(0.0)
-        self.weight.fill(0.0)
-        self.coverage.fill(0.0)
-        splat_into(
-            colour, displacement, self.acc, self.weight, self.coverage, travel_px=travel_px, sources=sources
-        )
-        moved, holes = normalise(self.acc, self.weight, self.coverage)  # zero at the holes
+        self.buf.fill(0.0)
+        splat_into(colour, displacement, self.buf, travel_px=travel_px, sources=sources)
+        moved, holes = normalise(self.buf)  # zero at the holes
         near = cv2.blur((~holes).astype(np.float32), (3, 3))
         pinholes = np.nonzero(holes & (near > 0.45))  # most neighbours known; not the rim of a big hole
         if pinholes[0].size:
@@ -99,7 +93,7 @@ class _Half:
             holes[pinholes] = False
         # density >= full_coverage counts as fully covered: diverging flow spreads pixels (density < 1 in
         # moire patterns) without leaving holes, and those patterns must not show through the blend
-        cover = np.minimum(self.coverage * np.float32(1.0 / full_coverage), 1.0)
+        cover = np.minimum(self.buf[:, :, 4] * np.float32(1.0 / full_coverage), 1.0)
         cover *= cover  # stretched areas (density well below 1) give way quickly to the other half
         if sigma_px > 0:
             cover = cv2.GaussianBlur(cover, (0, 0), sigma_px)
@@ -163,6 +157,7 @@ def loop_frames(
     colour = np.ascontiguousarray(image[y0:y1, x0:x1], dtype=np.float32)
     m = np.ascontiguousarray(field[y0:y1, x0:x1], dtype=np.float32)
     inside = np.ascontiguousarray(region[y0:y1, x0:x1])
+    inside_u8 = inside.view(np.uint8)
     sources = _sources(region, box, (h, w), options.edge_px)
     n = frame_count
     forward = ascending_steps(m, n)
@@ -192,8 +187,8 @@ def loop_frames(
                 first, c1 = render_half(0, next(forward), 1.0 - alpha)
                 second, c2 = job.result()
                 # each half shows the other's colours at its holes, so the contrast measure sees no zeros
-                np.copyto(first, second, where=(c1 <= 0.0)[:, :, None])
-                np.copyto(second, first, where=(c2 <= 0.0)[:, :, None])
+                first = cv2.copyTo(second, (c1 <= 0.0).view(np.uint8), first)
+                second = cv2.copyTo(first, (c2 <= 0.0).view(np.uint8), second)
                 total = c1 + c2
                 holes = total <= 0.0
                 moved = variance_preserving_blend(
@@ -203,6 +198,7 @@ def loop_frames(
             if targets.any():
                 _fill_holes(moved, holes, targets)
             frame = base.copy()
-            np.copyto(frame[y0:y1, x0:x1], to_uint8(moved) if as_uint8 else moved, where=inside[:, :, None])
+            crop = np.ascontiguousarray(frame[y0:y1, x0:x1])
+            frame[y0:y1, x0:x1] = cv2.copyTo(to_uint8(moved) if as_uint8 else moved, inside_u8, crop)
             progress(t + 1, n)
             yield frame

@@ -1,10 +1,13 @@
 """Softmax splatting: forward-warp an image by a displacement field, resolving collisions by importance.
 
 Each source pixel x adds ``exp(Z(x)) * b`` times its colour to the four target pixels around
-``x + F(x)`` (bilinear weights b), and the same weight to a weight buffer; dividing the two afterwards
-gives a soft z-buffer (Niklaus & Liu, CVPR 2020, "Softmax Splatting for Video Frame Interpolation").
-A third buffer sums the plain bilinear weights: how densely the target is covered, which tells holes
-and stretched areas apart from well-covered ones.
+``x + F(x)`` (bilinear weights b), and the same weight to a weight sum; dividing the two afterwards gives
+a soft z-buffer (Niklaus & Liu, CVPR 2020, "Softmax Splatting for Video Frame Interpolation"). The plain
+bilinear weights are summed too: how densely a target is covered, which tells holes and stretched areas
+apart from well-covered ones.
+
+The sums live in one packed float32 buffer (H, W, 5) = (R, G, B, weight, coverage), so that each target
+touches one cache line.
 """
 
 from __future__ import annotations
@@ -19,10 +22,18 @@ MIN_LOG_IMPORTANCE = -25.0
 
 
 @numba.njit(cache=True, nogil=True, fastmath=True)
-def _splat_into(colour, displacement, log_importance, per_px, sources, acc, weight, coverage):  # pragma: no cover
-    # log-importance of a source: log_importance[y, x] - per_px * |displacement|, clipped below
+def _add(buf, yy, xx, wb, b, c0, c1, c2):  # pragma: no cover - compiled
+    buf[yy, xx, 0] += wb * c0
+    buf[yy, xx, 1] += wb * c1
+    buf[yy, xx, 2] += wb * c2
+    buf[yy, xx, 3] += wb
+    buf[yy, xx, 4] += b
+
+
+@numba.njit(cache=True, nogil=True, fastmath=True)
+def _splat(colour, displacement, per_px, sources, buf):  # pragma: no cover - compiled
+    # log-importance of a source: -per_px * |displacement|, clipped below
     h, w = displacement.shape[0], displacement.shape[1]
-    channels = colour.shape[2]
     for y in range(h):
         for x in range(w):
             if not sources[y, x]:
@@ -33,47 +44,23 @@ def _splat_into(colour, displacement, log_importance, per_px, sources, acc, weig
             ty = y + ddy
             if not (tx > -1.0 and ty > -1.0 and tx < w and ty < h):
                 continue
-            z = log_importance[y, x]
+            e = 1.0
             if per_px != 0.0:
-                z -= per_px * math.sqrt(ddx * ddx + ddy * ddy)
-            e = math.exp(max(z, MIN_LOG_IMPORTANCE))
+                e = math.exp(max(-per_px * math.sqrt(ddx * ddx + ddy * ddy), MIN_LOG_IMPORTANCE))
             x0 = int(math.floor(tx))
             y0 = int(math.floor(ty))
             fx = tx - x0
             fy = ty - y0
-            if x0 >= 0 and y0 >= 0 and x0 + 1 < w and y0 + 1 < h and channels == 3:
-                # fast path: the four targets are inside the frame
-                b00 = (1.0 - fx) * (1.0 - fy)
-                b01 = fx * (1.0 - fy)
-                b10 = (1.0 - fx) * fy
-                b11 = fx * fy
-                c0 = colour[y, x, 0]
-                c1 = colour[y, x, 1]
-                c2 = colour[y, x, 2]
-                wb = e * b00
-                acc[y0, x0, 0] += wb * c0
-                acc[y0, x0, 1] += wb * c1
-                acc[y0, x0, 2] += wb * c2
-                weight[y0, x0] += wb
-                coverage[y0, x0] += b00
-                wb = e * b01
-                acc[y0, x0 + 1, 0] += wb * c0
-                acc[y0, x0 + 1, 1] += wb * c1
-                acc[y0, x0 + 1, 2] += wb * c2
-                weight[y0, x0 + 1] += wb
-                coverage[y0, x0 + 1] += b01
-                wb = e * b10
-                acc[y0 + 1, x0, 0] += wb * c0
-                acc[y0 + 1, x0, 1] += wb * c1
-                acc[y0 + 1, x0, 2] += wb * c2
-                weight[y0 + 1, x0] += wb
-                coverage[y0 + 1, x0] += b10
-                wb = e * b11
-                acc[y0 + 1, x0 + 1, 0] += wb * c0
-                acc[y0 + 1, x0 + 1, 1] += wb * c1
-                acc[y0 + 1, x0 + 1, 2] += wb * c2
-                weight[y0 + 1, x0 + 1] += wb
-                coverage[y0 + 1, x0 + 1] += b11
+            c0 = colour[y, x, 0]
+            c1 = colour[y, x, 1]
+            c2 = colour[y, x, 2]
+            if x0 >= 0 and y0 >= 0 and x0 + 1 < w and y0 + 1 < h:  # the four targets are inside
+                gx = 1.0 - fx
+                gy = 1.0 - fy
+                _add(buf, y0, x0, e * gx * gy, gx * gy, c0, c1, c2)
+                _add(buf, y0, x0 + 1, e * fx * gy, fx * gy, c0, c1, c2)
+                _add(buf, y0 + 1, x0, e * gx * fy, gx * fy, c0, c1, c2)
+                _add(buf, y0 + 1, x0 + 1, e * fx * fy, fx * fy, c0, c1, c2)
                 continue
             for dy in range(2):
                 yy = y0 + dy
@@ -85,87 +72,76 @@ def _splat_into(colour, displacement, log_importance, per_px, sources, acc, weig
                     if xx < 0 or xx >= w:
                         continue
                     b = wy * (fx if dx else 1.0 - fx)
-                    if b <= 0.0:
-                        continue
-                    wb = e * b
-                    for c in range(channels):
-                        acc[yy, xx, c] += wb * colour[y, x, c]
-                    weight[yy, xx] += wb
-                    coverage[yy, xx] += b
+                    if b > 0.0:
+                        _add(buf, yy, xx, e * b, b, c0, c1, c2)
+
+
+@numba.njit(cache=True, nogil=True, fastmath=True)
+def _finish(buf, min_coverage, out, holes):  # pragma: no cover - compiled
+    h, w = holes.shape
+    for y in range(h):
+        for x in range(w):
+            if buf[y, x, 4] <= min_coverage or buf[y, x, 3] <= 0.0:
+                holes[y, x] = True
+                out[y, x, 0] = 0.0
+                out[y, x, 1] = 0.0
+                out[y, x, 2] = 0.0
+            else:
+                holes[y, x] = False
+                inv = 1.0 / buf[y, x, 3]
+                out[y, x, 0] = buf[y, x, 0] * inv
+                out[y, x, 1] = buf[y, x, 1] * inv
+                out[y, x, 2] = buf[y, x, 2] * inv
+
+
+def new_buffer(shape: tuple[int, int]) -> np.ndarray:
+    """A zeroed accumulation buffer (H, W, 5) for :func:`splat_into`."""
+    return np.zeros((*shape, 5), np.float32)
 
 
 def splat_into(
     colour: np.ndarray,
     displacement: np.ndarray,
-    acc: np.ndarray,
-    weight: np.ndarray,
-    coverage: np.ndarray,
+    buf: np.ndarray,
     *,
-    log_importance: np.ndarray | None = None,
     travel_px: float = 0.0,
     sources: np.ndarray | None = None,
 ) -> None:
-    """Accumulate a softmax splat of ``colour`` (H, W, C float32) moved by ``displacement`` (H, W, 2).
+    """Accumulate a softmax splat of ``colour`` (H, W, 3 float32) moved by ``displacement`` (H, W, 2).
 
-    ``acc`` (H, W, C), ``weight`` and ``coverage`` (H, W) float32 are the caller's accumulation buffers,
-    updated in place; the inputs are not modified.  ``sources`` (bool H x W) limits which pixels are
-    splatted (default: all). Targets outside the frame are dropped. A source's log-importance is
-    ``log_importance - |displacement| / travel_px`` (no travel term when ``travel_px`` is 0), clipped at
-    ``MIN_LOG_IMPORTANCE``.
+    ``buf`` (H, W, 5) is the caller's accumulation buffer (see :func:`new_buffer`), updated in place; the
+    inputs are not modified. ``sources`` (bool H x W) limits which pixels are splatted (default: all).
+    Targets outside the frame are dropped. A source's log-importance is ``-|displacement| / travel_px``
+    (0 when ``travel_px`` is 0: a plain average), clipped at ``MIN_LOG_IMPORTANCE``.
     """
     h, w = displacement.shape[:2]
+    if colour.shape != (h, w, 3) or buf.shape != (h, w, 5):
+        raise ValueError(f"colour {colour.shape} and buffer {buf.shape} must be ({h}, {w}, 3) and ({h}, {w}, 5)")
     src = np.ones((h, w), np.bool_) if sources is None else np.ascontiguousarray(sources, np.bool_)
-    z = np.zeros((h, w), np.float32) if log_importance is None else np.ascontiguousarray(log_importance, np.float32)
-    _splat_into(
+    _splat(
         np.ascontiguousarray(colour, np.float32),
         np.ascontiguousarray(displacement, np.float32),
-        z,
         np.float32(1.0 / travel_px if travel_px > 0 else 0.0),
         src,
-        acc,
-        weight,
-        coverage,
+        buf,
     )
 
 
-@numba.njit(cache=True, nogil=True)
-def _normalise(acc, weight, coverage, min_coverage, out, holes):  # pragma: no cover - compiled
-    h, w = weight.shape
-    channels = acc.shape[2]
-    for y in range(h):
-        for x in range(w):
-            if coverage[y, x] <= min_coverage or weight[y, x] <= 0.0:
-                holes[y, x] = True
-                for c in range(channels):
-                    out[y, x, c] = 0.0
-            else:
-                holes[y, x] = False
-                inv = 1.0 / weight[y, x]
-                for c in range(channels):
-                    out[y, x, c] = acc[y, x, c] * inv
-
-
-def normalise(
-    acc: np.ndarray, weight: np.ndarray, coverage: np.ndarray, *, min_coverage: float = 1e-3
-) -> tuple[np.ndarray, np.ndarray]:
-    """``acc / weight`` where the target is covered; returns (image, hole mask), new arrays.
+def normalise(buf: np.ndarray, *, min_coverage: float = 1e-3) -> tuple[np.ndarray, np.ndarray]:
+    """Colour sums / weight sums where a target is covered: (image (H, W, 3), hole mask), new arrays.
 
     Holes are decided by the plain bilinear coverage, not by the importance-scaled weight (which may be
     tiny where only low-importance pixels landed).
     """
-    out = np.empty(acc.shape, np.float32)
-    holes = np.empty(weight.shape, np.bool_)
-    _normalise(acc, weight, coverage, np.float32(min_coverage), out, holes)
+    h, w = buf.shape[:2]
+    out = np.empty((h, w, 3), np.float32)
+    holes = np.empty((h, w), np.bool_)
+    _finish(buf, np.float32(min_coverage), out, holes)
     return out, holes
 
 
-def softmax_splat(
-    colour: np.ndarray, displacement: np.ndarray, *, log_importance: np.ndarray | None = None
-) -> tuple[np.ndarray, np.ndarray]:
+def softmax_splat(colour: np.ndarray, displacement: np.ndarray, *, travel_px: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
     """One softmax splat: returns (warped image, hole mask)."""
-    h, w = displacement.shape[:2]
-    acc = np.zeros((h, w, colour.shape[2]), np.float32)
-    weight = np.zeros((h, w), np.float32)
-    coverage = np.zeros((h, w), np.float32)
-    splat_into(colour, displacement, acc, weight, coverage, log_importance=log_importance)
-    return normalise(acc, weight, coverage)
+    buf = new_buffer(displacement.shape[:2])
+    splat_into(colour, displacement, buf, travel_px=travel_px)
+    return normalise(buf)
