@@ -52,6 +52,8 @@ class RenderOptions:
     coverage_sigma_px: float = 2.0
     #: splat density (sum of bilinear weights) from which a target pixel counts as fully covered
     full_coverage: float = 0.8
+    #: distance (pixels) over which a half fades in from the rim of its holes
+    hole_ramp_px: int = 6
     #: window (pixels) over which the blend of the two halves gets its local contrast back (see .blend)
     contrast_window_px: int = 9
 
@@ -76,7 +78,7 @@ class _Half:
     def __init__(self, shape: tuple[int, int]) -> None:
         self.buf = new_buffer(shape)
 
-    def render(self, colour, displacement, *, travel_px, sources, sigma_px, full_coverage) -> tuple[np.ndarray, np.ndarray]:
+    def render(self, colour, displacement, *, region, travel_px, sources, sigma_px, full_coverage, ramp_px) -> tuple[np.ndarray, np.ndarray]:
         """The photo splatted by ``displacement``, and its smoothed coverage in [0, 1] (0 at its holes).
 
         Pinholes (stretched areas, where targets are covered every other pixel) are closed from their 3x3
@@ -97,6 +99,13 @@ class _Half:
         cover *= cover  # stretched areas (density well below 1) give way quickly to the other half
         if sigma_px > 0:
             cover = cv2.GaussianBlur(cover, (0, 0), sigma_px)
+        inner = holes & region
+        if ramp_px > 0 and inner.any():
+            # fade a half in over ramp_px from the rim of its holes in the region: where one half's content
+            # ends (the photo's edge carried into the frame), the other half takes over smoothly
+            k = 2 * int(ramp_px) + 1
+            known = cv2.blur(cv2.blur((~inner).astype(np.float32), (k, k)), (k, k))
+            cover *= np.clip(2.0 * known - 1.0, 0.0, 1.0)
         cover = np.maximum(cover, np.float32(1e-3))
         cover[holes] = 0.0
         return moved, cover
@@ -158,6 +167,7 @@ def loop_frames(
     m = np.ascontiguousarray(field[y0:y1, x0:x1], dtype=np.float32)
     inside = np.ascontiguousarray(region[y0:y1, x0:x1])
     inside_u8 = inside.view(np.uint8)
+    outside_u8 = (~inside).view(np.uint8)
     sources = _sources(region, box, (h, w), options.edge_px)
     n = frame_count
     forward = ascending_steps(m, n)
@@ -167,8 +177,8 @@ def loop_frames(
 
     def render_half(index: int, displacement: np.ndarray, a: float) -> tuple[np.ndarray, np.ndarray]:
         moved, cover = halves[index].render(
-            colour, displacement, travel_px=options.travel_px, sources=sources,
-            sigma_px=options.coverage_sigma_px, full_coverage=options.full_coverage,
+            colour, displacement, region=inside, travel_px=options.travel_px, sources=sources,
+            sigma_px=options.coverage_sigma_px, full_coverage=options.full_coverage, ramp_px=options.hole_ramp_px,
         )  # fmt: skip
         cover *= np.float32(a)
         return moved, cover
@@ -181,22 +191,28 @@ def loop_frames(
                 job = pool.submit(next, backward)
                 moved, cover = render_half(0, next(forward), 1.0)
                 job.result()
-                holes = cover <= 0.0
+                targets = (cover <= 0.0) & inside
+                if targets.any():
+                    moved = cv2.copyTo(colour, outside_u8, moved)
+                    _fill_holes(moved, targets, targets)
             else:
                 job = pool.submit(lambda a=alpha: render_half(1, next(backward), a))
                 first, c1 = render_half(0, next(forward), 1.0 - alpha)
                 second, c2 = job.result()
-                # each half shows the other's colours at its holes, so the contrast measure sees no zeros
+                # outside the region both halves show the still photo, each half shows the other's colours
+                # at its holes, and what neither covers is filled: the contrast measure then sees no zeros
+                first = cv2.copyTo(colour, outside_u8, first)
+                second = cv2.copyTo(colour, outside_u8, second)
                 first = cv2.copyTo(second, (c1 <= 0.0).view(np.uint8), first)
                 second = cv2.copyTo(first, (c2 <= 0.0).view(np.uint8), second)
                 total = c1 + c2
-                holes = total <= 0.0
+                targets = (total <= 0.0) & inside
+                if targets.any():
+                    _fill_holes(first, targets, targets)
+                    second = cv2.copyTo(first, targets.view(np.uint8), second)
                 moved = variance_preserving_blend(
                     first, second, c2 / np.maximum(total, np.float32(1e-12)), window_px=options.contrast_window_px
                 )
-            targets = holes & inside
-            if targets.any():
-                _fill_holes(moved, holes, targets)
             frame = base.copy()
             crop = np.ascontiguousarray(frame[y0:y1, x0:x1])
             frame[y0:y1, x0:x1] = cv2.copyTo(to_uint8(moved) if as_uint8 else moved, inside_u8, crop)
