@@ -81,6 +81,7 @@ def detect_sky(image: np.ndarray, *, options: SkyOptions = SkyOptions()) -> np.n
     soft = cv2.resize(sky.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR)
     radius = max(2, round(2 / scale))
     soft = cv2.ximgproc.guidedFilter(np.ascontiguousarray(image, np.float32), soft, radius, 1e-3)
-    mask = soft > 0.5
+    # keep clear of the skyline: a stray dark pixel of a tree top would be dragged across the sky
+    mask = cv2.erode((soft > 0.5).astype(np.uint8), np.ones((5, 5), np.uint8), borderType=cv2.BORDER_REPLICATE) > 0
     log.info("sky detection: %.0f%% of the photo", 100 * mask.mean())
     return mask
