@@ -40,8 +40,8 @@ def variance_preserving_blend(
     ksize = max(3, (window_px // 2) | 1)
     y1 = _half(cv2.cvtColor(first, cv2.COLOR_RGB2GRAY))
     y2 = _half(cv2.cvtColor(second, cv2.COLOR_RGB2GRAY))
-    yb = _half(cv2.cvtColor(blend, cv2.COLOR_RGB2GRAY))
     w = _half(w2)
+    yb = y1 + w * (y2 - y1)  # luma is linear: the blend's luma without converting the blend
     target = (1.0 - w) * _local_variance(y1, ksize) + w * _local_variance(y2, ksize)
     eps = np.float32(1e-5)
     gain = np.sqrt((target + eps) / (_local_variance(yb, ksize) + eps))

@@ -87,11 +87,12 @@ class _Half:
         self.buf.fill(0.0)
         splat_into(colour, displacement, self.buf, travel_px=travel_px, sources=sources)
         moved, holes = normalise(self.buf)  # zero at the holes
-        near = cv2.blur((~holes).astype(np.float32), (3, 3))
-        pinholes = np.nonzero(holes & (near > 0.45))  # most neighbours known; not the rim of a big hole
+        known_u8 = (~holes).view(np.uint8) * np.uint8(255)
+        near = cv2.blur(known_u8, (3, 3))  # 255 * fraction of known neighbours
+        pinholes = np.nonzero(holes & (near > 115))  # most neighbours known; not the rim of a big hole
         if pinholes[0].size:
             near_colour = cv2.blur(moved, (3, 3))
-            moved[pinholes] = near_colour[pinholes] / near[pinholes][:, None]
+            moved[pinholes] = near_colour[pinholes] * (np.float32(255.0) / near[pinholes].astype(np.float32))[:, None]
             holes[pinholes] = False
         # density >= full_coverage counts as fully covered: diverging flow spreads pixels (density < 1 in
         # moire patterns) without leaving holes, and those patterns must not show through the blend
@@ -104,8 +105,8 @@ class _Half:
             # fade a half in over ramp_px from the rim of its holes in the region: where one half's content
             # ends (the photo's edge carried into the frame), the other half takes over smoothly
             k = 2 * int(ramp_px) + 1
-            known = cv2.blur(cv2.blur((~inner).astype(np.float32), (k, k)), (k, k))
-            cover *= np.clip(2.0 * known - 1.0, 0.0, 1.0)
+            known = cv2.blur((~inner).view(np.uint8) * np.uint8(255), (k, k))  # 255 * fraction known
+            cover *= np.clip(known.astype(np.float32) * np.float32(2.0 / 255.0) - 1.0, 0.0, 1.0)
         cover = np.maximum(cover, np.float32(1e-3))
         cover[holes] = 0.0
         return moved, cover
