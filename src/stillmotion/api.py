@@ -11,11 +11,16 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .depth.pipeline import adjust_depth
 from .errors import InputError
 from .types import CameraState, Depth, DepthKind, Intrinsics, ProgressCallback, no_progress
+
+if TYPE_CHECKING:
+    from .grade import GradeConfig
 
 log = logging.getLogger(__name__)
 
@@ -31,11 +36,19 @@ class AnimateConfig:
     size: str = "source"
     loop: bool = False
     fov_deg: float = 55.0
-    depth_backend: str = "classical"
+    depth_backend: str = "auto"  # phone depth in the file, else a local neural model, else classical
+    #: faces | people | none: faces (or whole people) keep one rigid depth (stillmotion.depth.protect)
+    depth_protect: str = "faces"
+    #: a painted PNG or JSON of points correcting the depth, spread edge-aware (stillmotion.depth.hints)
+    depth_hints: str | None = None
+    grade: GradeConfig | None = None  #: finishing (see stillmotion.grade.parse_grade); None = as rendered
+    upscale: int = 1  #: 2 or 4: super-resolve a photo smaller than the output first (stillmotion.grade.upscale)
+    upscale_model: str = "fast"
 
 
 def load_depth(
-    image: np.ndarray, path: str | os.PathLike | None, kind: str | DepthKind = "inverse", *, backend: str = "classical"
+    image: np.ndarray, path: str | os.PathLike | None, kind: str | DepthKind = "inverse", *, backend: str = "classical",
+    source: str | os.PathLike | None = None,
 ) -> Depth:
     """The depth for ``image``: read from ``path`` (resampled to the photo if only the size differs) or
     estimated with ``backend`` when no file is given."""
@@ -43,7 +56,7 @@ def load_depth(
     from .io import match_depth, read_depth
 
     if path is None:
-        return depth_stage.estimate(image, backend=backend)
+        return depth_stage.estimate(image, backend=backend, source=source)
     depth = read_depth(path, kind)
     return match_depth(depth, image.shape[:2])
 
@@ -72,11 +85,15 @@ def animate_frames(
     image: np.ndarray, depth: Depth, config: AnimateConfig, *, progress: ProgressCallback = no_progress
 ) -> Iterator[np.ndarray]:
     """Yield the frames (float32 RGB) of a camera move through ``image`` with ``depth``, one at a time."""
+    from .grade import Finisher
+
     shot = plan(image, depth, config)
     total = shot.frame_count
+    finish = Finisher(config.grade, frame_count=total)
     progress(0, total)
     for i, state in enumerate(shot.states()):
-        yield shot.render(state).image
+        result = shot.render(state)
+        yield finish(result.image, result.inverse_depth, i)
         progress(i + 1, total)
 
 
@@ -89,29 +106,42 @@ def animate(
     depth_kind: str = "inverse",
     flow=None,
     progress: ProgressCallback = no_progress,
+    preview: str | os.PathLike | None = None,
 ) -> Path:
     """Render ``photo`` into a clip at ``output`` (.mp4, .webm, .gif or a PNG frame directory).
 
+    ``preview``: also write a contact sheet (PNG/JPEG) of the first, middle and last frames and the depth.
     ``flow`` (a :class:`stillmotion.cinemagraph.camera.FlowSpec`) makes water, clouds or smoke flow in a
-    seamless loop while the camera moves."""
+    seamless loop while the camera moves.
+    """
+    from .grade import Finisher
+    from .grade.finishing import check_preview_path
     from .io import check_clip_output, open_writer, read_image
 
     config = config or AnimateConfig()
     check_clip_output(output, inputs=(photo, depth))  # refuse a bad output before any work
+    check_preview_path(preview)
     image = read_image(photo)
     _check_config(config, image.shape[:2])
     flowing = flow.prepare(image, fps=config.fps) if flow is not None else None  # checked before depth
-    depth_map = load_depth(image, depth, depth_kind, backend=config.depth_backend)
+    if config.upscale > 1:
+        from .grade.upscale import upscale_if_small
+
+        image = upscale_if_small(image, factor=config.upscale, model=config.upscale_model, size=config.size)
+    depth_map = load_depth(image, depth, depth_kind, backend=config.depth_backend, source=photo)
+    depth_map = adjust_depth(image, depth_map, protect=config.depth_protect, hints=config.depth_hints)
     shot = plan(image, depth_map, config)
     out = shot.intrinsics
     total = shot.frame_count
-    frames = flowing.frames(shot) if flowing is not None else (shot.render(s).image for s in shot.states())
+    finish = Finisher(config.grade, frame_count=total, preview=preview, title=Path(photo).name, inputs=(photo, depth))
+    renders = flowing.renders(shot) if flowing is not None else (shot.render(s) for s in shot.states())
     inputs = (photo, depth, flow.mask if flow is not None else None)
     with open_writer(output, fps=config.fps, width=out.width, height=out.height, inputs=inputs) as writer:
         progress(0, total)
-        for i, frame in enumerate(frames):
-            writer.write(frame)
+        for i, result in enumerate(renders):
+            writer.write(finish(result.image, result.inverse_depth, i))
             progress(i + 1, total)
+    finish.close()
     return Path(output)
 
 
@@ -143,6 +173,45 @@ def render_view(
     gain = parallax_gain([state], intr, q_near=float(q.max()), q_far=float(q.min()))
     scene = build_scene(image, q, intr, parallax_gain_px=gain)
     return render(scene, state, intr).image
+
+
+def story(story_file: str | os.PathLike, output: str | os.PathLike, *, progress: ProgressCallback = no_progress) -> Path:
+    """Render a multi-scene story file (YAML/JSON: fps, size, scenes joined by dissolves) to ``output``.
+    See :mod:`stillmotion.generate.story` for the format."""
+    from .generate.film import render_story
+    from .generate.story import load_story
+
+    render_story(load_story(story_file), output, progress=progress)
+    return Path(output)
+
+
+def deforum(
+    settings_file: str | os.PathLike,
+    output: str | os.PathLike,
+    *,
+    image: str | os.PathLike | None = None,
+    generator: str | None = None,
+    model: str | None = None,
+    device: str = "cpu",
+    progress: ProgressCallback = no_progress,
+) -> Path:
+    """Run a Deforum settings file to ``output``: the classical repair on ``image`` by default, or a
+    diffusion ``generator`` (``kandinsky``, ``sd15``, ``sdxl``; extra ``neural``) from local weights."""
+    from .generate.deforum_run import render_deforum
+    from .generate.deforum_settings import read_settings
+    from .io import read_image
+
+    settings = read_settings(settings_file)
+    image_path = image if image is not None else settings.init_image
+    gen = None
+    if generator is not None:
+        from .generate.generators import load_generator
+
+        gen = load_generator(generator, model=model, device=device)
+    init = read_image(image_path) if image_path is not None else None
+    inputs = tuple(p for p in (settings_file, image_path) if p is not None)
+    render_deforum(settings, output, init_image=init, generator=gen, inputs=inputs, progress=progress)
+    return Path(output)
 
 
 def loop(photo, output, **options) -> None:

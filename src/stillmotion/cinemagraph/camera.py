@@ -55,11 +55,12 @@ class FlowingPhoto:
     field: np.ndarray
     region: np.ndarray
 
-    def frames(self, shot) -> Iterator[np.ndarray]:
-        """The shot's frames (float32 RGB), each rendered with the loop's texture of that frame.
+    def renders(self, shot) -> Iterator:
+        """The shot's frames (``RenderResult``: image and inverse depth), each rendered with the loop's
+        texture of that frame.
 
         ``shot`` is a :class:`stillmotion.render.shot.Shot`; its scene's atlas starts with the photo at
-        the working resolution, which is what flows.
+        the working resolution (the photo's, or after an upscale), which is what flows.
         """
         from ..render.renderer import render
 
@@ -80,4 +81,4 @@ class FlowingPhoto:
         atlas = scene.atlas.copy()
         for state, texture in zip(shot.states(), textures):
             atlas[:, :ww] = texture
-            yield render(dataclasses.replace(scene, atlas=atlas), state, shot.intrinsics).image
+            yield render(dataclasses.replace(scene, atlas=atlas), state, shot.intrinsics)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ..api import AnimateConfig, animate
+from . import _finishing
 from ._progress import progress_bar
 
 NAME = "animate"
@@ -15,9 +16,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("photo", help="the photo (PNG, JPEG, WebP, TIFF, HEIC)")
     parser.add_argument("-o", "--output", required=True,
                         help="output: .mp4, .webm, .gif, or a directory (ending in /) of PNG frames")  # fmt: skip
-    parser.add_argument("--motion", default="zoom_in",
-                        help="a named motion (see 'stillmotion motions') or a keyframe file .json/.toml/.yaml")  # fmt: skip
-    parser.add_argument("--intensity", type=float, default=1.0, help="motion strength (default 1)")
+    parser.add_argument("--motion", default=None,
+                        help="a named motion (see 'stillmotion motions') or a keyframe file .json/.toml/.yaml "
+                        "(default zoom_in)")  # fmt: skip
+    parser.add_argument("--intensity", type=float, default=None, help="motion strength (default 1)")
     parser.add_argument("--duration", type=float, default=4.0, help="seconds (default 4)")
     parser.add_argument("--fps", type=float, default=24.0, help="frames per second (default 24)")
     parser.add_argument("--size", default="source",
@@ -27,7 +29,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--depth-kind", default="inverse", choices=["disparity", "inverse", "metric"],
                         help="what --depth holds: disparity (pixels), inverse (larger = nearer), metric (distance)")  # fmt: skip
     parser.add_argument("--loop", action="store_true", help="make the path return to its start (seamless loop)")
+    parser.add_argument("--protect", default="faces", choices=["faces", "people", "none"],
+                        help="keep faces (or whole people) rigid: one coherent depth each (default faces)")  # fmt: skip
+    parser.add_argument("--depth-hints", default=None, metavar="FILE",
+                        help="depth corrections: PNG strokes (value = depth, 0 = no hint) or JSON points")  # fmt: skip
     parser.add_argument("--fov", type=float, default=55.0, help="the photo's field of view in degrees (default 55)")
+    _finishing.add_arguments(parser)
     flow = parser.add_argument_group("flowing water, clouds or smoke during the move (see 'stillmotion loop')")
     flow.add_argument("--loop-mask", metavar="MASK.png", help="white where things flow (the photo's size)")
     flow.add_argument("--hint", action="append", default=[], metavar="X,Y,DX,DY",
@@ -39,8 +46,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def config_from_args(args: argparse.Namespace) -> AnimateConfig:
-    return AnimateConfig(motion=args.motion, intensity=args.intensity, duration_s=args.duration, fps=args.fps,
-                         size=args.size, loop=args.loop, fov_deg=args.fov)  # fmt: skip
+    finishing = _finishing.resolve(args)  # --recipe defaults under the explicit options, --grade
+    return AnimateConfig(motion=finishing.motion or AnimateConfig.motion,
+                         intensity=AnimateConfig.intensity if finishing.intensity is None else finishing.intensity,
+                         duration_s=args.duration, fps=args.fps, size=args.size, loop=args.loop, fov_deg=args.fov,
+                         depth_protect=args.protect, depth_hints=args.depth_hints,
+                         grade=finishing.grade, upscale=args.upscale, upscale_model=args.upscale_model)  # fmt: skip
 
 
 def flow_from_args(args: argparse.Namespace):
@@ -61,5 +72,5 @@ def run(args: argparse.Namespace) -> int:
     flow = flow_from_args(args)
     with progress_bar(args, "rendering") as progress:
         animate(args.photo, args.output, config=config, depth=args.depth, depth_kind=args.depth_kind,
-                flow=flow, progress=progress)  # fmt: skip
+                flow=flow, progress=progress, preview=args.preview)  # fmt: skip
     return 0

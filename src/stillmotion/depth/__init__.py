@@ -1,15 +1,24 @@
 """Depth estimation: a registry of backends; ``classical`` needs only the core install.
 
 ``estimate(image, backend=...)`` returns a :class:`~stillmotion.types.Depth` of kind INVERSE
-(larger = nearer) with the photo's size.
+(larger = nearer) with the photo's size. Backends:
+
+- ``classical``: monocular cues, edge-aware refined (:mod:`.classical`); always available.
+- ``phone``: the depth map a phone camera embedded in the photo file (:mod:`.phone`); needs ``source``.
+- ``depth_anything_v2``, ``depth_anything``, ``dpt``: transformers depth models (:mod:`.neural`), weights
+  from ``model=`` (a local directory or a Hugging Face cache id); never downloaded.
+- ``auto``: ``phone`` when the file holds a depth map, else a neural model found locally, else
+  ``classical``. :func:`resolve_backend` says which one ``auto`` picks.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 
 import numpy as np
 
+from ..errors import InputError
 from ..registry import Registry
 from ..types import Depth
 
@@ -17,16 +26,85 @@ log = logging.getLogger(__name__)
 
 BACKENDS: Registry = Registry("depth")
 
+AUTO = "auto"
 
-@BACKENDS.register("classical", "monocular cues (layout, defocus, edges), edge-aware refined; core install only")
+
+@BACKENDS.register("classical", "monocular cues (layout, sky, foreground, defocus, texture), edge-aware refined; core install")
 def _classical(**options):
     from .classical import ClassicalDepth
 
     return ClassicalDepth(**options)
 
 
-def estimate(image: np.ndarray, *, backend: str = "classical", **options) -> Depth:
-    """Estimate inverse depth (larger = nearer) for a float32 RGB photo."""
-    estimator = BACKENDS.create(backend, **options)
-    log.info("depth: %s backend", backend)
-    return estimator(image)
+def backend_names() -> list[str]:
+    """Every name ``estimate`` accepts, ``auto`` first."""
+    return [AUTO, *BACKENDS.names()]
+
+
+def resolve_backend(backend: str = AUTO, *, source: str | os.PathLike | None = None, model: str | None = None) -> str:
+    """The concrete backend ``backend`` stands for (``auto`` is resolved; other names are checked)."""
+    if backend != AUTO:
+        if backend not in BACKENDS.names():
+            raise InputError(f"unknown depth backend {backend!r}; choose one of: {', '.join(backend_names())}")
+        return backend
+    if source is not None and "phone" in BACKENDS.names():
+        from .phone import has_phone_depth
+
+        if has_phone_depth(source):
+            return "phone"
+    if "dpt" in BACKENDS.names():
+        from .neural import find_local_model
+
+        found = find_local_model(model)
+        if found is not None:
+            return found[0]
+    return "classical"
+
+
+def estimate(
+    image: np.ndarray,
+    *,
+    backend: str = "classical",
+    source: str | os.PathLike | None = None,
+    model: str | None = None,
+    **options,
+) -> Depth:
+    """Estimate inverse depth (larger = nearer) for a float32 RGB photo.
+
+    ``source`` is the photo's file (the ``phone`` backend reads the depth embedded in it); ``model`` a
+    local model directory or Hugging Face cache id for the neural backends. The backend used is logged.
+    """
+    if not (isinstance(image, np.ndarray) and image.ndim == 3 and image.shape[2] == 3 and min(image.shape[:2]) >= 2):
+        raise InputError(f"depth estimation needs an (H, W, 3) RGB image, got {getattr(image, 'shape', type(image))}")
+    name = resolve_backend(backend, source=source, model=model)
+    if name == "phone":
+        options["source"] = source
+    elif name != "classical" and model is not None:
+        options["model"] = model
+    estimator = BACKENDS.create(name, **options)
+    log.info("depth: %s backend%s", name, " (auto)" if backend == AUTO else "")
+    depth = estimator(image)
+    if depth.shape != image.shape[:2]:
+        raise RuntimeError(f"depth backend {name} returned {depth.shape}, expected {image.shape[:2]}")
+    return depth
+
+
+@BACKENDS.register("phone", "the depth map a phone embedded in the photo (Android GDepth / Dynamic Depth, Apple)")
+def _phone(**options):
+    from .phone import PhoneDepth
+
+    return PhoneDepth(**options)
+
+
+def _neural(name: str):
+    def factory(**options):
+        from .neural import NeuralDepth
+
+        return NeuralDepth(backend=name, **options)
+
+    return factory
+
+
+BACKENDS.register("depth_anything_v2", "Depth Anything V2 (transformers, 'neural' extra; local weights only)")(_neural("depth_anything_v2"))
+BACKENDS.register("depth_anything", "Depth Anything V1 (transformers, 'neural' extra; local weights only)")(_neural("depth_anything"))
+BACKENDS.register("dpt", "DPT / MiDaS v3 (transformers, 'neural' extra; local weights only)")(_neural("dpt"))

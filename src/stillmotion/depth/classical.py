@@ -1,39 +1,147 @@
-"""Classical monocular depth (first version; the depth issue replaces the cues with better ones).
+"""Classical monocular depth: several cues of human depth perception, combined, then refined edge-aware.
 
-Cues: a ground-plane layout prior (lower in the frame = nearer), local sharpness (in-focus subjects are
-usually nearer than a defocused background), and a centre prior; combined, then refined edge-aware with
-OpenCV's guided filter so depth edges sit on image edges.
+Works on a small copy of the photo (``work_size`` on the long side) and returns inverse depth
+(larger = nearer) at the photo's size. The cues, in the order they are combined:
+
+1. **Layout** (:mod:`.layout`): sky is detected and put at infinity; below the horizon a level ground
+   plane's inverse depth grows linearly with the row.
+2. **Foreground** (:mod:`.foreground`, :mod:`.faces`): objects that contrast with the photo's borders
+   (and detected people: a face plus the body below it) are segmented with GrabCut and brought forward
+   by a fixed step, so their outlines become depth steps (occlusion boundaries) in front of what
+   surrounds them. (A full "pop-up", giving each object the ground depth where it stands, was tried:
+   with an unsupervised segmentation it failed badly on wrongly merged regions, so the safer step is used.)
+3. **Defocus** (:mod:`.defocus`): where the photo mixes sharp and blurred parts (portraits, macro), sharp
+   is near. Its weight is the cue's own confidence, so all-sharp photos are not distorted.
+   **Texture gradient**: on all-sharp photos the same measure works the other way, fine dense detail
+   being typical of far surfaces (measured on Middlebury Cones and Motorcycle: correlation -0.4 with the
+   true disparity), so it then pushes finely textured areas back a little.
+4. **Edges** (:mod:`.refine`): the mixture is smoothed inside regions and kept sharp at colour edges by a
+   fast global smoother, then upsampled with a guided filter so depth edges sit on the photo's edges.
+   Occlusion boundaries come from the segmentation: a foreground object's outline is a depth step.
 """
 
 from __future__ import annotations
+
+import logging
 
 import cv2
 import numpy as np
 
 from ..types import Depth, DepthKind
+from .defocus import defocus_sharpness
+from .faces import detect_faces
+from .foreground import border_contrast, foreground_mask
+from .layout import ground_ramp, horizon_row, sky_mask
+from .refine import smooth_edge_aware, upsample_guided
+
+log = logging.getLogger(__name__)
+
+#: How far (in units of the ground ramp's full range) the segmented foreground is brought forward.
+FOREGROUND_STEP = 0.25
+#: Weight of the texture-gradient cue (fine detail = far) on photos without real defocus blur.
+TEXTURE_WEIGHT = 0.2
+#: Long side, in pixels, of the copy GrabCut segments (its cost grows with the foreground's area).
+_SEGMENT_SIZE = 200
+
+
+def people_seed(shape: tuple[int, int], faces: list[tuple[int, int, int, int]], scale: float) -> tuple[np.ndarray, np.ndarray]:
+    """(sure, probable) bool (H, W) masks at the working size: the middle of each face is surely a person;
+    the face box and a body column below it probably are (GrabCut decides the body's real outline)."""
+    h, w = shape
+    sure = np.zeros((h, w), bool)
+    probable = np.zeros((h, w), bool)
+    for x, y, fw, fh in faces:
+        x0, y0, x1, y1 = (int(round(v * scale)) for v in (x, y, x + fw, y + fh))
+        mx, my = (x1 - x0) // 5, (y1 - y0) // 5
+        sure[max(0, y0 + my) : y1 - my, max(0, x0 + mx) : x1 - mx] = True
+        probable[max(0, y0) : y1, max(0, x0) : x1] = True
+        cx, bw = (x0 + x1) // 2, max(1, (x1 - x0) // 2)
+        probable[y1 : min(h, y1 + 3 * (y1 - y0)), max(0, cx - bw) : cx + bw] = True
+    return sure, probable
+
+
+def content_box(image: np.ndarray, *, tolerance: float = 0.02) -> tuple[int, int, int, int]:
+    """(top, bottom, left, right) of the picture inside uniform letterbox/pillarbox bars (each bar a run of
+    rows or columns of one colour); the whole image when there are none or they would leave too little."""
+    h, w = image.shape[:2]
+
+    def run(lines: np.ndarray) -> int:  # leading lines (axis 0) that are flat and of the first line's colour
+        if lines[0].std(axis=0).max() >= tolerance:  # the usual case: no bar at all on this side
+            return 0
+        lines = lines[: (3 * len(lines)) // 8, :: max(1, lines.shape[1] // 480)]  # bars are < 3/8; subsample along
+        ref = lines[0].mean(axis=0)
+        flat = (lines.std(axis=1).max(axis=1) < tolerance) & (np.abs(lines.mean(axis=1) - ref).max(axis=1) < tolerance)
+        return int(np.argmin(flat)) if not flat.all() else len(lines)
+
+    top, bottom = run(image), h - run(image[::-1])
+    left, right = run(image.transpose(1, 0, 2)), w - run(image.transpose(1, 0, 2)[::-1])
+    if bottom - top < h // 4 or right - left < w // 4:
+        return 0, h, 0, w
+    return top, bottom, left, right
 
 
 class ClassicalDepth:
-    def __init__(self, *, work_size: int = 384) -> None:
+    """The ``classical`` backend. ``work_size`` is the long side, in pixels, at which cues are computed."""
+
+    def __init__(self, *, work_size: int = 320, use_faces: bool = True) -> None:
+        if work_size < 32:
+            raise ValueError(f"work_size must be >= 32, got {work_size}")
         self.work_size = work_size
+        self.use_faces = use_faces
 
     def __call__(self, image: np.ndarray) -> Depth:
+        top, bottom, left, right = content_box(image)
+        if (top, bottom, left, right) != (0, image.shape[0], 0, image.shape[1]):
+            # letterbox / pillarbox bars are not part of the scene: estimate inside, bars at the far end
+            inner = self._estimate(np.ascontiguousarray(image[top:bottom, left:right]))
+            values = np.zeros(image.shape[:2], np.float32)
+            values[top:bottom, left:right] = inner
+            return Depth(values, DepthKind.INVERSE)
+        return Depth(self._estimate(image), DepthKind.INVERSE)
+
+    def _estimate(self, image: np.ndarray) -> np.ndarray:
         h, w = image.shape[:2]
-        scale = self.work_size / max(h, w)
-        small = cv2.resize(image, (max(8, round(w * scale)), max(8, round(h * scale))), interpolation=cv2.INTER_AREA)
-        sh, sw = small.shape[:2]
+        scale = min(1.0, self.work_size / max(h, w))
+        sw, sh = max(8, round(w * scale)), max(8, round(h * scale))
+        small = cv2.resize(image, (sw, sh), interpolation=cv2.INTER_AREA).astype(np.float32)
         gray = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY)
-        rows = np.linspace(0.0, 1.0, sh, dtype=np.float32)[:, None]
-        layout = np.broadcast_to(rows, (sh, sw))
-        sharp = np.abs(cv2.Laplacian(gray, cv2.CV_32F, ksize=3))
-        sharp = cv2.GaussianBlur(sharp, (0, 0), sigmaX=max(sh, sw) / 30.0)
-        sharp = sharp / (np.percentile(sharp, 99) + 1e-6)
-        cols = np.linspace(-1.0, 1.0, sw, dtype=np.float32)[None, :]
-        centre = 1.0 - 0.5 * (cols**2 + (rows * 2 - 1) ** 2)
-        inv = 0.55 * layout + 0.3 * np.clip(sharp, 0, 1) + 0.15 * centre
-        guide = small.astype(np.float32)
-        inv = cv2.ximgproc.guidedFilter(guide, inv.astype(np.float32), radius=max(2, sw // 48), eps=1e-3)
-        inv = cv2.resize(inv, (w, h), interpolation=cv2.INTER_LINEAR)
-        lo, hi = np.percentile(inv, [1, 99])
-        inv = np.clip((inv - lo) / max(hi - lo, 1e-6), 0.0, 1.0).astype(np.float32)
-        return Depth(inv, DepthKind.INVERSE)
+
+        sky = sky_mask(small)
+        horizon = horizon_row(sky)
+        ramp = ground_ramp(sh, sw, horizon)
+
+        faces = detect_faces(image) if self.use_faces else []
+        seeds = people_seed((sh, sw), faces, scale) if faces else (None, None)
+        fg = self._foreground(small, *seeds)
+        fg[sky] = 0.0
+        sharp, confidence = defocus_sharpness(gray)
+        inv = ramp + FOREGROUND_STEP * (1.0 - confidence) * fg
+        if confidence > 0.25:  # a photo with real defocus blur: sharp = near, and it outweighs the segmentation
+            weight = 0.6 * confidence
+            inv = (1.0 - weight) * inv + weight * (1.0 + FOREGROUND_STEP) * sharp
+        else:  # all sharp: finer detail = farther (texture gradient)
+            inv = inv - TEXTURE_WEIGHT * (sharp - float(sharp.mean()))
+        inv[sky] = 0.0
+        log.debug(
+            "classical depth: horizon %.2f, sky %.1f%%, foreground %.1f%%, %d face(s), defocus confidence %.2f",
+            horizon / sh, 100 * sky.mean(), 100 * (fg > 0.5).mean(), len(faces), confidence,
+        )
+
+        inv = smooth_edge_aware(inv, small)
+        lo, hi = np.percentile(inv, [0.5, 99.5])
+        inv = (inv - lo) / max(hi - lo, 1e-6)
+        return np.clip(upsample_guided(inv, image.astype(np.float32)), 0.0, 1.0).astype(np.float32)
+
+    @staticmethod
+    def _foreground(small: np.ndarray, sure: np.ndarray | None, probable: np.ndarray | None) -> np.ndarray:
+        """Soft foreground at ``small``'s size, segmented on a copy of at most ``_SEGMENT_SIZE`` pixels."""
+        sh, sw = small.shape[:2]
+        f = min(1.0, _SEGMENT_SIZE / max(sh, sw))
+        tiny = cv2.resize(small, (max(8, round(sw * f)), max(8, round(sh * f))), interpolation=cv2.INTER_AREA)
+        def shrink(mask):
+            if mask is None:
+                return None
+            return cv2.resize(mask.astype(np.uint8), tiny.shape[1::-1], interpolation=cv2.INTER_NEAREST) > 0
+
+        fg = foreground_mask(tiny, border_contrast(tiny), sure=shrink(sure), probable=shrink(probable), iterations=2)
+        return cv2.resize(fg, (sw, sh), interpolation=cv2.INTER_LINEAR)

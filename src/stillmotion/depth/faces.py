@@ -22,17 +22,17 @@ def _cascade(name: str) -> cv2.CascadeClassifier:
     return cascade
 
 
-def detect_faces(image: np.ndarray, *, min_size_frac: float = 0.04) -> list[tuple[int, int, int, int]]:
+def detect_faces(image: np.ndarray, *, min_size_frac: float = 0.04, work_size: int = 480) -> list[tuple[int, int, int, int]]:
     """Frontal and profile faces in a float32 RGB photo, as (x, y, w, h) boxes in pixels, largest first."""
     h, w = image.shape[:2]
-    scale = min(1.0, 640.0 / max(h, w))
+    scale = min(1.0, work_size / max(h, w))
     small = cv2.resize(image, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_AREA)
     gray = cv2.cvtColor((np.clip(small, 0, 1) * 255).astype(np.uint8), cv2.COLOR_RGB2GRAY)
     gray = cv2.equalizeHist(gray)
     min_side = max(12, int(min_size_frac * max(gray.shape)))
     boxes: list[tuple[int, int, int, int]] = []
     for name in ("haarcascade_frontalface_default.xml", "haarcascade_profileface.xml"):
-        found = _cascade(name).detectMultiScale(gray, scaleFactor=1.1, minNeighbors=6, minSize=(min_side, min_side))
+        found = _cascade(name).detectMultiScale(gray, scaleFactor=1.15, minNeighbors=6, minSize=(min_side, min_side))
         boxes.extend(tuple(int(round(v / scale)) for v in box) for box in np.asarray(found).reshape(-1, 4))
     return sorted(_merge_overlapping(boxes), key=lambda b: -b[2] * b[3])
 

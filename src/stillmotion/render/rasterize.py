@@ -73,80 +73,150 @@ def _triangle(x0, y0, w0, u0, v0, x1, y1, w1, u1, v1, x2, y2, w2, u2, v2, xmin, 
                 out_v[py, px] = b0 * v0 + b1 * v1 + b2 * v2
 
 
-def row_spans(keep: np.ndarray) -> np.ndarray:
-    """(H-1, 2) int32 first and last column of each triangle row's kept blocks (-1, -2 when none), so
-    the rasteriser projects only the vertices a layer uses."""
+def merge_flat_blocks(q: np.ndarray, keep: np.ndarray, *, tolerance: float) -> tuple[np.ndarray, np.ndarray]:
+    """Find 2x2-block regions of the grid flat enough to draw as two triangles instead of eight.
+
+    A block (vertex rows 2bi..2bi+2, columns 2bj..2bj+2) merges when none of its triangles is torn and the
+    inverse depth of its five inner vertices departs from the corners' interpolation by at most
+    ``tolerance``. Returns (merged (Hb, Wb) uint8, q with the merged blocks' edge midpoints moved onto
+    the corners' straight edges, so that neighbouring unmerged blocks share exactly the same edges: no
+    T-junction cracks). Inverse depth is affine in screen space along a 3-D line, so the midpoint of a
+    3-D edge seen from the photo's camera has the mean inverse depth of its ends.
+    """
+    hq, wq = keep.shape
+    hb, wb = hq // 2, wq // 2
+    q = q.astype(np.float32, copy=True)
+    if hb == 0 or wb == 0:
+        return np.zeros((hb, wb), np.uint8), q
+    c00 = q[0 : 2 * hb : 2, 0 : 2 * wb : 2]
+    c02 = q[0 : 2 * hb : 2, 2 : 2 * wb + 1 : 2]
+    c20 = q[2 : 2 * hb + 1 : 2, 0 : 2 * wb : 2]
+    c22 = q[2 : 2 * hb + 1 : 2, 2 : 2 * wb + 1 : 2]
+    top = 0.5 * (c00 + c02)
+    bottom = 0.5 * (c20 + c22)
+    left = 0.5 * (c00 + c20)
+    right = 0.5 * (c02 + c22)
+    centre = 0.25 * (c00 + c02 + c20 + c22)
+    dev = np.abs(q[0 : 2 * hb : 2, 1 : 2 * wb : 2] - top)
+    dev = np.maximum(dev, np.abs(q[2 : 2 * hb + 1 : 2, 1 : 2 * wb : 2] - bottom))
+    dev = np.maximum(dev, np.abs(q[1 : 2 * hb : 2, 0 : 2 * wb : 2] - left))
+    dev = np.maximum(dev, np.abs(q[1 : 2 * hb : 2, 2 : 2 * wb + 1 : 2] - right))
+    dev = np.maximum(dev, np.abs(q[1 : 2 * hb : 2, 1 : 2 * wb : 2] - centre))
+    whole = keep[: 2 * hb, : 2 * wb].reshape(hb, 2, wb, 2).min(axis=(1, 3)) == 3
+    merged = whole & (dev <= tolerance)
+    # move the merged blocks' edge midpoints onto their straight edges
+    view_top = q[0 : 2 * hb : 2, 1 : 2 * wb : 2]
+    view_top[merged] = top[merged]
+    view_bottom = q[2 : 2 * hb + 1 : 2, 1 : 2 * wb : 2]
+    view_bottom[merged] = bottom[merged]
+    view_left = q[1 : 2 * hb : 2, 0 : 2 * wb : 2]
+    view_left[merged] = left[merged]
+    view_right = q[1 : 2 * hb : 2, 2 : 2 * wb + 1 : 2]
+    view_right[merged] = right[merged]
+    return merged.astype(np.uint8), q
+
+
+def vertex_spans(keep: np.ndarray) -> np.ndarray:
+    """(H, 2) int32 first and last vertex column each vertex row needs (-1, -2 when none), so the
+    rasteriser projects only the vertices a layer uses. Blocks are two quads wide: spans are widened
+    to whole blocks."""
     any_kept = keep > 0
     has = any_kept.any(axis=1)
-    first = np.where(has, any_kept.argmax(axis=1), -1)
-    last = np.where(has, keep.shape[1] - 1 - any_kept[:, ::-1].argmax(axis=1), -2)
-    return np.stack([first, last], axis=1).astype(np.int32)
+    first = np.where(has, any_kept.argmax(axis=1), keep.shape[1] + 1)
+    last = np.where(has, keep.shape[1] - 1 - any_kept[:, ::-1].argmax(axis=1), -1)
+    first = (first // 2) * 2  # whole blocks
+    last = np.minimum((last // 2) * 2 + 2, keep.shape[1])  # the block's right vertex column
+    last = np.where(has, last, -1)
+    hq = keep.shape[0]
+    lo = np.full(hq + 1, keep.shape[1] + 1, np.int64)
+    hi = np.full(hq + 1, -1, np.int64)
+    # vertex row r serves quad rows r-1 and r; blocks span quad rows 2b and 2b+1 (vertex rows 2b..2b+2)
+    block_first = np.minimum(first[0::2], np.append(first[1::2], keep.shape[1] + 1)[: len(first[0::2])])
+    block_last = np.maximum(last[0::2], np.append(last[1::2], -1)[: len(last[0::2])])
+    for offset in range(3):
+        rows = np.arange(len(block_first)) * 2 + offset
+        ok = rows <= hq
+        np.minimum.at(lo, rows[ok], block_first[ok])
+        np.maximum.at(hi, rows[ok], block_last[ok])
+    lo = np.where(hi >= 0, lo, -1)
+    hi = np.where(hi >= 0, hi, -2)
+    return np.stack([lo, hi], axis=1).astype(np.int32)
 
 
 @njit(cache=True, nogil=True, fastmath=True)
-def rasterize_grid(points, keep, spans, rot, trans, fx, fy, cx, cy, near, u_offset, wscale, wbuf, out_u, out_v):
+def _quad(xa, ya, wa, xb, yb, wb, xc, yc, wc, xd, yd, wd, u0, v0, u1, v1, k, wscale, wbuf, out_u, out_v):
+    """Draw the quad a=(u0,v0) b=(u1,v0) c=(u0,v1) d=(u1,v1); bit 0 of k: triangle abc, bit 1: bdc."""
+    if wa <= 0.0 or wb <= 0.0 or wc <= 0.0 or wd <= 0.0:
+        return  # crosses the near plane
+    height_out, width_out = wbuf.shape
+    xmin = max(0, int(math.ceil(min(min(xa, xb), min(xc, xd)) - SNAP)))
+    xmax = min(width_out - 1, int(math.floor(max(max(xa, xb), max(xc, xd)) + SNAP)))
+    if xmax < xmin:
+        return
+    ymin = max(0, int(math.ceil(min(min(ya, yb), min(yc, yd)) - SNAP)))
+    ymax = min(height_out - 1, int(math.floor(max(max(ya, yb), max(yc, yd)) + SNAP)))
+    if ymax < ymin or xmax - xmin > MAX_TRIANGLE_PX or ymax - ymin > MAX_TRIANGLE_PX:
+        return
+    if k & 1:
+        _triangle(xa, ya, wa, u0, v0, xb, yb, wb, u1, v0, xc, yc, wc, u0, v1,
+                  xmin, xmax, ymin, ymax, wscale, wbuf, out_u, out_v)  # fmt: skip
+    if k & 2:
+        _triangle(xb, yb, wb, u1, v0, xd, yd, wd, u1, v1, xc, yc, wc, u0, v1,
+                  xmin, xmax, ymin, ymax, wscale, wbuf, out_u, out_v)  # fmt: skip
+
+
+@njit(cache=True, nogil=True, fastmath=True)
+def rasterize_grid(points, keep, merged, spans, rot, trans, fx, fy, cx, cy, near, u_offset, wscale, wbuf, out_u,
+                   out_v):  # fmt: skip
     """Draw the grid mesh of ``points`` (H, W, 3 world coordinates) into the depth buffer.
 
     ``keep`` (H-1, W-1) uint8: bit 0 keeps the block's upper-left triangle (i,j),(i,j+1),(i+1,j), bit 1
-    the lower-right one (i,j+1),(i+1,j+1),(i+1,j); ``spans`` from :func:`row_spans`. ``rot`` is
-    camera_from_world's rotation (R^T), ``trans`` the camera centre. ``wbuf`` holds 1/z of the nearest
-    surface so far (0 = nothing yet): nearer wins. ``u_offset`` is added to the recorded source u (layers
-    share one atlas); ``wscale`` < 1 pushes a layer back so that the layers in front win ties.
+    the lower-right one (i,j+1),(i+1,j+1),(i+1,j). ``merged`` ((H-1)//2, (W-1)//2) uint8 marks flat 2x2
+    blocks drawn as two triangles (:func:`merge_flat_blocks`); ``spans`` from :func:`vertex_spans`.
+    ``rot`` is camera_from_world's rotation (R^T), ``trans`` the camera centre. ``wbuf`` holds 1/z of the
+    nearest surface so far (0 = nothing yet): nearer wins. ``u_offset`` is added to the recorded source u
+    (layers share one atlas); ``wscale`` < 1 pushes a layer back so that the layers in front win ties.
     """
     height, width = points.shape[0], points.shape[1]
-    height_out, width_out = wbuf.shape
-    ax = np.empty(width, np.float32)
-    ay = np.empty(width, np.float32)
-    aw = np.empty(width, np.float32)
-    bx = np.empty(width, np.float32)
-    by = np.empty(width, np.float32)
-    bw = np.empty(width, np.float32)
-    projected = -1  # the row currently held in (bx, by, bw)
-    for i in range(height - 1):
-        j0 = spans[i, 0]
-        j1 = spans[i, 1]
-        if j1 < j0:
+    hq, wq = height - 1, width - 1
+    hb, wb = merged.shape
+    rx = np.empty((3, width), np.float32)
+    ry = np.empty((3, width), np.float32)
+    rw = np.empty((3, width), np.float32)
+    for bi in range((hq + 1) // 2):
+        i = 2 * bi
+        last_row = min(i + 2, height - 1)
+        if spans[i, 1] < spans[i, 0] and spans[last_row, 1] < spans[last_row, 0]:
             continue
-        # a row projected as the lower row of the previous blocks is reused: it was projected over the
-        # union of both rows' spans
-        if projected == i:
-            ax, bx = bx, ax
-            ay, by = by, ay
-            aw, bw = bw, aw
-        else:
-            _project_row(points, i, rot, trans, fx, fy, cx, cy, near, ax, ay, aw, j0, j1 + 2)
-        lo, hi = j0, j1 + 2
-        if i + 1 < height - 1 and spans[i + 1, 1] >= spans[i + 1, 0]:
-            lo = min(lo, spans[i + 1, 0])
-            hi = max(hi, spans[i + 1, 1] + 2)
-        _project_row(points, i + 1, rot, trans, fx, fy, cx, cy, near, bx, by, bw, lo, hi)
-        projected = i + 1
-        v0 = float(i)
-        v1 = float(i + 1)
-        for j in range(j0, j1 + 1):
-            k = keep[i, j]
-            if k == 0:
+        for r in range(3):
+            if i + r < height and spans[i + r, 1] >= spans[i + r, 0]:
+                _project_row(points, i + r, rot, trans, fx, fy, cx, cy, near, rx[r], ry[r], rw[r],
+                             spans[i + r, 0], spans[i + r, 1] + 1)  # fmt: skip
+        j0 = max(0, spans[i, 0])
+        j1 = spans[i, 1]
+        for bj in range(j0 // 2, (j1 + 1) // 2 + 1):
+            j = 2 * bj
+            if j >= wq:
+                break
+            if bi < hb and bj < wb and merged[bi, bj]:
+                _quad(rx[0, j], ry[0, j], rw[0, j], rx[0, j + 2], ry[0, j + 2], rw[0, j + 2],
+                      rx[2, j], ry[2, j], rw[2, j], rx[2, j + 2], ry[2, j + 2], rw[2, j + 2],
+                      float(j) + u_offset, float(i), float(j + 2) + u_offset, float(i + 2), 3,
+                      wscale, wbuf, out_u, out_v)  # fmt: skip
                 continue
-            x00, y00, w00 = ax[j], ay[j], aw[j]
-            x01, y01, w01 = ax[j + 1], ay[j + 1], aw[j + 1]
-            x10, y10, w10 = bx[j], by[j], bw[j]
-            x11, y11, w11 = bx[j + 1], by[j + 1], bw[j + 1]
-            if w00 <= 0.0 or w01 <= 0.0 or w10 <= 0.0 or w11 <= 0.0:
-                continue  # crosses the near plane
-            # the block's pixel box: most blocks hold one pixel centre or none
-            xmin = max(0, int(math.ceil(min(min(x00, x01), min(x10, x11)) - SNAP)))
-            xmax = min(width_out - 1, int(math.floor(max(max(x00, x01), max(x10, x11)) + SNAP)))
-            if xmax < xmin:
-                continue
-            ymin = max(0, int(math.ceil(min(min(y00, y01), min(y10, y11)) - SNAP)))
-            ymax = min(height_out - 1, int(math.floor(max(max(y00, y01), max(y10, y11)) + SNAP)))
-            if ymax < ymin or xmax - xmin > MAX_TRIANGLE_PX or ymax - ymin > MAX_TRIANGLE_PX:
-                continue
-            u0 = float(j) + u_offset
-            u1 = u0 + 1.0
-            if k & 1:
-                _triangle(x00, y00, w00, u0, v0, x01, y01, w01, u1, v0, x10, y10, w10, u0, v1,
-                          xmin, xmax, ymin, ymax, wscale, wbuf, out_u, out_v)  # fmt: skip
-            if k & 2:
-                _triangle(x01, y01, w01, u1, v0, x11, y11, w11, u1, v1, x10, y10, w10, u0, v1,
-                          xmin, xmax, ymin, ymax, wscale, wbuf, out_u, out_v)  # fmt: skip
+            for di in range(2):
+                ii = i + di
+                if ii >= hq:
+                    break
+                for dj in range(2):
+                    jj = j + dj
+                    if jj >= wq:
+                        break
+                    k = keep[ii, jj]
+                    if k == 0:
+                        continue
+                    _quad(rx[di, jj], ry[di, jj], rw[di, jj], rx[di, jj + 1], ry[di, jj + 1], rw[di, jj + 1],
+                          rx[di + 1, jj], ry[di + 1, jj], rw[di + 1, jj],
+                          rx[di + 1, jj + 1], ry[di + 1, jj + 1], rw[di + 1, jj + 1],
+                          float(jj) + u_offset, float(ii), float(jj + 1) + u_offset, float(ii + 1), k,
+                          wscale, wbuf, out_u, out_v)  # fmt: skip

@@ -8,14 +8,12 @@ import cv2
 import numpy as np
 
 from ..types import CameraState, Intrinsics
+from .antialias import smooth_silhouettes
 from .rasterize import rasterize_grid
 from .scene import Scene
 
 #: Points nearer than this fraction of the scene's nearest depth are clipped (the near plane).
 NEAR_FRACTION = 0.05
-#: Source positions spread over more than this (pixels) within a 3x3 output window mark a tear; on a
-#: continuous surface they spread over about 2 pixels times the minification.
-SILHOUETTE_SPREAD_PX = 5.0
 
 
 @dataclass(frozen=True)
@@ -42,32 +40,14 @@ def render(scene: Scene, state: CameraState, out: Intrinsics) -> RenderResult:
     map_u = np.zeros((out.height, out.width), np.float32)
     map_v = np.zeros((out.height, out.width), np.float32)
     for layer in scene.layers:
-        rasterize_grid(layer.points, layer.keep, layer.spans, rot_t, centre, cam.fx, cam.fy, cam.cx, cam.cy, near,
+        rasterize_grid(layer.points, layer.keep, layer.merged, layer.spans, rot_t, centre, cam.fx, cam.fy, cam.cx, cam.cy, near,
                        layer.u_offset, 1.0 / layer.zbias, inverse, map_u, map_v)  # fmt: skip
     holes = inverse <= 0.0
     image = cv2.remap(scene.atlas, map_u, map_v, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    smooth_silhouettes(image, map_u, map_v, inverse)
     if holes.any():
         image, inverse = _fill_holes(image, inverse, holes)
-    return RenderResult(_smooth_silhouettes(image, map_u, map_v, holes), inverse, holes)
-
-
-def _smooth_silhouettes(image: np.ndarray, map_u: np.ndarray, map_v: np.ndarray, holes: np.ndarray) -> np.ndarray:
-    """Anti-alias silhouettes: the rasteriser decides coverage per pixel centre, so a moving silhouette
-    would step from pixel to pixel and crawl. Where neighbouring output pixels come from far-apart places
-    of the source (a tear: a foreground edge over what lies behind it), pixels take the average of their
-    3x3 neighbourhood: a one-pixel soft edge that moves smoothly. Continuous surfaces are untouched, and
-    so are the borders of holes (no source position there)."""
-    kernel = np.ones((3, 3), np.uint8)
-    spread = np.maximum(cv2.dilate(map_u, kernel) - cv2.erode(map_u, kernel),
-                        cv2.dilate(map_v, kernel) - cv2.erode(map_v, kernel))  # fmt: skip
-    edge = spread > SILHOUETTE_SPREAD_PX
-    if holes.any():
-        edge &= cv2.dilate(holes.astype(np.uint8), kernel) == 0
-    if not edge.any():
-        return image
-    out = image.copy()
-    cv2.copyTo(cv2.blur(image, (3, 3)), edge.astype(np.uint8), out)
-    return out
+    return RenderResult(image, inverse, holes)
 
 
 def _fill_holes(image: np.ndarray, inverse: np.ndarray, holes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -18,12 +18,14 @@ import numpy as np
 from ..types import Intrinsics
 from .depth_prep import grow_fill
 from .fill import fill_background_colour
-from .rasterize import row_spans
+from .rasterize import merge_flat_blocks, vertex_spans
 
 log = logging.getLogger(__name__)
 
 #: A triangle tears when the camera path could stretch it by more than this many pixels.
 TEAR_PX = 1.0
+#: A 2x2 block is drawn as two triangles when that moves no point by more than this (pixels).
+MERGE_PX = 0.1
 #: The background layer sits this much farther (relative) so the photo's own surface wins ties.
 BACKGROUND_ZBIAS = 1.02
 #: The background layer tears only at jumps this many times larger than the photo's surface does.
@@ -34,7 +36,8 @@ BACKGROUND_TEAR_FACTOR = 4.0
 class Layer:
     points: np.ndarray  # (H, W, 3) float32 world coordinates of each source pixel centre
     keep: np.ndarray  # (H-1, W-1) uint8 triangle mask (see rasterize.rasterize_grid)
-    spans: np.ndarray  # (H-1, 2) int32 kept column range per row (rasterize.row_spans)
+    merged: np.ndarray  # ((H-1)//2, (W-1)//2) uint8 flat 2x2 blocks drawn as two triangles
+    spans: np.ndarray  # (H, 2) int32 vertex column range per row (rasterize.vertex_spans)
     u_offset: float  # where this layer's texture starts in the atlas
     zbias: float
 
@@ -120,6 +123,14 @@ def background_depth(q: np.ndarray, wide: np.ndarray) -> np.ndarray:
     return cv2.resize(filled, (w, h), interpolation=cv2.INTER_LINEAR)
 
 
+def _layer(q: np.ndarray, keep: np.ndarray, intrinsics: Intrinsics, *, gain: float, u_offset: float,
+           zbias: float) -> Layer:  # fmt: skip
+    """A mesh layer; flat 2x2 blocks (off by at most MERGE_PX of parallax) are drawn as two triangles."""
+    tolerance = min(MERGE_PX / gain, 0.01 * float(q.max()))
+    merged, q_mesh = merge_flat_blocks(q, keep, tolerance=tolerance)
+    return Layer(unproject(q_mesh, intrinsics), keep, merged, vertex_spans(keep), u_offset, zbias)
+
+
 def build_scene(
     image: np.ndarray,
     q: np.ndarray,
@@ -137,7 +148,7 @@ def build_scene(
     h, w = q.shape
     gain = max(parallax_gain_px, 1e-6)
     front_keep = tear_mask(q, gain=gain)
-    front = Layer(unproject(q, intrinsics), front_keep, row_spans(front_keep), 0.0, 1.0)
+    front = _layer(q, front_keep, intrinsics, gain=gain, u_offset=0.0, zbias=1.0)
     if not background:
         return Scene(image, (front,), intrinsics, q)
     q_range = float(q.max() - q.min())
@@ -151,7 +162,7 @@ def build_scene(
     region = cv2.dilate(band.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
     keep = tear_mask(q_back, gain=gain / BACKGROUND_TEAR_FACTOR)  # the fill may stretch a little more
     keep &= (region[:-1, :-1] & region[:-1, 1:] & region[1:, :-1] & region[1:, 1:]).astype(np.uint8) * 3
-    back = Layer(unproject(q_back, intrinsics), keep, row_spans(keep), float(w), BACKGROUND_ZBIAS)
+    back = _layer(q_back, keep, intrinsics, gain=gain, u_offset=float(w), zbias=BACKGROUND_ZBIAS)
     atlas = np.concatenate([image, colour], axis=1)
     log.debug("scene: %dx%d, background reach %d px, band %.1f%%", w, h, reach, 100 * band.mean())
     return Scene(atlas, (front, back), intrinsics, q)

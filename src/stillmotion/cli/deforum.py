@@ -1,0 +1,71 @@
+"""``stillmotion deforum SETTINGS.txt -o OUT [--image INIT]``: run a Deforum settings file offline."""
+
+from __future__ import annotations
+
+import logging
+
+from ._progress import progress_bar
+
+NAME = "deforum"
+HELP = "run a Deforum settings file (2D/3D, schedules, prompts) with a diffusion generator or the classical repair"
+
+log = logging.getLogger(__name__)
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("settings", help="deforum-stable-diffusion *_settings.txt or A1111 extension JSON")
+    parser.add_argument("-o", "--output", required=True, help="output .mp4, .webm, .gif or a PNG directory/")
+    parser.add_argument("--image", help="init image (frame 0); required without a generator")
+    parser.add_argument("--generator", choices=["kandinsky", "sd15", "sdxl"],
+                        help="diffusion generator (extra 'neural'); default: the classical repair")  # fmt: skip
+    parser.add_argument("--model", help="local diffusers directory or Hugging Face cache name of the generator")
+    parser.add_argument("--device", choices=["cpu", "cuda"], default="cpu", help="generator device")
+    parser.add_argument("--frames", type=int, help="override max_frames")
+    parser.add_argument("--size", help="override W and H (WxH)")
+    parser.add_argument("--fps", type=float, help="override fps")
+    parser.add_argument("--inpaint-holes", action="store_true",
+                        help="with a generator: inpaint uncovered borders instead of image-to-image")  # fmt: skip
+
+
+def run(args) -> int:
+    from dataclasses import replace
+    from pathlib import Path
+
+    from ..errors import InputError
+    from ..generate.deforum_run import render_deforum
+    from ..generate.deforum_settings import read_settings
+    from ..generate.story import parse_size
+    from ..io import read_image
+
+    settings = read_settings(args.settings)
+    overrides = {}
+    if args.frames is not None:
+        if args.frames < 1:
+            raise InputError(f"--frames must be at least 1, got {args.frames}")
+        overrides["max_frames"] = args.frames
+    if args.size:
+        overrides["width"], overrides["height"] = parse_size(args.size)
+    if args.fps is not None:
+        if not 1 <= args.fps <= 240:
+            raise InputError(f"--fps must be within 1..240, got {args.fps:g}")
+        overrides["fps"] = args.fps
+    settings = replace(settings, **overrides)
+    image_path = Path(args.image) if args.image else settings.init_image
+    if image_path is not None and not image_path.is_file():
+        raise InputError(f"init image not found: {image_path}")
+    generator = None
+    if args.generator:
+        from ..generate.generators import load_generator
+
+        generator = load_generator(args.generator, model=args.model, device=args.device)
+    if generator is None and image_path is None:
+        raise InputError("without a generator the run needs an init image: give --image PHOTO "
+                         "(or --generator and --model for a text-to-image start)")  # fmt: skip
+    init = read_image(image_path) if image_path is not None else None
+    inputs = tuple(p for p in (Path(args.settings), image_path) if p is not None)
+    with progress_bar(args, "deforum") as progress:
+        if generator is not None and args.inpaint_holes:
+            generator.inpaint_holes = True
+        render_deforum(settings, args.output, init_image=init, generator=generator, inputs=inputs, progress=progress)
+    log.info("wrote %s (%d frames)", args.output, settings.max_frames)
+    return 0

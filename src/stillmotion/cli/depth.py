@@ -1,0 +1,55 @@
+"""``stillmotion depth PHOTO -o OUT``: estimate a photo's depth and write it (and a preview)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+
+NAME = "depth"
+log = logging.getLogger(__name__)
+HELP = "estimate a photo's depth map (inverse depth, near = bright)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from ..depth import backend_names
+
+    parser.add_argument("photo", help="input photo (JPEG, PNG, WebP, TIFF, HEIC)")
+    parser.add_argument("-o", "--output", required=True,
+                        help="depth file: .npy or .tif (float32 inverse depth), .png (16-bit, near = bright)")
+    parser.add_argument("--backend", default="auto", choices=backend_names(),
+                        help="depth estimator (default auto: phone depth, else a local neural model, else classical)")
+    parser.add_argument("--model", default=None,
+                        help="neural model: a local directory or a Hugging Face cache id (never downloaded)")
+    parser.add_argument("--preview", default=None, metavar="PNG",
+                        help="also write the photo beside its colour-mapped depth (near = bright)")
+    parser.add_argument("--protect", default="none", choices=("faces", "people", "none"),
+                        help="give faces (or whole people) one rigid depth (default none)")
+    parser.add_argument("--depth-hints", default=None, metavar="FILE",
+                        help="depth corrections: a PNG of painted strokes (value = depth, 0 = no hint) or JSON points")
+    parser.add_argument("--layers", default=None, metavar="DIR",
+                        help="also export the photo cut into depth layers (RGBA PNGs + layers.json) in DIR")
+    parser.add_argument("--layer-count", type=int, default=4, help="number of layers for --layers (default 4)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..depth.pipeline import DepthConfig, check_depth_output, prepare_depth
+    from ..io import read_image, write_depth, write_image
+    from ._progress import progress_bar
+
+    check_depth_output(args.output)
+    image = read_image(args.photo)
+    config = DepthConfig(backend=args.backend, model=args.model, protect=args.protect, hints=args.depth_hints)
+    with progress_bar(args, "depth") as progress:
+        depth, backend = prepare_depth(image, config=config, source=args.photo, progress=progress)
+    log.info("depth written to %s (backend %s)", args.output, backend)
+    inputs = tuple(p for p in (args.photo, args.depth_hints) if p)
+    write_depth(args.output, depth.values, inputs=inputs)
+    if args.preview:
+        from ..depth.preview import side_by_side
+
+        write_image(args.preview, side_by_side(image, depth.values), inputs=inputs)
+    if args.layers:
+        from ..depth.layers import export_layers
+
+        export_layers(image, depth, args.layers, count=args.layer_count, inputs=inputs)
+    return 0

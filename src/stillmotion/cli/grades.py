@@ -1,0 +1,27 @@
+"""``stillmotion grades``: list the grade presets and the keys of a ``--grade`` spec."""
+
+from __future__ import annotations
+
+import sys
+
+NAME = "grades"
+HELP = "list the grade presets (--grade NAME) and the keys of a custom --grade spec"
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--keys", action="store_true", help="also list the key=value settings of a custom spec")
+
+
+def run(args) -> int:
+    from ..grade import KEYS, PRESETS
+
+    width = max(len(n) for n in PRESETS)
+    for name, (description, _) in PRESETS.items():
+        sys.stdout.write(f"{name:<{width}}  {description}\n")
+    if args.keys:
+        sys.stdout.write("\nkeys for --grade \"key=value,...\" (after an optional preset name):\n")
+        kw = max(len(k) for k in KEYS)
+        for key, spec in KEYS.items():
+            expected = getattr(spec.parse, "expected", "")
+            sys.stdout.write(f"  {key:<{kw}}  {spec.help} ({expected})\n")
+    return 0

@@ -1,0 +1,28 @@
+"""``stillmotion schedule "SCHEDULE" --frames N``: preview a Deforum keyframe schedule."""
+
+from __future__ import annotations
+
+import sys
+
+from ..errors import InputError
+
+NAME = "schedule"
+HELP = "print the value of a Deforum keyframe schedule at each frame, one per line"
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("schedule", help='keyframe string, e.g. "0:(1.0), 30:(1.04+0.02*sin(2*3.14*t/30))"')
+    parser.add_argument("--frames", type=int, required=True, help="number of frames (max_frames)")
+    parser.add_argument("--seed", type=int, default=-1, help="value of the variable s in expressions")
+    parser.add_argument("--index", action="store_true", help="print 'frame value' pairs")
+
+
+def run(args) -> int:
+    from ..generate.schedule import schedule_values
+
+    if args.frames < 1:
+        raise InputError(f"--frames must be at least 1, got {args.frames}")
+    values = schedule_values(args.schedule, args.frames, seed=args.seed)
+    lines = (f"{i} {v:.10g}" if args.index else f"{v:.10g}" for i, v in enumerate(values))
+    sys.stdout.write("\n".join(lines) + "\n")
+    return 0

@@ -1,0 +1,111 @@
+"""Per-frame motion of a Deforum run: the warp of the previous frame, and (for the classical repair)
+frame 0 seen through the motion accumulated so far.
+
+Both motions implement ``step(images, frame) -> [(warped, holes), ...]`` (every image warped by that
+frame's motion; ``holes`` marks pixels with no source) and ``reference(frame) -> (image, valid)``.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import cv2
+import numpy as np
+
+from ..types import CameraState
+from .motion2d import affine_matrix, warp_2d
+from .motion3d import MirroredSource, compose, deforum_delta, long_side_fov_deg, render_3d, state_from_pose
+
+log = logging.getLogger(__name__)
+
+#: The classical reference extends the photo by mirroring this fraction of its size on each side, so
+#: space a move uncovers beyond the photo gets mirrored texture rather than smeared edge pixels.
+MIRROR_PAD = 0.25
+
+
+class Motion2D:
+    """Deforum's 2D mode: one affine warp per frame from the angle/zoom/translation schedules."""
+
+    def __init__(self, series: dict[str, np.ndarray], *, width: int, height: int, border: str) -> None:
+        self.width, self.height, self.border = width, height, border
+        count = len(series["angle"])
+        self.matrices = [
+            affine_matrix(width, height, angle_deg=series["angle"][i], zoom=series["zoom"][i],
+                          translation_x=series["translation_x"][i], translation_y=series["translation_y"][i],
+                          center_x=series["transform_center_x"][i], center_y=series["transform_center_y"][i])
+            for i in range(count)
+        ]  # fmt: skip
+        self._first: np.ndarray | None = None
+        self._cumulative = np.eye(3)
+        self._cumulative_frame = 0
+
+    def start(self, first: np.ndarray) -> None:
+        self._first = first
+
+    def step(self, images: list[np.ndarray], frame: int) -> list[tuple[np.ndarray, np.ndarray]]:
+        return [warp_2d(image, self.matrices[frame], border=self.border) for image in images]
+
+    def reference(self, frame: int) -> tuple[np.ndarray, np.ndarray] | None:
+        """Frame 0 resampled once through the product of the matrices of frames 1..frame (sharp: no
+        accumulated resampling blur), mirrored beyond its border (wrapped with ``border: wrap``)."""
+        if self._first is None:
+            return None
+        if frame < self._cumulative_frame:
+            self._cumulative, self._cumulative_frame = np.eye(3), 0
+        while self._cumulative_frame < frame:
+            self._cumulative_frame += 1
+            self._cumulative = self.matrices[self._cumulative_frame] @ self._cumulative
+        h, w = self._first.shape[:2]
+        border = cv2.BORDER_WRAP if self.border == "wrap" else cv2.BORDER_REFLECT_101
+        image = cv2.warpPerspective(self._first, self._cumulative, (w, h), flags=cv2.INTER_CUBIC, borderMode=border)
+        return np.clip(image, 0, 1), np.ones((h, w), bool)
+
+
+class Motion3D:
+    """Deforum's 3D mode through the project's renderer (see :mod:`stillmotion.generate.motion3d`).
+
+    Each step estimates the depth of the newest image (as Deforum does with MiDaS) and renders every
+    image of the step with it from that frame's camera delta.
+    """
+
+    def __init__(self, series: dict[str, np.ndarray], *, width: int, height: int) -> None:
+        count = len(series["translation_x"])
+        self.deltas = [
+            deforum_delta(translation_x=series["translation_x"][i], translation_y=series["translation_y"][i],
+                          translation_z=series["translation_z"][i], rotation_x_deg=series["rotation_3d_x"][i],
+                          rotation_y_deg=series["rotation_3d_y"][i], rotation_z_deg=series["rotation_3d_z"][i])
+            for i in range(count)
+        ]  # fmt: skip
+        self.fovs = [long_side_fov_deg(series["fov_schedule"][i], width, height) for i in range(count)]
+        self._first: np.ndarray | None = None
+        self._source: MirroredSource | None = None
+        self._states: list[CameraState] = []
+
+    @staticmethod
+    def _depth(image: np.ndarray):
+        from .. import depth as depth_stage
+
+        return depth_stage.estimate(image)
+
+    def start(self, first: np.ndarray) -> None:
+        pose = np.eye(4)
+        self._states = [CameraState()]
+        for delta in self.deltas[1:]:
+            pose = compose(pose, delta)
+            self._states.append(state_from_pose(pose))
+        self._first = first
+        self._source = None  # built on first use: a run whose repair warps needs no source scene
+
+    def step(self, images: list[np.ndarray], frame: int) -> list[tuple[np.ndarray, np.ndarray]]:
+        depth = self._depth(images[-1])
+        return [render_3d(image, depth, self.deltas[frame], fov_deg=self.fovs[frame]) for image in images]
+
+    def reference(self, frame: int) -> tuple[np.ndarray, np.ndarray] | None:
+        """Frame 0 seen from the composed pose of frames 1..frame, mirrored beyond its border."""
+        if self._first is None:
+            return None
+        if self._source is None:
+            self._source = MirroredSource(self._first, self._depth(self._first), fov_deg=self.fovs[0],
+                                          states=self._states, mirror_pad=MIRROR_PAD)  # fmt: skip
+        image = self._source.render(self._states[frame], fov_deg=self.fovs[frame])
+        return image, np.ones(image.shape[:2], bool)

@@ -1,0 +1,241 @@
+"""Read Deforum settings files: deforum-stable-diffusion's ``*_settings.txt`` and the AUTOMATIC1111
+extension's JSON (both are JSON objects; YAML is accepted too). Settings stillmotion does not use are
+listed in one warning, never fatal.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import InputError
+from .color import color_mode
+from .expression import ExpressionError, parse_expression
+from .schedule import Schedule, parse_schedule
+from .seeds import SEED_BEHAVIORS
+
+log = logging.getLogger(__name__)
+
+#: Schedules we read, with neutral motion defaults and Deforum's defaults for the rest.
+SCHEDULE_DEFAULTS: dict[str, str] = {
+    "angle": "0:(0)", "zoom": "0:(1.0)", "translation_x": "0:(0)", "translation_y": "0:(0)",
+    "translation_z": "0:(0)", "rotation_3d_x": "0:(0)", "rotation_3d_y": "0:(0)", "rotation_3d_z": "0:(0)",
+    "transform_center_x": "0:(0.5)", "transform_center_y": "0:(0.5)",
+    "noise_schedule": "0:(0.02)", "strength_schedule": "0:(0.65)", "contrast_schedule": "0:(1.0)",
+    "kernel_schedule": "0:(5)", "sigma_schedule": "0:(1.0)", "amount_schedule": "0:(0.2)",
+    "threshold_schedule": "0:(0.0)", "cfg_scale_schedule": "0:(7)", "steps_schedule": "0:(25)",
+    "fov_schedule": "0:(40)", "near_schedule": "0:(200)", "far_schedule": "0:(10000)", "seed_schedule": "0:(-1)",
+}  # fmt: skip
+#: deforum-stable-diffusion keeps fov/near/far and cfg/steps as plain numbers under these names.
+NUMBER_ALIASES = {"fov": "fov_schedule", "near_plane": "near_schedule", "far_plane": "far_schedule",
+                  "scale": "cfg_scale_schedule", "steps": "steps_schedule"}  # fmt: skip
+OTHER_KEYS = {
+    "animation_mode", "max_frames", "border", "color_coherence", "diffusion_cadence", "prompts",
+    "animation_prompts", "animation_prompts_positive", "animation_prompts_negative", "negative_prompts",
+    "positive_prompts", "prompt", "seed", "seed_behavior", "seed_iter_N", "W", "H", "fps", "init_image",
+    "use_init", "strength", "enable_steps_scheduling",
+}  # fmt: skip
+MODES = ("2D", "3D")
+
+
+@dataclass(frozen=True)
+class DeforumSettings:
+    """Everything of a Deforum settings file that stillmotion uses."""
+
+    mode: str = "2D"
+    max_frames: int = 120
+    width: int = 512
+    height: int = 512
+    fps: float = 15.0
+    border: str = "replicate"
+    color_coherence: str | None = "lab"
+    cadence: int = 1
+    schedules: dict[str, Schedule] = field(default_factory=dict)
+    prompts: dict[int, tuple[str, str]] = field(default_factory=dict)
+    seed: int = -1
+    seed_behavior: str = "iter"
+    seed_iter_n: int = 1
+    init_image: Path | None = None
+    init_strength: float = 0.0
+    source: Path | None = None
+    ignored: tuple[str, ...] = ()
+
+    def series(self, name: str) -> np.ndarray:
+        """The per-frame values of schedule ``name`` over ``max_frames``."""
+        seed = self.seed if self.seed != -1 else 0
+        return self.schedules[name].values(self.max_frames, seed=seed)
+
+    def prompt_at(self, frame: int) -> tuple[str, str]:
+        """(prompt, negative prompt) in force at ``frame``: the latest key at or before it, else the first."""
+        if not self.prompts:
+            return "", ""
+        keys = sorted(self.prompts)
+        earlier = [k for k in keys if k <= frame]
+        return self.prompts[earlier[-1] if earlier else keys[0]]
+
+
+def _load(path: Path) -> dict:
+    if not path.is_file():
+        raise InputError(f"settings file not found: {path}")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read settings file {path}: {exc}") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as json_error:
+        data = None
+        try:
+            import yaml
+
+            data = yaml.safe_load(text)
+        except Exception:
+            pass
+        if not isinstance(data, dict):
+            raise InputError(
+                f"{path}: not a Deforum settings file (JSON error at line {json_error.lineno}, "
+                f"column {json_error.colno}: {json_error.msg})"
+            ) from None
+    if not isinstance(data, dict):
+        raise InputError(f"{path}: expected a JSON object of settings, got {type(data).__name__}")
+    return data
+
+
+def _int(value: object, name: str, *, low: int, high: int) -> int:
+    try:
+        number = int(float(str(value).strip()))
+    except ValueError:
+        raise InputError(f"{name}: expected an integer, got {value!r}") from None
+    if not low <= number <= high:
+        raise InputError(f"{name}: expected {low}..{high}, got {number}")
+    return number
+
+
+def _split_negative(text: str) -> tuple[str, str]:
+    """A1111 writes the negative prompt after ``--neg`` (optionally closed by ``--neg`` / ``--``)."""
+    if "--neg" not in text:
+        return text.strip(), ""
+    positive, _, negative = text.partition("--neg")
+    return positive.strip(), negative.replace("--neg", "").strip(" -")
+
+
+def _prompts(data: dict, max_frames: int, seed: int) -> dict[int, tuple[str, str]]:
+    raw = data.get("prompts", data.get("animation_prompts"))
+    if raw is None and data.get("prompt"):
+        raw = {"0": data["prompt"]}
+    if isinstance(raw, str):
+        try:
+            raw = json.loads(raw)
+        except json.JSONDecodeError:
+            raw = {"0": raw}
+    if raw is None:
+        return {}
+    if isinstance(raw, list):  # deforum-stable-diffusion's still-image "prompts" list
+        raw = {"0": raw[0]} if raw else {}
+    if not isinstance(raw, dict):
+        raise InputError(f"prompts: expected a mapping of frame -> prompt, got {type(raw).__name__}")
+    negatives = data.get("negative_prompts") if isinstance(data.get("negative_prompts"), dict) else {}
+    pos_all = str(data.get("animation_prompts_positive") or "").strip()
+    neg_all = str(data.get("animation_prompts_negative") or "").strip()
+    out: dict[int, tuple[str, str]] = {}
+    for key, text in raw.items():
+        key_text = str(key).strip()
+        try:
+            frame = int(key_text) if key_text.lstrip("-").isdigit() else int(
+                parse_expression(key_text, variables={"max_f", "s"}).evaluate(max_f=max_frames - 1, s=seed)
+            )
+        except ExpressionError as exc:
+            raise InputError(f"prompts: key {key_text!r}: {exc}") from None
+        positive, negative = _split_negative(str(text))
+        negative = ", ".join(x for x in (negative, str(negatives.get(key, "")).strip(), neg_all) if x)
+        positive = " ".join(x for x in (pos_all, positive) if x)
+        out[frame] = (positive, negative)
+    return out
+
+
+def settings_from_mapping(data: dict, *, base: Path, source: Path | None = None) -> DeforumSettings:
+    """Validate a parsed settings mapping (relative paths resolve against ``base``)."""
+    used: set[str] = set()
+
+    def get(key, default=None):
+        if key in data:
+            used.add(key)
+            return data[key]
+        return default
+
+    mode = str(get("animation_mode", "2D")).strip()
+    if mode.upper() not in MODES:
+        raise InputError(f"animation_mode: stillmotion runs '2D' and '3D', got {mode!r}")
+    max_frames = _int(get("max_frames", 120), "max_frames", low=1, high=100_000)
+    width, height = (_int(get(k, 512), k, low=16, high=4096) for k in ("W", "H"))
+    border = str(get("border", "replicate")).strip().lower()
+    if border not in ("replicate", "wrap"):
+        raise InputError(f"border: expected replicate or wrap, got {border!r}")
+    coherence = get("color_coherence", "Match Frame 0 LAB")
+    if str(coherence).strip().lower() in ("image", "video input"):
+        log.warning("color_coherence %r is not supported; matching frame 0 in LAB instead", coherence)
+        coherence = "LAB"
+    seed = int(get("seed", -1))
+    behavior = str(get("seed_behavior", "iter")).strip().lower()
+    if behavior not in SEED_BEHAVIORS:
+        log.warning("seed_behavior %r is not supported; using 'iter' (supported: %s)", behavior,
+                    ", ".join(SEED_BEHAVIORS))  # fmt: skip
+        behavior = "iter"
+    schedules: dict[str, Schedule] = {}
+    # A1111 keeps both "steps" and "steps_schedule" and uses the schedule only when it is enabled
+    skip = set() if data.get("enable_steps_scheduling", "steps" not in data) else {"steps_schedule"}
+    for name, default in SCHEDULE_DEFAULTS.items():
+        text = None if name in skip else get(name)
+        if text is None:
+            alias = next((a for a, target in NUMBER_ALIASES.items() if target == name and a in data), None)
+            text = get(alias) if alias else None
+        schedules[name] = parse_schedule(default if text is None else text, name=name)
+    init = get("init_image")
+    init_path = None
+    if init and get("use_init", True) and not str(init).startswith(("http://", "https://")):
+        candidate = Path(os.path.expanduser(str(init)))
+        init_path = candidate if candidate.is_absolute() else base / candidate
+    prompts = _prompts(data, max_frames, seed)
+    cadence = _int(get("diffusion_cadence", 1), "diffusion_cadence", low=1, high=1000)
+    for key in ("prompts", "animation_prompts", "animation_prompts_positive", "animation_prompts_negative",
+                "negative_prompts", "prompt", "positive_prompts", "fps", "seed_iter_N", "strength",
+                "enable_steps_scheduling", "steps_schedule"):  # fmt: skip
+        if key in data:
+            used.add(key)
+    fps = float(data.get("fps", 15) or 15)
+    ignored = tuple(sorted(k for k in data if k not in used))
+    settings = DeforumSettings(
+        mode=mode.upper(),
+        max_frames=max_frames,
+        width=width - width % 8,
+        height=height - height % 8,
+        fps=fps if 0 < fps <= 240 else 15.0,
+        border=border,
+        color_coherence=color_mode(coherence),
+        cadence=cadence,
+        schedules=schedules,
+        prompts=prompts,
+        seed=seed,
+        seed_behavior=behavior,
+        seed_iter_n=_int(data.get("seed_iter_N", 1), "seed_iter_N", low=1, high=100_000),
+        init_image=init_path,
+        init_strength=float(data.get("strength", 0.0) or 0.0),
+        source=source,
+        ignored=ignored,
+    )
+    if ignored:
+        log.warning("%s: %d settings not used by stillmotion: %s", source or "settings", len(ignored), ", ".join(ignored))
+    for name in ("near_schedule", "far_schedule"):
+        log.debug("%s is read but has no counterpart in stillmotion's renderer", name)
+    return settings
+
+
+def read_settings(path: str | os.PathLike) -> DeforumSettings:
+    """Read a Deforum settings file (deforum-stable-diffusion .txt or the A1111 extension's JSON)."""
+    path = Path(path)
+    return settings_from_mapping(_load(path), base=path.resolve().parent, source=path)

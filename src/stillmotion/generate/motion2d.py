@@ -1,0 +1,40 @@
+"""Deforum's 2D motion: one affine warp per frame (translation, then rotation and zoom about a centre).
+
+Conventions are Deforum's, in pixels and degrees per frame: ``translation_x`` > 0 moves the picture
+right, ``translation_y`` > 0 moves it down, ``angle`` > 0 turns it counter-clockwise, ``zoom`` > 1
+enlarges it, about the point ``(transform_center_x * W, transform_center_y * H)`` (0.5, 0.5 = centre).
+The matrix is ``R @ T`` where ``T`` translates and ``R = cv2.getRotationMatrix2D(centre, angle, zoom)``,
+applied with ``cv2.warpPerspective`` and Deforum's border modes (``replicate`` or ``wrap``).
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from ..errors import InputError
+
+BORDERS = {"replicate": cv2.BORDER_REPLICATE, "wrap": cv2.BORDER_WRAP}
+
+
+def affine_matrix(width: int, height: int, *, angle_deg: float = 0.0, zoom: float = 1.0, translation_x: float = 0.0,
+                  translation_y: float = 0.0, center_x: float = 0.5, center_y: float = 0.5) -> np.ndarray:  # fmt: skip
+    """The 3x3 matrix mapping a pixel of the previous frame to its place in the next one."""
+    translate = np.array([[1, 0, translation_x], [0, 1, translation_y], [0, 0, 1]], dtype=np.float64)
+    rotate = np.eye(3)
+    rotate[:2] = cv2.getRotationMatrix2D((width * center_x, height * center_y), angle_deg, zoom)
+    return rotate @ translate
+
+
+def warp_2d(image: np.ndarray, matrix: np.ndarray, *, border: str = "replicate") -> tuple[np.ndarray, np.ndarray]:
+    """Warp ``image`` by ``matrix``; returns the frame and a bool mask of pixels that came from outside
+    the previous frame (the border Deforum fills by replicating or wrapping)."""
+    if border not in BORDERS:
+        raise InputError(f"border: expected replicate or wrap, got {border!r}")
+    h, w = image.shape[:2]
+    out = cv2.warpPerspective(image, matrix, (w, h), flags=cv2.INTER_LINEAR, borderMode=BORDERS[border])
+    if border == "wrap":
+        return out, np.zeros((h, w), bool)
+    inside = cv2.warpPerspective(np.ones((h, w), np.uint8), matrix, (w, h), flags=cv2.INTER_NEAREST,
+                                 borderMode=cv2.BORDER_CONSTANT, borderValue=0)  # fmt: skip
+    return out, inside == 0

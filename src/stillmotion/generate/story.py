@@ -1,0 +1,267 @@
+"""Story files: several scenes (photos or prompts), each with a camera motion, joined by dissolves.
+
+A story is YAML (or JSON)::
+
+    fps: 24
+    size: landscape            # landscape 832x448, square 640x640, portrait 448x832, or WxH
+    transition: 0.5            # default dissolve between scenes, seconds (0 = hard cut)
+    generator: kandinsky       # only for prompt scenes: kandinsky | sd15 | sdxl
+    model: /path/to/model      # a local diffusers directory or a Hugging Face cache name
+    scenes:
+      - image: moon.jpg        # relative paths resolve against the story file's folder
+        motion: zoom_in        # any camera motion name, or a custom path file
+        duration: 4            # seconds
+        intensity: 1.0        # or a keyframe schedule over the scene's frames: "0:(0.5), 48:(1.5)"
+      - prompt: a lighthouse at dusk, oil painting
+        negative_prompt: blurry
+        seed: 7
+        motion: orbit_left
+        transition: 1.0        # the dissolve from the previous scene into this one
+
+Loading validates everything a render needs (files exist, numbers are in range) so that a bad story
+fails before any frame is made.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import InputError
+
+log = logging.getLogger(__name__)
+
+SIZE_PRESETS: dict[str, tuple[int, int]] = {"landscape": (832, 448), "square": (640, 640), "portrait": (448, 832)}
+STORY_KEYS = {"fps", "size", "transition", "generator", "model", "device", "steps", "strength", "scenes"}
+SCENE_KEYS = {
+    "image", "prompt", "motion", "duration", "intensity", "grade", "negative_prompt", "seed", "transition",
+    "depth", "depth_kind", "loop", "strength",
+}  # fmt: skip
+MAX_SIDE = 4096
+
+
+@dataclass(frozen=True)
+class SceneSpec:
+    """One scene. Exactly one of ``image``/``prompt`` is set; ``transition_s`` is the dissolve from the
+    previous scene into this one (ignored for the first scene)."""
+
+    index: int
+    image: Path | None = None
+    prompt: str | None = None
+    motion: str = "zoom_in"
+    duration_s: float = 4.0
+    intensity: float | str = 1.0  # a number or a Deforum keyframe schedule over the scene's frames
+    grade: str | None = None
+    negative_prompt: str = ""
+    seed: int | None = None
+    transition_s: float = 0.5
+    depth: Path | None = None
+    depth_kind: str = "inverse"
+    strength: float | None = None
+
+    @property
+    def label(self) -> str:
+        return f"scene {self.index}"
+
+
+@dataclass(frozen=True)
+class StorySpec:
+    """A whole story: timing, size and scenes."""
+
+    fps: float
+    width: int
+    height: int
+    scenes: tuple[SceneSpec, ...]
+    generator: str | None = None
+    model: str | None = None
+    device: str = "cpu"
+    steps: int = 20
+    strength: float = 0.6
+    source: Path | None = None
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def needs_generator(self) -> bool:
+        return any(s.prompt is not None for s in self.scenes)
+
+
+def parse_size(size: object) -> tuple[int, int]:
+    """``landscape``/``square``/``portrait`` or ``WxH`` -> (width, height), even numbers."""
+    text = str(size).strip().lower()
+    if text in SIZE_PRESETS:
+        return SIZE_PRESETS[text]
+    match = re.fullmatch(r"(\d+)\s*[x×]\s*(\d+)", text)
+    if not match:
+        raise InputError(f"size: expected landscape, square, portrait or WxH, got {size!r}")
+    width, height = int(match.group(1)), int(match.group(2))
+    if not (16 <= width <= MAX_SIDE and 16 <= height <= MAX_SIDE):
+        raise InputError(f"size: each side must be between 16 and {MAX_SIDE} pixels, got {width}x{height}")
+    if width % 2 or height % 2:
+        raise InputError(f"size: video needs even sides, got {width}x{height}")
+    return width, height
+
+
+def _number(value: object, what: str, *, low: float, high: float, allow_low: bool = True) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        try:
+            value = float(str(value))
+        except ValueError:
+            raise InputError(f"{what}: expected a number, got {value!r}") from None
+    value = float(value)
+    if not math.isfinite(value) or value > high or value < low or (not allow_low and value == low):
+        bound = f"{'>=' if allow_low else '>'} {low:g} and <= {high:g}"
+        raise InputError(f"{what}: expected a number {bound}, got {value:g}")
+    return value
+
+
+def _intensity(value: object, label: str) -> float | str:
+    """A number, or a keyframe schedule (checked now; evaluated over the scene's frames when rendered)."""
+    if isinstance(value, str) and ":" in value:
+        from .schedule import parse_schedule
+
+        parse_schedule(value, name=f"{label} intensity")
+        return value
+    return _number(value, f"{label} intensity", low=0, high=20)
+
+
+def intensity_values(scene: SceneSpec, frame_count: int) -> np.ndarray:
+    """The scene's intensity at each of its frames."""
+    from .schedule import schedule_values
+
+    values = schedule_values(scene.intensity, frame_count, name=f"{scene.label} intensity")
+    if values.min() < 0 or values.max() > 20:
+        raise InputError(f"{scene.label} intensity: the schedule must stay within 0..20, "
+                         f"got {values.min():g}..{values.max():g}")  # fmt: skip
+    return values
+
+
+def _resolve(path: object, base: Path, what: str) -> Path:
+    if not isinstance(path, str) or not path.strip():
+        raise InputError(f"{what}: expected a file path, got {path!r}")
+    resolved = Path(os.path.expanduser(path.strip()))
+    if not resolved.is_absolute():
+        resolved = base / resolved
+    if not resolved.is_file():
+        raise InputError(f"{what}: file not found: {resolved}")
+    return resolved
+
+
+def _scene(raw: object, index: int, base: Path, default_transition: float) -> SceneSpec:
+    label = f"scene {index}"
+    if not isinstance(raw, dict):
+        raise InputError(f"{label}: expected a mapping with image: or prompt:, got {type(raw).__name__}")
+    unknown = sorted(set(raw) - SCENE_KEYS)
+    if unknown:
+        log.warning("%s: ignoring unknown keys: %s (known: %s)", label, ", ".join(map(str, unknown)),
+                    ", ".join(sorted(SCENE_KEYS)))  # fmt: skip
+    has_image, has_prompt = raw.get("image") is not None, raw.get("prompt") is not None
+    if has_image == has_prompt:
+        raise InputError(f"{label}: give exactly one of image: (a photo) or prompt: (text)")
+    image = _resolve(raw["image"], base, f"{label} image") if has_image else None
+    prompt = str(raw["prompt"]).strip() if has_prompt else None
+    if has_prompt and not prompt:
+        raise InputError(f"{label}: prompt is empty")
+    motion = raw.get("motion", "zoom_in")
+    if not isinstance(motion, str) or not motion.strip():
+        raise InputError(f"{label} motion: expected a motion name or a path file, got {motion!r}")
+    motion = motion.strip()
+    if Path(motion).suffix.lower() in (".toml", ".json", ".yaml", ".yml"):
+        motion = str(_resolve(motion, base, f"{label} motion"))
+    else:
+        from ..camera import get_motion
+
+        try:
+            get_motion(motion)  # an unknown name fails now, listing the valid ones
+        except InputError as exc:
+            raise InputError(f"{label}: {exc}") from None
+    seed = raw.get("seed")
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
+        raise InputError(f"{label} seed: expected an integer, got {seed!r}")
+    depth = _resolve(raw["depth"], base, f"{label} depth") if raw.get("depth") is not None else None
+    grade = None if raw.get("grade") is None else str(raw["grade"])
+    if grade:
+        from ..grade import parse_grade
+
+        try:
+            parse_grade(grade)  # fail on a bad grade now, before any frame
+        except InputError as exc:
+            raise InputError(f"{label} grade: {exc}") from None
+    strength = raw.get("strength")
+    return SceneSpec(
+        index=index,
+        image=image,
+        prompt=prompt,
+        motion=motion,
+        duration_s=_number(raw.get("duration", 4.0), f"{label} duration", low=0, high=3600, allow_low=False),
+        intensity=_intensity(raw.get("intensity", 1.0), label),
+        grade=grade,
+        negative_prompt=str(raw.get("negative_prompt") or ""),
+        seed=seed,
+        transition_s=_number(raw.get("transition", default_transition), f"{label} transition", low=0, high=60),
+        depth=depth,
+        depth_kind=str(raw.get("depth_kind", "inverse")),
+        strength=None if strength is None else _number(strength, f"{label} strength", low=0, high=1),
+    )
+
+
+def story_from_mapping(data: object, *, base: Path, source: Path | None = None) -> StorySpec:
+    """Validate a parsed story (a mapping) whose relative paths resolve against ``base``."""
+    name = str(source) if source else "story"
+    if not isinstance(data, dict):
+        raise InputError(f"{name}: expected a mapping with fps, size and scenes, got {type(data).__name__}")
+    unknown = sorted(set(data) - STORY_KEYS)
+    if unknown:
+        log.warning("%s: ignoring unknown keys: %s", name, ", ".join(map(str, unknown)))
+    scenes_raw = data.get("scenes")
+    if not scenes_raw:
+        raise InputError(f"{name}: the story has no scenes (add a 'scenes:' list)")
+    if not isinstance(scenes_raw, list):
+        raise InputError(f"{name}: 'scenes' must be a list, got {type(scenes_raw).__name__}")
+    fps = _number(data.get("fps", 24), "fps", low=1, high=240)
+    width, height = parse_size(data.get("size", "landscape"))
+    transition = _number(data.get("transition", 0.5), "transition", low=0, high=60)
+    scenes = tuple(_scene(raw, i, base, transition) for i, raw in enumerate(scenes_raw, start=1))
+    generator = data.get("generator")
+    return StorySpec(
+        fps=fps,
+        width=width,
+        height=height,
+        scenes=scenes,
+        generator=None if generator is None else str(generator),
+        model=None if data.get("model") is None else str(data["model"]),
+        device=str(data.get("device", "cpu")),
+        steps=int(_number(data.get("steps", 20), "steps", low=1, high=500)),
+        strength=_number(data.get("strength", 0.6), "strength", low=0, high=1),
+        source=source,
+    )
+
+
+def load_story(path: str | os.PathLike) -> StorySpec:
+    """Read and validate a story file (YAML or JSON)."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"story file not found: {path}")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read story file {path}: {exc}") from None
+    try:
+        if path.suffix.lower() == ".json":
+            data = json.loads(text)
+        else:
+            import yaml
+
+            data = yaml.safe_load(text)
+    except Exception as exc:  # yaml.YAMLError / json.JSONDecodeError: say where in one line
+        detail = " ".join(str(exc).split())
+        raise InputError(f"{path}: not valid YAML/JSON: {detail}") from None
+    if data is None:
+        raise InputError(f"{path}: the story is empty")
+    return story_from_mapping(data, base=path.resolve().parent, source=path)

@@ -1,0 +1,312 @@
+"""Deforum settings, 2D motion conventions, the generative loop (cadence, seeds) and a classical run."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+import logging
+
+import numpy as np
+import pytest
+
+from stillmotion.cli import main
+from stillmotion.generate.classical_repair import ClassicalRepair, fill_holes
+from stillmotion.generate.color import match_colors
+from stillmotion.generate.deforum_settings import read_settings
+from stillmotion.generate.frame_ops import add_noise, unsharp_mask
+from stillmotion.generate.loop import FrameControls, generative_frames
+from stillmotion.generate.motion2d import affine_matrix, warp_2d
+from stillmotion.generate.motion3d import compose, deforum_delta, long_side_fov_deg, state_from_pose
+from stillmotion.generate.seeds import seed_sequence
+
+
+
+def _dot_image(w=40, h=30, x=10, y=12):
+    image = np.zeros((h, w, 3), np.float32)
+    image[y, x] = 1.0
+    return image
+
+
+def _dot(image):
+    y, x = np.unravel_index(np.argmax(image[..., 0]), image.shape[:2])
+    return x, y
+
+
+def test_2d_translation_moves_the_picture_right_and_down():
+    image = _dot_image()
+    out, holes = warp_2d(image, affine_matrix(40, 30, translation_x=3, translation_y=2))
+    assert _dot(out) == (13, 14)
+    assert holes[:, :3].all() and holes[:2].all() and not holes[5:, 5:].any()
+
+
+def test_2d_zoom_and_angle_about_the_centre():
+    image = _dot_image(x=30, y=15)  # 10 px right of the centre (20, 15)
+    assert _dot(warp_2d(image, affine_matrix(40, 30, zoom=1.5))[0]) == (35, 15)
+    # positive angle turns the picture counter-clockwise: a point right of the centre goes up
+    assert _dot(warp_2d(image, affine_matrix(40, 30, angle_deg=90))[0]) == (20, 5)
+
+
+def test_2d_wrap_border_has_no_holes():
+    image = _dot_image(x=39)
+    out, holes = warp_2d(image, affine_matrix(40, 30, translation_x=2), border="wrap")
+    assert _dot(out) == (1, 12) and not holes.any()
+
+
+def test_3d_mapping_and_pose_composition():
+    delta = deforum_delta(translation_x=10, translation_y=4, translation_z=20, rotation_y_deg=2)
+    assert (delta.x, delta.y, delta.z, delta.ry_deg) == (0.05, -0.02, 0.1, 2)
+    pose = np.eye(4)
+    for _ in range(5):
+        pose = compose(pose, deforum_delta(rotation_y_deg=3, rotation_z_deg=1))
+    state = state_from_pose(pose)
+    assert state.ry_deg == pytest.approx(15, abs=0.2) and state.rz_deg == pytest.approx(5, abs=0.2)
+    assert long_side_fov_deg(40, 512, 512) == 40
+    assert long_side_fov_deg(40, 1024, 512) == pytest.approx(2 * np.degrees(np.arctan(2 * np.tan(np.radians(20)))))
+
+
+def test_seed_behaviours():
+    take = lambda it, n: [next(it) for _ in range(n)]  # noqa: E731
+    assert take(seed_sequence(5, "iter"), 4) == [5, 6, 7, 8]
+    assert take(seed_sequence(5, "iter", iter_n=2), 5) == [5, 6, 6, 7, 7]
+    assert take(seed_sequence(5, "fixed"), 3) == [5, 5, 5]
+    assert take(seed_sequence(5, "ladder"), 5) == [5, 7, 6, 8, 7]
+    assert take(seed_sequence(5, "alternate"), 4) == [5, 6, 5, 6]
+    randoms = take(seed_sequence(5, "random"), 4)
+    assert randoms[0] == 5 and len(set(randoms)) == 4
+
+
+class _ShiftMotion:
+    """Adds 0.01 per frame: frame i's warp of an image is image + 0.01."""
+
+    def start(self, first):
+        pass
+
+    def step(self, images, frame):
+        return [(image + 0.01, np.zeros(image.shape[:2], bool)) for image in images]
+
+    def reference(self, frame):
+        return None
+
+
+class _RecordingRepair:
+    name = "recording"
+
+    def __init__(self):
+        self.calls = []
+
+    def repair(self, init, *, strength, holes, reference, controls, seed):
+        self.calls.append((float(init.mean()), strength, seed))
+        return np.full_like(init, len(self.calls) / 10)  # the k-th repair returns the constant k / 10
+
+
+def test_generative_loop_cadence_tweens_like_deforum():
+    first = np.zeros((4, 4, 3), np.float32)
+    repair = _RecordingRepair()
+    controls = [FrameControls(strength=0.5 + i / 100, noise=0, amount=0) for i in range(7)]
+    frames = list(generative_frames(first, frame_count=7, motion=_ShiftMotion(), repairer=repair, controls=controls,
+                                    seeds=iter([11, 12, 13]), color_mode=None, cadence=3))  # fmt: skip
+    values = [float(f.mean()) for f in frames]
+    assert len(values) == 7
+    # keys 0, 3, 6. Frames 0-2: first warped forward. Key 3 repairs the frame-2 image warped once more.
+    np.testing.assert_allclose(values[:3], [0, 0.01, 0.02], atol=1e-6)
+    assert repair.calls[0][0] == pytest.approx(0.03) and repair.calls[0][1:] == (0.53, 11)
+    # frames 3-5: older (first, warped on) and newest (repair 1, warped on) cross-faded (i - 3 + 1) / 3
+    older = [0.03, 0.04, 0.05]
+    newest = [0.1, 0.11, 0.12]
+    for j in range(3):
+        w = (j + 1) / 3
+        assert values[3 + j] == pytest.approx((1 - w) * older[j] + w * newest[j], abs=1e-5)
+    assert repair.calls[1][0] == pytest.approx(0.13) and repair.calls[1][2] == 12
+    assert values[6] == pytest.approx((1 - 1 / 3) * 0.13 + (1 / 3) * 0.2, abs=1e-5)  # last frames emitted too
+
+
+def test_generative_loop_cadence_one_repairs_every_frame():
+    repair = _RecordingRepair()
+    frames = list(generative_frames(np.zeros((2, 2, 3), np.float32), frame_count=4, motion=_ShiftMotion(),
+                                    repairer=repair, controls=[FrameControls(noise=0)] * 4, seeds=iter(range(10)),
+                                    color_mode=None, cadence=1))  # fmt: skip
+    np.testing.assert_allclose([float(f.mean()) for f in frames], [0, 0.1, 0.2, 0.3], atol=1e-6)
+    assert len(repair.calls) == 3
+
+
+def test_colour_matching_moves_histograms_to_the_reference():
+    rng = np.random.default_rng(0)
+    reference = rng.uniform(0.2, 0.6, (32, 32, 3)).astype(np.float32)
+    shifted = np.clip(reference * 1.4 + 0.2, 0, 1)
+    for mode in ("rgb", "hsv", "lab"):
+        matched = match_colors(shifted, reference, mode)
+        assert abs(matched.mean() - reference.mean()) < 0.25 * abs(shifted.mean() - reference.mean())
+
+
+def test_colour_matcher_agrees_with_scikit_image():
+    from skimage import data
+    from skimage.exposure import match_histograms
+
+    from stillmotion.generate.color import ColorMatcher, _from_space, _to_space
+
+    rng = np.random.default_rng(1)
+    image = data.astronaut()[::4, ::4].astype(np.float32) / 255
+    image = np.clip(image + rng.normal(0, 0.01, image.shape).astype(np.float32), 0, 1)
+    reference = data.coffee()[::4, ::4].astype(np.float32) / 255
+    for mode in ("rgb", "lab"):
+        ours = ColorMatcher(reference, mode)(image)
+        theirs = _from_space(match_histograms(_to_space(image, mode), _to_space(reference, mode), channel_axis=-1), mode)
+        assert np.abs(ours - theirs).mean() < 0.005
+
+
+def test_unsharp_and_noise_units():
+    image = np.full((16, 16, 3), 0.5, np.float32)
+    image[:, 8:] = 0.6
+    sharp = unsharp_mask(image, kernel=5, sigma=1.0, amount=1.0)
+    assert sharp[:, 7].mean() < 0.5 and sharp[:, 8].mean() > 0.6  # overshoot at the edge
+    np.testing.assert_array_equal(unsharp_mask(image, amount=1.0, threshold=255), image)
+    noisy = add_noise(np.full((64, 64, 3), 0.5, np.float32), 0.1, seed=1)
+    assert noisy.std() == pytest.approx(0.05, rel=0.1)  # Deforum's [-1, 1] units: half in [0, 1]
+
+
+def test_classical_repair_fills_holes_and_restores_from_reference():
+    image = np.full((20, 20, 3), 0.4, np.float32)
+    holes = np.zeros((20, 20), bool)
+    holes[:, :3] = True
+    image[holes] = 0.0
+    filled = fill_holes(image, holes)
+    assert abs(filled[:, :3].mean() - 0.4) < 0.02 and np.array_equal(filled[:, 3:], image[:, 3:])
+    reference = np.full((20, 20, 3), 0.8, np.float32)
+    valid = np.ones((20, 20), bool)
+    valid[:, 15:] = False
+    out = ClassicalRepair(feather_px=0).repair(image, strength=0.75, holes=None, reference=(reference, valid))
+    assert out[10, 10, 0] == pytest.approx(0.8) and out[10, 17, 0] == pytest.approx(0.4)
+    out = ClassicalRepair(feather_px=0, keep=0.25).repair(image, strength=0.75, holes=None, reference=(reference, valid))
+    assert out[10, 10, 0] == pytest.approx(0.25 * 0.4 + 0.75 * 0.8)
+
+
+def _settings_file(tmp_path, **extra):
+    data = {
+        "animation_mode": "2D", "max_frames": 6, "W": 100, "H": 68, "border": "replicate",
+        "zoom": "0: (1.03)", "angle": "0:(0), 3:(2)", "translation_x": "0:(1)", "strength_schedule": "0: (0.65)",
+        "noise_schedule": "0: (0.01)", "color_coherence": "Match Frame 0 LAB", "diffusion_cadence": "1",
+        "seed": 3, "seed_behavior": "fixed", "prompts": {"0": "a forest --neg blurry", "max_f/2": "a river"},
+        "sampler": "euler_ancestral", "outdir": "/content/out",
+    }  # fmt: skip
+    data.update(extra)
+    path = tmp_path / "settings.txt"
+    path.write_text(json.dumps(data))
+    return path
+
+
+def test_read_settings(tmp_path, caplog):
+    with caplog.at_level(logging.WARNING):
+        settings = read_settings(_settings_file(tmp_path))
+    assert (settings.mode, settings.max_frames, settings.width, settings.height) == ("2D", 6, 96, 64)
+    assert settings.color_coherence == "lab" and settings.seed_behavior == "fixed"
+    np.testing.assert_allclose(settings.series("angle"), [0, 2 / 3, 4 / 3, 2, 2, 2])
+    assert settings.prompt_at(0) == ("a forest", "blurry") and settings.prompt_at(3) == ("a river", "")
+    assert settings.ignored == ("outdir", "sampler")
+    assert "outdir, sampler" in caplog.text
+
+
+def test_bad_settings_name_the_key(tmp_path, capsys):
+    path = _settings_file(tmp_path, zoom="0:(1.0), 10:(1.02+)")
+    assert main(["deforum", str(path), "-o", str(tmp_path / "x.mp4"), "--quiet"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("error: zoom: key 2")
+    path = _settings_file(tmp_path)
+    assert main(["deforum", str(path), "-o", str(tmp_path / "x.mp4"), "--quiet"]) == 2
+    assert "needs an init image" in capsys.readouterr().err
+    assert main(["deforum", str(path), "-o", str(tmp_path / "x.mp4"), "--image", "nope.jpg", "--quiet"]) == 2
+    assert "init image not found" in capsys.readouterr().err
+
+
+def test_classical_2d_run_end_to_end(tmp_path):
+    from skimage import data
+
+    from stillmotion.io import write_image
+
+    photo = tmp_path / "coffee.png"
+    write_image(photo, data.coffee().astype(np.float32) / 255)
+    out = tmp_path / "run"
+    assert main(["deforum", str(_settings_file(tmp_path)), "-o", f"{out}/", "--image", str(photo), "--quiet"]) == 0
+    frames = sorted(out.glob("*.png"))
+    assert len(frames) == 6
+    import cv2
+
+    first, last = (cv2.imread(str(f)).astype(np.float32) / 255 for f in (frames[0], frames[-1]))
+    assert first.shape == (64, 96, 3)
+    assert 0.01 < np.abs(first - last).mean() < 0.3  # it moved, and is still the same scene
+    assert abs(first.mean() - last.mean()) < 0.05  # colour coherence kept the tones
+
+
+def _shift(a, b):
+    import cv2
+
+    (dx, dy), _ = cv2.phaseCorrelate(cv2.cvtColor(a, cv2.COLOR_RGB2GRAY), cv2.cvtColor(b, cv2.COLOR_RGB2GRAY))
+    return dx, dy
+
+
+def test_3d_conventions_through_the_renderer():
+    """Deforum's 3D translation_x > 0 slides the picture left, translation_y > 0 slides it down,
+    rotation_3d_y > 0 slides it left (the camera turns right)."""
+    from skimage import data
+
+    from stillmotion.generate.motion3d import render_3d
+    from stillmotion.types import Depth, DepthKind
+
+    image = np.ascontiguousarray(data.astronaut()[::4, ::4]).astype(np.float32) / 255
+    depth = Depth(np.ones(image.shape[:2], np.float32), DepthKind.METRIC)
+    for delta, sign_x, sign_y in [
+        (deforum_delta(translation_x=20), -1, 0),
+        (deforum_delta(translation_y=20), 0, 1),
+        (deforum_delta(rotation_y_deg=3), -1, 0),
+        (deforum_delta(rotation_x_deg=3), 0, 1),
+    ]:
+        moved, holes = render_3d(image, depth, delta, fov_deg=40)
+        dx, dy = _shift(image, moved)
+        assert (np.sign(round(dx)), np.sign(round(dy))) == (sign_x, sign_y), (delta, dx, dy)
+        assert holes.any()  # the uncovered border is reported
+
+
+def test_classical_3d_run(tmp_path):
+    from skimage import data
+
+    from stillmotion.io import write_image
+
+    photo = tmp_path / "cat.png"
+    write_image(photo, data.chelsea()[::4, ::4].astype(np.float32) / 255)
+    path = _settings_file(tmp_path, animation_mode="3D", translation_z="0:(20)", rotation_3d_y="0:(0.5)",
+                          diffusion_cadence="2")  # fmt: skip
+    out = tmp_path / "run3d"
+    assert main(["deforum", str(path), "-o", f"{out}/", "--image", str(photo), "--quiet"]) == 0
+    import cv2
+
+    frames = [cv2.imread(str(f)).astype(np.float32) / 255 for f in sorted(out.glob("*.png"))]
+    assert len(frames) == 6 and np.abs(frames[0] - frames[-1]).mean() > 0.01
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("not json {", "not a Deforum settings file"),
+        ('["a list"]', "expected a JSON object"),
+        ('{"animation_mode": "Video Input"}', "animation_mode"),
+        ('{"border": "smear"}', "border"),
+        ('{"max_frames": 0}', "max_frames"),
+        ('{"color_coherence": "purple"}', "color_coherence"),
+    ],
+)
+def test_bad_settings_files(tmp_path, capsys, text, message):
+    path = tmp_path / "bad.txt"
+    path.write_text(text)
+    assert main(["deforum", str(path), "-o", str(tmp_path / "o.mp4"), "--quiet"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("error: ") and message in err[0]
+
+
+def test_steps_follow_a1111s_switch():
+    from stillmotion.generate.deforum_settings import settings_from_mapping
+
+    def steps(**data):
+        return settings_from_mapping(data, base=Path(".")).series("steps_schedule")[0]
+
+    assert steps(steps=30, steps_schedule="0:(10)") == 30
+    assert steps(steps=30, steps_schedule="0:(10)", enable_steps_scheduling=True) == 10
+    assert steps(steps_schedule="0:(12)") == 12 and steps(steps=7) == 7

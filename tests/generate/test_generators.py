@@ -1,0 +1,180 @@
+"""Generators through diffusers: tiny random pipelines built from configs, saved, loaded back through
+our loader and run end to end (text-to-image, image-to-image, inpaint, the Deforum loop), offline."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from stillmotion.cli import main
+from stillmotion.errors import MissingExtraError, ModelNotFoundError
+from stillmotion.generate.deforum_run import deforum_frames
+from stillmotion.generate.deforum_settings import settings_from_mapping
+from stillmotion.generate.diffusion_repair import DiffusionRepair
+from stillmotion.generate.loop import FrameControls
+
+pytest.importorskip("diffusers")
+pytest.importorskip("transformers")
+pytest.importorskip("torch")
+
+sys.path.insert(0, str(Path(__file__).parent))
+import tiny_models  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def sd15_dir(tmp_path_factory):
+    return tiny_models.build_sd15(tmp_path_factory.mktemp("models") / "sd15")
+
+
+@pytest.fixture(scope="module")
+def kandinsky_dir(tmp_path_factory):
+    return tiny_models.build_kandinsky(tmp_path_factory.mktemp("models") / "kandinsky")
+
+
+def _settings(**extra):
+    data = {"animation_mode": "2D", "max_frames": 5, "W": 32, "H": 32, "zoom": "0:(1.05)", "translation_x": "0:(1)",
+            "strength_schedule": "0:(0.6)", "noise_schedule": "0:(0.02)", "diffusion_cadence": "2", "seed": 10,
+            "seed_behavior": "iter", "steps": 4, "scale": 7, "prompts": {"0": "the red fox", "2": "the moon"}}  # fmt: skip
+    data.update(extra)
+    return settings_from_mapping(data, base=Path("."))
+
+
+def test_sd15_loop_end_to_end_with_cached_prompts(sd15_dir):
+    from stillmotion.generate.generators import load_generator
+
+    generator = load_generator("sd15", model=str(sd15_dir), device="cpu")
+    frames = list(deforum_frames(_settings(), generator=generator))  # text-to-image start, no init image
+    assert len(frames) == 5 and all(f.shape == (32, 32, 3) and f.dtype == np.float32 for f in frames)
+    assert all(0 <= f.min() and f.max() <= 1 for f in frames)
+    assert np.abs(frames[0] - frames[4]).mean() > 1e-3
+    assert generator.encodings == 2  # two prompts, each encoded once for all frames
+    inpainted = generator.inpaint(frames[0], np.eye(32, dtype=bool) | np.eye(32, dtype=bool)[::-1], "the moon",
+                                  denoise=1.0, seed=1, steps=3)  # fmt: skip
+    keep = ~(np.eye(32, dtype=bool) | np.eye(32, dtype=bool)[::-1])
+    np.testing.assert_array_equal(inpainted[keep], frames[0][keep])
+
+
+def test_kandinsky_text_img2img_inpaint(kandinsky_dir):
+    from stillmotion.generate.generators import load_generator
+
+    generator = load_generator("kandinsky", model=str(kandinsky_dir))
+    first = generator.text2img("the red fox", "", width=32, height=32, seed=3, steps=3)
+    again = generator.text2img("the red fox", "", width=32, height=32, seed=3, steps=3)
+    np.testing.assert_array_equal(first, again)  # seeded
+    moved = generator.img2img(first, "the red fox", denoise=0.5, seed=4, steps=4)
+    assert moved.shape == (32, 32, 3) and np.abs(moved - first).mean() > 1e-3
+    mask = np.zeros((32, 32), bool)
+    mask[:, :6] = True
+    filled = generator.inpaint(first, mask, "the red fox", seed=5, steps=3)
+    np.testing.assert_array_equal(filled[:, 6:], first[:, 6:])
+    assert np.abs(filled[:, :6] - first[:, :6]).mean() > 1e-3
+    assert generator.encodings == 1
+
+
+def test_kandinsky_deforum_cli_with_inpainted_borders(kandinsky_dir, tmp_path):
+    settings = tmp_path / "run.json"
+    settings.write_text(json.dumps({"animation_mode": "2D", "max_frames": 3, "W": 32, "H": 32,
+                                    "zoom": "0:(0.9)", "steps": 3, "prompts": {"0": "the moon"}, "seed": 1}))  # fmt: skip
+    out = tmp_path / "frames"
+    code = main(["deforum", str(settings), "-o", f"{out}/", "--generator", "kandinsky", "--model", str(kandinsky_dir),
+                 "--inpaint-holes", "--quiet"])  # fmt: skip
+    assert code == 0 and len(list(out.glob("*.png"))) == 3
+
+
+def test_sdxl_loads_and_generates(tmp_path):
+    from stillmotion.generate.generators import load_generator
+
+    folder = tiny_models.build_sdxl(tmp_path / "sdxl")
+    generator = load_generator("sdxl", model=str(folder))
+    image = generator.text2img("the moon", "blurry", width=32, height=32, seed=1, steps=2)
+    moved = generator.img2img(image, "the moon", "blurry", denoise=0.5, seed=2, steps=4)
+    assert image.shape == moved.shape == (32, 32, 3) and np.abs(moved - image).mean() > 1e-3
+
+
+class _FakeGenerator:
+    name = "fake"
+
+    def __init__(self):
+        self.denoise = []
+
+    def img2img(self, image, prompt, negative_prompt="", *, denoise, seed, steps, cfg_scale):
+        self.denoise.append(denoise)
+        return image
+
+
+def test_deforum_strength_is_converted_to_denoise():
+    fake = _FakeGenerator()
+    DiffusionRepair(fake).repair(np.zeros((4, 4, 3), np.float32), strength=0.65, holes=None, reference=None,
+                                 controls=FrameControls(), seed=1)  # fmt: skip
+    assert fake.denoise == [pytest.approx(0.35)]
+
+
+def test_missing_model_is_a_one_line_error(tmp_path):
+    from stillmotion.generate.generators import load_generator
+
+    with pytest.raises(ModelNotFoundError, match="nothing is downloaded"):
+        load_generator("sd15", model=str(tmp_path / "no-such-model"))
+
+
+def test_prompt_scene_without_the_extra_names_it(tmp_path, monkeypatch, capsys):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "diffusers" else real(name, *a))
+    story = tmp_path / "s.yaml"
+    story.write_text("scenes:\n  - {prompt: a lighthouse, duration: 1}\n")
+    assert main(["story", str(story), "-o", str(tmp_path / "o.mp4"), "--quiet"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "'neural' extra" in err[0] and "scene 1" in err[0]
+    from stillmotion.generate.generators import load_generator
+
+    with pytest.raises(MissingExtraError, match="neural"):
+        load_generator("kandinsky")
+
+
+def test_importing_stillmotion_does_not_import_torch():
+    code = ("import sys, stillmotion, stillmotion.cli, stillmotion.generate.generators, stillmotion.generate.film, "
+            "stillmotion.generate.deforum_run; sys.exit(1 if {'torch', 'diffusers', 'transformers'} & set(sys.modules) "
+            "else 0)")  # fmt: skip
+    result = subprocess.run([sys.executable, "-c", code], env={"PYTHONPATH": str(ROOT / "src")}, capture_output=True)
+    assert result.returncode == 0, result.stderr.decode()
+
+
+def test_settings_override_for_generator(sd15_dir):
+    settings = replace(_settings(), max_frames=2, cadence=1)
+    from stillmotion.generate.generators import load_generator
+
+    generator = load_generator("sd15", model=str(sd15_dir))
+    init = np.full((40, 60, 3), 0.5, np.float32)
+    frames = list(deforum_frames(replace(settings, init_strength=0.5), init_image=init, generator=generator))
+    assert len(frames) == 2 and frames[0].shape == (32, 32, 3)
+
+
+def test_story_with_a_prompt_scene_and_a_photo_scene(sd15_dir, tmp_path):
+    from skimage import data
+
+    from stillmotion.io import write_image
+
+    write_image(tmp_path / "cat.png", data.chelsea()[::8, ::8].astype(np.float32) / 255)
+    story = tmp_path / "story.yaml"
+    story.write_text(f"""
+fps: 4
+size: 32x32
+steps: 3
+generator: sd15
+model: {sd15_dir}
+scenes:
+  - {{prompt: the red fox, negative_prompt: blurry, seed: 5, motion: zoom_in, duration: 1}}
+  - {{image: cat.png, motion: pan_left, duration: 1}}
+""")
+    out = tmp_path / "film"
+    assert main(["story", str(story), "-o", f"{out}/", "--quiet"]) == 0
+    assert len(list(out.glob("*.png"))) == 4 + 4 - 2

@@ -1,0 +1,245 @@
+"""Stories: loading, frame count, dissolves (with a scene source of known frames), bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from stillmotion.cli import main
+from stillmotion.errors import InputError
+from stillmotion.generate.dissolve import ClipPlan, clamp_overlaps, film_length, join_with_dissolves
+from stillmotion.generate.film import fit_to_size, plan_story, render_story, story_frames
+from stillmotion.generate.story import load_story
+
+ROOT = Path(__file__).resolve().parents[2]
+PHOTOS = ROOT.parent / "shared" / "data" / "photos"
+
+
+def _ramp_clip(level: float, count: int, size=(6, 8)):
+    """Frame i of the clip is the constant ``level + i / 1000``: every frame is identifiable."""
+    for i in range(count):
+        yield np.full((*size, 3), level + i / 1000, np.float32)
+
+
+def test_join_with_dissolves_blends_the_overlap():
+    plans = clamp_overlaps([ClipPlan(10), ClipPlan(8, 3), ClipPlan(6, 2)])
+    assert film_length(plans) == 10 + 8 + 6 - 3 - 2
+    clips = (_ramp_clip(level, p.frame_count) for level, p in zip((0.1, 0.5, 0.9), plans))
+    out = [f[0, 0, 0] for f in join_with_dissolves(clips, plans)]
+    assert len(out) == 19
+    np.testing.assert_allclose(out[:7], [0.1 + i / 1000 for i in range(7)], atol=1e-6)
+    for j in range(3):  # clip 0 frames 7, 8, 9 under clip 1 frames 0, 1, 2
+        a = (j + 1) / 4
+        assert out[7 + j] == pytest.approx((1 - a) * (0.1 + (7 + j) / 1000) + a * (0.5 + j / 1000), abs=1e-6)
+    np.testing.assert_allclose(out[10:13], [0.5 + i / 1000 for i in range(3, 6)], atol=1e-6)
+    for j in range(2):  # clip 1 frames 6, 7 under clip 2 frames 0, 1
+        a = (j + 1) / 3
+        assert out[13 + j] == pytest.approx((1 - a) * (0.5 + (6 + j) / 1000) + a * (0.9 + j / 1000), abs=1e-6)
+    np.testing.assert_allclose(out[15:], [0.9 + i / 1000 for i in range(2, 6)], atol=1e-6)
+
+
+def test_overlaps_are_clamped_to_the_clips():
+    plans = clamp_overlaps([ClipPlan(3), ClipPlan(2, 10), ClipPlan(5, 10)])
+    assert [p.overlap_in for p in plans] == [0, 1, 0]
+
+
+def test_dissolve_buffers_only_the_overlap():
+    pulled = []
+
+    def clip(level, count):
+        for i in range(count):
+            pulled.append((level, i))
+            yield np.full((2, 2, 3), level, np.float32)
+
+    plans = [ClipPlan(5), ClipPlan(5, 2)]
+    stream = join_with_dissolves((clip(lv, 5) for lv in (0.0, 1.0)), plans)
+    first = [next(stream) for _ in range(3)]
+    assert len(first) == 3 and pulled == [(0.0, i) for i in range(3)]  # nothing read ahead
+
+
+def _write_story(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "story.yaml"
+    path.write_text(body)
+    return path
+
+
+def _fake_source(scene, story, frame_count):
+    return _ramp_clip(scene.index / 10, frame_count, (story.height, story.width))
+
+
+def test_three_scene_story_frame_count_and_dissolves(tmp_path):
+    for name in ("a.png", "b.png", "c.png"):
+        (tmp_path / name).write_bytes(b"")
+    path = _write_story(tmp_path, """
+fps: 10
+size: 32x16
+transition: 0.5
+scenes:
+  - {image: a.png, motion: zoom_in, duration: 2}
+  - {image: b.png, motion: pan_left, duration: 1.5, transition: 0.3}
+  - {image: c.png, motion: orbit_left, duration: 1}
+""")
+    story = load_story(path)
+    assert [p.frame_count for p in plan_story(story)] == [20, 15, 10]
+    assert [p.overlap_in for p in plan_story(story)] == [0, 3, 5]
+    frames = list(story_frames(story, source=_fake_source))
+    assert len(frames) == 20 + 15 + 10 - 3 - 5
+    assert all(f.shape == (16, 32, 3) for f in frames)
+    values = [float(f[0, 0, 0]) for f in frames]
+    assert values[17] == pytest.approx(0.75 * (0.1 + 0.017) + 0.25 * 0.2, abs=1e-6)
+    a = 3 / 6  # third frame of the 5-frame dissolve into scene 3
+    assert values[20 + 15 - 3 - 5 + 2] == pytest.approx((1 - a) * (0.2 + 0.012) + a * (0.3 + 0.002), abs=1e-6)
+
+
+def test_story_writes_png_frames(tmp_path):
+    (tmp_path / "a.png").write_bytes(b"")
+    path = _write_story(tmp_path, "fps: 4\nsize: 16x16\nscenes:\n  - {image: a.png, duration: 1}\n"
+                                  "  - {image: a.png, duration: 1}\n")  # fmt: skip
+    out = tmp_path / "film"
+    count = render_story(load_story(path), str(out) + "/", source=_fake_source)
+    assert count == 4 + 4 - 2 and len(list(out.glob("*.png"))) == count
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("", "empty"),
+        ("fps: 24\nscenes: []\n", "no scenes"),
+        ("fps: 24\n", "no scenes"),
+        ("scenes:\n  - {image: missing.jpg}\n", "scene 1 image: file not found"),
+        ("scenes:\n  - {motion: zoom_in}\n", "exactly one of image: (a photo) or prompt:"),
+        ("scenes:\n  - {image: a.png, duration: -1}\n", "scene 1 duration"),
+        ("size: 33x20\nscenes:\n  - {image: a.png}\n", "even sides"),
+        ("scenes: [\n", "not valid YAML"),
+    ],
+)
+def test_bad_stories_are_one_line_errors(tmp_path, capsys, body, message):
+    (tmp_path / "a.png").write_bytes(b"")
+    path = _write_story(tmp_path, body)
+    with pytest.raises(InputError, match=None) as info:
+        load_story(path)
+    assert message in str(info.value)
+    assert main(["story", str(path), "-o", str(tmp_path / "out.mp4"), "--quiet"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("error: ") and message in err[0]
+    assert not (tmp_path / "out.mp4").exists()
+
+
+def test_relative_paths_resolve_against_the_story_folder(tmp_path, monkeypatch):
+    sub = tmp_path / "stories"
+    sub.mkdir()
+    (sub / "pic.png").write_bytes(b"")
+    path = _write_story(sub, "scenes:\n  - image: pic.png\n")
+    monkeypatch.chdir(tmp_path)
+    assert load_story(path).scenes[0].image == (sub / "pic.png").resolve()
+
+
+def test_fit_to_size_crops_the_centre():
+    image = np.zeros((100, 200, 3), np.float32)
+    image[:, 50:150] = 1.0  # the centre half is white
+    out = fit_to_size(image, 64, 64)
+    assert out.shape == (64, 64, 3) and out.min() > 0.99
+
+
+def _write_photos(folder: Path) -> None:
+    from skimage import data
+
+    from stillmotion.io import write_image
+
+    for name, photo in (("astronaut.png", data.astronaut()), ("coffee.png", data.coffee()), ("cat.png", data.chelsea())):
+        write_image(folder / name, photo[::4, ::4].astype(np.float32) / 255)
+
+
+def test_photo_story_end_to_end_dissolves_are_blends_of_the_scenes(tmp_path):
+    """Three photos, three motions: the film's overlap frames are the blends of the scenes rendered alone."""
+    import cv2
+
+    from stillmotion.generate.film import photo_scene_frames
+
+    _write_photos(tmp_path)
+    path = _write_story(tmp_path, """
+fps: 8
+size: 64x48
+transition: 0.5
+scenes:
+  - {image: astronaut.png, motion: zoom_in, duration: 1}
+  - {image: coffee.png, motion: orbit_left, duration: 1}
+  - {image: cat.png, motion: pan_right, duration: 1.5, transition: 0.25}
+""")
+    out = tmp_path / "film"
+    assert main(["story", str(path), "-o", f"{out}/", "--quiet"]) == 0
+    frames = [cv2.imread(str(f))[..., ::-1].astype(np.float32) / 255 for f in sorted(out.glob("*.png"))]
+    assert len(frames) == 8 + 8 + 12 - 4 - 2
+    story = load_story(path)
+    alone = [list(photo_scene_frames(s, story, p.frame_count)) for s, p in zip(story.scenes, plan_story(story))]
+    assert all(f.shape == (48, 64, 3) for clip in alone for f in clip)
+    tol = 1.5 / 255  # PNG rounding
+    np.testing.assert_allclose(frames[0], alone[0][0], atol=tol)
+    for j in range(4):  # scene 1 frames 4..7 under scene 2 frames 0..3
+        a = (j + 1) / 5
+        np.testing.assert_allclose(frames[4 + j], (1 - a) * alone[0][4 + j] + a * alone[1][j], atol=tol)
+    np.testing.assert_allclose(frames[8], alone[1][4], atol=tol)
+    for j in range(2):  # scene 2 frames 6, 7 under scene 3 frames 0, 1
+        a = (j + 1) / 3
+        np.testing.assert_allclose(frames[10 + j], (1 - a) * alone[1][6 + j] + a * alone[2][j], atol=tol)
+    np.testing.assert_allclose(frames[-1], alone[2][-1], atol=tol)
+    assert np.abs(alone[0][0] - alone[0][-1]).mean() > 0.01  # the camera moved
+
+
+def test_intensity_accepts_a_keyframe_schedule(tmp_path):
+    from stillmotion.generate.film import photo_scene_frames
+
+    _write_photos(tmp_path)
+    path = _write_story(tmp_path, 'fps: 8\nsize: 64x48\nscenes:\n'
+                                  '  - {image: coffee.png, motion: pan_left, duration: 1, intensity: "0:(0), 3:(0), 7:(1.5)"}\n')  # fmt: skip
+    story = load_story(path)
+    frames = list(photo_scene_frames(story.scenes[0], story, 8))
+    still = [np.abs(frames[i] - frames[0]).max() for i in range(1, 4)]
+    moving = [np.abs(frames[i + 1] - frames[i]).mean() for i in range(3, 7)]
+    assert max(still) < 1e-6 and min(moving) > 1e-3
+    bad = _write_story(tmp_path, 'scenes:\n  - {image: coffee.png, intensity: "0:(1), 5:(2+)"}\n')
+    with pytest.raises(InputError, match="scene 1 intensity: key 2"):
+        load_story(bad)
+
+
+def test_scene_grade_goes_through_the_grade_stage(tmp_path, monkeypatch):
+    """A scene's ``grade:`` is parsed by the grade stage and applied to every frame with its depth."""
+    import stillmotion.grade as grade_stage
+
+    seen = []
+
+    class FakeGrader:
+        def __init__(self, config, *, frame_count):
+            self.config, self.frame_count = config, frame_count
+
+        def __call__(self, image, inverse_depth=None, frame_index=0):
+            seen.append((self.config, frame_index, inverse_depth is not None))
+            return image * 0.5
+
+    monkeypatch.setattr(grade_stage, "parse_grade", lambda text: f"parsed:{text}", raising=False)
+    monkeypatch.setattr(grade_stage, "Grader", FakeGrader, raising=False)
+    _write_photos(tmp_path)
+    path = _write_story(tmp_path, "fps: 4\nsize: 32x32\nscenes:\n  - {image: cat.png, duration: 1, grade: film}\n")
+    from stillmotion.generate.film import photo_scene_frames
+
+    frames = list(story_frames(load_story(path), source=photo_scene_frames))
+    assert len(frames) == 4 and max(f.max() for f in frames) <= 0.5 + 1e-6
+    assert seen == [("parsed:film", i, True) for i in range(4)]
+
+
+def test_custom_path_file_and_unknown_motion(tmp_path):
+    from stillmotion.generate.film import photo_scene_frames
+
+    _write_photos(tmp_path)
+    (tmp_path / "paths").mkdir()
+    (tmp_path / "paths" / "slide.json").write_text('{"keyframes": [{"t": 0}, {"t": 1, "x": 0.05, "ry": 2}]}')
+    path = _write_story(tmp_path, "fps: 4\nsize: 32x32\nscenes:\n  - {image: cat.png, motion: paths/slide.json}\n")
+    story = load_story(path)
+    assert story.scenes[0].motion == str((tmp_path / "paths" / "slide.json").resolve())
+    frames = list(photo_scene_frames(story.scenes[0], story, 6))
+    assert len(frames) == 6 and np.abs(frames[0] - frames[-1]).mean() > 1e-3
+    bad = _write_story(tmp_path, "scenes:\n  - {image: cat.png, motion: moonwalk}\n")
+    with pytest.raises(InputError, match="scene 1: .*moonwalk"):
+        load_story(bad)

@@ -1,0 +1,41 @@
+import numpy as np
+
+from stillmotion.grade.grain import add_grain, grain_noise, grain_response
+
+
+def test_grain_is_seeded_per_frame():
+    grey = np.full((120, 160, 3), 0.5, np.float32)
+    a0 = add_grain(grey, strength=0.5, seed=7, frame_index=0)
+    again = add_grain(grey, strength=0.5, seed=7, frame_index=0)
+    a1 = add_grain(grey, strength=0.5, seed=7, frame_index=1)
+    other_seed = add_grain(grey, strength=0.5, seed=8, frame_index=0)
+    np.testing.assert_array_equal(a0, again)
+    assert np.abs(a0 - a1).mean() > 0.01
+    assert np.abs(a0 - other_seed).mean() > 0.01
+    # consecutive frames are uncorrelated, not a shifted copy
+    assert abs(np.corrcoef((a0 - 0.5).ravel(), (a1 - 0.5).ravel())[0, 1]) < 0.05
+
+
+def test_grain_is_zero_mean_and_has_the_asked_size():
+    grey = np.full((240, 320, 3), 0.5, np.float32)
+    for size in (1.0, 2.5):
+        out = add_grain(grey, strength=1.0, size_px=size, seed=1, frame_index=3)
+        noise = out - grey
+        assert abs(float(noise.mean())) < 1e-4
+        assert 0.05 < float(noise.std()) < 0.15
+    fine = grain_noise((240, 320), size_px=1.0, seed=0, frame_index=0)[..., 0]
+    coarse = grain_noise((240, 320), size_px=3.0, seed=0, frame_index=0)[..., 0]
+    neighbour = lambda n: np.corrcoef(n[:, :-1].ravel(), n[:, 1:].ravel())[0, 1]  # noqa: E731
+    assert neighbour(coarse) > neighbour(fine) + 0.3
+
+
+def test_grain_depends_on_luminance():
+    levels = [np.full((100, 100, 3), v, np.float32) for v in (0.02, 0.5, 0.995)]
+    spread = [float((add_grain(x, strength=1.0, seed=2) - x).std()) for x in levels]
+    assert spread[1] > 2 * spread[0] and spread[1] > 4 * spread[2]
+    assert grain_response(np.float32(0.5)) > grain_response(np.float32(0.05))
+
+
+def test_zero_strength_is_identity():
+    img = np.random.default_rng(0).random((10, 10, 3), dtype=np.float32)
+    assert add_grain(img, strength=0.0) is img

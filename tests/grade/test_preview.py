@@ -1,0 +1,26 @@
+import numpy as np
+
+from stillmotion.grade.preview import GAP_PX, LABEL_BAR_PX, colourise_depth, shot_sheet
+
+
+def test_shot_sheet_has_four_labelled_tiles():
+    h, w = 90, 160
+    frames = [np.full((h, w, 3), v, np.float32) for v in (0.2, 0.5, 0.8)]
+    depth = np.tile(np.linspace(0, 1, w, dtype=np.float32), (h, 1))
+    sheet = shot_sheet(*frames, depth, frame_count=96)
+    tile_w = 480
+    tile_h = round(h * tile_w / w)
+    assert sheet.shape == (2 * (tile_h + LABEL_BAR_PX) + 3 * GAP_PX, 2 * tile_w + 3 * GAP_PX, 3)
+    cell = lambda r, c: sheet[GAP_PX + r * (tile_h + LABEL_BAR_PX + GAP_PX):, GAP_PX + c * (tile_w + GAP_PX):][: tile_h + LABEL_BAR_PX, :tile_w]  # noqa: E731
+    for (r, c), value in zip(((0, 0), (0, 1), (1, 0)), (0.2, 0.5, 0.8)):
+        body = cell(r, c)[LABEL_BAR_PX:]
+        np.testing.assert_allclose(body.mean(), value, atol=0.01)
+        assert cell(r, c)[:LABEL_BAR_PX].max() > 0.5  # the label text is drawn
+    depth_tile = cell(1, 1)[LABEL_BAR_PX:]
+    assert depth_tile[:, -5:].mean() > depth_tile[:, :5].mean() + 0.3  # near is brighter
+
+
+def test_colourise_depth_is_rgb_and_ordered():
+    out = colourise_depth(np.linspace(0, 1, 50, dtype=np.float32)[None, :].repeat(4, 0))
+    assert out.shape == (4, 50, 3) and out.dtype == np.float32
+    assert out[0, -1].sum() > out[0, 0].sum()
