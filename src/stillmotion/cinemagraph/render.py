@@ -184,22 +184,30 @@ def loop_frames(
         cover *= np.float32(a)
         return moved, cover
 
-    # the two halves are independent: render them on two threads (numba and OpenCV release the GIL)
-    with ThreadPoolExecutor(max_workers=2) as pool:
+    # the two halves are independent: the backward half renders on a worker thread (numba and OpenCV
+    # release the GIL), one frame ahead, so it also overlaps this frame's blending and encoding
+    def backward_half(t: int):
+        displacement = next(backward)
+        return None if t == 0 else render_half(1, displacement, t / n)
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        job = pool.submit(backward_half, 0)
         for t in range(n):
             alpha = t / n
             if t == 0:  # the photo itself (the backward half has weight 0)
-                job = pool.submit(next, backward)
                 moved, cover = render_half(0, next(forward), 1.0)
                 job.result()
+                if n > 1:
+                    job = pool.submit(backward_half, 1)
                 targets = (cover <= 0.0) & inside
                 if targets.any():
                     moved = cv2.copyTo(colour, outside_u8, moved)
                     _fill_holes(moved, targets, targets)
             else:
-                job = pool.submit(lambda a=alpha: render_half(1, next(backward), a))
                 first, c1 = render_half(0, next(forward), 1.0 - alpha)
                 second, c2 = job.result()
+                if t + 1 < n:
+                    job = pool.submit(backward_half, t + 1)
                 # outside the region both halves show the still photo, each half shows the other's colours
                 # at its holes, and what neither covers is filled: the contrast measure then sees no zeros
                 first = cv2.copyTo(colour, outside_u8, first)
