@@ -4,7 +4,7 @@ The documented entry points live in :mod:`stillmotion.api` and are re-exported h
 package never imports torch, transformers or diffusers.
 """
 
-from .api import animate, render_view
+from .api import animate, deforum, estimate_flow, interpolate_frame, loop, render_view, story
 from .errors import InputError, MissingExtraError, OutputError, StillmotionError
 from .types import CameraState, Depth, DepthKind, Intrinsics
 
@@ -20,5 +20,10 @@ __all__ = [
     "OutputError",
     "StillmotionError",
     "animate",
+    "deforum",
+    "estimate_flow",
+    "interpolate_frame",
+    "loop",
     "render_view",
+    "story",
 ]

@@ -106,12 +106,15 @@ def animate(
     config: AnimateConfig | None = None,
     depth: str | os.PathLike | None = None,
     depth_kind: str = "inverse",
+    flow=None,
     progress: ProgressCallback = no_progress,
     preview: str | os.PathLike | None = None,
 ) -> Path:
     """Render ``photo`` into a clip at ``output`` (.mp4, .webm, .gif or a PNG frame directory).
 
     ``preview``: also write a contact sheet (PNG/JPEG) of the first, middle and last frames and the depth.
+    ``flow`` (a :class:`stillmotion.cinemagraph.camera.FlowSpec`) makes water, clouds or smoke flow in a
+    seamless loop while the camera moves.
     """
     from .grade import Finisher
     from .grade.finishing import check_preview_path
@@ -122,6 +125,7 @@ def animate(
     check_preview_path(preview)
     image = read_image(photo)
     _check_config(config, image.shape[:2])
+    flowing = flow.prepare(image, fps=config.fps) if flow is not None else None  # checked before depth
     if config.upscale > 1:
         from .grade.upscale import upscale_if_small
 
@@ -132,10 +136,11 @@ def animate(
     out = shot.intrinsics
     total = shot.frame_count
     finish = Finisher(config.grade, frame_count=total, preview=preview, title=Path(photo).name, inputs=(photo, depth))
-    with open_writer(output, fps=config.fps, width=out.width, height=out.height, inputs=(photo, depth)) as writer:
+    renders = flowing.renders(shot) if flowing is not None else (shot.render(s) for s in shot.states())
+    inputs = (photo, depth, flow.mask if flow is not None else None)
+    with open_writer(output, fps=config.fps, width=out.width, height=out.height, inputs=inputs) as writer:
         progress(0, total)
-        for i, state in enumerate(shot.states()):
-            result = shot.render(state)
+        for i, result in enumerate(renders):
             writer.write(finish(result.image, result.inverse_depth, i))
             progress(i + 1, total)
     finish.close()
@@ -234,3 +239,13 @@ def interpolate_frame(
     from .interpolate import interpolate_pair
 
     return interpolate_pair(image0, image1, t=t, method=method, flow=flow, flow_options=flow_options)
+
+
+# --- cinemagraph loops (issue 6) --------------------------------------------------------------------
+
+
+def loop(photo, output, **options) -> None:
+    """Render a seamless cinemagraph loop; see :func:`stillmotion.cinemagraph.pipeline.make_loop`."""
+    from .cinemagraph.pipeline import make_loop
+
+    make_loop(photo, output, **options)

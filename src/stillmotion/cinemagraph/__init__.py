@@ -1,0 +1,28 @@
+"""Cinemagraphs: seamless loops where water, smoke or clouds flow while the rest of the photo stays still.
+
+Eulerian motion (Holynski et al., CVPR 2021, "Animating Pictures with Eulerian Motion Fields"): one static
+motion field M (pixels per frame) is built from arrows, a material preset or a reference video
+(:mod:`.field`, :mod:`.transfer`), integrated over time (:mod:`.integrate`), and the photo is
+forward-splatted along it symmetrically from both ends of the loop (:mod:`.render`).
+"""
+
+from .field import FieldOptions, build_field
+from .hints import Anchor, Hint, MotionHints, load_hints, parse_anchor, parse_hint
+from .materials import MATERIALS, Material, get_material
+from .render import RenderOptions, loop_frames
+
+__all__ = [
+    "MATERIALS",
+    "Anchor",
+    "FieldOptions",
+    "Hint",
+    "Material",
+    "MotionHints",
+    "RenderOptions",
+    "build_field",
+    "get_material",
+    "load_hints",
+    "loop_frames",
+    "parse_anchor",
+    "parse_hint",
+]

@@ -38,6 +38,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="when the path reveals beyond the photo's edge: crop in (default) or fill the "
                         "border by inpainting, once per shot, keeping the full frame")  # fmt: skip
     _finishing.add_arguments(parser)
+    flow = parser.add_argument_group("flowing water, clouds or smoke during the move (see 'stillmotion loop')")
+    flow.add_argument("--loop-mask", metavar="MASK.png", help="white where things flow (the photo's size)")
+    flow.add_argument("--hint", action="append", default=[], metavar="X,Y,DX,DY",
+                      help="arrow: material at (X, Y) moves (DX, DY) pixels per second; repeatable")  # fmt: skip
+    flow.add_argument("--hints", metavar="FILE.json", help="arrows and anchors in a JSON file")
+    flow.add_argument("--anchor", action="append", default=[], metavar="X,Y", help="no flow at (X, Y); repeatable")
+    flow.add_argument("--material", help="water, clouds (finds the sky without --loop-mask), smoke or waterfall")
+    flow.add_argument("--flow-speed", type=float, default=1.0, help="multiplies the flow's speed (default 1)")
 
 
 def config_from_args(args: argparse.Namespace) -> AnimateConfig:
@@ -50,9 +58,23 @@ def config_from_args(args: argparse.Namespace) -> AnimateConfig:
                          border=args.border)  # fmt: skip
 
 
+def flow_from_args(args: argparse.Namespace):
+    """A cinemagraph FlowSpec when any flow option is given, else None."""
+    if not (args.loop_mask or args.hint or args.hints or args.anchor or args.material):
+        return None
+    from ..cinemagraph.camera import FlowSpec
+    from ..cinemagraph.hints import MotionHints, load_hints, parse_anchor, parse_hint
+
+    hints = MotionHints(tuple(parse_hint(h) for h in args.hint), tuple(parse_anchor(a) for a in args.anchor))
+    if args.hints:
+        hints = hints + load_hints(args.hints)
+    return FlowSpec(mask=args.loop_mask, hints=hints, material=args.material, speed=args.flow_speed)
+
+
 def run(args: argparse.Namespace) -> int:
     config = config_from_args(args)
+    flow = flow_from_args(args)
     with progress_bar(args, "rendering") as progress:
         animate(args.photo, args.output, config=config, depth=args.depth, depth_kind=args.depth_kind,
-                progress=progress, preview=args.preview)  # fmt: skip
+                flow=flow, progress=progress, preview=args.preview)  # fmt: skip
     return 0

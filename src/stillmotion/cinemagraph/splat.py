@@ -1,0 +1,147 @@
+"""Softmax splatting: forward-warp an image by a displacement field, resolving collisions by importance.
+
+Each source pixel x adds ``exp(Z(x)) * b`` times its colour to the four target pixels around
+``x + F(x)`` (bilinear weights b), and the same weight to a weight sum; dividing the two afterwards gives
+a soft z-buffer (Niklaus & Liu, CVPR 2020, "Softmax Splatting for Video Frame Interpolation"). The plain
+bilinear weights are summed too: how densely a target is covered, which tells holes and stretched areas
+apart from well-covered ones.
+
+The sums live in one packed float32 buffer (H, W, 5) = (R, G, B, weight, coverage), so that each target
+touches one cache line.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numba
+import numpy as np
+
+#: log-importances below this are clipped, so weights stay far from float32 underflow
+MIN_LOG_IMPORTANCE = -25.0
+
+
+@numba.njit(cache=True, nogil=True, fastmath=True)
+def _add(buf, yy, xx, wb, b, c0, c1, c2):  # pragma: no cover - compiled
+    buf[yy, xx, 0] += wb * c0
+    buf[yy, xx, 1] += wb * c1
+    buf[yy, xx, 2] += wb * c2
+    buf[yy, xx, 3] += wb
+    buf[yy, xx, 4] += b
+
+
+@numba.njit(cache=True, nogil=True, fastmath=True)
+def _splat(colour, displacement, per_px, sources, buf):  # pragma: no cover - compiled
+    # log-importance of a source: -per_px * |displacement|, clipped below
+    h, w = displacement.shape[0], displacement.shape[1]
+    for y in range(h):
+        for x in range(w):
+            if not sources[y, x]:
+                continue
+            ddx = displacement[y, x, 0]
+            ddy = displacement[y, x, 1]
+            tx = x + ddx
+            ty = y + ddy
+            if not (tx > -1.0 and ty > -1.0 and tx < w and ty < h):
+                continue
+            e = 1.0
+            if per_px != 0.0:
+                e = math.exp(max(-per_px * math.sqrt(ddx * ddx + ddy * ddy), MIN_LOG_IMPORTANCE))
+            x0 = int(math.floor(tx))
+            y0 = int(math.floor(ty))
+            fx = tx - x0
+            fy = ty - y0
+            c0 = colour[y, x, 0]
+            c1 = colour[y, x, 1]
+            c2 = colour[y, x, 2]
+            if x0 >= 0 and y0 >= 0 and x0 + 1 < w and y0 + 1 < h:  # the four targets are inside
+                gx = 1.0 - fx
+                gy = 1.0 - fy
+                _add(buf, y0, x0, e * gx * gy, gx * gy, c0, c1, c2)
+                _add(buf, y0, x0 + 1, e * fx * gy, fx * gy, c0, c1, c2)
+                _add(buf, y0 + 1, x0, e * gx * fy, gx * fy, c0, c1, c2)
+                _add(buf, y0 + 1, x0 + 1, e * fx * fy, fx * fy, c0, c1, c2)
+                continue
+            for dy in range(2):
+                yy = y0 + dy
+                if yy < 0 or yy >= h:
+                    continue
+                wy = fy if dy else 1.0 - fy
+                for dx in range(2):
+                    xx = x0 + dx
+                    if xx < 0 or xx >= w:
+                        continue
+                    b = wy * (fx if dx else 1.0 - fx)
+                    if b > 0.0:
+                        _add(buf, yy, xx, e * b, b, c0, c1, c2)
+
+
+@numba.njit(cache=True, nogil=True, fastmath=True)
+def _finish(buf, min_coverage, out, holes):  # pragma: no cover - compiled
+    h, w = holes.shape
+    for y in range(h):
+        for x in range(w):
+            if buf[y, x, 4] <= min_coverage or buf[y, x, 3] <= 0.0:
+                holes[y, x] = True
+                out[y, x, 0] = 0.0
+                out[y, x, 1] = 0.0
+                out[y, x, 2] = 0.0
+            else:
+                holes[y, x] = False
+                inv = 1.0 / buf[y, x, 3]
+                out[y, x, 0] = buf[y, x, 0] * inv
+                out[y, x, 1] = buf[y, x, 1] * inv
+                out[y, x, 2] = buf[y, x, 2] * inv
+
+
+def new_buffer(shape: tuple[int, int]) -> np.ndarray:
+    """A zeroed accumulation buffer (H, W, 5) for :func:`splat_into`."""
+    return np.zeros((*shape, 5), np.float32)
+
+
+def splat_into(
+    colour: np.ndarray,
+    displacement: np.ndarray,
+    buf: np.ndarray,
+    *,
+    travel_px: float = 0.0,
+    sources: np.ndarray | None = None,
+) -> None:
+    """Accumulate a softmax splat of ``colour`` (H, W, 3 float32) moved by ``displacement`` (H, W, 2).
+
+    ``buf`` (H, W, 5) is the caller's accumulation buffer (see :func:`new_buffer`), updated in place; the
+    inputs are not modified. ``sources`` (bool H x W) limits which pixels are splatted (default: all).
+    Targets outside the frame are dropped. A source's log-importance is ``-|displacement| / travel_px``
+    (0 when ``travel_px`` is 0: a plain average), clipped at ``MIN_LOG_IMPORTANCE``.
+    """
+    h, w = displacement.shape[:2]
+    if colour.shape != (h, w, 3) or buf.shape != (h, w, 5):
+        raise ValueError(f"colour {colour.shape} and buffer {buf.shape} must be ({h}, {w}, 3) and ({h}, {w}, 5)")
+    src = np.ones((h, w), np.bool_) if sources is None else np.ascontiguousarray(sources, np.bool_)
+    _splat(
+        np.ascontiguousarray(colour, np.float32),
+        np.ascontiguousarray(displacement, np.float32),
+        np.float32(1.0 / travel_px if travel_px > 0 else 0.0),
+        src,
+        buf,
+    )
+
+
+def normalise(buf: np.ndarray, *, min_coverage: float = 1e-3) -> tuple[np.ndarray, np.ndarray]:
+    """Colour sums / weight sums where a target is covered: (image (H, W, 3), hole mask), new arrays.
+
+    Holes are decided by the plain bilinear coverage, not by the importance-scaled weight (which may be
+    tiny where only low-importance pixels landed).
+    """
+    h, w = buf.shape[:2]
+    out = np.empty((h, w, 3), np.float32)
+    holes = np.empty((h, w), np.bool_)
+    _finish(buf, np.float32(min_coverage), out, holes)
+    return out, holes
+
+
+def softmax_splat(colour: np.ndarray, displacement: np.ndarray, *, travel_px: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+    """One softmax splat: returns (warped image, hole mask)."""
+    buf = new_buffer(displacement.shape[:2])
+    splat_into(colour, displacement, buf, travel_px=travel_px)
+    return normalise(buf)

@@ -1,0 +1,37 @@
+import cv2
+import numpy as np
+
+from stillmotion.cli import main
+
+
+def test_water_flows_while_the_camera_moves(tmp_path, capsys):
+    rng = np.random.default_rng(3)
+    photo = cv2.GaussianBlur((rng.random((96, 128, 3)) * 255).astype(np.uint8), (0, 0), 1.0)
+    mask = np.zeros((96, 128), np.uint8)
+    mask[50:90, 20:110] = 255
+    cv2.imwrite(str(tmp_path / "photo.png"), photo)
+    cv2.imwrite(str(tmp_path / "water.png"), mask)
+    common = ["--motion", "static", "--duration", "0.5", "--fps", "12", "--quiet"]
+    assert main(["animate", str(tmp_path / "photo.png"), "-o", f"{tmp_path}/still/", *common]) == 0
+    code = main(["animate", str(tmp_path / "photo.png"), "-o", f"{tmp_path}/flow/", *common,
+                 "--loop-mask", str(tmp_path / "water.png"), "--hint", "64,70,30,0"])  # fmt: skip
+    assert code == 0
+    still = [cv2.imread(str(p)) for p in sorted((tmp_path / "still").glob("*.png"))]
+    flow = [cv2.imread(str(p)) for p in sorted((tmp_path / "flow").glob("*.png"))]
+    assert len(flow) == len(still) == 6
+    near_water = cv2.dilate(mask, np.ones((9, 9), np.uint8)) > 0  # 'static' breathes by a pixel or two
+    inside = cv2.erode(mask, np.ones((9, 9), np.uint8)) > 0
+    for t, (a, b) in enumerate(zip(still, flow)):
+        assert np.array_equal(a[~near_water], b[~near_water])  # the rest is the camera move alone
+        if t >= 2:
+            assert np.abs(a.astype(int) - b)[inside].mean() > 5  # the water flows
+
+
+def test_bad_loop_mask_is_refused_before_work(tmp_path, capsys):
+    cv2.imwrite(str(tmp_path / "photo.png"), np.full((40, 60, 3), 128, np.uint8))
+    cv2.imwrite(str(tmp_path / "water.png"), np.full((30, 60), 255, np.uint8))
+    code = main(["animate", str(tmp_path / "photo.png"), "-o", str(tmp_path / "o.mp4"),
+                 "--loop-mask", str(tmp_path / "water.png"), "--hint", "5,5,1,1"])  # fmt: skip
+    err = capsys.readouterr().err
+    assert code == 2 and "loop mask" in err and "60x30" in err
+    assert not (tmp_path / "o.mp4").exists()

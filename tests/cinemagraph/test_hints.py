@@ -1,0 +1,45 @@
+import json
+
+import pytest
+
+from stillmotion.cinemagraph.hints import Anchor, Hint, MotionHints, load_hints, parse_anchor, parse_hint
+from stillmotion.errors import InputError
+
+
+def test_parse_hint_and_anchor():
+    assert parse_hint("10, 20,-3,4.5") == Hint(10, 20, -3, 4.5)
+    assert parse_anchor("7,8") == Anchor(7, 8)
+    for bad in ("1,2,3", "a,b,c,d", "1,2,3,nan"):
+        with pytest.raises(InputError, match="--hint"):
+            parse_hint(bad)
+
+
+def test_load_hints_both_forms(tmp_path):
+    path = tmp_path / "h.json"
+    path.write_text(json.dumps({"hints": [{"x": 1, "y": 2, "dx": 3, "dy": 4}, [5, 6, 7, 8]], "anchors": [[9, 10]]}))
+    hints = load_hints(path)
+    assert hints.hints == (Hint(1, 2, 3, 4), Hint(5, 6, 7, 8))
+    assert hints.anchors == (Anchor(9, 10),)
+    path.write_text(json.dumps([[1, 2, 3, 4]]))
+    assert load_hints(path).hints == (Hint(1, 2, 3, 4),)
+
+
+@pytest.mark.parametrize("text", ["{", '{"arrows": []}', '{"hints": [[1, 2]]}', '{"anchors": [{"x": 1}]}'])
+def test_load_hints_rejects_bad_files(tmp_path, text):
+    path = tmp_path / "h.json"
+    path.write_text(text)
+    with pytest.raises(InputError, match="hints file"):
+        load_hints(path)
+
+
+def test_hints_outside_the_photo_are_refused():
+    MotionHints((Hint(0, 0, 1, 1), Hint(99, 49, 1, 1))).check_inside(100, 50)
+    with pytest.raises(InputError, match=r"hint at \(100, 10\) is outside the photo, which is 100x50"):
+        MotionHints((Hint(100, 10, 1, 1),)).check_inside(100, 50)
+    with pytest.raises(InputError, match="anchor"):
+        MotionHints(anchors=(Anchor(-1, 3),)).check_inside(100, 50)
+
+
+def test_scaled_hints():
+    scaled = MotionHints((Hint(10, 20, 2, 4),), (Anchor(4, 6),)).scaled(0.5)
+    assert scaled.hints == (Hint(5, 10, 1, 2),) and scaled.anchors == (Anchor(2, 3),)
