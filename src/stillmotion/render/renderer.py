@@ -9,6 +9,7 @@ import numpy as np
 
 from ..types import CameraState, Intrinsics
 from .antialias import smooth_silhouettes
+from .cracks import fill_cracks
 from .rasterize import rasterize_grid
 from .scene import Scene
 
@@ -46,12 +47,14 @@ def render(scene: Scene, state: CameraState, out: Intrinsics) -> RenderResult:
     image = cv2.remap(scene.atlas, map_u, map_v, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
     smooth_silhouettes(image, map_u, map_v, inverse)
     if holes.any():
-        image, inverse = _fill_holes(image, inverse, holes)
+        remaining = fill_cracks(image, inverse, holes)
+        if remaining.any():
+            image, inverse = _fill_holes(image, inverse, remaining)
     return RenderResult(image, inverse, holes)
 
 
 def _fill_holes(image: np.ndarray, inverse: np.ndarray, holes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Last-resort fill of pixels no layer covered (rare: the background layer covers disocclusions),
+    """Last-resort fill of holes wider than a crack (rare: the background layer covers disocclusions),
     done on the holes' bounding box only."""
     rows = np.flatnonzero(holes.any(axis=1))
     cols = np.flatnonzero(holes.any(axis=0))
