@@ -33,3 +33,13 @@ def test_covered_pixels_are_untouched_and_wide_holes_are_left():
     np.testing.assert_array_equal(image[~holes], before[~holes])
     assert remaining.any() and not remaining[:, 20 : 20 + CRACK_RADIUS].any()
     assert (remaining == holes & (np.arange(40) >= 20 + CRACK_RADIUS) & (np.arange(40) < 20 + 2 * CRACK_RADIUS)).all()
+
+
+def test_wide_holes_get_the_far_side_depth_everywhere():
+    from stillmotion.render.renderer import _fill_holes
+
+    image, inverse, holes = _step(12)
+    image, inverse = _fill_holes(image, inverse, holes)
+    assert (inverse[holes] > 0).all()
+    np.testing.assert_allclose(inverse[holes], 1.0)  # the farther of the two sides
+    assert np.isfinite(image).all()
