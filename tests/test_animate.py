@@ -68,6 +68,19 @@ def test_loop_ends_where_it_starts(texture):
     assert np.abs(frames[-1] - frames[0]).mean() < 2.0 * step
 
 
+def test_bars_baked_into_the_photo_are_cut_away(texture):
+    image, depth = _scene(texture)
+    h, w = image.shape[:2]
+    barred = np.zeros((h, w + 40, 3), np.float32)
+    barred[:, 20 : 20 + w] = image
+    values = np.zeros((h, w + 40), np.float32)
+    values[:, 20 : 20 + w] = depth.values
+    config = AnimateConfig(motion="orbit_left", duration_s=0.5, fps=8, size="source")
+    for frame in animate_frames(barred, Depth(values, DepthKind.INVERSE), config):
+        assert frame.shape[1] / frame.shape[0] == pytest.approx(w / h, abs=0.05)  # the picture's aspect
+        assert frame[:, :3].mean() > 0.1 and frame[:, -3:].mean() > 0.1  # no black bar at either side
+
+
 def test_size_presets_and_source(texture):
     from stillmotion.render.shot import output_size
 
