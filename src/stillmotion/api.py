@@ -63,18 +63,19 @@ def load_depth(
     return match_depth(depth, image.shape[:2])
 
 
-def plan(image: np.ndarray, depth: Depth, config: AnimateConfig, *, trim_bars: bool = True):
+def plan(image: np.ndarray, depth: Depth, config: AnimateConfig, *, reframe: bool = True):
     """The shot (scene, path, framing) for ``image``; see :class:`stillmotion.render.shot.Shot`.
 
-    ``trim_bars``: uniform letterbox/pillarbox bars baked into the photo are cut away first, so the
-    camera moves through the picture, not past the edges of black bars."""
+    ``reframe``: uniform letterbox/pillarbox bars baked into the photo are cut away first, so the camera
+    moves through the picture, not past the edges of black bars; and when the output's aspect cuts part
+    of the photo away, the kept window follows the largest face."""
     from .render.shot import plan_shot
 
-    if trim_bars:
+    if reframe:
         image, depth = _without_bars(image, depth)
     return plan_shot(image, depth, motion=config.motion, intensity=config.intensity,
                      duration_s=config.duration_s, fps=config.fps, size=config.size, loop=config.loop,
-                     fov_deg=config.fov_deg, border=config.border)  # fmt: skip
+                     fov_deg=config.fov_deg, border=config.border, frame_faces=reframe)  # fmt: skip
 
 
 def _without_bars(image: np.ndarray, depth: Depth) -> tuple[np.ndarray, Depth]:
@@ -153,7 +154,7 @@ def animate(
         image = upscale_if_small(image, factor=config.upscale, model=config.upscale_model, size=config.size)
     depth_map = load_depth(image, depth, depth_kind, backend=config.depth_backend, source=photo)
     depth_map = adjust_depth(image, depth_map, protect=config.depth_protect, hints=config.depth_hints)
-    shot = plan(image, depth_map, config, trim_bars=flowing is None)  # a flow mask is the photo's size
+    shot = plan(image, depth_map, config, reframe=flowing is None)  # a flow mask is the photo's size
     out = shot.intrinsics
     total = shot.frame_count
     finish = Finisher(config.grade, frame_count=total, preview=preview, title=Path(photo).name, inputs=(photo, depth))
