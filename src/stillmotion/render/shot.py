@@ -25,9 +25,11 @@ log = logging.getLogger(__name__)
 SIZE_PRESETS = {"landscape": (832, 448), "square": (640, 640), "portrait": (448, 832)}
 MAX_SOURCE_SIDE = 1920
 MAX_OUTPUT_SIDE = 7680
-#: The scene is built at the output's pixel density (one mesh vertex per output pixel at the start of the
-#: path), upsampling the photo at most this much: a coarser mesh would show the gaps of its torn
-#: triangles (depth edges) as speckled outlines even before the camera moves.
+#: A photo that the output magnifies more than UPSAMPLE_FROM times is upsampled to the output's pixel
+#: density (at most MAX_UPSAMPLE times): a mesh much coarser than the output shows the gaps of its torn
+#: triangles (depth edges) as speckled outlines even before the camera moves. Below that, the few
+#: sub-pixel gaps are cheaper to fill as cracks than a larger mesh is to draw.
+UPSAMPLE_FROM = 1.25
 MAX_UPSAMPLE = 2.0
 #: Poses sampled along the path to fit the crop and measure the parallax.
 PLAN_SAMPLES = 65
@@ -184,7 +186,8 @@ def plan_shot(
                   half_width=half_w, half_height=half_h, centre=centre)  # fmt: skip
 
     # work at the resolution where one photo pixel is about one output pixel
-    r = min(MAX_UPSAMPLE, out_w / (crop_w * k))
+    r = out_w / (crop_w * k)
+    r = min(MAX_UPSAMPLE, r) if r > UPSAMPLE_FROM else min(1.0, r)
     ww, wh = max(2, round(w * r)), max(2, round(h * r))
     work = Intrinsics.from_fov(ww, wh, scene_fov)
     image_w = _resize(image, ww, wh)
