@@ -181,21 +181,12 @@ def render_view(
     """One novel view, the photo's size and framing, with the same renderer and hole filling as
     :func:`animate`. ``move`` is in scene units: for a disparity map (pixels, baseline 1), ``move=(1, 0, 0)``
     is the right camera of the stereo pair. ``inpaint_backend`` fills what the move reveals."""
-    from .render.depth_prep import inverse_depth, sharpen_depth_edges
-    from .render.overscan import parallax_gain
     from .render.renderer import render
     from .render.scene import build_scene
+    from .render.view import prepare_view
 
-    from .io import match_depth
-
-    h, w = image.shape[:2]
-    depth = match_depth(depth, (h, w))
-    intr = Intrinsics.from_fov(w, h, fov_deg)
-    q = inverse_depth(depth, focal_px=intr.fx)
-    if depth.kind == DepthKind.INVERSE:
-        q = sharpen_depth_edges(q, radius=max(1, round(max(w, h) / 800)))
     state = CameraState(*move, *rotate_deg)
-    gain = parallax_gain([state], intr, q_near=float(q.max()), q_far=float(q.min()))
+    q, intr, gain = prepare_view(image, depth, [state], fov_deg=fov_deg)
     scene = build_scene(image, q, intr, parallax_gain_px=gain, fill_backend=inpaint_backend)
     return render(scene, state, intr).image
 
