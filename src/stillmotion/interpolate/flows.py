@@ -29,9 +29,15 @@ class PairFlow:
         self._lock = threading.Lock()
 
     def working_scale(self, height: int, width: int) -> float:
+        """The scale of the working size: ``scale``, lowered to fit ``max_pixels``, and then snapped down
+        to 1/n when that is within 10 % (an exact 1/n downscale is several times cheaper)."""
         scale = min(1.0, self.scale)
         if self.max_pixels and height * width * scale * scale > self.max_pixels:
             scale = float(np.sqrt(self.max_pixels / (height * width)))
+        if scale < 0.999:
+            n = np.ceil(1.0 / scale - 1e-9)
+            if 1.0 / n >= 0.9 * scale:
+                scale = float(1.0 / n)
         return scale
 
     def __call__(self, image0: Image, image1: Image) -> tuple[Flow, Flow]:
