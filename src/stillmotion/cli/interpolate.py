@@ -79,6 +79,9 @@ def _clip(args) -> int:
     from ..interpolate.clip import interpolate_clip
     from ..interpolate.source import probe_clip, read_clip
     from ..interpolate.timeline import output_times
+    import cv2
+    import numpy as np
+
     from ..io import open_writer, output_kind
     from ._progress import progress_bar
 
@@ -101,5 +104,6 @@ def _clip(args) -> int:
         frames = interpolate_clip(read_clip(args.inputs[0]), times, interpolator, total=len(times), progress=progress,
                                   workers=args.workers)  # fmt: skip
         for frame in frames:
-            writer.write(frame)
+            # frames are in [0, 1] (decoded, or clipped by the interpolator): a single saturating conversion
+            writer.write(cv2.convertScaleAbs(frame, alpha=255.0) if frame.dtype == np.float32 else frame)
     return 0

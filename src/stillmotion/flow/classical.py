@@ -102,16 +102,16 @@ def _make_classical(**_ignored) -> ClassicalFlow:
 
 
 @FLOW_BACKENDS.register(
-    "classical-fast", "DIS from 1/2 scale, fewer iterations, light variational refinement (fast clip interpolation)"
+    "classical-fast", "DIS from 1/2 scale without variational refinement (fast clip interpolation)"
 )
 def _make_classical_fast(**_ignored) -> ClassicalFlow:
-    # measured with benchmarks/interp_eval.py: ~35 % less DIS time than DIS-medium at the same working
-    # size, with the same interpolation PSNR on Middlebury (see the README's flow section)
+    # chosen with benchmarks/interp_eval.py and interp_speed.py (README, flow section): at the CLI's working
+    # size, DIS-medium's patches with more descent iterations and no variational pass cost ~20 ms per
+    # direction at 640x360 against ~48 ms for DIS-medium, for 0.3 dB less on Middlebury and the same on Sintel
     return ClassicalFlow(
-        ClassicalFlowConfig(finest_scale=1, patch_stride_px=4, gradient_descent_iterations=25, variational_iterations=3,
-                            variational_alpha=20.0),
+        ClassicalFlowConfig(finest_scale=1, patch_stride_px=4, gradient_descent_iterations=25, variational_iterations=0),
         name="classical-fast",
-    )  # fmt: skip
+    )
 
 
 @FLOW_BACKENDS.register(

@@ -19,47 +19,49 @@ import numpy as np
 from ..types import Flow, Image
 
 
-@numba.njit(inline="always")
-def _bilinear(array, px, py, c):  # pragma: no cover - compiled
-    h, w = array.shape[:2]
-    x0 = min(int(px), w - 2) if w > 1 else 0
-    y0 = min(int(py), h - 2) if h > 1 else 0
-    x1 = min(x0 + 1, w - 1)
-    y1 = min(y0 + 1, h - 1)
-    ax = px - x0
-    ay = py - y0
-    top = array[y0, x0, c] + ax * (array[y0, x1, c] - array[y0, x0, c])
-    bottom = array[y1, x0, c] + ax * (array[y1, x1, c] - array[y1, x0, c])
-    return top + ay * (bottom - top)
-
-
 @numba.njit(cache=True, nogil=True, fastmath=True)
 def _weights_kernel(image0, image1, fwd, bwd, gain, penalty, rel_tol, abs_tol, weight, carried):  # pragma: no cover
     h, w, channels = image0.shape
+    top_x = np.float32(w - 1)
+    top_y = np.float32(h - 1)
+    zero = np.float32(0.0)
+    scale = np.float32(gain / channels)
     for y in range(h):
         for x in range(w):
             fx = fwd[y, x, 0]
             fy = fwd[y, x, 1]
-            px = x + fx
-            py = y + fy
-            inside = px >= 0.0 and px <= w - 1 and py >= 0.0 and py <= h - 1
-            cx = min(max(px, 0.0), w - 1.0)
-            cy = min(max(py, 0.0), h - 1.0)
-            bx = _bilinear(bwd, cx, cy, 0)
-            by = _bilinear(bwd, cx, cy, 1)
+            px = np.float32(x) + fx
+            py = np.float32(y) + fy
+            inside = px >= zero and px <= top_x and py >= zero and py <= top_y
+            cx = min(max(px, zero), top_x)
+            cy = min(max(py, zero), top_y)
+            # bilinear taps at (cx, cy), shared by the flow and the image
+            x0 = min(int(cx), w - 2) if w > 1 else 0
+            y0 = min(int(cy), h - 2) if h > 1 else 0
+            x1 = min(x0 + 1, w - 1)
+            y1 = min(y0 + 1, h - 1)
+            ax = cx - np.float32(x0)
+            ay = cy - np.float32(y0)
+            w00 = (1 - ax) * (1 - ay)
+            w01 = ax * (1 - ay)
+            w10 = (1 - ax) * ay
+            w11 = ax * ay
+            bx = w00 * bwd[y0, x0, 0] + w01 * bwd[y0, x1, 0] + w10 * bwd[y1, x0, 0] + w11 * bwd[y1, x1, 0]
+            by = w00 * bwd[y0, x0, 1] + w01 * bwd[y0, x1, 1] + w10 * bwd[y1, x0, 1] + w11 * bwd[y1, x1, 1]
             lx = fx + bx
             ly = fy + by
             ok = inside and (lx * lx + ly * ly <= rel_tol * (fx * fx + fy * fy + bx * bx + by * by) + abs_tol)
-            error = 0.0
+            error = zero
             for c in range(channels):
-                error += abs(image0[y, x, c] - _bilinear(image1, cx, cy, c))
-            z = -gain * error / channels
+                v = w00 * image1[y0, x0, c] + w01 * image1[y0, x1, c] + w10 * image1[y1, x0, c] + w11 * image1[y1, x1, c]
+                error += abs(image0[y, x, c] - v)
+            z = -scale * error
             if not ok:
                 z -= penalty
             weight[y, x] = math.exp(z)
             carried[y, x, 0] = fx
             carried[y, x, 1] = fy
-            carried[y, x, 2] = 1.0 if ok else 0.0
+            carried[y, x, 2] = np.float32(1.0) if ok else zero
 
 
 def splat_weights(
@@ -81,7 +83,8 @@ def splat_weights(
     _weights_kernel(
         np.ascontiguousarray(image0, np.float32), np.ascontiguousarray(image1, np.float32),
         np.ascontiguousarray(fwd, np.float32), np.ascontiguousarray(bwd, np.float32),
-        float(photometric_gain), float(inconsistency_penalty), float(relative_tol), float(absolute_tol_px2),
+        np.float32(photometric_gain), np.float32(inconsistency_penalty), np.float32(relative_tol),
+        np.float32(absolute_tol_px2),
         weight, carried,
     )  # fmt: skip
     return weight, carried
