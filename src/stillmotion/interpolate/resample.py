@@ -27,21 +27,22 @@ _FLOOR_OFFSET = 4096  # positions further than this outside the frame are clampe
 @numba.njit(cache=True, fastmath=True, nogil=True)
 def _maps_kernel(flows, map0, tab0, map1, tab1):  # pragma: no cover - compiled
     height, width = flows.shape[:2]
-    # positions in 1/32 px; the offset makes int() a floor for positions down to -_FLOOR_OFFSET px
-    offset = np.float32(_FLOOR_OFFSET * _TAB_SIZE + 0.5)
-    scale = np.float32(_TAB_SIZE)
+    # positions in 1/32 px (float64: the offset would eat float32's sub-step precision); the offset makes
+    # int() a floor for positions down to -_FLOOR_OFFSET px
+    offset = _FLOOR_OFFSET * _TAB_SIZE + 0.5
+    scale = float(_TAB_SIZE)
     shift = _FLOOR_OFFSET * _TAB_SIZE
     for y in range(height):
-        base_y = np.float32(y * _TAB_SIZE) + offset
+        base_y = y * scale + offset
         for x in range(width):
-            base_x = np.float32(x * _TAB_SIZE) + offset
-            ix = int(max(base_x + flows[y, x, 0] * scale, np.float32(0.0))) - shift
-            iy = int(max(base_y + flows[y, x, 1] * scale, np.float32(0.0))) - shift
+            base_x = x * scale + offset
+            ix = int(max(base_x + flows[y, x, 0] * scale, 0.0)) - shift
+            iy = int(max(base_y + flows[y, x, 1] * scale, 0.0)) - shift
             map0[y, x, 0] = min(ix >> _TAB_BITS, 32767)
             map0[y, x, 1] = min(iy >> _TAB_BITS, 32767)
             tab0[y, x] = (iy & (_TAB_SIZE - 1)) * _TAB_SIZE + (ix & (_TAB_SIZE - 1))
-            ix = int(max(base_x + flows[y, x, 2] * scale, np.float32(0.0))) - shift
-            iy = int(max(base_y + flows[y, x, 3] * scale, np.float32(0.0))) - shift
+            ix = int(max(base_x + flows[y, x, 2] * scale, 0.0)) - shift
+            iy = int(max(base_y + flows[y, x, 3] * scale, 0.0)) - shift
             map1[y, x, 0] = min(ix >> _TAB_BITS, 32767)
             map1[y, x, 1] = min(iy >> _TAB_BITS, 32767)
             tab1[y, x] = (iy & (_TAB_SIZE - 1)) * _TAB_SIZE + (ix & (_TAB_SIZE - 1))
