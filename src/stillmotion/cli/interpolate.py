@@ -98,6 +98,12 @@ def _clip(args) -> int:
     out_fps = in_fps * args.factor if args.factor else args.fps
     log.info("%d frames at %g fps -> %d frames at %g fps", info.frame_count, in_fps, len(times), out_fps)
     interpolator = _interpolator(args, clip=True)
+    from ..interpolate.clip import default_workers
+
+    if (args.workers or default_workers()) > 1:
+        # the frame pairs already keep the cores busy: OpenCV's own thread pool on top only oversubscribes
+        # them (measured: ~7 % less CPU for the same clip on a loaded 2-core machine)
+        cv2.setNumThreads(1)
     with progress_bar(args, "interpolate") as progress, open_writer(
         args.output, fps=out_fps, width=info.width, height=info.height, inputs=(args.inputs[0],)
     ) as writer:
