@@ -28,24 +28,43 @@ class DescriptorWeights:
 
     colour: float = 1.0
     gradient: float = 0.6
-    texture: float = 0.6
+    texture: float = 2.0
     bias: float = 1.5
 
 
-def pixel_features(image: np.ndarray, known: np.ndarray, *, weights: DescriptorWeights = DescriptorWeights()) -> np.ndarray:
+def texture_energy(image: np.ndarray) -> np.ndarray:
+    """Local standard deviation of CIE lightness over 5 x 5 pixels, in units of L/100 (float32 H x W).
+
+    The patch backend computes it once at full resolution and carries it down its pyramid as a fourth
+    channel, so a coarse level still tells pebbles (rough at full resolution) from water (smooth), which
+    look alike once halved a few times.
+    """
+    rgb = np.clip(image[:, :, :3], 0.0, 1.0).astype(np.float32, copy=False)
+    light = np.ascontiguousarray(cv2.cvtColor(rgb, cv2.COLOR_RGB2Lab)[:, :, 0]) * np.float32(0.01)
+    mean = cv2.blur(light, (5, 5), borderType=cv2.BORDER_REFLECT)
+    mean_sq = cv2.blur(light * light, (5, 5), borderType=cv2.BORDER_REFLECT)
+    return np.sqrt(np.maximum(mean_sq - mean * mean, 0.0)).astype(np.float32)
+
+
+def pixel_features(
+    image: np.ndarray,
+    known: np.ndarray,
+    *,
+    weights: DescriptorWeights = DescriptorWeights(),
+    texture: np.ndarray | None = None,
+) -> np.ndarray:
     """Return float32 (H, W, 6) contiguous features of a float32 RGB image in [0, 1].
 
     ``known`` (bool H x W) selects the pixels whose mean is removed; unknown pixels get features computed
-    from whatever the image holds there (the current estimate during synthesis).
+    from whatever the image holds there (the current estimate during synthesis). ``texture`` replaces
+    the image's own :func:`texture_energy` (e.g. the full-resolution one, carried to a coarser level).
     """
-    lab = cv2.cvtColor(np.clip(image, 0.0, 1.0).astype(np.float32, copy=False), cv2.COLOR_RGB2Lab)
+    lab = cv2.cvtColor(np.clip(image[:, :, :3], 0.0, 1.0).astype(np.float32, copy=False), cv2.COLOR_RGB2Lab)
     lab *= np.float32(1.0 / 25.0)  # L in [0, 4], a/b mostly within [-3, 3]
     light = np.ascontiguousarray(lab[:, :, 0])
     gx = cv2.Sobel(light, cv2.CV_32F, 1, 0, ksize=3, borderType=cv2.BORDER_REFLECT) * np.float32(0.25)
     gy = cv2.Sobel(light, cv2.CV_32F, 0, 1, ksize=3, borderType=cv2.BORDER_REFLECT) * np.float32(0.25)
-    mean = cv2.blur(light, (5, 5), borderType=cv2.BORDER_REFLECT)
-    mean_sq = cv2.blur(light * light, (5, 5), borderType=cv2.BORDER_REFLECT)
-    texture = np.sqrt(np.maximum(mean_sq - mean * mean, 0.0)) * np.float32(2.0)
+    texture = (texture_energy(image) if texture is None else texture) * np.float32(8.0)
     feats = np.empty(image.shape[:2] + (CHANNELS,), np.float32)
     feats[:, :, 0:3] = lab * np.float32(weights.colour)
     feats[:, :, 3] = gx * np.float32(weights.gradient)

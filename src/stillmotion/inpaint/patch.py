@@ -23,8 +23,7 @@ import numpy as np
 
 from ..types import ProgressCallback, no_progress
 from . import patchmatch as pm
-from .descriptor import DescriptorWeights, pixel_features
-from .opencv import opencv_fill
+from .descriptor import DescriptorWeights, pixel_features, texture_energy
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +51,7 @@ class PatchOptions:
     detail_radius_px: int = 2
     #: levels with more pixels than this are not searched: the field of the level below is upsampled
     #: and voted (full-resolution pixels, structure settled at half resolution)
-    vote_only_pixels: int = 1_500_000
+    vote_only_pixels: int = 400_000
     #: levels with more pixels than this compare every other pixel of a patch
     stride_pixels: int = 100_000
     #: the coarsest level keeps at least this many pixels on its short side
@@ -79,16 +78,23 @@ class _Level:
     limit: np.ndarray | None
 
 
-def _downsample(level: _Level, keep_hole_values: bool = False) -> _Level:
+def _downsample(level: _Level, keep_hole_values: bool = False, texture: np.ndarray | None = None) -> _Level:
+    """The level halved (known pixels averaged without the hole's values); ``texture`` becomes a fourth
+    channel of the image first."""
     h, w = level.hole.shape
+    image = level.image
+    if texture is not None:
+        image = np.empty(image.shape[:2] + (4,), np.float32)
+        image[:, :, :3] = level.image
+        image[:, :, 3] = texture
     size = ((w + 1) // 2, (h + 1) // 2)
     known = (~level.hole & ~level.exclude).astype(np.float32)
     area = cv2.INTER_AREA
     hole = cv2.resize(level.hole.astype(np.float32), size, interpolation=area) > 0
     exclude = (cv2.resize(level.exclude.astype(np.float32), size, interpolation=area) > 0) & ~hole
-    num = cv2.resize(level.image * known[:, :, None], size, interpolation=area)
+    num = cv2.resize(image * known[:, :, None], size, interpolation=area)
     den = cv2.resize(known, size, interpolation=area)
-    fallback = cv2.resize(level.image, size, interpolation=area) if keep_hole_values else 0.0
+    fallback = cv2.resize(image, size, interpolation=area) if keep_hole_values else 0.0
     image = np.where(den[:, :, None] > 1e-6, num / np.maximum(den, 1e-6)[:, :, None], fallback).astype(np.float32)
     inv = limit = None
     if level.inv_depth is not None:
@@ -98,7 +104,23 @@ def _downsample(level: _Level, keep_hole_values: bool = False) -> _Level:
 
 
 def _smooth_guess(image: np.ndarray, unknown: np.ndarray) -> np.ndarray:
-    return opencv_fill(image, unknown, method="telea", radius_px=3.0)
+    """A smooth start for the hole: push-pull (known pixels averaged over ever coarser grids, the holes
+    of each grid filled from the next coarser one, bilinearly)."""
+    known = (~unknown).astype(np.float32)
+    pyramid = [(image * known[:, :, None], known)]
+    while min(pyramid[-1][1].shape) > 1 and pyramid[-1][1].min() <= 0.0:
+        num, den = pyramid[-1]
+        size = ((num.shape[1] + 1) // 2, (num.shape[0] + 1) // 2)
+        pyramid.append((cv2.resize(num, size, interpolation=cv2.INTER_AREA), cv2.resize(den, size, interpolation=cv2.INTER_AREA)))
+    num, den = pyramid[-1]
+    est = num / np.maximum(den, 1e-6)[:, :, None]
+    for num, den in reversed(pyramid[:-1]):
+        up = cv2.resize(est, (num.shape[1], num.shape[0]), interpolation=cv2.INTER_LINEAR)
+        if up.ndim == 2:
+            up = up[:, :, None]
+        alpha = np.clip(den, 0.0, 1.0)[:, :, None]
+        est = alpha * (num / np.maximum(den, 1e-6)[:, :, None]) + (1.0 - alpha) * up
+    return np.where(unknown[:, :, None], est, image).astype(np.float32)
 
 
 def _upsample_field(nnf: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
@@ -122,10 +144,11 @@ class PatchInpainter:
             self.embedding = NeuralEmbedding(self.options.embedding_model, dims=self.options.embedding_dims)
 
     def _features(self, image: np.ndarray, known: np.ndarray) -> np.ndarray:
-        feats = pixel_features(image, known, weights=self.options.descriptor)
+        """Embeddings of an RGB + texture-energy image (the fourth channel carried down the pyramid)."""
+        feats = pixel_features(image[:, :, :3], known, weights=self.options.descriptor, texture=image[:, :, 3])
         if self.embedding is None:
             return feats
-        neural = self.embedding(image) * np.float32(self.options.embedding_weight)
+        neural = self.embedding(np.ascontiguousarray(image[:, :, :3])) * np.float32(self.options.embedding_weight)
         return np.ascontiguousarray(np.concatenate([feats, neural], axis=2), dtype=np.float32)
 
     def _level_count(self, hole: np.ndarray) -> int:
@@ -153,9 +176,21 @@ class PatchInpainter:
         o = self.options
         radius = o.patch_size // 2
         exclude = np.zeros_like(hole) if exclude is None else (exclude & ~hole)
-        levels = [_Level(image.astype(np.float32), hole, exclude, inverse_depth, depth_limit)]
-        for _ in range(self._level_count(hole | exclude) - 1):
-            levels.append(_downsample(levels[-1], keep_hole_values=o.start == "given"))
+        # levels that search run on RGB + the full-resolution texture energy (votes copy it along with
+        # colour); a finest level that only votes needs no fourth channel
+        count = self._level_count(hole | exclude)
+        texture = texture_energy(image)
+        if count == 1 or hole.size <= o.vote_only_pixels:
+            image4 = np.empty(image.shape[:2] + (4,), np.float32)
+            image4[:, :, :3] = image
+            image4[:, :, 3] = texture
+            levels = [_Level(image4, hole, exclude, inverse_depth, depth_limit)]
+        else:
+            levels = [_Level(image.astype(np.float32, copy=False), hole, exclude, inverse_depth, depth_limit)]
+        for _ in range(count - 1):
+            extra = texture if levels[-1].image.shape[2] == 3 else None
+            levels.append(_downsample(levels[-1], keep_hole_values=o.start == "given", texture=extra))
+            texture = None
         log.debug("patch inpaint: %d levels, coarsest %s", len(levels), levels[-1].hole.shape)
         current = None
         nnf = cost = None
@@ -170,11 +205,12 @@ class PatchInpainter:
                     current = _smooth_guess(level.image, level.hole | level.exclude)
             else:
                 h, w = level.hole.shape
-                up = cv2.resize(current, (w, h), interpolation=cv2.INTER_LINEAR)
+                channels = level.image.shape[2]
+                up = cv2.resize(np.ascontiguousarray(current[:, :, :channels]), (w, h), interpolation=cv2.INTER_LINEAR)
                 current = np.where(level.hole[:, :, None], up, level.image).astype(np.float32)
             current, nnf, cost = self._synthesise(level, current, nnf, cost, radius, coarsest)
             progress(total - index, total)
-        return np.where(hole[:, :, None], current, image).astype(np.float32)
+        return np.where(hole[:, :, None], current[:, :, :3], image).astype(np.float32)
 
     def _synthesise(self, level: _Level, current, nnf_coarse, cost_coarse, radius, coarsest):
         o = self.options
@@ -205,12 +241,11 @@ class PatchInpainter:
             # upsample and vote: full-resolution pixels follow the field settled one level down
             nnf = _upsample_field(nnf_coarse, (h, w))
             cost = pm.upsample_cost(cost_coarse, nnf, is_target, src_ok, src_depth, limit)
-            current = pm.vote(current, hole, is_target, nnf, cost, radius=radius, spread=o.vote_spread)
+            current = pm.vote(current, hole, is_target, nnf, cost, radius=radius, spread=o.vote_spread, step=2)
             return current, nnf, cost
         if nnf_coarse is None:
             sources = np.argwhere(src_ok).astype(np.int32)
             nnf = pm.random_field(is_target, sources, limit, src_depth, o.seed)
-
         else:
             nnf = _upsample_field(nnf_coarse, (h, w))
         bias = o.descriptor.bias

@@ -36,10 +36,28 @@ def _hash(a, b, c, d):
 
 
 @nb.njit(cache=True, fastmath=True, inline="always")
-def _cosine_cost(feat, weight, ty, tx, sy, sx, radius, stride, bias2):
+def _target_norm(sq, weight, ty, tx, radius, stride):
+    """Squared weighted norm of the target patch's embedding (constant over all its candidates)."""
+    height, width = weight.shape
+    na = 0.0
+    for dy in range(-radius, radius + 1, stride):
+        y = ty + dy
+        if y < 0 or y >= height:
+            continue
+        for dx in range(-radius, radius + 1, stride):
+            x = tx + dx
+            if x < 0 or x >= width:
+                continue
+            na += weight[y, x] * sq[y, x]
+    return na
+
+
+@nb.njit(cache=True, fastmath=True, inline="always")
+def _cosine_cost(feat, sq, weight, ty, tx, sy, sx, radius, stride, bias2, na):
+    """``1 - cos`` of the target patch at (ty, tx) and the source patch at (sy, sx); ``sq`` holds each
+    pixel's squared embedding norm (bias included) and ``na`` the target's weighted squared norm."""
     height, width, channels = feat.shape
     dot = 0.0
-    na = 0.0
     nb_ = 0.0
     for dy in range(-radius, radius + 1, stride):
         y = ty + dy
@@ -52,21 +70,19 @@ def _cosine_cost(feat, weight, ty, tx, sy, sx, radius, stride, bias2):
             w = weight[y, x]
             if w == 0.0:
                 continue
-            acc_d = bias2
-            acc_a = bias2
-            acc_b = bias2
+            acc = bias2
             for c in range(channels):
-                a = feat[y, x, c]
-                b = feat[sy + dy, sx + dx, c]
-                acc_d += a * b
-                acc_a += a * a
-                acc_b += b * b
-            dot += w * acc_d
-            na += w * acc_a
-            nb_ += w * acc_b
+                acc += feat[y, x, c] * feat[sy + dy, sx + dx, c]
+            dot += w * acc
+            nb_ += w * sq[sy + dy, sx + dx]
     if na <= 0.0 or nb_ <= 0.0:
         return BIG_COST
     return np.float32(1.0 - dot / math.sqrt(na * nb_))
+
+
+def squared_norms(feat: np.ndarray, bias: float) -> np.ndarray:
+    """Per-pixel squared norm of the embedding, the constant ``bias`` component included."""
+    return np.ascontiguousarray(np.einsum("ijk,ijk->ij", feat, feat) + np.float32(bias * bias), dtype=np.float32)
 
 
 @nb.njit(cache=True, inline="always")
@@ -78,7 +94,7 @@ def _allowed(src_ok, src_depth, sy, sx, limit):
 
 
 @nb.njit(cache=True, parallel=True)
-def _cost_of_field_parallel(feat, weight, is_target, src_ok, src_depth, tgt_limit, nnf, radius, stride, bias2):
+def _cost_of_field_parallel(feat, sq, weight, is_target, src_ok, src_depth, tgt_limit, nnf, radius, stride, bias2):
     height, width = is_target.shape
     cost = np.full((height, width), BIG_COST, np.float32)
     for y in nb.prange(height):
@@ -88,18 +104,19 @@ def _cost_of_field_parallel(feat, weight, is_target, src_ok, src_depth, tgt_limi
             sy = nnf[y, x, 0]
             sx = nnf[y, x, 1]
             if _allowed(src_ok, src_depth, sy, sx, tgt_limit[y, x]):
-                cost[y, x] = _cosine_cost(feat, weight, y, x, sy, sx, radius, stride, bias2)
+                na = _target_norm(sq, weight, y, x, radius, stride)
+                cost[y, x] = _cosine_cost(feat, sq, weight, y, x, sy, sx, radius, stride, bias2, na)
     return cost
 
 
 def field_cost(feat, weight, is_target, src_ok, src_depth, tgt_limit, nnf, *, radius, stride, bias):
     return _cost_of_field_parallel(
-        feat, weight, is_target, src_ok, src_depth, tgt_limit, nnf, radius, stride, np.float32(bias * bias)
+        feat, squared_norms(feat, bias), weight, is_target, src_ok, src_depth, tgt_limit, nnf, radius, stride, np.float32(bias * bias)
     )
 
 
 @nb.njit(cache=True, parallel=True)
-def _search(feat, weight, is_target, src_ok, src_depth, tgt_limit, nnf, cost, radius, stride, bias2,
+def _search(feat, sq, weight, is_target, src_ok, src_depth, tgt_limit, nnf, cost, radius, stride, bias2,
             iterations, search_radius, seed, blocks):
     height, width = is_target.shape
     rows = (height + blocks - 1) // blocks
@@ -117,6 +134,7 @@ def _search(feat, weight, is_target, src_ok, src_depth, tgt_limit, nnf, cost, ra
                     if not is_target[y, x]:
                         continue
                     limit = tgt_limit[y, x]
+                    na = _target_norm(sq, weight, y, x, radius, stride)
                     by = nnf[y, x, 0]
                     bx = nnf[y, x, 1]
                     bc = cost[y, x]
@@ -126,7 +144,7 @@ def _search(feat, weight, is_target, src_ok, src_depth, tgt_limit, nnf, cost, ra
                         sy = nnf[y, nx, 0]
                         sx = nnf[y, nx, 1] - step
                         if _allowed(src_ok, src_depth, sy, sx, limit):
-                            c = _cosine_cost(feat, weight, y, x, sy, sx, radius, stride, bias2)
+                            c = _cosine_cost(feat, sq, weight, y, x, sy, sx, radius, stride, bias2, na)
                             if c < bc:
                                 bc = c
                                 by = sy
@@ -140,7 +158,7 @@ def _search(feat, weight, is_target, src_ok, src_depth, tgt_limit, nnf, cost, ra
                             sy = snapshot[ny, x, 0] - step
                             sx = snapshot[ny, x, 1]
                         if _allowed(src_ok, src_depth, sy, sx, limit):
-                            c = _cosine_cost(feat, weight, y, x, sy, sx, radius, stride, bias2)
+                            c = _cosine_cost(feat, sq, weight, y, x, sy, sx, radius, stride, bias2, na)
                             if c < bc:
                                 bc = c
                                 by = sy
@@ -153,7 +171,7 @@ def _search(feat, weight, is_target, src_ok, src_depth, tgt_limit, nnf, cost, ra
                         sy = by + np.int32(h % np.uint32(2 * rad + 1)) - rad
                         sx = bx + np.int32((h >> np.uint32(16)) % np.uint32(2 * rad + 1)) - rad
                         if _allowed(src_ok, src_depth, sy, sx, limit):
-                            c = _cosine_cost(feat, weight, y, x, sy, sx, radius, stride, bias2)
+                            c = _cosine_cost(feat, sq, weight, y, x, sy, sx, radius, stride, bias2, na)
                             if c < bc:
                                 bc = c
                                 by = sy
@@ -168,7 +186,7 @@ def _search(feat, weight, is_target, src_ok, src_depth, tgt_limit, nnf, cost, ra
 def search(feat, weight, is_target, src_ok, src_depth, tgt_limit, nnf, cost, *, radius, stride, bias,
            iterations, search_radius, seed=0, blocks=8):
     """Improve ``nnf``/``cost`` in place by PatchMatch propagation and random search."""
-    _search(feat, weight, is_target, src_ok, src_depth, tgt_limit, nnf, cost, radius, stride,
+    _search(feat, squared_norms(feat, bias), weight, is_target, src_ok, src_depth, tgt_limit, nnf, cost, radius, stride,
             np.float32(bias * bias), iterations, max(1, int(search_radius)), seed, blocks)
 
 
@@ -194,7 +212,7 @@ def random_field(is_target, sources, tgt_limit, src_depth, seed):
 
 
 @nb.njit(cache=True, parallel=True, fastmath=True)
-def _vote(image, hole, is_target, nnf, weights, radius, out):
+def _vote(image, hole, is_target, nnf, weights, radius, step, out):
     height, width = hole.shape
     channels = image.shape[2]
     for y in nb.prange(height):
@@ -205,11 +223,11 @@ def _vote(image, hole, is_target, nnf, weights, radius, out):
             wsum = 0.0
             for ch in range(channels):
                 acc[ch] = 0.0
-            for dy in range(-radius, radius + 1):
+            for dy in range(-radius, radius + 1, step):
                 ty = y + dy
                 if ty < 0 or ty >= height:
                     continue
-                for dx in range(-radius, radius + 1):
+                for dx in range(-radius, radius + 1, step):
                     tx = x + dx
                     if tx < 0 or tx >= width:
                         continue
@@ -226,15 +244,17 @@ def _vote(image, hole, is_target, nnf, weights, radius, out):
                     out[y, x, ch] = acc[ch] / wsum
 
 
-def vote(image, hole, is_target, nnf, cost, *, radius, spread):
+def vote(image, hole, is_target, nnf, cost, *, radius, spread, step=1):
     """New values for the hole pixels: the average of what every overlapping patch's source says,
     weighted by ``exp(-cost / (spread * q))``, q the 75th percentile of the costs (Wexler et al.).
+    ``step`` 2 takes every other overlapping patch in each direction (a quarter of the work, for fields
+    upsampled from a coarser level, whose neighbouring patches agree anyway).
     Pixels no patch covers keep their value."""
     usable = is_target & (cost < BIG_COST)
     scale = float(np.percentile(cost[usable], 75)) * spread if usable.any() else 1.0
     weights = np.where(usable, np.exp(-cost / max(scale, 1e-9)), 0.0).astype(np.float32)
     out = image.copy()
-    _vote(image, hole, is_target, nnf, weights, radius, out)
+    _vote(image, hole, is_target, nnf, weights, radius, step, out)
     return out
 
 
