@@ -28,19 +28,26 @@ class DescriptorWeights:
 
     colour: float = 1.0
     gradient: float = 0.6
-    texture: float = 2.0
+    texture: float = 1.5
     bias: float = 1.5
 
 
-def texture_energy(image: np.ndarray) -> np.ndarray:
-    """Local standard deviation of CIE lightness over 5 x 5 pixels, in units of L/100 (float32 H x W).
+def texture_energy(image: np.ndarray, valid: np.ndarray | None = None) -> np.ndarray:
+    """Local standard deviation of luma over 5 x 5 pixels (float32 H x W; sRGB luma in [0, 1] is close
+    to CIE lightness / 100, and much cheaper at full resolution).
 
     The patch backend computes it once at full resolution and carries it down its pyramid as a fourth
     channel, so a coarse level still tells pebbles (rough at full resolution) from water (smooth), which
-    look alike once halved a few times.
+    look alike once halved a few times. With ``valid`` (bool H x W) only valid pixels count.
     """
-    rgb = np.clip(image[:, :, :3], 0.0, 1.0).astype(np.float32, copy=False)
-    light = np.ascontiguousarray(cv2.cvtColor(rgb, cv2.COLOR_RGB2Lab)[:, :, 0]) * np.float32(0.01)
+    light = cv2.cvtColor(np.ascontiguousarray(image[:, :, :3], dtype=np.float32), cv2.COLOR_RGB2GRAY)
+    if valid is not None and not valid.all():  # statistics of the valid pixels only (no foreground edge)
+        v = valid.astype(np.float32)
+        count = np.maximum(cv2.blur(v, (5, 5), borderType=cv2.BORDER_REFLECT), 1e-6)
+        light = light * v
+        mean = cv2.blur(light, (5, 5), borderType=cv2.BORDER_REFLECT) / count
+        mean_sq = cv2.blur(light * light, (5, 5), borderType=cv2.BORDER_REFLECT) / count
+        return np.sqrt(np.maximum(mean_sq - mean * mean, 0.0)).astype(np.float32)
     mean = cv2.blur(light, (5, 5), borderType=cv2.BORDER_REFLECT)
     mean_sq = cv2.blur(light * light, (5, 5), borderType=cv2.BORDER_REFLECT)
     return np.sqrt(np.maximum(mean_sq - mean * mean, 0.0)).astype(np.float32)

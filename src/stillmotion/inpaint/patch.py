@@ -40,9 +40,10 @@ class PatchOptions:
     start: str = "smooth"
     #: EM rounds at the coarsest level grow with the hole's thickness up to this
     max_coarse_rounds: int = 4
-    #: PatchMatch sweeps in the first EM round at the coarsest level, and in every other round
-    coarse_sweeps: int = 6
-    sweeps: int = 2
+    #: PatchMatch sweeps in the first EM round at the coarsest level, and in every other round (levels
+    #: of at most ``stride_pixels`` pixels get two more in the first round and one more in the others)
+    coarse_sweeps: int = 4
+    sweeps: int = 1
     #: random-search window (pixels) at the levels after the coarsest
     refine_radius_px: int = 8
     #: levels with more pixels than this only refine the upsampled field: one EM round, one sweep,
@@ -78,49 +79,59 @@ class _Level:
     limit: np.ndarray | None
 
 
+def _halve_any(mask: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """A boolean mask halved: a coarse pixel is set when any of its fine pixels is."""
+    return cv2.resize(mask.view(np.uint8) * np.uint8(255), size, interpolation=cv2.INTER_AREA) > 0
+
+
+def _halve_known(values: np.ndarray, known: np.ndarray, den: np.ndarray, size, fallback: bool) -> np.ndarray:
+    """``values`` halved, averaging only the known pixels (or everything where none is known, if
+    ``fallback``; else 0 there)."""
+    weighted = values * (known[:, :, None] if values.ndim == 3 else known)
+    num = cv2.resize(weighted, size, interpolation=cv2.INTER_AREA)
+    if num.ndim == 2:
+        num = num[:, :, None]
+    spread = np.maximum(den, 1e-6)[:, :, None]
+    out = num / spread
+    empty = (den <= 1e-6)[:, :, None]
+    if fallback:
+        plain = cv2.resize(values, size, interpolation=cv2.INTER_AREA)
+        return np.where(empty, plain.reshape(out.shape), out).astype(np.float32)
+    return np.where(empty, np.float32(0.0), out).astype(np.float32)
+
+
 def _downsample(level: _Level, keep_hole_values: bool = False, texture: np.ndarray | None = None) -> _Level:
-    """The level halved (known pixels averaged without the hole's values); ``texture`` becomes a fourth
-    channel of the image first."""
+    """The level halved (known pixels averaged without the hole's values); ``texture`` (full resolution)
+    is halved too and becomes a fourth channel of the image."""
     h, w = level.hole.shape
-    image = level.image
-    if texture is not None:
-        image = np.empty(image.shape[:2] + (4,), np.float32)
-        image[:, :, :3] = level.image
-        image[:, :, 3] = texture
     size = ((w + 1) // 2, (h + 1) // 2)
-    known = (~level.hole & ~level.exclude).astype(np.float32)
-    area = cv2.INTER_AREA
-    hole = cv2.resize(level.hole.astype(np.float32), size, interpolation=area) > 0
-    exclude = (cv2.resize(level.exclude.astype(np.float32), size, interpolation=area) > 0) & ~hole
-    num = cv2.resize(image * known[:, :, None], size, interpolation=area)
-    den = cv2.resize(known, size, interpolation=area)
-    fallback = cv2.resize(image, size, interpolation=area) if keep_hole_values else 0.0
-    image = np.where(den[:, :, None] > 1e-6, num / np.maximum(den, 1e-6)[:, :, None], fallback).astype(np.float32)
+    known_mask = ~level.hole & ~level.exclude
+    known = known_mask.astype(np.float32)
+    den = cv2.resize(known, size, interpolation=cv2.INTER_AREA)
+    hole = _halve_any(level.hole, size)
+    exclude = _halve_any(level.exclude, size) & ~hole
+    image = _halve_known(level.image, known, den, size, keep_hole_values)
+    if texture is not None:
+        image = np.concatenate([image, _halve_known(texture, known, den, size, keep_hole_values)], axis=2)
     inv = limit = None
     if level.inv_depth is not None:
-        inv = cv2.resize(level.inv_depth, size, interpolation=area)
-        limit = cv2.resize(level.limit, size, interpolation=area)
+        inv = cv2.resize(level.inv_depth, size, interpolation=cv2.INTER_AREA)
+        limit = cv2.resize(level.limit, size, interpolation=cv2.INTER_AREA)
     return _Level(image, hole, exclude, inv, limit)
 
 
 def _smooth_guess(image: np.ndarray, unknown: np.ndarray) -> np.ndarray:
-    """A smooth start for the hole: push-pull (known pixels averaged over ever coarser grids, the holes
-    of each grid filled from the next coarser one, bilinearly)."""
-    known = (~unknown).astype(np.float32)
-    pyramid = [(image * known[:, :, None], known)]
-    while min(pyramid[-1][1].shape) > 1 and pyramid[-1][1].min() <= 0.0:
-        num, den = pyramid[-1]
-        size = ((num.shape[1] + 1) // 2, (num.shape[0] + 1) // 2)
-        pyramid.append((cv2.resize(num, size, interpolation=cv2.INTER_AREA), cv2.resize(den, size, interpolation=cv2.INTER_AREA)))
-    num, den = pyramid[-1]
-    est = num / np.maximum(den, 1e-6)[:, :, None]
-    for num, den in reversed(pyramid[:-1]):
-        up = cv2.resize(est, (num.shape[1], num.shape[0]), interpolation=cv2.INTER_LINEAR)
-        if up.ndim == 2:
-            up = up[:, :, None]
-        alpha = np.clip(den, 0.0, 1.0)[:, :, None]
-        est = alpha * (num / np.maximum(den, 1e-6)[:, :, None]) + (1.0 - alpha) * up
-    return np.where(unknown[:, :, None], est, image).astype(np.float32)
+    """A smooth start for the hole: OpenCV Telea on 8-bit copies (one call for the colour, one for the
+    texture channel; a start guess needs no more than 1/255 precision)."""
+    mask = unknown.astype(np.uint8)
+    out = image.astype(np.float32, copy=True)
+    for lo, hi in ((0, 3), (3, image.shape[2])):
+        if hi <= lo:
+            continue
+        part = (np.clip(image[:, :, lo:hi], 0.0, 1.0) * 255.0 + 0.5).astype(np.uint8)
+        filled = cv2.inpaint(part, mask, 3.0, cv2.INPAINT_TELEA).reshape(part.shape)
+        out[:, :, lo:hi] = np.where(unknown[:, :, None], filled.astype(np.float32) / 255.0, image[:, :, lo:hi])
+    return out
 
 
 def _upsample_field(nnf: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
@@ -179,7 +190,7 @@ class PatchInpainter:
         # levels that search run on RGB + the full-resolution texture energy (votes copy it along with
         # colour); a finest level that only votes needs no fourth channel
         count = self._level_count(hole | exclude)
-        texture = texture_energy(image)
+        texture = texture_energy(image, ~exclude)
         if count == 1 or hole.size <= o.vote_only_pixels:
             image4 = np.empty(image.shape[:2] + (4,), np.float32)
             image4[:, :, :3] = image
@@ -258,7 +269,9 @@ class PatchInpainter:
         for r in range(rounds):
             feat = self._features(current, known)
             cost = pm.field_cost(feat, weight, is_target, src_ok, src_depth, limit, nnf, radius=radius, stride=stride, bias=bias)
-            sweeps = o.coarse_sweeps if (coarsest and r == 0) else (1 if detail else o.sweeps)
+            # small levels are cheap: two more sweeps in the first round, one more in the others
+            extra = 0 if hole.size > o.stride_pixels else 1
+            sweeps = o.coarse_sweeps + 2 * extra if (coarsest and r == 0) else (1 if detail else o.sweeps + extra)
             pm.search(feat, weight, is_target, src_ok, src_depth, limit, nnf, cost, radius=radius, stride=stride,
                       bias=bias, iterations=sweeps, search_radius=search_radius, seed=o.seed * 7919 + r)
             current = pm.vote(current, hole, is_target, nnf, cost, radius=radius, spread=o.vote_spread)
