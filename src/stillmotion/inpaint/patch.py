@@ -24,6 +24,7 @@ import numpy as np
 from ..types import ProgressCallback, no_progress
 from . import patchmatch as pm
 from .descriptor import DescriptorWeights, pixel_features, texture_energy
+from .onion import onion_peel
 
 log = logging.getLogger(__name__)
 
@@ -35,9 +36,14 @@ class PatchOptions:
     patch_size: int = 7
     #: EM rounds (search + vote) per level
     em_rounds: int = 2
-    #: the coarsest hole starts as a smooth Telea fill ("smooth") or from the values the image holds
-    #: there ("given", e.g. a mirrored border for outpainting)
+    #: the coarsest hole starts as a smooth Telea fill ("smooth"), from the values the image holds there
+    #: ("given"), or by onion peeling ("peel": ring by ring from the rim, each ring copied from the
+    #: patches that best match what is known; for outpainting, see :mod:`.onion`)
     start: str = "smooth"
+    #: thickness of one onion-peel ring (pixels of the coarsest level)
+    peel_ring_px: int = 1
+    #: copy only from patches within this many pixels (each axis, full resolution) of the target; 0 = anywhere
+    source_reach_px: int = 0
     #: EM rounds at the coarsest level grow with the hole's thickness up to this
     max_coarse_rounds: int = 4
     #: PatchMatch sweeps in the first EM round at the coarsest level, and in every other round (levels
@@ -186,6 +192,7 @@ class PatchInpainter:
     ) -> np.ndarray:
         o = self.options
         radius = o.patch_size // 2
+        self._full_width = hole.shape[1]
         exclude = np.zeros_like(hole) if exclude is None else (exclude & ~hole)
         # levels that search run on RGB + the full-resolution texture energy (votes copy it along with
         # colour); a finest level that only votes needs no fourth channel
@@ -229,6 +236,7 @@ class PatchInpainter:
         h, w = hole.shape
         known = ~hole & ~exclude
         size = 2 * radius + 1
+        reach = 0 if o.source_reach_px <= 0 else max(size, math.ceil(o.source_reach_px * w / self._full_width))
         kernel = np.ones((size, size), np.uint8)
         src_ok = cv2.erode(known.astype(np.uint8), kernel, borderType=cv2.BORDER_CONSTANT, borderValue=0) > 0
         is_target = (cv2.dilate(hole.astype(np.uint8), kernel) > 0) & ~exclude
@@ -251,12 +259,17 @@ class PatchInpainter:
         if nnf_coarse is not None and hole.size > o.vote_only_pixels:
             # upsample and vote: full-resolution pixels follow the field settled one level down
             nnf = _upsample_field(nnf_coarse, (h, w))
-            cost = pm.upsample_cost(cost_coarse, nnf, is_target, src_ok, src_depth, limit)
+            cost = pm.upsample_cost(cost_coarse, nnf, is_target, src_ok, src_depth, limit, reach)
             current = pm.vote(current, hole, is_target, nnf, cost, radius=radius, spread=o.vote_spread, step=2)
             return current, nnf, cost
         if nnf_coarse is None:
             sources = np.argwhere(src_ok).astype(np.int32)
-            nnf = pm.random_field(is_target, sources, limit, src_depth, o.seed)
+            nnf = pm.random_field(is_target, sources, limit, src_depth, o.seed, src_ok, reach)
+            if o.start == "peel":
+                current, peeled = onion_peel(current, hole, exclude, features=self._features, src_ok=src_ok,
+                                             src_depth=src_depth, limit=limit, radius=radius, bias=o.descriptor.bias,
+                                             ring_px=o.peel_ring_px, seed=o.seed, reach=reach)  # fmt: skip
+                nnf[hole] = peeled[hole]
         else:
             nnf = _upsample_field(nnf_coarse, (h, w))
         bias = o.descriptor.bias
@@ -265,14 +278,17 @@ class PatchInpainter:
         if coarsest:  # good values travel about a patch radius inwards per round
             rounds = int(min(o.max_coarse_rounds, max(rounds, math.ceil(float(depth_px.max()) / radius))))
         search_radius = max(h, w) // 2 if coarsest else (o.detail_radius_px if detail else o.refine_radius_px)
+        if reach > 0:
+            search_radius = min(search_radius, reach)
         stride = 2 if hole.size > o.stride_pixels else 1
         for r in range(rounds):
             feat = self._features(current, known)
-            cost = pm.field_cost(feat, weight, is_target, src_ok, src_depth, limit, nnf, radius=radius, stride=stride, bias=bias)
+            cost = pm.field_cost(feat, weight, is_target, src_ok, src_depth, limit, nnf, radius=radius, stride=stride, bias=bias,
+                                 reach=reach)
             # small levels are cheap: two more sweeps in the first round, one more in the others
             extra = 0 if hole.size > o.stride_pixels else 1
             sweeps = o.coarse_sweeps + 2 * extra if (coarsest and r == 0) else (1 if detail else o.sweeps + extra)
             pm.search(feat, weight, is_target, src_ok, src_depth, limit, nnf, cost, radius=radius, stride=stride,
-                      bias=bias, iterations=sweeps, search_radius=search_radius, seed=o.seed * 7919 + r)
+                      bias=bias, iterations=sweeps, search_radius=search_radius, seed=o.seed * 7919 + r, reach=reach)
             current = pm.vote(current, hole, is_target, nnf, cost, radius=radius, spread=o.vote_spread)
         return current, nnf, cost

@@ -86,15 +86,17 @@ def squared_norms(feat: np.ndarray, bias: float) -> np.ndarray:
 
 
 @nb.njit(cache=True, inline="always")
-def _allowed(src_ok, src_depth, sy, sx, limit):
+def _allowed(src_ok, src_depth, sy, sx, limit, ty, tx, reach):
     height, width = src_ok.shape
     if sy < 0 or sy >= height or sx < 0 or sx >= width:
+        return False
+    if reach > 0 and (abs(sy - ty) > reach or abs(sx - tx) > reach):
         return False
     return src_ok[sy, sx] and src_depth[sy, sx] <= limit
 
 
 @nb.njit(cache=True, parallel=True)
-def _cost_of_field_parallel(feat, sq, weight, is_target, src_ok, src_depth, tgt_limit, nnf, radius, stride, bias2):
+def _cost_of_field_parallel(feat, sq, weight, is_target, src_ok, src_depth, tgt_limit, nnf, radius, stride, bias2, reach):
     height, width = is_target.shape
     cost = np.full((height, width), BIG_COST, np.float32)
     for y in nb.prange(height):
@@ -103,21 +105,22 @@ def _cost_of_field_parallel(feat, sq, weight, is_target, src_ok, src_depth, tgt_
                 continue
             sy = nnf[y, x, 0]
             sx = nnf[y, x, 1]
-            if _allowed(src_ok, src_depth, sy, sx, tgt_limit[y, x]):
+            if _allowed(src_ok, src_depth, sy, sx, tgt_limit[y, x], y, x, reach):
                 na = _target_norm(sq, weight, y, x, radius, stride)
                 cost[y, x] = _cosine_cost(feat, sq, weight, y, x, sy, sx, radius, stride, bias2, na)
     return cost
 
 
-def field_cost(feat, weight, is_target, src_ok, src_depth, tgt_limit, nnf, *, radius, stride, bias):
+def field_cost(feat, weight, is_target, src_ok, src_depth, tgt_limit, nnf, *, radius, stride, bias, reach=0):
     return _cost_of_field_parallel(
-        feat, squared_norms(feat, bias), weight, is_target, src_ok, src_depth, tgt_limit, nnf, radius, stride, np.float32(bias * bias)
+        feat, squared_norms(feat, bias), weight, is_target, src_ok, src_depth, tgt_limit, nnf, radius, stride,
+        np.float32(bias * bias), int(reach),
     )
 
 
 @nb.njit(cache=True, parallel=True)
 def _search(feat, sq, weight, is_target, src_ok, src_depth, tgt_limit, nnf, cost, radius, stride, bias2,
-            iterations, search_radius, seed, blocks):
+            iterations, search_radius, seed, blocks, reach):
     height, width = is_target.shape
     rows = (height + blocks - 1) // blocks
     for it in range(iterations):
@@ -143,7 +146,7 @@ def _search(feat, sq, weight, is_target, src_ok, src_depth, tgt_limit, nnf, cost
                     if 0 <= nx < width and is_target[y, nx]:
                         sy = nnf[y, nx, 0]
                         sx = nnf[y, nx, 1] - step
-                        if _allowed(src_ok, src_depth, sy, sx, limit):
+                        if _allowed(src_ok, src_depth, sy, sx, limit, y, x, reach):
                             c = _cosine_cost(feat, sq, weight, y, x, sy, sx, radius, stride, bias2, na)
                             if c < bc:
                                 bc = c
@@ -157,7 +160,7 @@ def _search(feat, sq, weight, is_target, src_ok, src_depth, tgt_limit, nnf, cost
                         else:
                             sy = snapshot[ny, x, 0] - step
                             sx = snapshot[ny, x, 1]
-                        if _allowed(src_ok, src_depth, sy, sx, limit):
+                        if _allowed(src_ok, src_depth, sy, sx, limit, y, x, reach):
                             c = _cosine_cost(feat, sq, weight, y, x, sy, sx, radius, stride, bias2, na)
                             if c < bc:
                                 bc = c
@@ -170,7 +173,7 @@ def _search(feat, sq, weight, is_target, src_ok, src_depth, tgt_limit, nnf, cost
                         h = _hash(seed, it * 64 + k, y, x)
                         sy = by + np.int32(h % np.uint32(2 * rad + 1)) - rad
                         sx = bx + np.int32((h >> np.uint32(16)) % np.uint32(2 * rad + 1)) - rad
-                        if _allowed(src_ok, src_depth, sy, sx, limit):
+                        if _allowed(src_ok, src_depth, sy, sx, limit, y, x, reach):
                             c = _cosine_cost(feat, sq, weight, y, x, sy, sx, radius, stride, bias2, na)
                             if c < bc:
                                 bc = c
@@ -184,15 +187,16 @@ def _search(feat, sq, weight, is_target, src_ok, src_depth, tgt_limit, nnf, cost
 
 
 def search(feat, weight, is_target, src_ok, src_depth, tgt_limit, nnf, cost, *, radius, stride, bias,
-           iterations, search_radius, seed=0, blocks=8):
+           iterations, search_radius, seed=0, blocks=8, reach=0):
     """Improve ``nnf``/``cost`` in place by PatchMatch propagation and random search."""
     _search(feat, squared_norms(feat, bias), weight, is_target, src_ok, src_depth, tgt_limit, nnf, cost, radius, stride,
-            np.float32(bias * bias), iterations, max(1, int(search_radius)), seed, blocks)
+            np.float32(bias * bias), iterations, max(1, int(search_radius)), seed, blocks, int(reach))
 
 
 @nb.njit(cache=True)
-def random_field(is_target, sources, tgt_limit, src_depth, seed):
-    """A field pointing every target at a pseudo-random allowed source centre (from ``sources``, N x 2)."""
+def random_field(is_target, sources, tgt_limit, src_depth, seed, src_ok, reach):
+    """A field pointing every target at a pseudo-random allowed source centre (from ``sources``, N x 2;
+    with ``reach`` > 0, from the allowed centres within ``reach`` pixels of the target, where there are)."""
     height, width = is_target.shape
     nnf = np.zeros((height, width, 2), np.int32)
     n = sources.shape[0]
@@ -200,14 +204,28 @@ def random_field(is_target, sources, tgt_limit, src_depth, seed):
         for x in range(width):
             if not is_target[y, x]:
                 continue
-            best = 0
-            for k in range(8):
-                i = np.int64(_hash(seed, k, y, x) % np.uint32(n))
-                best = i
-                if src_depth[sources[i, 0], sources[i, 1]] <= tgt_limit[y, x]:
-                    break
-            nnf[y, x, 0] = sources[best, 0]
-            nnf[y, x, 1] = sources[best, 1]
+            by = sources[0, 0]
+            bx = sources[0, 1]
+            found = False
+            if reach > 0:
+                for k in range(32):
+                    h = _hash(seed, 100 + k, y, x)
+                    sy = y + np.int32(h % np.uint32(2 * reach + 1)) - reach
+                    sx = x + np.int32((h >> np.uint32(16)) % np.uint32(2 * reach + 1)) - reach
+                    if _allowed(src_ok, src_depth, sy, sx, tgt_limit[y, x], y, x, reach):
+                        by = sy
+                        bx = sx
+                        found = True
+                        break
+            if not found:
+                for k in range(8):
+                    i = np.int64(_hash(seed, k, y, x) % np.uint32(n))
+                    by = sources[i, 0]
+                    bx = sources[i, 1]
+                    if src_depth[by, bx] <= tgt_limit[y, x]:
+                        break
+            nnf[y, x, 0] = by
+            nnf[y, x, 1] = bx
     return nnf
 
 
@@ -274,13 +292,13 @@ def upsample_field(nnf, height, width):
 
 
 @nb.njit(cache=True, parallel=True)
-def upsample_cost(cost, nnf, is_target, src_ok, src_depth, tgt_limit):
+def upsample_cost(cost, nnf, is_target, src_ok, src_depth, tgt_limit, reach):
     """The coarse costs carried to an upsampled field (BIG_COST where its source is not allowed here)."""
     height, width = is_target.shape
     hc, wc = cost.shape
     out = np.full((height, width), BIG_COST, np.float32)
     for y in nb.prange(height):
         for x in range(width):
-            if is_target[y, x] and _allowed(src_ok, src_depth, nnf[y, x, 0], nnf[y, x, 1], tgt_limit[y, x]):
+            if is_target[y, x] and _allowed(src_ok, src_depth, nnf[y, x, 0], nnf[y, x, 1], tgt_limit[y, x], y, x, reach):
                 out[y, x] = cost[min(y // 2, hc - 1), min(x // 2, wc - 1)]
     return out
