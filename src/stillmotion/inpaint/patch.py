@@ -275,7 +275,8 @@ class PatchInpainter:
         bias = o.descriptor.bias
         detail = hole.size > o.detail_pixels and not coarsest
         rounds = 1 if detail else o.em_rounds
-        if coarsest:  # good values travel about a patch radius inwards per round
+        peeled = coarsest and o.start == "peel"  # the peel settled the field already: polish it
+        if coarsest and not peeled:  # good values travel about a patch radius inwards per round
             rounds = int(min(o.max_coarse_rounds, max(rounds, math.ceil(float(depth_px.max()) / radius))))
         search_radius = max(h, w) // 2 if coarsest else (o.detail_radius_px if detail else o.refine_radius_px)
         if reach > 0:
@@ -287,7 +288,8 @@ class PatchInpainter:
                                  reach=reach)
             # small levels are cheap: two more sweeps in the first round, one more in the others
             extra = 0 if hole.size > o.stride_pixels else 1
-            sweeps = o.coarse_sweeps + 2 * extra if (coarsest and r == 0) else (1 if detail else o.sweeps + extra)
+            first = coarsest and r == 0 and not peeled
+            sweeps = o.coarse_sweeps + 2 * extra if first else (1 if detail else o.sweeps + extra)
             pm.search(feat, weight, is_target, src_ok, src_depth, limit, nnf, cost, radius=radius, stride=stride,
                       bias=bias, iterations=sweeps, search_radius=search_radius, seed=o.seed * 7919 + r, reach=reach)
             current = pm.vote(current, hole, is_target, nnf, cost, radius=radius, spread=o.vote_spread)
