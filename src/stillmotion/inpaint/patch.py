@@ -5,7 +5,13 @@ Coarse to fine: the photo and its hole are halved until the hole is a few patche
 hole starts from a smooth (Telea) guess; at every level the nearest-neighbour field is improved by
 propagation and random search, the hole is re-synthesised by voting, and the field is upsampled to
 seed the next level. Large structures are therefore settled where they are small, and texture detail is
-added at full resolution.
+added at full resolution. Levels above ``vote_only_pixels`` are not searched: the field of the level
+below is upsampled and voted (every other overlapping patch), which keeps 1080p fast.
+
+The synthesis runs on RGB plus a fourth channel, the texture energy measured once at full resolution
+(:func:`.descriptor.texture_energy`) and carried down the pyramid and copied by the votes: halved a few
+times, pebbles and water (or foliage and its blur) look alike, and without it the coarse search fills a
+rough region with the photo's smoothest texture, which no finer level can undo.
 
 Depth-aware use (see :mod:`.depth_aware`) passes ``exclude`` (foreground pixels that are neither source
 nor context) and per-pixel inverse-depth limits, so a hole copies only from surfaces at least as far as
