@@ -69,6 +69,11 @@ class PatchOptions:
     stride_pixels: int = 100_000
     #: the coarsest level keeps at least this many pixels on its short side
     coarsest_side_px: int = 160
+    #: photos of more pixels than this (720p and up) settle their structure one level coarser (short
+    #: side >= ``large_coarsest_side_px``) and compare every other pixel of a patch at every level,
+    #: without the small levels' extra sweeps: the level above refines it anyway
+    large_pixels: int = 500_000
+    large_coarsest_side_px: int = 120
     #: a hole pixel d pixels deep weighs confidence_decay**d in the patch embeddings (known pixels: 1)
     confidence_decay: float = 0.8
     #: votes are weighted by exp(-(1 - cosine similarity) / (vote_spread * its 75th percentile))
@@ -180,7 +185,8 @@ class PatchInpainter:
         o = self.options
         radius = o.patch_size // 2
         short = min(hole.shape)
-        by_size = max(0, int(math.floor(math.log2(short / o.coarsest_side_px)))) + 1
+        side = o.large_coarsest_side_px if hole.size > o.large_pixels else o.coarsest_side_px
+        by_size = max(0, int(math.floor(math.log2(short / side)))) + 1
         thickness = float(cv2.distanceTransform(hole.astype(np.uint8), cv2.DIST_L2, 3).max())
         by_hole = 1 + max(0, math.ceil(math.log2(max(thickness, 1.0) / (4 * radius))))
         small = min(2, max(0, int(math.floor(math.log2(short / 32)))) + 1)
@@ -199,6 +205,7 @@ class PatchInpainter:
         o = self.options
         radius = o.patch_size // 2
         self._full_width = hole.shape[1]
+        self._large = hole.size > o.large_pixels
         exclude = np.zeros_like(hole) if exclude is None else (exclude & ~hole)
         # levels that search run on RGB + the full-resolution texture energy (votes copy it along with
         # colour); a finest level that only votes needs no fourth channel
@@ -287,13 +294,13 @@ class PatchInpainter:
         search_radius = max(h, w) // 2 if coarsest else (o.detail_radius_px if detail else o.refine_radius_px)
         if reach > 0:
             search_radius = min(search_radius, reach)
-        stride = 2 if hole.size > o.stride_pixels else 1
+        stride = 2 if (hole.size > o.stride_pixels or self._large) else 1
         for r in range(rounds):
             feat = self._features(current, known)
             cost = pm.field_cost(feat, weight, is_target, src_ok, src_depth, limit, nnf, radius=radius, stride=stride, bias=bias,
                                  reach=reach)
             # small levels are cheap: two more sweeps in the first round, one more in the others
-            extra = 0 if hole.size > o.stride_pixels else 1
+            extra = 0 if (hole.size > o.stride_pixels or self._large) else 1
             first = coarsest and r == 0 and not peeled
             sweeps = o.coarse_sweeps + 2 * extra if first else (1 if detail else o.sweeps + extra)
             pm.search(feat, weight, is_target, src_ok, src_depth, limit, nnf, cost, radius=radius, stride=stride,
