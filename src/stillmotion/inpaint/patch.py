@@ -31,6 +31,7 @@ from ..types import ProgressCallback, no_progress
 from . import patchmatch as pm
 from .descriptor import DescriptorWeights, pixel_features, texture_energy
 from .onion import onion_peel
+from .pyramid import halve_known
 
 log = logging.getLogger(__name__)
 
@@ -101,40 +102,35 @@ def _halve_any(mask: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     return cv2.resize(mask.view(np.uint8) * np.uint8(255), size, interpolation=cv2.INTER_AREA) > 0
 
 
-def _halve_known(values: np.ndarray, known: np.ndarray, den: np.ndarray, size, fallback: bool) -> np.ndarray:
-    """``values`` halved, averaging only the known pixels (or everything where none is known, if
-    ``fallback``; else 0 there)."""
-    weighted = values * (known[:, :, None] if values.ndim == 3 else known)
-    num = cv2.resize(weighted, size, interpolation=cv2.INTER_AREA)
-    if num.ndim == 2:
-        num = num[:, :, None]
-    spread = np.maximum(den, 1e-6)[:, :, None]
-    out = num / spread
-    empty = (den <= 1e-6)[:, :, None]
-    if fallback:
-        plain = cv2.resize(values, size, interpolation=cv2.INTER_AREA)
-        return np.where(empty, plain.reshape(out.shape), out).astype(np.float32)
-    return np.where(empty, np.float32(0.0), out).astype(np.float32)
-
-
 def _downsample(level: _Level, keep_hole_values: bool = False, texture: np.ndarray | None = None) -> _Level:
     """The level halved (known pixels averaged without the hole's values); ``texture`` (full resolution)
     is halved too and becomes a fourth channel of the image."""
     h, w = level.hole.shape
     size = ((w + 1) // 2, (h + 1) // 2)
-    known_mask = ~level.hole & ~level.exclude
-    known = known_mask.astype(np.float32)
-    den = cv2.resize(known, size, interpolation=cv2.INTER_AREA)
+    known = ~level.hole & ~level.exclude
     hole = _halve_any(level.hole, size)
     exclude = _halve_any(level.exclude, size) & ~hole
-    image = _halve_known(level.image, known, den, size, keep_hole_values)
+    image = halve_known(np.ascontiguousarray(level.image, dtype=np.float32), known, keep_hole_values)
     if texture is not None:
-        image = np.concatenate([image, _halve_known(texture, known, den, size, keep_hole_values)], axis=2)
+        halved = halve_known(np.ascontiguousarray(texture, dtype=np.float32)[:, :, None], known, keep_hole_values)
+        image = np.concatenate([image, halved], axis=2)
     inv = limit = None
     if level.inv_depth is not None:
         inv = cv2.resize(level.inv_depth, size, interpolation=cv2.INTER_AREA)
         limit = cv2.resize(level.limit, size, interpolation=cv2.INTER_AREA)
     return _Level(image, hole, exclude, inv, limit)
+
+
+def _paste(base: np.ndarray, values: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """A float32 copy of ``base`` with ``values`` where ``mask`` is set (OpenCV's masked copy: much
+    faster than ``np.where`` at 1080p)."""
+    out = np.array(base, dtype=np.float32, order="C", copy=True)
+    src = np.ascontiguousarray(values, dtype=np.float32)
+    if out.shape[2] <= 4:
+        cv2.copyTo(src, mask.view(np.uint8), out)
+    else:
+        out[mask] = src[mask]
+    return out
 
 
 def _smooth_guess(image: np.ndarray, unknown: np.ndarray) -> np.ndarray:
@@ -238,10 +234,10 @@ class PatchInpainter:
                 h, w = level.hole.shape
                 channels = level.image.shape[2]
                 up = cv2.resize(np.ascontiguousarray(current[:, :, :channels]), (w, h), interpolation=cv2.INTER_LINEAR)
-                current = np.where(level.hole[:, :, None], up, level.image).astype(np.float32)
+                current = _paste(level.image, up, level.hole)
             current, nnf, cost = self._synthesise(level, current, nnf, cost, radius, coarsest)
             progress(total - index, total)
-        return np.where(hole[:, :, None], current[:, :, :3], image).astype(np.float32)
+        return _paste(image, current[:, :, :3], hole)
 
     def _synthesise(self, level: _Level, current, nnf_coarse, cost_coarse, radius, coarsest):
         o = self.options
