@@ -5,7 +5,9 @@
 Prints one JSON line per backend and hole shape: best wall time over the repeats (after a warm-up that
 loads the numba cache), the CPU time of that run, and numba's thread count. Hole shapes: ``blobs``
 (random ellipses, as in object removal) and ``bands`` (thin vertical bands beside edges, as a camera
-move reveals).
+move reveals). Then one line per photo of ``../shared/data/photos`` for the border fill
+(``animate --border fill``'s ``extend_photo``: the photo at 640 px on its long side, a 12 % margin);
+``--no-border`` skips those.
 """
 
 from __future__ import annotations
@@ -54,6 +56,7 @@ def main(argv=None) -> int:
     parser.add_argument("--fraction", type=float, default=0.10)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--backends", nargs="+", default=["patch", "telea", "ns"])
+    parser.add_argument("--no-border", action="store_true", help="skip the border-fill rows")
     args = parser.parse_args(argv)
     import numba
 
@@ -71,7 +74,33 @@ def main(argv=None) -> int:
             print(json.dumps({"backend": backend, "hole": shape_name, "size": "1920x1080",
                               "hole_fraction": round(float(hole.mean()), 4), "wall_s": round(best[0], 3),
                               "cpu_s": round(best[1], 3), "threads": numba.get_num_threads()}), flush=True)  # fmt: skip
+    if not args.no_border:
+        border_rows(data / "photos", args.repeat)
     return 0
+
+
+def border_rows(folder: Path, repeat: int) -> None:
+    """Time ``extend_photo`` (the border fill) on each photo of ``folder`` at 640 px, 12 % margin."""
+    import numba
+
+    from stillmotion.inpaint.outpaint import extend_photo
+
+    for path in sorted(folder.glob("*.jp*g")) + sorted(folder.glob("*.png")):
+        photo = read_image(path)
+        scale = 640 / max(photo.shape[:2])
+        photo = cv2.resize(photo, (round(photo.shape[1] * scale), round(photo.shape[0] * scale)), interpolation=cv2.INTER_AREA)
+        q = np.ones(photo.shape[:2], np.float32)
+        margin = round(0.12 * max(photo.shape[:2]))
+        extend_photo(photo[:64, :64], q[:64, :64], 8)  # warm-up
+        best = None
+        for _ in range(repeat):
+            wall, cpu = time.perf_counter(), time.process_time()
+            extend_photo(photo, q, margin)
+            run = (time.perf_counter() - wall, time.process_time() - cpu)
+            best = run if best is None or run[0] < best[0] else best
+        print(json.dumps({"backend": "patch", "border_fill": path.name, "size": f"{photo.shape[1]}x{photo.shape[0]}",
+                          "margin_px": margin, "wall_s": round(best[0], 3), "cpu_s": round(best[1], 3),
+                          "threads": numba.get_num_threads()}), flush=True)  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -85,7 +85,7 @@ def test_unknown_backend_and_missing_mask(tmp_path, photo, capsys):
     assert main(["inpaint", str(photo), "--mask", str(mask), "-o", str(out), "--backend", "nope"]) == 2
     assert "choose one of" in capsys.readouterr().err
     assert main(["inpaint", str(photo), "--mask", str(tmp_path / "none.png"), "-o", str(out)]) == 2
-    assert "not found" in capsys.readouterr().err
+    assert "mask not found" in capsys.readouterr().err
 
 
 def test_depth_aware_with_depth_out(tmp_path, photo):

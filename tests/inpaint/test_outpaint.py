@@ -67,3 +67,29 @@ def test_a_frame_line_at_the_photo_edge_is_not_extended():
     out, _ = extend_photo(image, q, 8, trim_px=2)
     grey = np.all(np.abs(out - 0.39) < 0.03, axis=2)
     assert grey.mean() < 0.01
+
+
+def test_a_figure_near_the_edge_is_not_mirrored_into_the_margin():
+    rng = np.random.default_rng(1)
+    image = (0.25 + 0.1 * rng.random((96, 128, 3))).astype(np.float32)  # a dark, grainy ground
+    image[12:36, 50:78] = (0.95, 0.1, 0.1)  # a red figure a little below the top edge
+    q = np.full((96, 128), 0.5, np.float32)
+    out, _ = extend_photo(image, q, 20, trim_px=2)
+    top = out[:20]  # the margin above the figure (a mirrored start would put the figure there again)
+    red = (top[:, :, 0] > 0.6) & (top[:, :, 1] < 0.3)
+    assert red.mean() < 0.02
+    # and the margin is ground texture, not a flat smear
+    assert top.std(axis=(0, 1)).mean() > 0.4 * image[40:, :].std(axis=(0, 1)).mean()
+
+
+def test_margin_depth_continues_the_edge_smoothly():
+    from stillmotion.inpaint.outpaint import continue_depth
+
+    q = np.tile(np.linspace(0.2, 1.0, 64, dtype=np.float32)[None, :], (48, 1))
+    q[:, 30:34] = 2.0  # a near post touching the top and bottom edges
+    out = continue_depth(q, 16)
+    assert np.array_equal(out[16:64, 16:80], q)
+    # continuous at the edge, smoother farther out, never beyond the edge's range
+    assert np.abs(out[15, 16:80] - q[0]).max() < 0.2
+    assert out[0, 16:80].std() < out[15, 16:80].std()
+    assert out.min() >= q.min() - 1e-6 and out.max() <= q.max() + 1e-6

@@ -106,3 +106,41 @@ def test_hole_on_the_border_is_outpainted():
     hole[:, 80:] = True
     out = inpaint(truth * ~hole[:, :, None], hole)
     assert float(np.mean((out[hole] - truth[hole]) ** 2)) < 0.02
+
+
+def test_fine_texture_is_kept_where_a_coarse_level_sees_flat_grey():
+    # top: fine grain around mid grey; bottom: flat mid grey; halved a few times both look the same
+    rng = np.random.default_rng(0)
+    image = np.full((384, 512, 3), 0.5, np.float32)
+    image[:192] = np.clip(0.5 + 0.25 * rng.standard_normal((192, 512, 1)), 0, 1)
+    hole = _square_hole(image.shape[:2], 60, 200, 70)
+    out = inpaint(image, hole)
+    assert out[hole].std() > 0.6 * image[:192][~hole[:192]].std()
+
+
+def test_sources_stay_within_reach():
+    from stillmotion.inpaint import patchmatch as pm
+    from stillmotion.inpaint.descriptor import pixel_features
+
+    image = data.coffee()[::4, ::4].astype(np.float32) / 255.0
+    h, w = image.shape[:2]
+    hole = _square_hole((h, w), 40, 60, 16)
+    known = ~hole
+    feats = pixel_features(image, known)
+    target = np.zeros((h, w), bool)
+    target[30:66, 50:86] = True
+    src_ok = np.zeros((h, w), bool)
+    src_ok[3:-3, 3:-3] = True
+    src_ok &= ~_square_hole((h, w), 37, 57, 22)
+    depth = np.zeros((h, w), np.float32)
+    limit = np.full((h, w), np.inf, np.float32)
+    weight = np.ones((h, w), np.float32)
+    sources = np.argwhere(src_ok).astype(np.int32)
+    nnf = pm.random_field(target, sources, limit, depth, 0, src_ok, 12)
+    cost = pm.field_cost(feats, weight, target, src_ok, depth, limit, nnf, radius=3, stride=1, bias=1.5, reach=12)
+    pm.search(feats, weight, target, src_ok, depth, limit, nnf, cost, radius=3, stride=1, bias=1.5, iterations=3,
+              search_radius=12, reach=12)
+    ys, xs = np.nonzero(target)
+    assert (cost[ys, xs] < pm.BIG_COST).all()
+    assert np.abs(nnf[ys, xs, 0] - ys).max() <= 12 and np.abs(nnf[ys, xs, 1] - xs).max() <= 12
+    assert src_ok[nnf[ys, xs, 0], nnf[ys, xs, 1]].all()

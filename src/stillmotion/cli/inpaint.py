@@ -40,6 +40,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _read_mask(path: str, shape: tuple[int, int]) -> np.ndarray:
+    from ..io._checks import check_input_file
+
+    check_input_file(path, "mask")  # say "mask", not "photo", when it is missing or unreadable
     mask = read_image(path).mean(axis=2)
     if mask.shape != shape:
         raise InputError(

@@ -28,24 +28,50 @@ class DescriptorWeights:
 
     colour: float = 1.0
     gradient: float = 0.6
-    texture: float = 0.6
+    texture: float = 1.5
     bias: float = 1.5
 
 
-def pixel_features(image: np.ndarray, known: np.ndarray, *, weights: DescriptorWeights = DescriptorWeights()) -> np.ndarray:
+def texture_energy(image: np.ndarray, valid: np.ndarray | None = None) -> np.ndarray:
+    """Local standard deviation of luma over 5 x 5 pixels (float32 H x W; sRGB luma in [0, 1] is close
+    to CIE lightness / 100, and much cheaper at full resolution).
+
+    The patch backend computes it once at full resolution and carries it down its pyramid as a fourth
+    channel, so a coarse level still tells pebbles (rough at full resolution) from water (smooth), which
+    look alike once halved a few times. With ``valid`` (bool H x W) only valid pixels count.
+    """
+    light = cv2.cvtColor(np.ascontiguousarray(image[:, :, :3], dtype=np.float32), cv2.COLOR_RGB2GRAY)
+    if valid is not None and not valid.all():  # statistics of the valid pixels only (no foreground edge)
+        v = valid.astype(np.float32)
+        count = np.maximum(cv2.blur(v, (5, 5), borderType=cv2.BORDER_REFLECT), 1e-6)
+        light = light * v
+        mean = cv2.blur(light, (5, 5), borderType=cv2.BORDER_REFLECT) / count
+        mean_sq = cv2.blur(light * light, (5, 5), borderType=cv2.BORDER_REFLECT) / count
+        return np.sqrt(np.maximum(mean_sq - mean * mean, 0.0)).astype(np.float32)
+    mean = cv2.blur(light, (5, 5), borderType=cv2.BORDER_REFLECT)
+    mean_sq = cv2.blur(light * light, (5, 5), borderType=cv2.BORDER_REFLECT)
+    return np.sqrt(np.maximum(mean_sq - mean * mean, 0.0)).astype(np.float32)
+
+
+def pixel_features(
+    image: np.ndarray,
+    known: np.ndarray,
+    *,
+    weights: DescriptorWeights = DescriptorWeights(),
+    texture: np.ndarray | None = None,
+) -> np.ndarray:
     """Return float32 (H, W, 6) contiguous features of a float32 RGB image in [0, 1].
 
     ``known`` (bool H x W) selects the pixels whose mean is removed; unknown pixels get features computed
-    from whatever the image holds there (the current estimate during synthesis).
+    from whatever the image holds there (the current estimate during synthesis). ``texture`` replaces
+    the image's own :func:`texture_energy` (e.g. the full-resolution one, carried to a coarser level).
     """
-    lab = cv2.cvtColor(np.clip(image, 0.0, 1.0).astype(np.float32, copy=False), cv2.COLOR_RGB2Lab)
+    lab = cv2.cvtColor(np.clip(image[:, :, :3], 0.0, 1.0).astype(np.float32, copy=False), cv2.COLOR_RGB2Lab)
     lab *= np.float32(1.0 / 25.0)  # L in [0, 4], a/b mostly within [-3, 3]
     light = np.ascontiguousarray(lab[:, :, 0])
     gx = cv2.Sobel(light, cv2.CV_32F, 1, 0, ksize=3, borderType=cv2.BORDER_REFLECT) * np.float32(0.25)
     gy = cv2.Sobel(light, cv2.CV_32F, 0, 1, ksize=3, borderType=cv2.BORDER_REFLECT) * np.float32(0.25)
-    mean = cv2.blur(light, (5, 5), borderType=cv2.BORDER_REFLECT)
-    mean_sq = cv2.blur(light * light, (5, 5), borderType=cv2.BORDER_REFLECT)
-    texture = np.sqrt(np.maximum(mean_sq - mean * mean, 0.0)) * np.float32(2.0)
+    texture = (texture_energy(image) if texture is None else texture) * np.float32(8.0)
     feats = np.empty(image.shape[:2] + (CHANNELS,), np.float32)
     feats[:, :, 0:3] = lab * np.float32(weights.colour)
     feats[:, :, 3] = gx * np.float32(weights.gradient)

@@ -19,6 +19,10 @@ from ..types import CameraState, Intrinsics
 
 log = logging.getLogger(__name__)
 
+#: the border fill's coarsest level keeps at least this many pixels on its short side (the margin is
+#: peeled there, a few pixels thick)
+OUTPAINT_COARSEST_PX = 100
+
 #: Margins tried, as fractions of the photo's long side; the first that needs no crop wins.
 MARGIN_STEPS = (0.02, 0.04, 0.06, 0.09, 0.12, 0.16, 0.2, 0.25, 0.3, 0.4, 0.5)
 
@@ -55,18 +59,50 @@ def margin_for_path(
     return int(best)
 
 
+def continue_depth(q: np.ndarray, pad: int) -> np.ndarray:
+    """Inverse depth padded by ``pad`` on every side: the edge values carried outwards (continuous at
+    the edge, so the renderer does not tear the surface there), blurred more the farther out (no
+    streaks, no mirrored shapes)."""
+    replicated = cv2.copyMakeBorder(q, pad, pad, pad, pad, cv2.BORDER_REPLICATE)
+    if pad <= 0:
+        return replicated.astype(np.float32)
+    sigma = max(1.0, pad / 2.0)
+    # a wide blur, computed a few times smaller (it is smooth anyway)
+    f = max(1, int(sigma // 4))
+    ph, pw = replicated.shape[:2]
+    small = cv2.resize(replicated, (max(1, pw // f), max(1, ph // f)), interpolation=cv2.INTER_AREA)
+    small = cv2.GaussianBlur(small, (0, 0), sigma / f, borderType=cv2.BORDER_REPLICATE)
+    blurred = cv2.resize(small, (pw, ph), interpolation=cv2.INTER_LINEAR).reshape(replicated.shape)
+    inside = np.zeros(replicated.shape[:2], np.uint8)
+    inside[pad : pad + q.shape[0], pad : pad + q.shape[1]] = 1
+    distance = cv2.distanceTransform(1 - inside, cv2.DIST_L2, 3)
+    alpha = np.clip(distance / pad, 0.0, 1.0)
+    if replicated.ndim == 3:
+        alpha = alpha[:, :, None]
+    return ((1.0 - alpha) * replicated + alpha * blurred).astype(np.float32)
+
+
 def extend_photo(
-    image: np.ndarray, q: np.ndarray, margin_px: int, *, backend: str = "patch", trim_px: int | None = None
+    image: np.ndarray,
+    q: np.ndarray,
+    margin_px: int,
+    *,
+    backend: str = "patch",
+    trim_px: int | None = None,
+    reach: float = 2.0,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The photo and its inverse depth padded by ``margin_px`` on every side, the margin filled.
 
-    The margin starts as the photo mirrored at its edges (texture and depth that continue the edge), and
-    the patch backend re-synthesises it from the photo so the mirror image does not show; depth keeps
-    the mirrored values (continuous at the edge, so the renderer does not tear the surface there).
-    The outermost ``trim_px`` of the photo (default 0.6 % of its long side, at least 3) are re-synthesised
-    with the margin: scanned photos often carry a thin frame line there (Kodak's kodim13 has a grey one).
+    Colour: the patch backend grows the margin outwards ring by ring (onion peel at a coarse level, then
+    refined), each margin pixel copying only from patches within ``reach`` times the margin of it, so
+    what borders the margin continues into it (sky beside sky, ground beside ground) and nothing of the
+    photo's centre (a figure) or of its other side is repeated there; no mirrored start, so no mirror
+    images. Depth: :func:`continue_depth` (the edge carried outwards, smoothly).
+    The outermost ``trim_px`` of the photo (default 0.6 % of its long side, at least 3) are
+    re-synthesised with the margin: scanned photos often carry a thin frame line there (Kodak's kodim13
+    has a grey one).
     """
-    from . import inpaint
+    from . import BACKENDS
 
     if margin_px <= 0:
         return image, q
@@ -76,12 +112,17 @@ def extend_photo(
     m = int(min(margin_px, min(h, w) - 1))
     inner_image, inner_q = image[t : h - t, t : w - t], q[t : h - t, t : w - t]
     pad = m + t
-    hole = np.ones((h + 2 * m, w + 2 * m), bool)
+    image_p = cv2.copyMakeBorder(inner_image, pad, pad, pad, pad, cv2.BORDER_REPLICATE)
+    q_p = continue_depth(inner_q, pad)
+    hole = np.ones(q_p.shape, bool)
     hole[pad : pad + h - 2 * t, pad : pad + w - 2 * t] = False
-    image_p = cv2.copyMakeBorder(inner_image, pad, pad, pad, pad, cv2.BORDER_REFLECT_101)
-    q_p = cv2.copyMakeBorder(inner_q, pad, pad, pad, pad, cv2.BORDER_REFLECT_101)
-    # one level, sharp votes: re-synthesise the mirrored texture without averaging it away
-    options = {"start": "given", "vote_spread": 0.05, "coarsest_side_px": 100_000} if backend == "patch" else {}
-    filled = inpaint(image_p, hole, backend=backend, **options)
+    if backend == "patch":
+        options = dict(start="peel", peel_ring_px=2, coarsest_side_px=OUTPAINT_COARSEST_PX,
+                       source_reach_px=max(16, round(reach * pad)))  # fmt: skip
+        # photo pixels out of every margin pixel's reach are neither source nor context
+        far = cv2.distanceTransform((~hole).astype(np.uint8), cv2.DIST_C, 3) > reach * pad + 8
+        filled = BACKENDS.create(backend, **options)(image_p, hole, exclude=far)
+    else:
+        filled = BACKENDS.create(backend)(image_p, hole)
     log.info("border fill: %d px margin around %dx%d (%s)", m, w, h, backend)
-    return filled.astype(np.float32), q_p.astype(np.float32)
+    return filled.astype(np.float32), q_p

@@ -36,10 +36,28 @@ def _hash(a, b, c, d):
 
 
 @nb.njit(cache=True, fastmath=True, inline="always")
-def _cosine_cost(feat, weight, ty, tx, sy, sx, radius, stride, bias2):
+def _target_norm(sq, weight, ty, tx, radius, stride):
+    """Squared weighted norm of the target patch's embedding (constant over all its candidates)."""
+    height, width = weight.shape
+    na = 0.0
+    for dy in range(-radius, radius + 1, stride):
+        y = ty + dy
+        if y < 0 or y >= height:
+            continue
+        for dx in range(-radius, radius + 1, stride):
+            x = tx + dx
+            if x < 0 or x >= width:
+                continue
+            na += weight[y, x] * sq[y, x]
+    return na
+
+
+@nb.njit(cache=True, fastmath=True, inline="always")
+def _cosine_cost(feat, sq, weight, ty, tx, sy, sx, radius, stride, bias2, na):
+    """``1 - cos`` of the target patch at (ty, tx) and the source patch at (sy, sx); ``sq`` holds each
+    pixel's squared embedding norm (bias included) and ``na`` the target's weighted squared norm."""
     height, width, channels = feat.shape
     dot = 0.0
-    na = 0.0
     nb_ = 0.0
     for dy in range(-radius, radius + 1, stride):
         y = ty + dy
@@ -52,33 +70,33 @@ def _cosine_cost(feat, weight, ty, tx, sy, sx, radius, stride, bias2):
             w = weight[y, x]
             if w == 0.0:
                 continue
-            acc_d = bias2
-            acc_a = bias2
-            acc_b = bias2
+            acc = bias2
             for c in range(channels):
-                a = feat[y, x, c]
-                b = feat[sy + dy, sx + dx, c]
-                acc_d += a * b
-                acc_a += a * a
-                acc_b += b * b
-            dot += w * acc_d
-            na += w * acc_a
-            nb_ += w * acc_b
+                acc += feat[y, x, c] * feat[sy + dy, sx + dx, c]
+            dot += w * acc
+            nb_ += w * sq[sy + dy, sx + dx]
     if na <= 0.0 or nb_ <= 0.0:
         return BIG_COST
     return np.float32(1.0 - dot / math.sqrt(na * nb_))
 
 
+def squared_norms(feat: np.ndarray, bias: float) -> np.ndarray:
+    """Per-pixel squared norm of the embedding, the constant ``bias`` component included."""
+    return np.ascontiguousarray(np.einsum("ijk,ijk->ij", feat, feat) + np.float32(bias * bias), dtype=np.float32)
+
+
 @nb.njit(cache=True, inline="always")
-def _allowed(src_ok, src_depth, sy, sx, limit):
+def _allowed(src_ok, src_depth, sy, sx, limit, ty, tx, reach):
     height, width = src_ok.shape
     if sy < 0 or sy >= height or sx < 0 or sx >= width:
+        return False
+    if reach > 0 and (abs(sy - ty) > reach or abs(sx - tx) > reach):
         return False
     return src_ok[sy, sx] and src_depth[sy, sx] <= limit
 
 
 @nb.njit(cache=True, parallel=True)
-def _cost_of_field_parallel(feat, weight, is_target, src_ok, src_depth, tgt_limit, nnf, radius, stride, bias2):
+def _cost_of_field_parallel(feat, sq, weight, is_target, src_ok, src_depth, tgt_limit, nnf, radius, stride, bias2, reach):
     height, width = is_target.shape
     cost = np.full((height, width), BIG_COST, np.float32)
     for y in nb.prange(height):
@@ -87,20 +105,22 @@ def _cost_of_field_parallel(feat, weight, is_target, src_ok, src_depth, tgt_limi
                 continue
             sy = nnf[y, x, 0]
             sx = nnf[y, x, 1]
-            if _allowed(src_ok, src_depth, sy, sx, tgt_limit[y, x]):
-                cost[y, x] = _cosine_cost(feat, weight, y, x, sy, sx, radius, stride, bias2)
+            if _allowed(src_ok, src_depth, sy, sx, tgt_limit[y, x], y, x, reach):
+                na = _target_norm(sq, weight, y, x, radius, stride)
+                cost[y, x] = _cosine_cost(feat, sq, weight, y, x, sy, sx, radius, stride, bias2, na)
     return cost
 
 
-def field_cost(feat, weight, is_target, src_ok, src_depth, tgt_limit, nnf, *, radius, stride, bias):
+def field_cost(feat, weight, is_target, src_ok, src_depth, tgt_limit, nnf, *, radius, stride, bias, reach=0):
     return _cost_of_field_parallel(
-        feat, weight, is_target, src_ok, src_depth, tgt_limit, nnf, radius, stride, np.float32(bias * bias)
+        feat, squared_norms(feat, bias), weight, is_target, src_ok, src_depth, tgt_limit, nnf, radius, stride,
+        np.float32(bias * bias), int(reach),
     )
 
 
 @nb.njit(cache=True, parallel=True)
-def _search(feat, weight, is_target, src_ok, src_depth, tgt_limit, nnf, cost, radius, stride, bias2,
-            iterations, search_radius, seed, blocks):
+def _search(feat, sq, weight, is_target, src_ok, src_depth, tgt_limit, nnf, cost, radius, stride, bias2,
+            iterations, search_radius, seed, blocks, reach):
     height, width = is_target.shape
     rows = (height + blocks - 1) // blocks
     for it in range(iterations):
@@ -117,6 +137,7 @@ def _search(feat, weight, is_target, src_ok, src_depth, tgt_limit, nnf, cost, ra
                     if not is_target[y, x]:
                         continue
                     limit = tgt_limit[y, x]
+                    na = _target_norm(sq, weight, y, x, radius, stride)
                     by = nnf[y, x, 0]
                     bx = nnf[y, x, 1]
                     bc = cost[y, x]
@@ -125,8 +146,8 @@ def _search(feat, weight, is_target, src_ok, src_depth, tgt_limit, nnf, cost, ra
                     if 0 <= nx < width and is_target[y, nx]:
                         sy = nnf[y, nx, 0]
                         sx = nnf[y, nx, 1] - step
-                        if _allowed(src_ok, src_depth, sy, sx, limit):
-                            c = _cosine_cost(feat, weight, y, x, sy, sx, radius, stride, bias2)
+                        if _allowed(src_ok, src_depth, sy, sx, limit, y, x, reach):
+                            c = _cosine_cost(feat, sq, weight, y, x, sy, sx, radius, stride, bias2, na)
                             if c < bc:
                                 bc = c
                                 by = sy
@@ -139,8 +160,8 @@ def _search(feat, weight, is_target, src_ok, src_depth, tgt_limit, nnf, cost, ra
                         else:
                             sy = snapshot[ny, x, 0] - step
                             sx = snapshot[ny, x, 1]
-                        if _allowed(src_ok, src_depth, sy, sx, limit):
-                            c = _cosine_cost(feat, weight, y, x, sy, sx, radius, stride, bias2)
+                        if _allowed(src_ok, src_depth, sy, sx, limit, y, x, reach):
+                            c = _cosine_cost(feat, sq, weight, y, x, sy, sx, radius, stride, bias2, na)
                             if c < bc:
                                 bc = c
                                 by = sy
@@ -152,8 +173,8 @@ def _search(feat, weight, is_target, src_ok, src_depth, tgt_limit, nnf, cost, ra
                         h = _hash(seed, it * 64 + k, y, x)
                         sy = by + np.int32(h % np.uint32(2 * rad + 1)) - rad
                         sx = bx + np.int32((h >> np.uint32(16)) % np.uint32(2 * rad + 1)) - rad
-                        if _allowed(src_ok, src_depth, sy, sx, limit):
-                            c = _cosine_cost(feat, weight, y, x, sy, sx, radius, stride, bias2)
+                        if _allowed(src_ok, src_depth, sy, sx, limit, y, x, reach):
+                            c = _cosine_cost(feat, sq, weight, y, x, sy, sx, radius, stride, bias2, na)
                             if c < bc:
                                 bc = c
                                 by = sy
@@ -166,15 +187,16 @@ def _search(feat, weight, is_target, src_ok, src_depth, tgt_limit, nnf, cost, ra
 
 
 def search(feat, weight, is_target, src_ok, src_depth, tgt_limit, nnf, cost, *, radius, stride, bias,
-           iterations, search_radius, seed=0, blocks=8):
+           iterations, search_radius, seed=0, blocks=8, reach=0):
     """Improve ``nnf``/``cost`` in place by PatchMatch propagation and random search."""
-    _search(feat, weight, is_target, src_ok, src_depth, tgt_limit, nnf, cost, radius, stride,
-            np.float32(bias * bias), iterations, max(1, int(search_radius)), seed, blocks)
+    _search(feat, squared_norms(feat, bias), weight, is_target, src_ok, src_depth, tgt_limit, nnf, cost, radius, stride,
+            np.float32(bias * bias), iterations, max(1, int(search_radius)), seed, blocks, int(reach))
 
 
 @nb.njit(cache=True)
-def random_field(is_target, sources, tgt_limit, src_depth, seed):
-    """A field pointing every target at a pseudo-random allowed source centre (from ``sources``, N x 2)."""
+def random_field(is_target, sources, tgt_limit, src_depth, seed, src_ok, reach):
+    """A field pointing every target at a pseudo-random allowed source centre (from ``sources``, N x 2;
+    with ``reach`` > 0, from the allowed centres within ``reach`` pixels of the target, where there are)."""
     height, width = is_target.shape
     nnf = np.zeros((height, width, 2), np.int32)
     n = sources.shape[0]
@@ -182,19 +204,33 @@ def random_field(is_target, sources, tgt_limit, src_depth, seed):
         for x in range(width):
             if not is_target[y, x]:
                 continue
-            best = 0
-            for k in range(8):
-                i = np.int64(_hash(seed, k, y, x) % np.uint32(n))
-                best = i
-                if src_depth[sources[i, 0], sources[i, 1]] <= tgt_limit[y, x]:
-                    break
-            nnf[y, x, 0] = sources[best, 0]
-            nnf[y, x, 1] = sources[best, 1]
+            by = sources[0, 0]
+            bx = sources[0, 1]
+            found = False
+            if reach > 0:
+                for k in range(32):
+                    h = _hash(seed, 100 + k, y, x)
+                    sy = y + np.int32(h % np.uint32(2 * reach + 1)) - reach
+                    sx = x + np.int32((h >> np.uint32(16)) % np.uint32(2 * reach + 1)) - reach
+                    if _allowed(src_ok, src_depth, sy, sx, tgt_limit[y, x], y, x, reach):
+                        by = sy
+                        bx = sx
+                        found = True
+                        break
+            if not found:
+                for k in range(8):
+                    i = np.int64(_hash(seed, k, y, x) % np.uint32(n))
+                    by = sources[i, 0]
+                    bx = sources[i, 1]
+                    if src_depth[by, bx] <= tgt_limit[y, x]:
+                        break
+            nnf[y, x, 0] = by
+            nnf[y, x, 1] = bx
     return nnf
 
 
 @nb.njit(cache=True, parallel=True, fastmath=True)
-def _vote(image, hole, is_target, nnf, weights, radius, out):
+def _vote(image, hole, is_target, nnf, weights, radius, step, out):
     height, width = hole.shape
     channels = image.shape[2]
     for y in nb.prange(height):
@@ -205,11 +241,11 @@ def _vote(image, hole, is_target, nnf, weights, radius, out):
             wsum = 0.0
             for ch in range(channels):
                 acc[ch] = 0.0
-            for dy in range(-radius, radius + 1):
+            for dy in range(-radius, radius + 1, step):
                 ty = y + dy
                 if ty < 0 or ty >= height:
                     continue
-                for dx in range(-radius, radius + 1):
+                for dx in range(-radius, radius + 1, step):
                     tx = x + dx
                     if tx < 0 or tx >= width:
                         continue
@@ -226,15 +262,17 @@ def _vote(image, hole, is_target, nnf, weights, radius, out):
                     out[y, x, ch] = acc[ch] / wsum
 
 
-def vote(image, hole, is_target, nnf, cost, *, radius, spread):
+def vote(image, hole, is_target, nnf, cost, *, radius, spread, step=1):
     """New values for the hole pixels: the average of what every overlapping patch's source says,
     weighted by ``exp(-cost / (spread * q))``, q the 75th percentile of the costs (Wexler et al.).
+    ``step`` 2 takes every other overlapping patch in each direction (a quarter of the work, for fields
+    upsampled from a coarser level, whose neighbouring patches agree anyway).
     Pixels no patch covers keep their value."""
     usable = is_target & (cost < BIG_COST)
     scale = float(np.percentile(cost[usable], 75)) * spread if usable.any() else 1.0
     weights = np.where(usable, np.exp(-cost / max(scale, 1e-9)), 0.0).astype(np.float32)
     out = image.copy()
-    _vote(image, hole, is_target, nnf, weights, radius, out)
+    _vote(image, hole, is_target, nnf, weights, radius, step, out)
     return out
 
 
@@ -254,13 +292,13 @@ def upsample_field(nnf, height, width):
 
 
 @nb.njit(cache=True, parallel=True)
-def upsample_cost(cost, nnf, is_target, src_ok, src_depth, tgt_limit):
+def upsample_cost(cost, nnf, is_target, src_ok, src_depth, tgt_limit, reach):
     """The coarse costs carried to an upsampled field (BIG_COST where its source is not allowed here)."""
     height, width = is_target.shape
     hc, wc = cost.shape
     out = np.full((height, width), BIG_COST, np.float32)
     for y in nb.prange(height):
         for x in range(width):
-            if is_target[y, x] and _allowed(src_ok, src_depth, nnf[y, x, 0], nnf[y, x, 1], tgt_limit[y, x]):
+            if is_target[y, x] and _allowed(src_ok, src_depth, nnf[y, x, 0], nnf[y, x, 1], tgt_limit[y, x], y, x, reach):
                 out[y, x] = cost[min(y // 2, hc - 1), min(x // 2, wc - 1)]
     return out
