@@ -87,3 +87,13 @@ def descending_steps(field: np.ndarray, start: int, stop: int = 0) -> Iterator[n
             yield fields[k - base]
         del checkpoints[base]
         base -= seg
+
+
+def upsampled(displacements: Iterator[np.ndarray], shape: tuple[int, int]) -> Iterator[np.ndarray]:
+    """Displacements integrated on a coarser grid, brought to ``shape`` (H, W): resized, vectors rescaled."""
+    h, w = shape
+    for disp in displacements:
+        hs, ws = disp.shape[:2]
+        up = cv2.resize(disp, (w, h), interpolation=cv2.INTER_LINEAR)
+        up *= np.array([w / ws, h / hs], np.float32)
+        yield up
