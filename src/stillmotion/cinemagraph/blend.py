@@ -9,8 +9,8 @@ where the halves agree (correlated textures, still areas) the mix already has th
 gain stays 1.
 
 The gain and the local mean vary slowly: they are computed at half size with OpenCV, from the statistics
-:mod:`.compose` gathers while mixing, and applied in one pass, bilinearly upsampled, straight into the frame
-(8-bit or float), inside the moving region only.
+:mod:`.compose` gathers while mixing, upsampled, and applied in one pass straight into the frame (8-bit or
+float), inside the moving region only.
 """
 
 from __future__ import annotations
@@ -19,29 +19,23 @@ import cv2
 import numba
 import numpy as np
 
-from .compose import Mix, half_coords
+from .compose import Mix
 
 
 @numba.njit(cache=True, nogil=True, fastmath=True)
 def _apply(mix, gain, mean, inside, out, to_u8):  # pragma: no cover - compiled
     # out = mean + gain * (mix - mean) where inside; 8-bit output is rounded and saturated, float clipped
     h, w = inside.shape
-    hh, hw = gain.shape
     for y in range(h):
         for x in range(w):
             if not inside[y, x]:
                 continue
-            i0, i1, j0, j1, fy, fx = half_coords(hh, hw, y, x)
-            w00 = (1.0 - fy) * (1.0 - fx)
-            w01 = (1.0 - fy) * fx
-            w10 = fy * (1.0 - fx)
-            w11 = fy * fx
-            k = w00 * gain[i0, j0] + w01 * gain[i0, j1] + w10 * gain[i1, j0] + w11 * gain[i1, j1]
+            k = gain[y, x]
             for c in range(3):
-                m = w00 * mean[i0, j0, c] + w01 * mean[i0, j1, c] + w10 * mean[i1, j0, c] + w11 * mean[i1, j1, c]
-                v = min(max(m + k * (mix[y, x, c] - m), 0.0), 1.0)
+                m = mean[y, x, c]
+                v = min(max(m + k * (mix[y, x, c] - m), np.float32(0.0)), np.float32(1.0))
                 if to_u8:
-                    out[y, x, c] = int(v * 255.0 + 0.5)
+                    out[y, x, c] = np.uint8(v * np.float32(255.0) + np.float32(0.5))
                 else:
                     out[y, x, c] = v
 
@@ -68,4 +62,7 @@ def blend_into(out: np.ndarray, inside: np.ndarray, mix: Mix, *, window_px: int 
     if min(inside.shape) < 2:  # too small to measure: a plain cross-fade
         gain[:] = 1.0
         mean[:] = 0.0
+    size = (inside.shape[1], inside.shape[0])
+    gain = cv2.resize(gain, size, interpolation=cv2.INTER_LINEAR)
+    mean = cv2.resize(mean, size, interpolation=cv2.INTER_LINEAR)
     _apply(mix.image, gain, mean, inside, out, out.dtype == np.uint8)

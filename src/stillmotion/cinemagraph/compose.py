@@ -21,26 +21,6 @@ MIN_COVER = 1e-3
 
 
 @numba.njit(cache=True, nogil=True, fastmath=True, inline="always")
-def half_coords(hh, hw, y, x):  # pragma: no cover - compiled
-    """Bilinear lookup of full-size pixel (y, x) in a half-size (hh, hw) grid of 2x2 means, clamped at
-    the edges: rows i0, i1, columns j0, j1 and the fractions fy, fx."""
-    sy = min(max(0.5 * y - 0.25, 0.0), hh - 1.0)
-    sx = min(max(0.5 * x - 0.25, 0.0), hw - 1.0)
-    i0 = int(sy)
-    j0 = int(sx)
-    return i0, min(i0 + 1, hh - 1), j0, min(j0 + 1, hw - 1), sy - i0, sx - j0
-
-
-@numba.njit(cache=True, nogil=True, fastmath=True, inline="always")
-def half_sample(grid, y, x):  # pragma: no cover - compiled
-    """Bilinear lookup in a half-size 2D grid at full-size pixel (y, x)."""
-    i0, i1, j0, j1, fy, fx = half_coords(grid.shape[0], grid.shape[1], y, x)
-    top = grid[i0, j0] + fx * (grid[i0, j1] - grid[i0, j0])
-    bottom = grid[i1, j0] + fx * (grid[i1, j1] - grid[i1, j0])
-    return top + fy * (bottom - top)
-
-
-@numba.njit(cache=True, nogil=True, fastmath=True, inline="always")
 def _luma(r, g, b):  # pragma: no cover - compiled
     return 0.299 * r + 0.587 * g + 0.114 * b
 
@@ -50,7 +30,7 @@ def _weight(hole, cover, ramp, y, x, a):  # pragma: no cover - compiled
     if hole or a <= 0.0:
         return 0.0
     r = min(max(ramp[y, x] * (2.0 / 255.0) - 1.0, 0.0), 1.0)
-    return max(half_sample(cover, y, x) * r, MIN_COVER) * a
+    return max(cover[y, x] * r, MIN_COVER) * a
 
 
 @numba.njit(cache=True, nogil=True, fastmath=True)
@@ -161,7 +141,7 @@ def compose_halves(
     """Weigh and mix the halves; ``first`` and ``second`` are (moved image, holes, coverage, ramp).
 
     ``colour`` is the still photo; ``alpha`` (H, W) float32 the backward half's loop weight; a coverage is
-    the smoothed half-size coverage of :mod:`.coverage`; a ramp is uint8, 255 * the fraction of known
+    the smoothed coverage of :mod:`.coverage`, at full size; a ramp is uint8, 255 * the fraction of known
     pixels around (255 where the half has no hole nearby). ``first``'s image is updated in place: the
     still photo outside the region, the other half's colours at its holes, so it can serve the fill.
     Returns the mix, the pixels neither half covers, and their count.

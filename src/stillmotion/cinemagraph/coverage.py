@@ -3,13 +3,14 @@
 :func:`finish_half` turns a splat's accumulation buffer into the moved image, its hole mask and a coverage
 in [0, 1] (the bilinear splat density, saturating at ``full_coverage`` and squared, so stretched areas give
 way quickly to the other half), and zeroes the buffer for the next frame, in one pass over it. Pinholes
-(stretched areas, where targets are covered every other pixel) are closed on the way, one row behind, from
-the known pixels of their 3x3 neighbourhood; larger holes stay holes, for the other half or the final
+(stretched areas, where targets are covered every other pixel) are then closed from the known pixels of
+their 3x3 neighbourhood; larger holes stay holes, for the other half or the final
 fill. The coverage varies slowly (it is smoothed before use), so it is returned at half size (2x2 means).
 """
 
 from __future__ import annotations
 
+import cv2
 import numba
 import numpy as np
 
@@ -43,49 +44,36 @@ def _normalise_row(buf, y, min_coverage, inv_full, moved, holes, cover, hh, hw):
             buf[y, x, k] = 0.0
 
 
-@numba.njit(cache=True, nogil=True, fastmath=True, inline="always")
-def _close_row(y, moved, holes, closed, inside, known):  # pragma: no cover - compiled
-    # known[x]: known pixels in rows y-1 .. y+1 of column x; only holes inside the region are closed.
-    # Only known pixels are read and only holes written: closing in place is order-independent.
+@numba.njit(cache=True, nogil=True, fastmath=True)
+def _close(moved, holes, ys, xs):  # pragma: no cover - compiled
+    # each pinhole (ys[n], xs[n]) takes the mean colour of the known pixels around it. Only known pixels
+    # are read and only holes written: closing in place is order-independent.
     h, w = holes.shape
-    for x in range(w):
+    for n in range(ys.shape[0]):
+        y = ys[n]
+        x = xs[n]
         count = 0
-        for yy in range(max(y - 1, 0), min(y + 2, h)):
-            count += 0 if holes[yy, x] else 1
-        known[x] = count
-    for x in range(w):
-        closed[y, x] = holes[y, x]
-        if not holes[y, x] or not inside[y, x]:
-            continue
-        count = known[x] + (known[x - 1] if x > 0 else 0) + (known[x + 1] if x + 1 < w else 0)
-        if count < PINHOLE_NEIGHBOURS:
-            continue
-        r = 0.0
-        g = 0.0
-        b = 0.0
+        r = np.float32(0.0)
+        g = np.float32(0.0)
+        b = np.float32(0.0)
         for yy in range(max(y - 1, 0), min(y + 2, h)):
             for xx in range(max(x - 1, 0), min(x + 2, w)):
                 if not holes[yy, xx]:
+                    count += 1
                     r += moved[yy, xx, 0]
                     g += moved[yy, xx, 1]
                     b += moved[yy, xx, 2]
-        inv = 1.0 / count
+        inv = np.float32(1.0) / count
         moved[y, x, 0] = r * inv
         moved[y, x, 1] = g * inv
         moved[y, x, 2] = b * inv
-        closed[y, x] = False
 
 
 @numba.njit(cache=True, nogil=True, fastmath=True)
-def _finish(buf, min_coverage, inv_full, inside, moved, holes, closed, cover):  # pragma: no cover - compiled
-    h, w = holes.shape
+def _finish(buf, min_coverage, inv_full, moved, holes, cover):  # pragma: no cover - compiled
     hh, hw = cover.shape
-    known = np.empty(w, np.int32)
-    for y in range(h + 1):
-        if y < h:
-            _normalise_row(buf, y, min_coverage, inv_full, moved, holes, cover, hh, hw)
-        if y >= 1:  # rows y-2 .. y are normalised: close the pinholes of row y-1
-            _close_row(y - 1, moved, holes, closed, inside, known)
+    for y in range(holes.shape[0]):
+        _normalise_row(buf, y, min_coverage, inv_full, moved, holes, cover, hh, hw)
 
 
 def finish_half(
@@ -100,7 +88,11 @@ def finish_half(
     h, w = buf.shape[:2]
     moved = np.empty((h, w, 3), np.float32)
     holes = np.empty((h, w), np.bool_)
-    closed = np.empty((h, w), np.bool_)
     cover = np.zeros((max(h // 2, 1), max(w // 2, 1)), np.float32)
-    _finish(buf, np.float32(min_coverage), np.float32(1.0 / full_coverage), inside, moved, holes, closed, cover)
-    return moved, closed, cover
+    _finish(buf, np.float32(min_coverage), np.float32(1.0 / full_coverage), moved, holes, cover)
+    known = cv2.boxFilter((~holes).view(np.uint8), -1, (3, 3), normalize=False, borderType=cv2.BORDER_CONSTANT)
+    ys, xs = np.nonzero(holes & inside & (known >= PINHOLE_NEIGHBOURS))
+    if ys.size:
+        _close(moved, holes, ys, xs)
+        holes[ys, xs] = False
+    return moved, holes, cover

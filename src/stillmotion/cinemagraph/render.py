@@ -94,6 +94,7 @@ class _Half:
         moved, holes, cover = finish_half(self.buf, region, full_coverage=full_coverage)
         if sigma_px > 0:  # the coverage is at half size
             cover = cv2.GaussianBlur(cover, (0, 0), sigma_px / 2)
+        cover = cv2.resize(cover, (self.buf.shape[1], self.buf.shape[0]), interpolation=cv2.INTER_LINEAR)
         ramp = self.no_ramp
         if ramp_px > 0:
             inner = holes & region
