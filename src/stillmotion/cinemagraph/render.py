@@ -37,6 +37,7 @@ from .coverage import finish_half
 from .field import region_bbox
 from .fill import push_pull_fill
 from .integrate import ascending_steps, descending_steps, upsampled
+from .schedule import crossfade_times
 from .splat import new_buffer, splat_into
 
 log = logging.getLogger(__name__)
@@ -58,6 +59,9 @@ class RenderOptions:
     hole_ramp_px: int = 6
     #: window (pixels) over which the blend of the two halves gets its local contrast back (see .blend)
     contrast_window_px: int = 9
+    #: fraction of the loop over which each pixel crossfades from the forward to the backward half, at its
+    #: own time (see .schedule); 1 is a global crossfade (every pixel over the whole loop)
+    crossfade_ramp: float = 0.3
     #: moving regions larger than this (pixels, long side of their box) are integrated at half size
     coarse_integration_above_px: int = 720
 
@@ -200,7 +204,11 @@ def loop_frames(
         displacement = next(backward)
         return None if t == 0 else render_half(1, displacement)
 
-    alpha = np.empty(shape, np.float32)
+    ramp = min(max(options.crossfade_ramp, 1.0 / n), 1.0)
+    if ramp < 1.0:
+        tau = crossfade_times(m, n, ramp=ramp)
+    else:  # a global crossfade
+        tau = np.full(shape, 0.5, np.float32)
     with ThreadPoolExecutor(max_workers=1) as pool:
         job = pool.submit(backward_half, 0)
         for t in range(n):
@@ -221,8 +229,7 @@ def loop_frames(
                 second = job.result()
                 if t + 1 < n:
                     job = pool.submit(backward_half, t + 1)
-                alpha.fill(t / n)
-                mix, targets, holes_left = compose_halves(colour, inside, alpha, first, second)
+                mix, targets, holes_left = compose_halves(colour, inside, tau, first, second, phase=t / n, ramp=ramp)
                 if holes_left:
                     _fill_holes(first[0], targets)
                     add_filled(mix, first[0], targets)
