@@ -35,7 +35,7 @@ def _weight(hole, cover, ramp, y, x, a):  # pragma: no cover - compiled
 
 
 @numba.njit(cache=True, nogil=True, fastmath=True)
-def _compose(colour, inside, tau, phase, inv_ramp, first, holes1, cover1, ramp1, second, holes2, cover2, ramp2,
+def _compose(colour, inside, start, rate, phase, first, holes1, cover1, ramp1, second, holes2, cover2, ramp2,
              mix, luma1, luma2, share, mix_half, targets):  # pragma: no cover - compiled
     h, w = inside.shape
     hh, hw = luma1.shape
@@ -54,7 +54,7 @@ def _compose(colour, inside, tau, phase, inv_ramp, first, holes1, cover1, ramp1,
                 first[y, x, 2] = b1
                 r2, g2, b2, s = r1, g1, b1, 0.0
             else:
-                a = min(max((phase - tau[y, x]) * inv_ramp + np.float32(0.5), np.float32(0.0)), np.float32(1.0))
+                a = min(max((phase - start[y, x]) * rate[y, x], np.float32(0.0)), np.float32(1.0))
                 c1 = _weight(holes1[y, x], cover1, ramp1, y, x, 1.0 - a)
                 c2 = _weight(holes2[y, x], cover2, ramp2, y, x, a)
                 total = c1 + c2
@@ -135,19 +135,18 @@ class Mix:
 def compose_halves(
     colour: np.ndarray,
     inside: np.ndarray,
-    tau: np.ndarray,
+    start: np.ndarray,
+    rate: np.ndarray,
     first: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
     second: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
     *,
     phase: float,
-    ramp: float,
 ) -> tuple[Mix, np.ndarray, int]:
     """Weigh and mix the halves; ``first`` and ``second`` are (moved image, holes, coverage, ramp).
 
     ``colour`` is the still photo. The backward half's loop weight at a pixel is
-    ``clip((phase - tau) / ramp + 1/2, 0, 1)``: ``phase`` is t / N, ``tau`` (H, W) float32 the time (fraction
-    of the loop) at which the pixel crossfades, over ``ramp`` of the loop (see .schedule; tau = 1/2 with
-    ramp = 1 is a global crossfade). a coverage is
+    ``clip((phase - start) * rate, 0, 1)``: ``phase`` is t / N, ``start`` and ``rate`` (H, W) float32 when
+    and how fast the pixel crossfades (see .schedule; start = 0 and rate = 1 is a global crossfade). a coverage is
     the smoothed coverage of :mod:`.coverage`, at full size; a ramp is uint8, 255 * the fraction of known
     pixels around (255 where the half has no hole nearby). ``first``'s image is updated in place: the
     still photo outside the region, the other half's colours at its holes, so it can serve the fill.
@@ -161,7 +160,7 @@ def compose_halves(
     )  # fmt: skip
     targets = np.empty((h, w), np.bool_)
     count = _compose(
-        colour, inside, tau, np.float32(phase), np.float32(1.0 / ramp), *first, *second, mix.image, mix.luma1, mix.luma2, mix.share, mix.image_half, targets
+        colour, inside, start, rate, np.float32(phase), *first, *second, mix.image, mix.luma1, mix.luma2, mix.share, mix.image_half, targets
     )
     return mix, targets, int(count)
 

@@ -62,6 +62,8 @@ class RenderOptions:
     #: fraction of the loop over which each pixel crossfades from the forward to the backward half, at its
     #: own time (see .schedule); 1 is a global crossfade (every pixel over the whole loop)
     crossfade_ramp: float = 0.3
+    #: ... down to this fraction where one half is sound only briefly (next to the region's upstream border)
+    min_crossfade_ramp: float = 0.1
     #: moving regions larger than this (pixels, long side of their box) are integrated at half size
     coarse_integration_above_px: int = 720
 
@@ -204,11 +206,11 @@ def loop_frames(
         displacement = next(backward)
         return None if t == 0 else render_half(1, displacement)
 
-    ramp = min(max(options.crossfade_ramp, 1.0 / n), 1.0)
-    if ramp < 1.0:
-        tau = crossfade_times(m, n, ramp=ramp)
+    if options.crossfade_ramp < 1.0 and n > 2:
+        ramp = max(options.crossfade_ramp, 2.0 / n)
+        start, rate = crossfade_times(m, n, ramp=ramp, min_ramp=max(options.min_crossfade_ramp, 2.0 / n))
     else:  # a global crossfade
-        tau = np.full(shape, 0.5, np.float32)
+        start, rate = np.zeros(shape, np.float32), np.ones(shape, np.float32)
     with ThreadPoolExecutor(max_workers=1) as pool:
         job = pool.submit(backward_half, 0)
         for t in range(n):
@@ -229,7 +231,7 @@ def loop_frames(
                 second = job.result()
                 if t + 1 < n:
                     job = pool.submit(backward_half, t + 1)
-                mix, targets, holes_left = compose_halves(colour, inside, tau, first, second, phase=t / n, ramp=ramp)
+                mix, targets, holes_left = compose_halves(colour, inside, start, rate, first, second, phase=t / n)
                 if holes_left:
                     _fill_holes(first[0], targets)
                     add_filled(mix, first[0], targets)

@@ -6,8 +6,9 @@ time ``tau(x) * N``, over ``ramp * N`` frames, so at any time most pixels show o
 
 ``tau`` follows where each half is sound. The forward half at x, frame t, shows material that came from
 upstream (``-M`` integrated over t steps); it is stretched or holed once that material came from where the
-field is much slower (the faded border of the region, where nothing flows in) or from beyond the photo:
-call that frame ``t_f(x)``. The backward half (moved by ``-M`` over ``N - t`` steps) is sound while its
+field is much slower (the faded border of the region, where nothing flows in) or from beyond the photo,
+and squeezed (or, in a photo with perspective, shows texture of the wrong scale) once it came from where
+the field is much faster: call that frame ``t_f(x)``. The backward half (moved by ``-M`` over ``N - t`` steps) is sound while its
 material, traced downstream over ``N - t`` steps, does not reach such places: for ``t > N - t_b(x)``.
 Each pixel crossfades in the middle of the window ``[N - t_b(x), t_f(x)]`` where both halves are sound,
 ``tau N = (N - t_b + t_f) / 2``: near the upstream border of the region (short ``t_f``) it switches early to
@@ -20,46 +21,82 @@ smooth), then smoothed.
 from __future__ import annotations
 
 import cv2
+import numba
 import numpy as np
 
-from .integrate import euler_step, pixel_grid
-
 #: the schedule is computed on a grid at most this many pixels on its long side
-_COARSE_SIDE = 192
+_COARSE_SIDE = 320
 #: particles are traced over at most this many loop lengths
 HORIZON_LOOPS = 4
 #: a half is unsound where its material came from where the field is slower than this fraction of the
-#: field at the pixel itself (stretched by about the inverse)
-SLOW_FRACTION = 0.5
+#: field at the pixel itself (stretched by about the inverse), or faster than its inverse
+SLOW_FRACTION = 0.75
+
+
+@numba.njit(cache=True, nogil=True, fastmath=True, inline="always")
+def _bilinear(grid, y, x, c):  # pragma: no cover - compiled
+    h, w = grid.shape[0], grid.shape[1]
+    y = min(max(y, 0.0), h - 1.0)
+    x = min(max(x, 0.0), w - 1.0)
+    i0 = min(int(y), h - 2) if h > 1 else 0
+    j0 = min(int(x), w - 2) if w > 1 else 0
+    i1 = min(i0 + 1, h - 1)
+    j1 = min(j0 + 1, w - 1)
+    fy = y - i0
+    fx = x - j0
+    top = grid[i0, j0, c] + fx * (grid[i0, j1, c] - grid[i0, j0, c])
+    bottom = grid[i1, j0, c] + fx * (grid[i1, j1, c] - grid[i1, j0, c])
+    return top + fy * (bottom - top)
+
+
+@numba.njit(cache=True, nogil=True, fastmath=True)
+def _trace(field, steps, fraction, frames):  # pragma: no cover - compiled
+    # field[..., 0:2] the motion, field[..., 2] its speed; particles follow the motion (Euler steps, the
+    # motion read at the nearest point of the grid beyond its edge) until the speed where they are is below
+    # ``fraction`` or above ``1 / fraction`` of the speed where they started, or they leave the grid
+    h, w = frames.shape
+    for y in range(h):
+        for x in range(w):
+            frames[y, x] = steps
+            low = field[y, x, 2] * fraction
+            high = field[y, x, 2] / fraction
+            if low <= 0.0:
+                continue
+            py = np.float32(y)
+            px = np.float32(x)
+            for k in range(1, steps + 1):
+                dx = _bilinear(field, py, px, 0)
+                dy = _bilinear(field, py, px, 1)
+                px += dx
+                py += dy
+                if px < 0.0 or py < 0.0 or px > w - 1.0 or py > h - 1.0:
+                    frames[y, x] = k
+                    break
+                speed = _bilinear(field, py, px, 2)
+                if speed < low or speed > high:
+                    frames[y, x] = k
+                    break
 
 
 def _sound_frames(field: np.ndarray, steps: int) -> np.ndarray:
     """For each pixel, the number of steps of ``field`` after which the particle starting there reaches a
-    place where the field is slower than ``SLOW_FRACTION`` of its speed at the start, or leaves the grid
-    (``steps`` when it never does)."""
+    place where the field is slower than ``SLOW_FRACTION`` of its speed at the start (or faster than its
+    inverse), or leaves the grid (``steps`` when it never does)."""
     h, w = field.shape[:2]
-    speed = np.hypot(field[:, :, 0], field[:, :, 1]).astype(np.float32)
-    xs, ys = pixel_grid((h, w))
-    limit = speed * np.float32(SLOW_FRACTION)
-    frames = np.full((h, w), float(steps), np.float32)
-    alive = speed > 0
-    disp = np.zeros_like(field)
-    for k in range(1, steps + 1):
-        disp = euler_step(disp, field, (xs, ys))
-        here = cv2.remap(speed, xs + disp[:, :, 0], ys + disp[:, :, 1], cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
-        ended = alive & (here < limit)
-        frames[ended] = k
-        alive &= ~ended
-        if not alive.any():
-            break
+    packed = np.empty((h, w, 3), np.float32)
+    packed[:, :, :2] = field
+    packed[:, :, 2] = np.hypot(field[:, :, 0], field[:, :, 1])
+    frames = np.empty((h, w), np.float32)
+    _trace(packed, steps, np.float32(SLOW_FRACTION), frames)
     return frames
 
 
-def crossfade_times(field: np.ndarray, frame_count: int, *, ramp: float) -> np.ndarray:
-    """``tau`` (H, W) float32: the fraction of the loop at which each pixel crossfades (see module doc).
+def crossfade_times(field: np.ndarray, frame_count: int, *, ramp: float, min_ramp: float) -> tuple[np.ndarray, np.ndarray]:
+    """(start, rate) (H, W) float32: pixel x crossfades from ``start(x)`` (fraction of the loop) at
+    ``rate(x)`` per loop, i.e. the backward half's weight is ``clip((t / N - start) * rate, 0, 1)``.
 
-    ``field`` (H, W, 2) is the motion in pixels per frame; ``ramp`` the fraction of the loop each pixel's
-    crossfade takes (in (0, 1]).
+    ``field`` (H, W, 2) is the motion in pixels per frame. Each crossfade takes ``ramp`` of the loop, less
+    (down to ``min_ramp``) where the window in which both halves are sound is shorter (see module doc).
     """
     h, w = field.shape[:2]
     n = frame_count
@@ -70,9 +107,17 @@ def crossfade_times(field: np.ndarray, frame_count: int, *, ramp: float) -> np.n
     # traced beyond the loop's length, so that where both halves stay sound the whole loop (long reaches of
     # a slow flow) the crossfade still travels with the flow instead of happening everywhere at once
     horizon = HORIZON_LOOPS * n
-    forward_sound = _sound_frames(-coarse, horizon)  # the forward half's material, traced upstream
-    backward_sound = _sound_frames(coarse, horizon)  # the backward half's, traced downstream
-    tau = (n - backward_sound + forward_sound) / (2.0 * n)
-    tau = cv2.GaussianBlur(tau, (0, 0), 1.5)
-    tau = np.clip(tau, ramp / 2, 1.0 - ramp / 2).astype(np.float32)
-    return cv2.resize(tau, (w, h), interpolation=cv2.INTER_LINEAR)
+    forward_sound = _sound_frames(-coarse, horizon) / n  # the forward half's material, traced upstream
+    backward_sound = _sound_frames(coarse, horizon) / n  # the backward half's, traced downstream
+    smooth = lambda a: cv2.GaussianBlur(a, (0, 0), 1.5)  # noqa: E731
+    forward_sound, backward_sound = smooth(forward_sound), smooth(backward_sound)
+    lo = np.maximum(1.0 - backward_sound, 0.0)  # both halves are sound from lo to hi
+    hi = np.minimum(forward_sound, 1.0)
+    width = np.clip(np.minimum(hi - lo, ramp), min_ramp, ramp)
+    tau = (1.0 - backward_sound + forward_sound) / 2.0
+    tau = np.minimum(np.maximum(tau, lo + width / 2), hi - width / 2)
+    tau = np.clip(tau, width / 2, 1.0 - width / 2)  # frame 0 forward only, frame N backward only
+    start = smooth((tau - width / 2).astype(np.float32))
+    rate = smooth((1.0 / width).astype(np.float32))
+    up = lambda a: cv2.resize(a, (w, h), interpolation=cv2.INTER_LINEAR)  # noqa: E731
+    return up(start), up(rate)
