@@ -19,6 +19,9 @@ import numpy as np
 
 #: smallest weight of a covered pixel (the smoothed coverage can fall to ~0 next to holes)
 MIN_COVER = 1e-3
+#: smallest loop weight of a half: where a pixel has crossfaded completely, the other half still covers the
+#: holes of the one it shows (instead of the blurry fill)
+MIN_LOOP_WEIGHT = 1e-3
 
 
 @numba.njit(cache=True, nogil=True, fastmath=True, inline="always")
@@ -28,10 +31,10 @@ def _luma(r, g, b):  # pragma: no cover - compiled
 
 @numba.njit(cache=True, nogil=True, fastmath=True, inline="always")
 def _weight(hole, cover, ramp, y, x, a):  # pragma: no cover - compiled
-    if hole or a <= 0.0:
+    if hole:
         return 0.0
     r = min(max(ramp[y, x] * (2.0 / 255.0) - 1.0, 0.0), 1.0)
-    return max(cover[y, x] * r, MIN_COVER) * a
+    return max(cover[y, x] * r, MIN_COVER) * max(a, MIN_LOOP_WEIGHT)
 
 
 @numba.njit(cache=True, nogil=True, fastmath=True)

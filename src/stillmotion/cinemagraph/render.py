@@ -64,6 +64,9 @@ class RenderOptions:
     crossfade_ramp: float = 0.3
     #: ... down to this fraction where one half is sound only briefly (next to the region's upstream border)
     min_crossfade_ramp: float = 0.1
+    #: holes neither half covers get the photo's texture finer than this blur (pixels) over their smooth
+    #: fill (0: smooth fill only)
+    fill_detail_sigma_px: float = 2.0
     #: moving regions larger than this (pixels, long side of their box) are integrated at half size
     coarse_integration_above_px: int = 720
 
@@ -128,12 +131,13 @@ def _displacements(field: np.ndarray, count: int, *, coarse_above_px: int):
     )
 
 
-def _fill_holes(image: np.ndarray, holes: np.ndarray, *, cell_px: int = 16) -> None:
+def _fill_holes(image: np.ndarray, holes: np.ndarray, *, detail: np.ndarray | None = None, cell_px: int = 16) -> None:
     """Fill ``holes`` of ``image`` in place by push-pull, on boxes around the holes only.
 
     Holes are grouped on a grid of ``cell_px`` cells (a cell with a hole, grown by one cell, is in a
     group); each group is filled on its own bounding box, so a few scattered holes do not cost a fill of
-    the whole region.
+    the whole region. ``detail`` (H, W, 3), when given, is added at the holes: push-pull alone gives a
+    smooth blur, which shows as a soft blob in the middle of a crisp texture.
     """
     h, w = holes.shape
     gh, gw = -(-h // cell_px), -(-w // cell_px)
@@ -146,7 +150,16 @@ def _fill_holes(image: np.ndarray, holes: np.ndarray, *, cell_px: int = 16) -> N
         y0, y1 = y * cell_px, min(h, (y + bh) * cell_px)
         x0, x1 = x * cell_px, min(w, (x + bw) * cell_px)
         crop = np.ascontiguousarray(image[y0:y1, x0:x1])
-        image[y0:y1, x0:x1] = push_pull_fill(crop, holes[y0:y1, x0:x1])
+        hole = holes[y0:y1, x0:x1]
+        filled = push_pull_fill(crop, hole)
+        if detail is not None:
+            filled[hole] += detail[y0:y1, x0:x1][hole]
+        image[y0:y1, x0:x1] = filled
+
+
+def _detail(colour: np.ndarray, sigma_px: float) -> np.ndarray:
+    """The photo's fine texture: its difference from a blurred copy (zero mean, a few pixels across)."""
+    return colour - cv2.GaussianBlur(colour, (0, 0), sigma_px)
 
 
 def loop_frames(
@@ -208,9 +221,12 @@ def loop_frames(
 
     if options.crossfade_ramp < 1.0 and n > 2:
         ramp = max(options.crossfade_ramp, 2.0 / n)
-        start, rate = crossfade_times(m, n, ramp=ramp, min_ramp=max(options.min_crossfade_ramp, 2.0 / n))
+        start, rate = crossfade_times(m, inside, n, ramp=ramp, min_ramp=max(options.min_crossfade_ramp, 2.0 / n))
     else:  # a global crossfade
         start, rate = np.zeros(shape, np.float32), np.ones(shape, np.float32)
+    # holes neither half covers (in the wake of islands, where water enters at the photo's edge) get the
+    # photo's own fine texture over their smooth fill
+    detail = _detail(colour, options.fill_detail_sigma_px) if options.fill_detail_sigma_px > 0 else None
     with ThreadPoolExecutor(max_workers=1) as pool:
         job = pool.submit(backward_half, 0)
         for t in range(n):
@@ -233,7 +249,7 @@ def loop_frames(
                     job = pool.submit(backward_half, t + 1)
                 mix, targets, holes_left = compose_halves(colour, inside, start, rate, first, second, phase=t / n)
                 if holes_left:
-                    _fill_holes(first[0], targets)
+                    _fill_holes(first[0], targets, detail=detail)
                     add_filled(mix, first[0], targets)
                 blend_into(crop, inside, mix, window_px=options.contrast_window_px)
             progress(t + 1, n)

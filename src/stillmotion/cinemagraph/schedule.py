@@ -6,7 +6,8 @@ time ``tau(x) * N``, over ``ramp * N`` frames, so at any time most pixels show o
 
 ``tau`` follows where each half is sound. The forward half at x, frame t, shows material that came from
 upstream (``-M`` integrated over t steps); it is stretched or holed once that material came from where the
-field is much slower (the faded border of the region, where nothing flows in) or from beyond the photo,
+field is much slower (the faded border of the region, where nothing flows in), from an island under which
+the flow passes (no material there) or from beyond the photo,
 and squeezed (or, in a photo with perspective, shows texture of the wrong scale) once it came from where
 the field is much faster: call that frame ``t_f(x)``. The backward half (moved by ``-M`` over ``N - t`` steps) is sound while its
 material, traced downstream over ``N - t`` steps, does not reach such places: for ``t > N - t_b(x)``.
@@ -51,9 +52,11 @@ def _bilinear(grid, y, x, c):  # pragma: no cover - compiled
 
 @numba.njit(cache=True, nogil=True, fastmath=True)
 def _trace(field, steps, fraction, frames):  # pragma: no cover - compiled
-    # field[..., 0:2] the motion, field[..., 2] its speed; particles follow the motion (Euler steps, the
-    # motion read at the nearest point of the grid beyond its edge) until the speed where they are is below
-    # ``fraction`` or above ``1 / fraction`` of the speed where they started, or they leave the grid
+    # field[..., 0:2] the motion, field[..., 2] its speed, field[..., 3] 1 in the moving region; particles
+    # follow the motion (Euler steps, the motion read at the nearest point of the grid beyond its edge)
+    # until the speed where they are is below ``fraction`` or above ``1 / fraction`` of the speed where
+    # they started, or they leave the region (an island under which the flow passes has no material to
+    # carry) or the grid
     h, w = frames.shape
     for y in range(h):
         for x in range(w):
@@ -73,29 +76,33 @@ def _trace(field, steps, fraction, frames):  # pragma: no cover - compiled
                     frames[y, x] = k
                     break
                 speed = _bilinear(field, py, px, 2)
-                if speed < low or speed > high:
+                if speed < low or speed > high or _bilinear(field, py, px, 3) < 0.5:
                     frames[y, x] = k
                     break
 
 
-def _sound_frames(field: np.ndarray, steps: int) -> np.ndarray:
+def _sound_frames(field: np.ndarray, region: np.ndarray, steps: int) -> np.ndarray:
     """For each pixel, the number of steps of ``field`` after which the particle starting there reaches a
     place where the field is slower than ``SLOW_FRACTION`` of its speed at the start (or faster than its
-    inverse), or leaves the grid (``steps`` when it never does)."""
+    inverse), or leaves the ``region`` (float, 1 inside) or the grid (``steps`` when it never does)."""
     h, w = field.shape[:2]
-    packed = np.empty((h, w, 3), np.float32)
+    packed = np.empty((h, w, 4), np.float32)
     packed[:, :, :2] = field
     packed[:, :, 2] = np.hypot(field[:, :, 0], field[:, :, 1])
+    packed[:, :, 3] = region
     frames = np.empty((h, w), np.float32)
     _trace(packed, steps, np.float32(SLOW_FRACTION), frames)
     return frames
 
 
-def crossfade_times(field: np.ndarray, frame_count: int, *, ramp: float, min_ramp: float) -> tuple[np.ndarray, np.ndarray]:
+def crossfade_times(
+    field: np.ndarray, region: np.ndarray, frame_count: int, *, ramp: float, min_ramp: float
+) -> tuple[np.ndarray, np.ndarray]:
     """(start, rate) (H, W) float32: pixel x crossfades from ``start(x)`` (fraction of the loop) at
     ``rate(x)`` per loop, i.e. the backward half's weight is ``clip((t / N - start) * rate, 0, 1)``.
 
-    ``field`` (H, W, 2) is the motion in pixels per frame. Each crossfade takes ``ramp`` of the loop, less
+    ``field`` (H, W, 2) is the motion in pixels per frame, ``region`` (H, W) bool the pixels that move
+    (the material the halves carry). Each crossfade takes ``ramp`` of the loop, less
     (down to ``min_ramp``) where the window in which both halves are sound is shorter (see module doc).
     """
     h, w = field.shape[:2]
@@ -104,11 +111,12 @@ def crossfade_times(field: np.ndarray, frame_count: int, *, ramp: float, min_ram
     size = (max(2, round(w * scale)), max(2, round(h * scale)))
     factor = np.array([size[0] / w, size[1] / h], np.float32)
     coarse = cv2.resize(field, size, interpolation=cv2.INTER_AREA) * factor
+    inside = cv2.resize(region.astype(np.float32), size, interpolation=cv2.INTER_AREA)
     # traced beyond the loop's length, so that where both halves stay sound the whole loop (long reaches of
     # a slow flow) the crossfade still travels with the flow instead of happening everywhere at once
     horizon = HORIZON_LOOPS * n
-    forward_sound = _sound_frames(-coarse, horizon) / n  # the forward half's material, traced upstream
-    backward_sound = _sound_frames(coarse, horizon) / n  # the backward half's, traced downstream
+    forward_sound = _sound_frames(-coarse, inside, horizon) / n  # the forward half's material, traced upstream
+    backward_sound = _sound_frames(coarse, inside, horizon) / n  # the backward half's, traced downstream
     smooth = lambda a: cv2.GaussianBlur(a, (0, 0), 1.5)  # noqa: E731
     forward_sound, backward_sound = smooth(forward_sound), smooth(backward_sound)
     lo = np.maximum(1.0 - backward_sound, 0.0)  # both halves are sound from lo to hi
