@@ -26,9 +26,9 @@ import numba
 import numpy as np
 
 #: the schedule is computed on a grid at most this many pixels on its long side
-_COARSE_SIDE = 320
+_COARSE_SIDE = 256
 #: particles are traced over at most this many loop lengths
-HORIZON_LOOPS = 4
+HORIZON_LOOPS = 2
 #: a half is unsound where its material came from where the field is slower than this fraction of the
 #: field at the pixel itself (stretched by about the inverse), or faster than its inverse
 SLOW_FRACTION = 0.75
