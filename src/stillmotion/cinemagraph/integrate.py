@@ -94,6 +94,5 @@ def upsampled(displacements: Iterator[np.ndarray], shape: tuple[int, int]) -> It
     h, w = shape
     for disp in displacements:
         hs, ws = disp.shape[:2]
-        up = cv2.resize(disp, (w, h), interpolation=cv2.INTER_LINEAR)
-        up *= np.array([w / ws, h / hs], np.float32)
-        yield up
+        # bilinear resizing is linear: the vectors are rescaled before, on the small grid
+        yield cv2.resize(disp * np.array([w / ws, h / hs], np.float32), (w, h), interpolation=cv2.INTER_LINEAR)
