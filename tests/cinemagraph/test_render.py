@@ -33,7 +33,8 @@ def test_constant_field_translates_the_texture_by_t_v(coarse):
     tex = periodic_texture(48, 96, 32)
     region = np.ones((48, 96), bool)
     options = RenderOptions(coarse_integration_above_px=16 if coarse else 10_000)
-    frames = list(loop_frames(tex, _constant((48, 96), (2.0, 0.0)), region, frame_count=16, as_uint8=False, options=options))
+    field = _constant((48, 96), (2.0, 0.0))
+    frames = list(loop_frames(tex, field, region, frame_count=16, as_uint8=False, options=options))
     assert len(frames) == 16
     for t, frame in enumerate(frames):
         expected = np.roll(tex, 2 * t, axis=1)
@@ -109,8 +110,11 @@ def test_mid_loop_shows_one_half_per_pixel_not_a_double_exposure():
     inner = (slice(4, -4), slice(40, -40))  # away from the edges, where material enters or leaves
     pure = {}
     for ramp in (0.3, 1.0):
-        options = RenderOptions(crossfade_ramp=ramp)
-        for t, frame in enumerate(loop_frames(tex, _constant((40, 192), (v, 0.0)), region, frame_count=n, as_uint8=False, options=options)):
+        frames = loop_frames(
+            tex, _constant((40, 192), (v, 0.0)), region, frame_count=n, as_uint8=False,
+            options=RenderOptions(crossfade_ramp=ramp),
+        )  # fmt: skip
+        for t, frame in enumerate(frames):
             if t == n // 2:
                 err = np.minimum(np.abs(frame - forward).max(axis=2), np.abs(frame - backward).max(axis=2))
                 pure[ramp] = np.mean(err[inner] < 0.01)

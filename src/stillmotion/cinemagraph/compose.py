@@ -163,8 +163,9 @@ def compose_halves(
     )  # fmt: skip
     targets = np.empty((h, w), np.bool_)
     count = _compose(
-        colour, inside, start, rate, np.float32(phase), *first, *second, mix.image, mix.luma1, mix.luma2, mix.share, mix.image_half, targets
-    )
+        colour, inside, start, rate, np.float32(phase), *first, *second,
+        mix.image, mix.luma1, mix.luma2, mix.share, mix.image_half, targets,
+    )  # fmt: skip
     return mix, targets, int(count)
 
 

@@ -2,19 +2,25 @@
 
 Frame t of N (t = 0 .. N-1) blends two softmax splats of the photo:
 
-- the photo moved forward by ``F(0->t)`` (the field integrated over t steps), weight ``1 - t/N``;
-- the photo moved by the field integrated backward from the loop's end (``-M`` over ``N - t`` steps),
-  weight ``t/N``.
+- the forward half: the photo moved by ``F(0->t)`` (the field integrated over t steps), weight ``1 - a``;
+- the backward half: the photo moved by the field integrated backward from the loop's end (``-M`` over
+  ``N - t`` steps), weight ``a``.
 
-At t = 0 only the photo itself counts and at t = N only the backward splat with zero steps, the photo
-again: frame N would equal frame 0, so the clip loops without a seam. Holes one half leaves (where
-material flowed away from the region's upstream border or in from outside the photo) are covered by the
-other half: the halves are blended with weights ``alpha * coverage``, where coverage is the half's smoothed
-splat density (0 in its holes), so the other half's real content fills one half's holes, and stretched
-areas (half-covered pixel patterns, whose pinholes are closed locally) blend smoothly instead of in stripes.
-What neither half covers is filled by push-pull interpolation from the region's own pixels. Importance for the soft z-buffer: slower source pixels
-win collisions (``Z = -|F(x)| / travel_px``: pixels that travelled less win), so material flowing into the
-slow border region slides under it instead of piling up into a smear. Only the moving region's bounding box is computed; every pixel outside the
+The weight ``a`` rises from 0 to 1 at each pixel at its own time (:mod:`.schedule`: where the forward half
+soon gets stretched or holed, e.g. next to the region's upstream border, early; in between, the switch
+travels with the flow), so that mid-loop most pixels show one half only instead of a double exposure. At
+t = 0 every pixel shows the photo itself, and at t = N every pixel would show the backward splat with zero
+steps, the photo again: frame N would equal frame 0, so the clip loops without a seam.
+
+Holes one half leaves (where material flowed away from the region's upstream border, from under an island
+or in from outside the photo) are covered by the other half: the halves are weighed by ``a * coverage``,
+where coverage is the half's smoothed splat density (0 in its holes, :mod:`.coverage`), so the other half's
+real content fills one half's holes and stretched areas blend smoothly instead of in stripes
+(:mod:`.compose`); the two are then blended keeping their local contrast (:mod:`.blend`). What neither half
+covers is filled by push-pull interpolation from the region's own pixels, with the photo's fine texture on
+top. Importance for the soft z-buffer: slower source pixels win collisions (``Z = -|F(x)| / travel_px``:
+pixels that travelled less win), so material flowing into the slow border region slides under it instead
+of piling up into a smear. Only the moving region's bounding box is computed; every pixel outside the
 region is the photo's own value.
 """
 

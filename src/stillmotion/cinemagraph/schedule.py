@@ -7,15 +7,18 @@ time ``tau(x) * N``, over ``ramp * N`` frames, so at any time most pixels show o
 ``tau`` follows where each half is sound. The forward half at x, frame t, shows material that came from
 upstream (``-M`` integrated over t steps); it is stretched or holed once that material came from where the
 field is much slower (the faded border of the region, where nothing flows in), from an island under which
-the flow passes (no material there) or from beyond the photo,
-and squeezed (or, in a photo with perspective, shows texture of the wrong scale) once it came from where
-the field is much faster: call that frame ``t_f(x)``. The backward half (moved by ``-M`` over ``N - t`` steps) is sound while its
+the flow passes (no material there) or from beyond the photo, and squeezed (or, in a photo with
+perspective, shows texture of the wrong scale) once it came from where the field is much faster: call
+that frame ``t_f(x)``. The backward half (moved by ``-M`` over ``N - t`` steps) is sound while its
 material, traced downstream over ``N - t`` steps, does not reach such places: for ``t > N - t_b(x)``.
-Each pixel crossfades in the middle of the window ``[N - t_b(x), t_f(x)]`` where both halves are sound,
-``tau N = (N - t_b + t_f) / 2``: near the upstream border of the region (short ``t_f``) it switches early to
-the backward half, near the downstream border late; in between the switch travels along with the flow.
-``tau`` is kept within ``[ramp / 2, 1 - ramp / 2]``, so frame 0 is the forward half alone and frame N
-would be the backward half alone: the loop stays seamless. Computed once, on a coarse grid (the field is
+
+Each pixel crossfades in the middle of the window ``[N - t_b(x), t_f(x)]`` where both halves are sound, at
+``tau N = (N - t_b + t_f) / 2`` when that lies inside the window: near the upstream border of the region
+(short ``t_f``) it switches early to the backward half, near the downstream border late; in between the
+switch travels along with the flow (particles are traced beyond one loop, so this holds on long reaches
+too). Where the window is shorter than ``ramp``, the crossfade is shorter (down to ``min_ramp``). The
+crossfade always lies within the loop, so frame 0 is the forward half alone and frame N would be the
+backward half alone: the loop stays seamless. Computed once, per particle on a coarse grid (the field is
 smooth), then smoothed.
 """
 
