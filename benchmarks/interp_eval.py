@@ -23,7 +23,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from stillmotion.interpolate import create_interpolator  # noqa: E402
+from stillmotion.interpolate import FAST_FLOW, FAST_FLOW_MAX_PIXELS, create_interpolator  # noqa: E402
 from stillmotion.io import read_image  # noqa: E402
 
 SHARED = next((p for p in (ROOT.parent / "shared" / "data", ROOT.parent.parent / "shared" / "data") if p.exists()),
@@ -51,8 +51,10 @@ def make(method: str, args):
         return create_interpolator("backward", flow="dis", flow_options={"preset": "medium"})
     if method == "splat-raft":
         return create_interpolator("splat", flow="raft", flow_options={"weights": args.raft_weights, "iters": args.iters})
-    if method == "splat-cli":  # what the CLI runs by default: DIS-medium flow at <= 250k pixels
-        return create_interpolator("splat", flow="dis", flow_options={"max_pixels": 250_000})
+    if method == "splat-cli":  # what the CLI runs by default: fast tuned DIS at <= 250k pixels
+        return create_interpolator("splat", flow=FAST_FLOW, flow_options={"max_pixels": FAST_FLOW_MAX_PIXELS})
+    if method == "splat-cli-medium":  # the first round's CLI default: DIS-medium at <= 250k pixels
+        return create_interpolator("splat", flow="dis", flow_options={"max_pixels": FAST_FLOW_MAX_PIXELS})
     if method.startswith("splat-flow-"):  # splat-flow-<flow backend>
         return create_interpolator("splat", flow=method[11:])
     return create_interpolator(method)

@@ -68,6 +68,19 @@ def test_loop_ends_where_it_starts(texture):
     assert np.abs(frames[-1] - frames[0]).mean() < 2.0 * step
 
 
+def test_bars_baked_into_the_photo_are_cut_away(texture):
+    image, depth = _scene(texture)
+    h, w = image.shape[:2]
+    barred = np.zeros((h, w + 40, 3), np.float32)
+    barred[:, 20 : 20 + w] = image
+    values = np.zeros((h, w + 40), np.float32)
+    values[:, 20 : 20 + w] = depth.values
+    config = AnimateConfig(motion="orbit_left", duration_s=0.5, fps=8, size="source")
+    for frame in animate_frames(barred, Depth(values, DepthKind.INVERSE), config):
+        assert frame.shape[1] / frame.shape[0] == pytest.approx(w / h, abs=0.05)  # the picture's aspect
+        assert frame[:, :3].mean() > 0.1 and frame[:, -3:].mean() > 0.1  # no black bar at either side
+
+
 def test_size_presets_and_source(texture):
     from stillmotion.render.shot import output_size
 
@@ -146,3 +159,25 @@ def test_importing_stillmotion_does_not_import_torch():
     code = "import sys, stillmotion, stillmotion.cli; sys.exit(any(m in sys.modules for m in ('torch', 'diffusers', 'transformers')))"
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
     assert subprocess.run([sys.executable, "-c", code], env=env).returncode == 0
+
+
+def test_a_cropped_frame_keeps_the_face_in_view():
+    """A square portrait framed landscape: the kept window moves up to the face instead of cutting it."""
+    from skimage import data
+
+    from stillmotion.depth.faces import detect_faces
+
+    image = data.astronaut().astype(np.float32) / 255.0
+    h, w = image.shape[:2]
+    depth = Depth(np.linspace(0.2, 1.0, h, dtype=np.float32)[:, None].repeat(w, axis=1), DepthKind.INVERSE)
+    config = AnimateConfig(motion="zoom_in", duration_s=0.5, fps=4, size="landscape")
+    first = {}
+    for reframe in (True, False):
+        shot = plan(image, depth, config, reframe=reframe)
+        first[reframe] = shot.render(next(shot.states())).image
+    faces = detect_faces(first[True])
+    assert faces, "the framed first frame shows the whole face"
+    x, y, fw, fh = faces[0]
+    assert y > 0.05 * first[True].shape[0]  # with room above it
+    assert all(by < 0.05 * first[False].shape[0] for _, by, _, _ in detect_faces(first[False])), \
+        "centred, the crop cuts into the face"

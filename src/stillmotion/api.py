@@ -63,13 +63,35 @@ def load_depth(
     return match_depth(depth, image.shape[:2])
 
 
-def plan(image: np.ndarray, depth: Depth, config: AnimateConfig):
-    """The shot (scene, path, framing) for ``image``; see :class:`stillmotion.render.shot.Shot`."""
+def plan(image: np.ndarray, depth: Depth, config: AnimateConfig, *, reframe: bool = True):
+    """The shot (scene, path, framing) for ``image``; see :class:`stillmotion.render.shot.Shot`.
+
+    ``reframe``: uniform letterbox/pillarbox bars baked into the photo are cut away first, so the camera
+    moves through the picture, not past the edges of black bars; and when the output's aspect cuts part
+    of the photo away, the kept window follows the largest face."""
     from .render.shot import plan_shot
 
+    if reframe:
+        image, depth = _without_bars(image, depth)
     return plan_shot(image, depth, motion=config.motion, intensity=config.intensity,
                      duration_s=config.duration_s, fps=config.fps, size=config.size, loop=config.loop,
-                     fov_deg=config.fov_deg, border=config.border)  # fmt: skip
+                     fov_deg=config.fov_deg, border=config.border, frame_faces=reframe)  # fmt: skip
+
+
+def _without_bars(image: np.ndarray, depth: Depth) -> tuple[np.ndarray, Depth]:
+    from dataclasses import replace
+
+    from .depth.classical import content_box
+
+    h, w = image.shape[:2]
+    top, bottom, left, right = content_box(image)
+    if (top, bottom, left, right) == (0, h, 0, w):
+        return image, depth
+    log.info("photo: uniform bars cut away, the picture is %dx%d at (%d, %d)", right - left, bottom - top, left, top)
+    inner = (slice(top, bottom), slice(left, right))
+    valid = None if depth.valid is None else np.ascontiguousarray(depth.valid[inner])
+    return np.ascontiguousarray(image[inner]), replace(depth, values=np.ascontiguousarray(depth.values[inner]),
+                                                       valid=valid)  # fmt: skip
 
 
 def _check_config(config: AnimateConfig, shape: tuple[int, int]) -> None:
@@ -132,7 +154,7 @@ def animate(
         image = upscale_if_small(image, factor=config.upscale, model=config.upscale_model, size=config.size)
     depth_map = load_depth(image, depth, depth_kind, backend=config.depth_backend, source=photo)
     depth_map = adjust_depth(image, depth_map, protect=config.depth_protect, hints=config.depth_hints)
-    shot = plan(image, depth_map, config)
+    shot = plan(image, depth_map, config, reframe=flowing is None)  # a flow mask is the photo's size
     out = shot.intrinsics
     total = shot.frame_count
     finish = Finisher(config.grade, frame_count=total, preview=preview, title=Path(photo).name, inputs=(photo, depth))
@@ -159,21 +181,12 @@ def render_view(
     """One novel view, the photo's size and framing, with the same renderer and hole filling as
     :func:`animate`. ``move`` is in scene units: for a disparity map (pixels, baseline 1), ``move=(1, 0, 0)``
     is the right camera of the stereo pair. ``inpaint_backend`` fills what the move reveals."""
-    from .render.depth_prep import inverse_depth, sharpen_depth_edges
-    from .render.overscan import parallax_gain
     from .render.renderer import render
     from .render.scene import build_scene
+    from .render.view import prepare_view
 
-    from .io import match_depth
-
-    h, w = image.shape[:2]
-    depth = match_depth(depth, (h, w))
-    intr = Intrinsics.from_fov(w, h, fov_deg)
-    q = inverse_depth(depth, focal_px=intr.fx)
-    if depth.kind == DepthKind.INVERSE:
-        q = sharpen_depth_edges(q, radius=max(1, round(max(w, h) / 800)))
     state = CameraState(*move, *rotate_deg)
-    gain = parallax_gain([state], intr, q_near=float(q.max()), q_far=float(q.min()))
+    q, intr, gain = prepare_view(image, depth, [state], fov_deg=fov_deg)
     scene = build_scene(image, q, intr, parallax_gain_px=gain, fill_backend=inpaint_backend)
     return render(scene, state, intr).image
 

@@ -21,7 +21,7 @@ def portrait(tmp_path):
 def _captured_depth(monkeypatch, portrait, tmp_path, **config):
     seen = {}
 
-    def fake_plan(image, depth, cfg):
+    def fake_plan(image, depth, cfg, **_):
         seen["depth"] = depth
         raise RuntimeError("stop after planning")
 

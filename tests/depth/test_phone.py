@@ -217,7 +217,7 @@ def test_animate_uses_embedded_phone_depth_by_default(tmp_path, monkeypatch):
     photo = _write(tmp_path, "portrait.jpg", gdepth_jpeg())
     seen = {}
 
-    def fake_plan(image, depth, cfg):
+    def fake_plan(image, depth, cfg, **_):
         seen["depth"] = depth
         raise RuntimeError("stop after planning")
 

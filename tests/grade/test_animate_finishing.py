@@ -95,6 +95,18 @@ def test_explicit_options_win_over_the_recipe(tmp_path):
     assert f.motion == macro.motion and f.intensity == 2.0 and f.grade == parse_grade("noir")
 
 
+@pytest.mark.parametrize(("recipe", "explicit", "expected"), [
+    (None, None, "faces"), ("portrait", None, "faces"), ("landscape", None, "none"), ("macro", "people", "people"),
+])  # fmt: skip
+def test_face_protection_follows_the_recipe_unless_given(recipe, explicit, expected):
+    import argparse
+
+    from stillmotion.cli import _finishing
+
+    args = argparse.Namespace(photo="", recipe=recipe, motion=None, intensity=None, grade=None, protect=explicit)
+    assert _finishing.resolve(args).protect == expected
+
+
 def test_graded_motion_stays_smooth(scene):
     """Grading (depth of field, focus pull, colour) adds no flicker: each frame-to-frame change stays
     within that of the ungraded clip."""

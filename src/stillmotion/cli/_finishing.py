@@ -38,6 +38,7 @@ class Finishing:
     intensity: float | None
     grade: object  #: GradeConfig or None
     recipe: str | None
+    protect: str  #: --protect, else the recipe's choice (faces held rigid or not), else faces
 
 
 def resolve(args: argparse.Namespace) -> Finishing:
@@ -56,8 +57,6 @@ def resolve(args: argparse.Namespace) -> Finishing:
         recipe = get_recipe(args.recipe)
     if recipe is not None:
         log.info("recipe %s: %s", recipe.name, recipe.description)
-        if recipe.protect_faces:
-            log.debug("recipe %s: faces held rigid (animate --protect, default faces)", recipe.name)
     spec = args.grade
     if recipe is not None:
         if not spec:
@@ -74,4 +73,15 @@ def resolve(args: argparse.Namespace) -> Finishing:
         intensity=args.intensity if args.intensity is not None else (recipe.intensity if recipe else None),
         grade=grade,
         recipe=recipe.name if recipe else None,
+        protect=_protect(getattr(args, "protect", None), recipe),
     )
+
+
+def _protect(explicit: str | None, recipe) -> str:
+    """Face protection: the user's ``--protect``, else what the recipe asks for, else ``faces``."""
+    if explicit is not None:
+        return explicit
+    if recipe is not None and not recipe.protect_faces:
+        log.debug("recipe %s: no face protection (a face detector's false alarm would flatten scenery)", recipe.name)
+        return "none"
+    return "faces"

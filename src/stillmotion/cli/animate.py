@@ -29,8 +29,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--depth-kind", default="inverse", choices=["disparity", "inverse", "metric"],
                         help="what --depth holds: disparity (pixels), inverse (larger = nearer), metric (distance)")  # fmt: skip
     parser.add_argument("--loop", action="store_true", help="make the path return to its start (seamless loop)")
-    parser.add_argument("--protect", default="faces", choices=["faces", "people", "none"],
-                        help="keep faces (or whole people) rigid: one coherent depth each (default faces)")  # fmt: skip
+    parser.add_argument("--protect", default=None, choices=["faces", "people", "none"],
+                        help="keep faces (or whole people) rigid: one coherent depth each (default faces; "
+                        "a --recipe other than portrait sets none)")  # fmt: skip
     parser.add_argument("--depth-hints", default=None, metavar="FILE",
                         help="depth corrections: PNG strokes (value = depth, 0 = no hint) or JSON points")  # fmt: skip
     parser.add_argument("--fov", type=float, default=55.0, help="the photo's field of view in degrees (default 55)")
@@ -53,7 +54,7 @@ def config_from_args(args: argparse.Namespace) -> AnimateConfig:
     return AnimateConfig(motion=finishing.motion or AnimateConfig.motion,
                          intensity=AnimateConfig.intensity if finishing.intensity is None else finishing.intensity,
                          duration_s=args.duration, fps=args.fps, size=args.size, loop=args.loop, fov_deg=args.fov,
-                         depth_protect=args.protect, depth_hints=args.depth_hints,
+                         depth_protect=finishing.protect, depth_hints=args.depth_hints,
                          grade=finishing.grade, upscale=args.upscale, upscale_model=args.upscale_model,
                          border=args.border)  # fmt: skip
 

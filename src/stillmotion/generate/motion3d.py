@@ -79,20 +79,11 @@ def render_3d(image: np.ndarray, depth, state: CameraState, *, fov_deg: float) -
     """Render ``image`` with ``depth`` from the camera ``state`` with the project's renderer, as
     :func:`stillmotion.api.render_view` does; returns the frame and the pixels no surface covered
     (outside the photo, or disocclusions the background layer missed), which the renderer filled."""
-    from ..io import match_depth
-    from ..render.depth_prep import inverse_depth, sharpen_depth_edges
-    from ..render.overscan import parallax_gain
     from ..render.renderer import render
     from ..render.scene import build_scene
-    from ..types import DepthKind, Intrinsics
+    from ..render.view import prepare_view
 
-    h, w = image.shape[:2]
-    depth = match_depth(depth, (h, w))
-    intr = Intrinsics.from_fov(w, h, fov_deg)
-    q = inverse_depth(depth, focal_px=intr.fx)
-    if depth.kind == DepthKind.INVERSE:
-        q = sharpen_depth_edges(q, radius=max(1, round(max(w, h) / 800)))
-    gain = parallax_gain([state], intr, q_near=float(q.max()), q_far=float(q.min()))
+    q, intr, gain = prepare_view(image, depth, [state], fov_deg=fov_deg)
     result = render(build_scene(image, q, intr, parallax_gain_px=gain), state, intr)
     return result.image, result.holes | outside_photo(q, intr, state)
 
@@ -128,19 +119,12 @@ class MirroredSource:
                  mirror_pad: float = 0.25) -> None:  # fmt: skip
         import cv2
 
-        from ..io import match_depth
-        from ..render.depth_prep import inverse_depth, sharpen_depth_edges
-        from ..render.overscan import parallax_gain
         from ..render.scene import build_scene
-        from ..types import DepthKind, Intrinsics
+        from ..render.view import prepare_view
+        from ..types import Intrinsics
 
         h, w = image.shape[:2]
-        depth = match_depth(depth, (h, w))
-        intr = Intrinsics.from_fov(w, h, fov_deg)
-        q = inverse_depth(depth, focal_px=intr.fx)
-        if depth.kind == DepthKind.INVERSE:
-            q = sharpen_depth_edges(q, radius=max(1, round(max(w, h) / 800)))
-        gain = parallax_gain(states or [CameraState()], intr, q_near=float(q.max()), q_far=float(q.min()))
+        q, intr, gain = prepare_view(image, depth, states or [CameraState()], fov_deg=fov_deg)
         pad = max(1, int(round(mirror_pad * max(w, h))))
         src = Intrinsics(intr.fx, intr.fy, intr.cx + pad, intr.cy + pad, w + 2 * pad, h + 2 * pad)
         self.scene = build_scene(cv2.copyMakeBorder(image, pad, pad, pad, pad, cv2.BORDER_REFLECT_101),

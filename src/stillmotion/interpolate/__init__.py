@@ -23,6 +23,10 @@ class Interpolator(Protocol):
 
 INTERPOLATORS: Registry[Interpolator] = Registry("interpolation")
 DEFAULT_METHOD = "splat"
+#: what the CLI uses by default (speed/quality chosen with benchmarks/interp_eval.py and interp_speed.py):
+#: a fast tuned DIS at a working size of at most this many pixels
+FAST_FLOW = "classical-fast"
+FAST_FLOW_MAX_PIXELS = 250_000
 
 
 def create_interpolator(name: str = DEFAULT_METHOD, **options) -> Interpolator:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import cv2
@@ -11,7 +12,8 @@ from ..flow import check_pair, create_backend
 from ..types import Flow, Image
 
 
-_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="stillmotion-flow")
+_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="stillmotion-flow")
+_CACHED_FRAMES = 4
 
 
 class PairFlow:
@@ -22,11 +24,20 @@ class PairFlow:
         self.backend = create_backend(backend, **options)
         self.scale = float(scale)
         self.max_pixels = max_pixels
+        # working-size copies of the last few frames, by identity: in a clip each frame is in two pairs
+        self._small: list[tuple[Image, Image]] = []
+        self._lock = threading.Lock()
 
     def working_scale(self, height: int, width: int) -> float:
+        """The scale of the working size: ``scale``, lowered to fit ``max_pixels``, and then snapped down
+        to 1/n when that is within 10 % (an exact 1/n downscale is several times cheaper)."""
         scale = min(1.0, self.scale)
         if self.max_pixels and height * width * scale * scale > self.max_pixels:
             scale = float(np.sqrt(self.max_pixels / (height * width)))
+        if scale < 0.999:
+            n = np.ceil(1.0 / scale - 1e-9)
+            if 1.0 / n >= 0.9 * scale:
+                scale = float(1.0 / n)
         return scale
 
     def __call__(self, image0: Image, image1: Image) -> tuple[Flow, Flow]:
@@ -37,17 +48,27 @@ class PairFlow:
             fwd, bwd = upscale_flow(fwd, h, w), upscale_flow(bwd, h, w)
         return fwd, bwd
 
+    def downscale(self, image: Image) -> Image:
+        """``image`` at the working size (itself at full size). Remembers the last few frames by identity,
+        so do not modify a frame in place between calls."""
+        h, w = image.shape[:2]
+        scale = self.working_scale(h, w)
+        if scale >= 0.999:
+            return image
+        with self._lock:
+            for frame, small in self._small:
+                if frame is image:
+                    return small
+        size = (max(8, round(w * scale)), max(8, round(h * scale)))
+        small = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
+        with self._lock:
+            self._small = [*self._small[-(_CACHED_FRAMES - 1) :], (image, small)]
+        return small
+
     def small(self, image0: Image, image1: Image) -> tuple[Flow, Flow]:
         """Both flows at the working size (vectors in working-size pixels)."""
         check_pair(image0, image1)
-        h, w = image0.shape[:2]
-        scale = self.working_scale(h, w)
-        if scale < 0.999:
-            size = (max(8, round(w * scale)), max(8, round(h * scale)))
-            small0 = cv2.resize(image0, size, interpolation=cv2.INTER_AREA)
-            small1 = cv2.resize(image1, size, interpolation=cv2.INTER_AREA)
-        else:
-            small0, small1 = image0, image1
+        small0, small1 = self.downscale(image0), self.downscale(image1)
         both = getattr(self.backend, "estimate_both", None)
         if both is not None:
             return both(small0, small1)

@@ -14,23 +14,27 @@ backward sampling of both frames.
 4. Visibility at time t: a pixel is seen in frame 0 when consistent frame-0 pixels land on it, and
    likewise for frame 1.
 5. The flows from time t are scaled to full size, both frames are sampled with bicubic interpolation and
-   blended with ``blend * visibility``: each region comes from the frame that sees it, and texture is not
-   blurred by splatting.
+   blended with ``blend * visibility`` (:mod:`~stillmotion.interpolate.resample`): each region comes from
+   the frame that sees it, and texture is not blurred by splatting.
+
+Steps 2 and 3 run at the working size in compiled single passes (:mod:`~stillmotion.interpolate.weights`,
+:mod:`~stillmotion.interpolate.splat`); everything per pair is computed once whatever the number of t.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import cv2
+import numba
 import numpy as np
 
-from ..flow.consistency import backward_warp, consistent_mask, pixel_grid
 from ..types import Flow, Image
 from . import INTERPOLATORS
 from .fill import push_pull_fill
 from .flows import PairFlow
+from .resample import sample_and_blend
 from .splat import splat_accumulate
+from .weights import splat_weights
 
 
 @dataclass(frozen=True)
@@ -43,10 +47,27 @@ class FlowSplatConfig:
     visibility_floor: float = 0.3
 
 
-def importance(image0: Image, image1: Image, fwd: Flow, ok: np.ndarray, config: FlowSplatConfig) -> np.ndarray:
-    """Log-weight (H, W) of each pixel of ``image0`` when splatting along ``fwd``."""
-    error = np.abs(image0 - backward_warp(image1, fwd)).mean(axis=2)
-    return (-config.photometric_gain * error - config.inconsistency_penalty * (~ok)).astype(np.float32)
+@numba.njit(cache=True, nogil=True, fastmath=True)
+def _combine_splats(num0, den0, cover0, num1, den1, cover1, t, floor, num, den, cover, share0):  # pragma: no cover
+    """Both frames' splatted sums -> the sums of the flows from time t, their weights and coverage, and the
+    share of frame 0: ``(1 - t) * (seen0 + floor)`` against ``t * (seen1 + floor)``, where ``seen`` is the
+    coverage by consistent pixels."""
+    h, w = den0.shape
+    for y in range(h):
+        for x in range(w):
+            dx = num1[y, x, 0] - num0[y, x, 0]
+            dy = num1[y, x, 1] - num0[y, x, 1]
+            num[y, x, 0] = t * dx
+            num[y, x, 1] = t * dy
+            num[y, x, 2] = (t - 1) * dx
+            num[y, x, 3] = (t - 1) * dy
+            den[y, x] = den0[y, x] + den1[y, x]
+            cover[y, x] = (1 - t) * cover0[y, x] + t * cover1[y, x]
+            seen0 = min(cover0[y, x], 1.0) * num0[y, x, 2] / max(den0[y, x], 1e-12)
+            seen1 = min(cover1[y, x], 1.0) * num1[y, x, 2] / max(den1[y, x], 1e-12)
+            a = (1 - t) * (min(max(seen0, 0.0), 1.0) + floor)
+            b = t * (min(max(seen1, 0.0), 1.0) + floor)
+            share0[y, x] = a / (a + b)
 
 
 @dataclass
@@ -57,67 +78,56 @@ class PairState:
     bwd: Flow
     weight0: np.ndarray
     weight1: np.ndarray
-    ok0: np.ndarray
-    ok1: np.ndarray
+    #: what each frame's pixels carry when splatted: their flow to the other frame and "consistent" (1/0)
+    carried0: np.ndarray
+    carried1: np.ndarray
 
 
 class FlowSplatInterpolator:
     name = "splat"
+    #: interpolate() may run for several pairs at once in threads (when the flow backend allows it)
+    thread_safe = True
 
     def __init__(self, pair_flow: PairFlow, config: FlowSplatConfig | None = None) -> None:
         self.pair_flow = pair_flow
         self.config = config or FlowSplatConfig()
+        self.thread_safe = bool(getattr(pair_flow.backend, "thread_safe", False))
 
     def prepare(self, image0: Image, image1: Image) -> PairState:
         fwd, bwd = self.pair_flow.small(image0, image1)
-        h, w = fwd.shape[:2]
-        small0 = image0 if image0.shape[:2] == (h, w) else cv2.resize(image0, (w, h), interpolation=cv2.INTER_AREA)
-        small1 = image1 if image1.shape[:2] == (h, w) else cv2.resize(image1, (w, h), interpolation=cv2.INTER_AREA)
-        ok0, ok1 = consistent_mask(fwd, bwd), consistent_mask(bwd, fwd)
-        weight0 = np.exp(importance(small0, small1, fwd, ok0, self.config))
-        weight1 = np.exp(importance(small1, small0, bwd, ok1, self.config))
-        return PairState(fwd, bwd, weight0, weight1, ok0, ok1)
+        small0, small1 = self.pair_flow.downscale(image0), self.pair_flow.downscale(image1)
+        gains = {"photometric_gain": self.config.photometric_gain, "inconsistency_penalty": self.config.inconsistency_penalty}
+        weight0, carried0 = splat_weights(small0, small1, fwd, bwd, **gains)
+        weight1, carried1 = splat_weights(small1, small0, bwd, fwd, **gains)
+        return PairState(fwd, bwd, weight0, weight1, carried0, carried1)
 
     def interpolate(self, image0: Image, image1: Image, times: list[float]) -> list[Image]:
         state = self.prepare(image0, image1)
         return [self.at_time(image0, image1, state, t) for t in times]
+
+    def flows_at_time(self, state: PairState, t: float) -> tuple[np.ndarray, np.ndarray]:
+        """At the working size: flows from time t to frame 0 and to frame 1 (H, W, 4) and the share of
+        frame 0 (H, W) in the blend."""
+        # frame 0's pixels move along t * F01 and imply flows -t * F01 (to frame 0) and (1 - t) * F01 (to
+        # frame 1); frame 1's move along (1 - t) * F10 and imply t * F10 and -(1 - t) * F10. Splatting the
+        # flows themselves and scaling the sums afterwards gives the same weighted means with 3 channels.
+        num0, den0, cover0 = splat_accumulate(state.carried0, state.fwd, state.weight0, flow_scale=t, weight_scale=1.0 - t)
+        num1, den1, cover1 = splat_accumulate(state.carried1, state.bwd, state.weight1, flow_scale=1.0 - t, weight_scale=t)
+        num = np.empty(num0.shape[:2] + (4,), np.float32)
+        den = np.empty(den0.shape, np.float32)
+        cover = np.empty(den0.shape, np.float32)
+        share0 = np.empty(den0.shape, np.float32)
+        _combine_splats(num0, den0, cover0, num1, den1, cover1, np.float32(t), np.float32(self.config.visibility_floor),
+                        num, den, cover, share0)  # fmt: skip
+        return push_pull_fill(num, den, cover), share0
 
     def at_time(self, image0: Image, image1: Image, state: PairState, t: float) -> Image:
         if t <= 0.0:
             return image0.copy()
         if t >= 1.0:
             return image1.copy()
-        fwd, bwd = state.fwd, state.bwd
-        # per source pixel: flow from time t to frame 0, to frame 1, and "consistent" (1/0)
-        carried0 = np.concatenate([-t * fwd, (1.0 - t) * fwd, state.ok0[..., None].astype(np.float32)], axis=2)
-        carried1 = np.concatenate([t * bwd, -(1.0 - t) * bwd, state.ok1[..., None].astype(np.float32)], axis=2)
-        num0, den0, cover0 = splat_accumulate(carried0, t * fwd, (1.0 - t) * state.weight0)
-        num1, den1, cover1 = splat_accumulate(carried1, (1.0 - t) * bwd, t * state.weight1)
-        flows_t = push_pull_fill(num0[..., :4] + num1[..., :4], den0 + den1, (1.0 - t) * cover0 + t * cover1)
-        seen0 = np.clip(cover0, 0.0, 1.0) * num0[..., 4] / np.maximum(den0, 1e-12)
-        seen1 = np.clip(cover1, 0.0, 1.0) * num1[..., 4] / np.maximum(den1, 1e-12)
-        floor = self.config.visibility_floor
-        a = (1.0 - t) * (np.clip(seen0, 0.0, 1.0) + floor)
-        b = t * (np.clip(seen1, 0.0, 1.0) + floor)
-        share0 = (a / (a + b)).astype(np.float32)
-        h, w = image0.shape[:2]
-        if flows_t.shape[:2] != (h, w):
-            sy, sx = h / flows_t.shape[0], w / flows_t.shape[1]
-            flows_t = cv2.resize(flows_t, (w, h), interpolation=cv2.INTER_LINEAR)
-            flows_t *= np.array([sx, sy, sx, sy], np.float32)
-            share0 = cv2.resize(share0, (w, h), interpolation=cv2.INTER_LINEAR)
-        from0 = _sample(image0, flows_t[..., 0], flows_t[..., 1])
-        from1 = _sample(image1, flows_t[..., 2], flows_t[..., 3])
-        out = cv2.blendLinear(from0, from1, share0, 1.0 - share0)
-        return np.clip(out, 0.0, 1.0, out=out)
-
-
-def _sample(image: Image, flow_x: np.ndarray, flow_y: np.ndarray) -> Image:
-    """Bicubic ``image(x + flow(x))`` (fixed-point maps: 1/32 px steps, much faster than float maps)."""
-    h, w = flow_x.shape[:2]
-    xs, ys = pixel_grid(h, w)
-    map1, map2 = cv2.convertMaps(xs + flow_x, ys + flow_y, cv2.CV_16SC2)
-    return cv2.remap(image, map1, map2, cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
+        flows_t, share0 = self.flows_at_time(state, t)
+        return sample_and_blend(image0, image1, flows_t, share0)
 
 
 @INTERPOLATORS.register("splat", "occlusion-aware splatting of flows to time t + bicubic sampling of both frames (default)")

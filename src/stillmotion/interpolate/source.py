@@ -66,8 +66,9 @@ def read_clip(path: str | os.PathLike) -> Iterator[Image]:
         meta = next(reader)
         width, height = meta["size"]
         for raw in reader:
-            frame = np.frombuffer(raw, np.uint8).reshape(height, width, 3)
-            yield frame.astype(np.float32) / 255.0
+            frame = np.frombuffer(raw, np.uint8).reshape(height, width, 3).astype(np.float32)
+            frame *= np.float32(1.0 / 255.0)  # in place: one pass fewer than a division into a new array
+            yield frame
     except RuntimeError as exc:
         raise InputError(f"cannot read video {path}: {exc}") from None
     finally:

@@ -13,16 +13,16 @@ import numba
 import numpy as np
 
 
-@numba.njit(cache=True, nogil=True)
-def _splat_kernel(values, flow, weight, num, den, cover):  # pragma: no cover - compiled
+@numba.njit(cache=True, nogil=True, fastmath=True)
+def _splat_kernel(values, flow, flow_scale, weight, weight_scale, num, den, cover):  # pragma: no cover - compiled
     height, width, channels = values.shape
     for y in range(height):
         for x in range(width):
-            w = weight[y, x]
+            w = weight[y, x] * weight_scale
             if w <= 0.0:
                 continue
-            tx = x + flow[y, x, 0]
-            ty = y + flow[y, x, 1]
+            tx = x + flow[y, x, 0] * flow_scale
+            ty = y + flow[y, x, 1] * flow_scale
             if not (tx > -1.0 and tx < width and ty > -1.0 and ty < height):
                 continue
             x0 = int(np.floor(tx))
@@ -49,9 +49,10 @@ def _splat_kernel(values, flow, weight, num, den, cover):  # pragma: no cover - 
 
 
 def splat_accumulate(
-    values: np.ndarray, flow: np.ndarray, weight: np.ndarray
+    values: np.ndarray, flow: np.ndarray, weight: np.ndarray, *, flow_scale: float = 1.0, weight_scale: float = 1.0
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Splat ``values`` (H, W, C) along ``flow`` (H, W, 2) with per-pixel ``weight`` (H, W) >= 0.
+    """Splat ``values`` (H, W, C) along ``flow_scale * flow`` (H, W, 2) with per-pixel weight
+    ``weight_scale * weight`` (H, W) >= 0 (the scales save making scaled copies of the fields).
 
     Returns the weighted sums ``num`` (H, W, C), the weight totals ``den`` (H, W) and the coverage
     ``cover`` (H, W: bilinear weights alone, ~1 where one source pixel's worth lands), float32; the
@@ -68,7 +69,7 @@ def splat_accumulate(
     num = np.zeros(values.shape, np.float32)
     den = np.zeros(values.shape[:2], np.float32)
     cover = np.zeros(values.shape[:2], np.float32)
-    _splat_kernel(values, flow, weight, num, den, cover)
+    _splat_kernel(values, flow, np.float32(flow_scale), weight, np.float32(weight_scale), num, den, cover)
     return num, den, cover
 
 

@@ -53,9 +53,12 @@ def fit_scale(
     *,
     half_width: float,
     half_height: float,
+    centre: tuple[float, float] = (0.0, 0.0),
 ) -> float:
-    """Largest k in (0, 1] such that the centred rectangle ``k * (half_width, half_height)`` (normalised
-    image-plane units, before each pose's focal scale) is covered by the photo in every pose."""
+    """Largest k in (0, 1] such that the rectangle ``k * (half_width, half_height)`` about ``centre``
+    (normalised image-plane units after each pose's focal scale; the optical axis is (0, 0)) is covered
+    by the photo in every pose."""
+    ox, oy = centre
     k_min = 1.0
     step = 0.5 * min(half_width, half_height) / 400.0
     for state in states:
@@ -63,10 +66,10 @@ def fit_scale(
         if np.any(cam[:, 2] <= 1e-6):
             raise InputError("the camera path moves behind the photo's surface; lower --intensity")
         poly = cam[:, :2] / cam[:, 2:3] * state.focal_scale
-        if cv2.pointPolygonTest(poly.astype(np.float32).reshape(-1, 1, 2), (0.0, 0.0), False) <= 0:
+        if cv2.pointPolygonTest(poly.astype(np.float32).reshape(-1, 1, 2), (float(ox), float(oy)), False) <= 0:
             raise InputError("the camera path turns away from the photo; lower --intensity")
         dense = _densify(poly, step)
-        k = float(np.min(np.maximum(np.abs(dense[:, 0]) / half_width, np.abs(dense[:, 1]) / half_height)))
+        k = float(np.min(np.maximum(np.abs(dense[:, 0] - ox) / half_width, np.abs(dense[:, 1] - oy) / half_height)))
         k_min = min(k_min, k)
     if k_min < 0.15:
         raise InputError(f"the camera path reveals too much beyond the photo (crop factor {1 / k_min:.1f}); "

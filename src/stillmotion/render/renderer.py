@@ -9,6 +9,7 @@ import numpy as np
 
 from ..types import CameraState, Intrinsics
 from .antialias import smooth_silhouettes
+from .cracks import fill_cracks
 from .rasterize import rasterize_grid
 from .scene import Scene
 
@@ -46,12 +47,14 @@ def render(scene: Scene, state: CameraState, out: Intrinsics) -> RenderResult:
     image = cv2.remap(scene.atlas, map_u, map_v, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
     smooth_silhouettes(image, map_u, map_v, inverse)
     if holes.any():
-        image, inverse = _fill_holes(image, inverse, holes)
+        remaining = fill_cracks(image, inverse, holes)
+        if remaining.any():
+            image, inverse = _fill_holes(image, inverse, remaining)
     return RenderResult(image, inverse, holes)
 
 
 def _fill_holes(image: np.ndarray, inverse: np.ndarray, holes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Last-resort fill of pixels no layer covered (rare: the background layer covers disocclusions),
+    """Last-resort fill of holes wider than a crack (rare: the background layer covers disocclusions),
     done on the holes' bounding box only."""
     rows = np.flatnonzero(holes.any(axis=1))
     cols = np.flatnonzero(holes.any(axis=0))
@@ -69,7 +72,12 @@ def _fill_region(image: np.ndarray, inverse: np.ndarray, holes: np.ndarray) -> t
     img8 = (np.clip(image, 0, 1) * 255 + 0.5).astype(np.uint8)
     filled = cv2.inpaint(img8, mask, 3, cv2.INPAINT_TELEA).astype(np.float32) / 255.0
     image = np.where(holes[:, :, None], filled, image)
-    big = np.float32(np.finfo(np.float32).max)
-    far = cv2.erode(np.where(holes, big, inverse), np.ones((5, 5), np.uint8))
-    inverse = np.where(holes & (far < big), far, inverse)
-    return image.astype(np.float32), inverse.astype(np.float32)
+    # depth: what a hole reveals is background, so each hole takes the farthest depth around its rim
+    count, labels = cv2.connectedComponents(holes.astype(np.uint8), connectivity=8)
+    rim_labels = cv2.dilate(labels.astype(np.float32), np.ones((3, 3), np.uint8)).astype(np.int64)
+    rim = ~holes & (rim_labels > 0)
+    farthest = np.full(count, np.inf)
+    np.minimum.at(farthest, rim_labels[rim], inverse[rim])
+    farthest[~np.isfinite(farthest)] = 0.0  # a hole with no covered rim stays unknown
+    inverse = np.where(holes, farthest[labels].astype(np.float32), inverse)
+    return image.astype(np.float32), inverse

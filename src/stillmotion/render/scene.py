@@ -99,12 +99,24 @@ def disocclusion_band(q: np.ndarray, *, gain: float, reach: int) -> np.ndarray:
     band = edge_gap > 0
     radius = 2
     while radius <= 2 * reach:
-        kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (2 * radius + 1, 2 * radius + 1))
-        gap = cv2.dilate(edge_gap, kernel)  # the largest jump of an edge within the radius
-        drop = (q - cv2.erode(q, kernel)) * gain  # this pixel's own drop to the farthest surface there
+        gap = square_filter(edge_gap, radius, largest=True)  # the largest jump of an edge within the radius
+        drop = (q - square_filter(q, radius, largest=False)) * gain  # own drop to the farthest surface there
         band |= (gap + 1.0 > 0.5 * radius) & (drop > 0.5 * gap) & (gap > 0)
         radius *= 2
     return band
+
+
+def square_filter(a: np.ndarray, radius: int, *, largest: bool) -> np.ndarray:
+    """The largest (or smallest) value of ``a`` in the (2 radius + 1)^2 square around each pixel, the
+    square clipped at the image's border. OpenCV's morphology for small squares; SciPy's running
+    extremum, whose cost does not grow with the size, for large ones (same result)."""
+    if radius <= 64:
+        kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (2 * radius + 1, 2 * radius + 1))
+        return cv2.dilate(a, kernel) if largest else cv2.erode(a, kernel)
+    from scipy import ndimage
+
+    extremum = ndimage.maximum_filter if largest else ndimage.minimum_filter
+    return extremum(a, size=2 * radius + 1, mode="nearest")
 
 
 def background_depth(q: np.ndarray, wide: np.ndarray) -> np.ndarray:

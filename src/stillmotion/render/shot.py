@@ -25,6 +25,12 @@ log = logging.getLogger(__name__)
 SIZE_PRESETS = {"landscape": (832, 448), "square": (640, 640), "portrait": (448, 832)}
 MAX_SOURCE_SIDE = 1920
 MAX_OUTPUT_SIDE = 7680
+#: A photo that the output magnifies more than UPSAMPLE_FROM times is upsampled to the output's pixel
+#: density (at most MAX_UPSAMPLE times): a mesh much coarser than the output shows the gaps of its torn
+#: triangles (depth edges) as speckled outlines even before the camera moves. Below that, the few
+#: sub-pixel gaps are cheaper to fill as cracks than a larger mesh is to draw.
+UPSAMPLE_FROM = 1.25
+MAX_UPSAMPLE = 2.0
 #: Poses sampled along the path to fit the crop and measure the parallax.
 PLAN_SAMPLES = 65
 
@@ -93,6 +99,29 @@ def _resize(array: np.ndarray, width: int, height: int, *, nearest: bool = False
     return cv2.resize(array, (width, height), interpolation=interp)
 
 
+#: The aspect crop moves to a face only when it cuts away more than this fraction of a side.
+FACE_FRAMING_MIN_CUT = 0.08
+
+
+def _face_window_centre(image: np.ndarray, crop_w: float, crop_h: float, photo: Intrinsics) -> tuple[float, float]:
+    """Centre (normalised image-plane units) of the ``crop_w`` x ``crop_h`` window that keeps the largest
+    face a third from its top (horizontally centred on it), clamped inside the photo; (0, 0) without a
+    face or when the window is nearly the whole photo."""
+    h, w = image.shape[:2]
+    if crop_w > (1 - FACE_FRAMING_MIN_CUT) * w and crop_h > (1 - FACE_FRAMING_MIN_CUT) * h:
+        return 0.0, 0.0
+    from ..depth.faces import detect_faces
+
+    faces = detect_faces(image)
+    if not faces:
+        return 0.0, 0.0
+    x, y, fw, fh = faces[0]
+    cx = min(max(x + fw / 2.0, crop_w / 2.0), w - crop_w / 2.0)
+    cy = min(max(y + fh / 2.0 + crop_h / 6.0, crop_h / 2.0), h - crop_h / 2.0)
+    log.info("framing: the %dx%d window follows the face at (%d, %d)", round(crop_w), round(crop_h), x, y)
+    return (cx - photo.cx) / photo.fx, (cy - photo.cy) / photo.fy
+
+
 def plan_shot(
     image: np.ndarray,
     depth: Depth,
@@ -105,8 +134,12 @@ def plan_shot(
     loop: bool,
     fov_deg: float,
     border: str = "crop",
+    frame_faces: bool = True,
 ) -> Shot:
-    """Everything that is computed once per shot; frames are then rendered with :meth:`Shot.render`."""
+    """Everything that is computed once per shot; frames are then rendered with :meth:`Shot.render`.
+
+    ``frame_faces``: when the output's aspect cuts part of the photo away, the kept window moves (within
+    the photo) to keep the largest face in it, a third from the top, instead of cutting heads off."""
     h, w = image.shape[:2]
     if depth.shape != (h, w):
         raise InputError(f"depth is {depth.shape[1]}x{depth.shape[0]} but the photo is {w}x{h}")
@@ -127,6 +160,9 @@ def plan_shot(
 
     crop_w, crop_h = _aspect_crop(w, h, out_w, out_h)
     half_w, half_h = crop_w / 2 / photo.fx, crop_h / 2 / photo.fy
+    centre = (0.0, 0.0)
+    if frame_faces and border == "crop":
+        centre = _face_window_centre(image, crop_w, crop_h, photo)
     scene_fov = fov_deg
     if border == "fill":  # extend the photo (once per shot) instead of cropping in
         from ..inpaint.outpaint import extend_photo, margin_for_path, padded_fov_deg
@@ -147,10 +183,11 @@ def plan_shot(
     sw, sh = max(2, round(w * small)), max(2, round(h * small))
     q_small = _resize(q, sw, sh, nearest=True)
     k = fit_scale(border_points(q_small, Intrinsics.from_fov(sw, sh, scene_fov)), samples,
-                  half_width=half_w, half_height=half_h)  # fmt: skip
+                  half_width=half_w, half_height=half_h, centre=centre)  # fmt: skip
 
-    # work at the resolution where one photo pixel is about one output pixel (never upsample the photo)
-    r = min(1.0, out_w / (crop_w * k))
+    # work at the resolution where one photo pixel is about one output pixel
+    r = out_w / (crop_w * k)
+    r = min(MAX_UPSAMPLE, r) if r > UPSAMPLE_FROM else min(1.0, r)
     ww, wh = max(2, round(w * r)), max(2, round(h * r))
     work = Intrinsics.from_fov(ww, wh, scene_fov)
     image_w = _resize(image, ww, wh)
@@ -158,7 +195,8 @@ def plan_shot(
     if depth.kind == DepthKind.INVERSE:  # estimated depth: make its soft edges tearable steps
         q_w = sharpen_depth_edges(q_w, radius=max(1, round(max(ww, wh) / 800)))
     fx_out = out_w / (2.0 * half_w * k)
-    out = Intrinsics(fx_out, fx_out, (out_w - 1) / 2.0, (out_h - 1) / 2.0, out_w, out_h)
+    out = Intrinsics(fx_out, fx_out, (out_w - 1) / 2.0 - fx_out * centre[0], (out_h - 1) / 2.0 - fx_out * centre[1],
+                     out_w, out_h)  # fmt: skip
     gain = parallax_gain(samples, work, q_near=float(q_w.max()), q_far=float(q_w.min())) * fx_out / work.fx
     scene = build_scene(image_w, q_w, work, parallax_gain_px=gain)
     log.info("shot: %dx%d from %dx%d, %d frames, crop %.3f, parallax %.1f px", out_w, out_h, ww, wh,

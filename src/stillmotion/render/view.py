@@ -1,0 +1,27 @@
+"""What one or a few novel views of a photo need before the scene is built: the photo's camera, the
+inverse depth at the photo's size (an estimated map's soft edges made tearable) and the path's parallax."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from ..types import CameraState, Depth, DepthKind, Intrinsics
+
+
+def prepare_view(image: np.ndarray, depth: Depth, states: Sequence[CameraState], *,
+                 fov_deg: float) -> tuple[np.ndarray, Intrinsics, float]:  # fmt: skip
+    """(inverse depth q, the photo's intrinsics, parallax gain in pixels over ``states``) for ``image``."""
+    from ..io import match_depth
+    from .depth_prep import inverse_depth, sharpen_depth_edges
+    from .overscan import parallax_gain
+
+    h, w = image.shape[:2]
+    depth = match_depth(depth, (h, w))
+    intr = Intrinsics.from_fov(w, h, fov_deg)
+    q = inverse_depth(depth, focal_px=intr.fx)
+    if depth.kind == DepthKind.INVERSE:
+        q = sharpen_depth_edges(q, radius=max(1, round(max(w, h) / 800)))
+    gain = parallax_gain(list(states), intr, q_near=float(q.max()), q_far=float(q.min()))
+    return q, intr, gain

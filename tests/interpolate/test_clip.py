@@ -1,0 +1,72 @@
+import threading
+
+import numpy as np
+import pytest
+
+from stillmotion.errors import InputError
+from stillmotion.interpolate import create_interpolator
+from stillmotion.interpolate.clip import interpolate_clip
+from stillmotion.interpolate.timeline import output_times
+
+
+class _Counting:
+    """Wraps an interpolator; records every call (pair identity and times) and the threads used."""
+
+    def __init__(self, inner):
+        self.inner = inner
+        self.thread_safe = True
+        self.calls = []
+        self.threads = set()
+        self._lock = threading.Lock()
+
+    def interpolate(self, image0, image1, times):
+        with self._lock:
+            self.calls.append((float(image0[0, 0, 0]), list(times)))
+            self.threads.add(threading.get_ident())
+        return self.inner.interpolate(image0, image1, times)
+
+
+def _frames(n=5, size=(48, 64)):
+    rng = np.random.default_rng(5)
+    base = rng.random((size[0], size[1] + 4 * n, 3)).astype(np.float32)
+    frames = []
+    for k in range(n):
+        f = base[:, 4 * k : 4 * k + size[1]].copy()
+        f[0, 0, 0] = k / 10  # tag: which input frame
+        frames.append(f)
+    return frames
+
+
+def test_each_pair_is_interpolated_once_for_all_its_times_and_in_order():
+    frames = _frames()
+    counting = _Counting(create_interpolator("splat", flow="dis"))
+    times = list(output_times(len(frames), factor=3))
+    out = list(interpolate_clip(iter(frames), times, counting, total=len(times), workers=1))
+    assert len(out) == len(times) == 13
+    assert [c[1] for c in counting.calls] == [pytest.approx([1 / 3, 2 / 3])] * 4
+    assert [c[0] for c in counting.calls] == pytest.approx([0.0, 0.1, 0.2, 0.3])
+    for j in range(0, 13, 3):  # input frames pass through unchanged
+        assert out[j] is frames[j // 3]
+
+
+def test_worker_threads_give_the_same_frames_in_the_same_order():
+    frames = _frames(6)
+    times = list(output_times(len(frames), in_fps=24, out_fps=60))
+    serial = list(interpolate_clip(iter(frames), times, create_interpolator("splat", flow="dis"), workers=1))
+    counting = _Counting(create_interpolator("splat", flow="dis"))
+    done = []
+    parallel = list(interpolate_clip(iter(frames), times, counting, total=len(times), workers=2,
+                                     progress=lambda d, t: done.append((d, t))))  # fmt: skip
+    assert len(parallel) == len(serial) == len(times)
+    for a, b in zip(serial, parallel):
+        np.testing.assert_allclose(a, b, atol=1e-6)
+    assert done[-1] == (len(times), len(times)) and [d for d, _ in done] == list(range(1, len(times) + 1))
+
+
+def test_errors_reach_the_caller_from_the_stream():
+    frames = _frames(3)
+    frames[2] = frames[2][:-2]
+    with pytest.raises(InputError, match="differ in size"):
+        list(interpolate_clip(iter(frames), output_times(3, factor=2), create_interpolator("splat", flow="dis"), workers=2))
+    with pytest.raises(InputError, match="no frames"):
+        list(interpolate_clip(iter([]), [0.0], create_interpolator("splat", flow="dis")))
