@@ -2,12 +2,13 @@ import json
 
 import cv2
 import numpy as np
+import pytest
 
 from .helpers import ROOT, periodic_texture
 from stillmotion.cinemagraph.field import build_field
 from stillmotion.cinemagraph.hints import Hint, MotionHints
 from stillmotion.cinemagraph.materials import MATERIALS
-from stillmotion.cinemagraph.render import loop_frames
+from stillmotion.cinemagraph.render import RenderOptions, loop_frames
 from stillmotion.io.image import to_uint8
 
 
@@ -24,12 +25,16 @@ def _constant(shape, v):
     return field
 
 
-def test_constant_field_translates_the_texture_by_t_v():
+@pytest.mark.parametrize("coarse", [False, True])
+def test_constant_field_translates_the_texture_by_t_v(coarse):
     # periodic texture, period N * v: the forward and backward halves agree, so every frame must be the
-    # texture translated by t * v (away from the photo's edge, where sources are not splatted)
+    # texture translated by t * v (away from the photo's edge, where sources are not splatted); also with
+    # the displacements integrated at half size (as for large regions)
     tex = periodic_texture(48, 96, 32)
     region = np.ones((48, 96), bool)
-    frames = list(loop_frames(tex, _constant((48, 96), (2.0, 0.0)), region, frame_count=16, as_uint8=False))
+    options = RenderOptions(coarse_integration_above_px=16 if coarse else 10_000)
+    field = _constant((48, 96), (2.0, 0.0))
+    frames = list(loop_frames(tex, field, region, frame_count=16, as_uint8=False, options=options))
     assert len(frames) == 16
     for t, frame in enumerate(frames):
         expected = np.roll(tex, 2 * t, axis=1)
@@ -90,3 +95,29 @@ def test_mountain_stream_loop(stream_photo, stream_mask):
         assert np.array_equal(frame[~stream_mask], source[~stream_mask])  # rocks and trees: bit for bit
     # frame 0 is the photo itself (away from the photo's edge rows)
     assert np.abs(frames[0][inside].astype(np.int16) - source[inside]).max() <= 1
+
+
+def test_mid_loop_shows_one_half_per_pixel_not_a_double_exposure():
+    # a non-periodic texture under a constant field: mid-loop, the forward half is the texture moved by
+    # +N/2 * v and the backward half by -N/2 * v, two unrelated images. A global crossfade shows their
+    # mix everywhere (a double exposure); with each pixel crossfading at its own time, most pixels show
+    # one of them exactly
+    rng = np.random.default_rng(2)
+    tex = cv2.GaussianBlur(rng.random((40, 192, 3)).astype(np.float32), (0, 0), 1.0)
+    region = np.ones((40, 192), bool)
+    n, v = 32, 2.0
+    forward, backward = np.roll(tex, int(v * n / 2), axis=1), np.roll(tex, -int(v * n / 2), axis=1)
+    inner = (slice(4, -4), slice(40, -40))  # away from the edges, where material enters or leaves
+    pure = {}
+    for ramp in (0.3, 1.0):
+        frames = loop_frames(
+            tex, _constant((40, 192), (v, 0.0)), region, frame_count=n, as_uint8=False,
+            options=RenderOptions(crossfade_ramp=ramp),
+        )  # fmt: skip
+        for t, frame in enumerate(frames):
+            if t == n // 2:
+                err = np.minimum(np.abs(frame - forward).max(axis=2), np.abs(frame - backward).max(axis=2))
+                pure[ramp] = np.mean(err[inner] < 0.01)
+                break
+    assert pure[0.3] > 0.6, pure
+    assert pure[1.0] < 0.05, pure

@@ -87,3 +87,12 @@ def descending_steps(field: np.ndarray, start: int, stop: int = 0) -> Iterator[n
             yield fields[k - base]
         del checkpoints[base]
         base -= seg
+
+
+def upsampled(displacements: Iterator[np.ndarray], shape: tuple[int, int]) -> Iterator[np.ndarray]:
+    """Displacements integrated on a coarser grid, brought to ``shape`` (H, W): resized, vectors rescaled."""
+    h, w = shape
+    for disp in displacements:
+        hs, ws = disp.shape[:2]
+        # bilinear resizing is linear: the vectors are rescaled before, on the small grid
+        yield cv2.resize(disp * np.array([w / ws, h / hs], np.float32), (w, h), interpolation=cv2.INTER_LINEAR)

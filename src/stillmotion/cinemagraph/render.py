@@ -2,19 +2,25 @@
 
 Frame t of N (t = 0 .. N-1) blends two softmax splats of the photo:
 
-- the photo moved forward by ``F(0->t)`` (the field integrated over t steps), weight ``1 - t/N``;
-- the photo moved by the field integrated backward from the loop's end (``-M`` over ``N - t`` steps),
-  weight ``t/N``.
+- the forward half: the photo moved by ``F(0->t)`` (the field integrated over t steps), weight ``1 - a``;
+- the backward half: the photo moved by the field integrated backward from the loop's end (``-M`` over
+  ``N - t`` steps), weight ``a``.
 
-At t = 0 only the photo itself counts and at t = N only the backward splat with zero steps, the photo
-again: frame N would equal frame 0, so the clip loops without a seam. Holes one half leaves (where
-material flowed away from the region's upstream border or in from outside the photo) are covered by the
-other half: the halves are blended with weights ``alpha * coverage``, where coverage is the half's smoothed
-splat density (0 in its holes), so the other half's real content fills one half's holes, and stretched
-areas (half-covered pixel patterns, whose pinholes are closed locally) blend smoothly instead of in stripes.
-What neither half covers is filled by push-pull interpolation from the region's own pixels. Importance for the soft z-buffer: slower source pixels
-win collisions (``Z = -|F(x)| / travel_px``: pixels that travelled less win), so material flowing into the
-slow border region slides under it instead of piling up into a smear. Only the moving region's bounding box is computed; every pixel outside the
+The weight ``a`` rises from 0 to 1 at each pixel at its own time (:mod:`.schedule`: where the forward half
+soon gets stretched or holed, e.g. next to the region's upstream border, early; in between, the switch
+travels with the flow), so that mid-loop most pixels show one half only instead of a double exposure. At
+t = 0 every pixel shows the photo itself, and at t = N every pixel would show the backward splat with zero
+steps, the photo again: frame N would equal frame 0, so the clip loops without a seam.
+
+Holes one half leaves (where material flowed away from the region's upstream border, from under an island
+or in from outside the photo) are covered by the other half: the halves are weighed by ``a * coverage``,
+where coverage is the half's smoothed splat density (0 in its holes, :mod:`.coverage`), so the other half's
+real content fills one half's holes and stretched areas blend smoothly instead of in stripes
+(:mod:`.compose`); the two are then blended keeping their local contrast (:mod:`.blend`). What neither half
+covers is filled by push-pull interpolation from the region's own pixels, with the photo's fine texture on
+top. Importance for the soft z-buffer: slower source pixels win collisions (``Z = -|F(x)| / travel_px``:
+pixels that travelled less win), so material flowing into the slow border region slides under it instead
+of piling up into a smear. Only the moving region's bounding box is computed; every pixel outside the
 region is the photo's own value.
 """
 
@@ -31,11 +37,14 @@ import numpy as np
 from ..errors import InputError
 from ..io.image import to_uint8
 from ..types import ProgressCallback, no_progress
-from .blend import variance_preserving_blend
+from .blend import blend_into
+from .compose import add_filled, compose_halves
+from .coverage import finish_half
 from .field import region_bbox
 from .fill import push_pull_fill
-from .integrate import ascending_steps, descending_steps
-from .splat import new_buffer, normalise, splat_into
+from .integrate import ascending_steps, descending_steps, upsampled
+from .schedule import crossfade_times
+from .splat import new_buffer, splat_into
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +65,16 @@ class RenderOptions:
     hole_ramp_px: int = 6
     #: window (pixels) over which the blend of the two halves gets its local contrast back (see .blend)
     contrast_window_px: int = 9
+    #: fraction of the loop over which each pixel crossfades from the forward to the backward half, at its
+    #: own time (see .schedule); 1 is a global crossfade (every pixel over the whole loop)
+    crossfade_ramp: float = 0.3
+    #: ... down to this fraction where one half is sound only briefly (next to the region's upstream border)
+    min_crossfade_ramp: float = 0.1
+    #: holes neither half covers get the photo's texture finer than this blur (pixels) over their smooth
+    #: fill (0: smooth fill only)
+    fill_detail_sigma_px: float = 2.0
+    #: moving regions larger than this (pixels, long side of their box) are integrated at half size
+    coarse_integration_above_px: int = 720
 
 
 def _sources(region: np.ndarray, box: tuple[int, int, int, int], shape: tuple[int, int], edge_px: int) -> np.ndarray:
@@ -77,58 +96,76 @@ class _Half:
 
     def __init__(self, shape: tuple[int, int]) -> None:
         self.buf = new_buffer(shape)
+        self.no_ramp = np.full(shape, 255, np.uint8)
 
-    def render(self, colour, displacement, *, region, travel_px, sources, sigma_px, full_coverage, ramp_px) -> tuple[np.ndarray, np.ndarray]:
-        """The photo splatted by ``displacement``, and its smoothed coverage in [0, 1] (0 at its holes).
+    def render(self, colour, displacement, *, region, travel_px, sources, sigma_px, full_coverage, ramp_px):
+        """The photo splatted by ``displacement``: (moved image, holes, smoothed coverage, hole ramp).
 
-        Pinholes (stretched areas, where targets are covered every other pixel) are closed from their 3x3
-        neighbourhood; larger holes keep coverage 0 and colour 0, for the other half or the final fill.
+        Pinholes are closed (see .coverage); larger holes stay, for the other half or the final fill. The
+        ramp (uint8, 255 * fraction of known pixels within ``ramp_px``) fades the half in from the rim of
+        its holes inside the region (see .compose).
         """
-        self.buf.fill(0.0)
         splat_into(colour, displacement, self.buf, travel_px=travel_px, sources=sources)
-        moved, holes = normalise(self.buf)  # zero at the holes
-        known_u8 = (~holes).view(np.uint8) * np.uint8(255)
-        near = cv2.blur(known_u8, (3, 3))  # 255 * fraction of known neighbours
-        pinholes = np.nonzero(holes & (near > 115))  # most neighbours known; not the rim of a big hole
-        if pinholes[0].size:
-            near_colour = cv2.blur(moved, (3, 3))
-            moved[pinholes] = near_colour[pinholes] * (np.float32(255.0) / near[pinholes].astype(np.float32))[:, None]
-            holes[pinholes] = False
-        # density >= full_coverage counts as fully covered: diverging flow spreads pixels (density < 1 in
-        # moire patterns) without leaving holes, and those patterns must not show through the blend
-        cover = np.minimum(self.buf[:, :, 4] * np.float32(1.0 / full_coverage), 1.0)
-        cover *= cover  # stretched areas (density well below 1) give way quickly to the other half
-        if sigma_px > 0:
-            cover = cv2.GaussianBlur(cover, (0, 0), sigma_px)
-        inner = holes & region
-        if ramp_px > 0 and inner.any():
-            # fade a half in over ramp_px from the rim of its holes in the region: where one half's content
-            # ends (the photo's edge carried into the frame), the other half takes over smoothly
-            k = 2 * int(ramp_px) + 1
-            known = cv2.blur((~inner).view(np.uint8) * np.uint8(255), (k, k))  # 255 * fraction known
-            cover *= np.clip(known.astype(np.float32) * np.float32(2.0 / 255.0) - 1.0, 0.0, 1.0)
-        cover = np.maximum(cover, np.float32(1e-3))
-        cover[holes] = 0.0
-        return moved, cover
+        moved, holes, cover = finish_half(self.buf, region, full_coverage=full_coverage)
+        if sigma_px > 0:  # the coverage is at half size
+            cover = cv2.GaussianBlur(cover, (0, 0), sigma_px / 2)
+        cover = cv2.resize(cover, (self.buf.shape[1], self.buf.shape[0]), interpolation=cv2.INTER_LINEAR)
+        ramp = self.no_ramp
+        if ramp_px > 0:
+            inner = holes & region
+            if inner.any():
+                k = 2 * int(ramp_px) + 1
+                ramp = cv2.blur((~inner).view(np.uint8) * np.uint8(255), (k, k))
+        return moved, holes, cover, ramp
 
 
-def _fill_holes(image: np.ndarray, holes: np.ndarray, targets: np.ndarray, *, margin: int = 16) -> None:
-    """Fill ``holes`` of ``image`` in place by push-pull, near ``targets`` (the holes that matter) only.
+def _displacements(field: np.ndarray, count: int, *, coarse_above_px: int):
+    """Forward ``F(0->t)`` and backward (``-M`` over ``count - t`` steps) displacements, t = 0 .. count-1.
 
-    Each group of target holes is filled on its own bounding box grown by ``margin`` (a few scattered
-    holes must not cost a fill of the whole region); many groups are filled together.
+    Boxes larger than ``coarse_above_px`` on their long side are integrated at half size and upsampled:
+    the field is smooth (it was smoothed on a copy at most about 1000 px wide), so the displacements are too.
     """
-    count, _, stats, _ = cv2.connectedComponentsWithStats(targets.astype(np.uint8), connectivity=8)
+    h, w = field.shape[:2]
+    if max(h, w) <= coarse_above_px:
+        return ascending_steps(field, count), descending_steps(-field, count)
+    size = ((w + 1) // 2, (h + 1) // 2)
+    scale = np.array([size[0] / w, size[1] / h], np.float32)
+    small = cv2.resize(field, size, interpolation=cv2.INTER_AREA) * scale
+    return (
+        upsampled(ascending_steps(small, count), (h, w)),
+        upsampled(descending_steps(-small, count), (h, w)),
+    )
+
+
+def _fill_holes(image: np.ndarray, holes: np.ndarray, *, detail: np.ndarray | None = None, cell_px: int = 16) -> None:
+    """Fill ``holes`` of ``image`` in place by push-pull, on boxes around the holes only.
+
+    Holes are grouped on a grid of ``cell_px`` cells (a cell with a hole, grown by one cell, is in a
+    group); each group is filled on its own bounding box, so a few scattered holes do not cost a fill of
+    the whole region. ``detail`` (H, W, 3), when given, is added at the holes: push-pull alone gives a
+    smooth blur, which shows as a soft blob in the middle of a crisp texture.
+    """
     h, w = holes.shape
-    if count - 1 > 64:
-        boxes = [region_bbox(targets, margin=margin)]
-    else:
-        boxes = []
-        for x, y, bw, bh, _ in stats[1:]:
-            boxes.append((max(0, y - margin), min(h, y + bh + margin), max(0, x - margin), min(w, x + bw + margin)))
-    for y0, y1, x0, x1 in boxes:
+    gh, gw = -(-h // cell_px), -(-w // cell_px)
+    padded = np.zeros((gh * cell_px, gw * cell_px), np.uint8)
+    padded[:h, :w] = holes.view(np.uint8)
+    cells = padded.reshape(gh, cell_px, gw, cell_px).max(axis=(1, 3))
+    cells = cv2.dilate(cells, np.ones((3, 3), np.uint8))
+    count, _, stats, _ = cv2.connectedComponentsWithStats(cells, connectivity=8)
+    for x, y, bw, bh, _ in stats[1:]:
+        y0, y1 = y * cell_px, min(h, (y + bh) * cell_px)
+        x0, x1 = x * cell_px, min(w, (x + bw) * cell_px)
         crop = np.ascontiguousarray(image[y0:y1, x0:x1])
-        image[y0:y1, x0:x1] = push_pull_fill(crop, holes[y0:y1, x0:x1])
+        hole = holes[y0:y1, x0:x1]
+        filled = push_pull_fill(crop, hole)
+        if detail is not None:
+            filled[hole] += detail[y0:y1, x0:x1][hole]
+        image[y0:y1, x0:x1] = filled
+
+
+def _detail(colour: np.ndarray, sigma_px: float) -> np.ndarray:
+    """The photo's fine texture: its difference from a blurred copy (zero mean, a few pixels across)."""
+    return colour - cv2.GaussianBlur(colour, (0, 0), sigma_px)
 
 
 def loop_frames(
@@ -171,59 +208,55 @@ def loop_frames(
     outside_u8 = (~inside).view(np.uint8)
     sources = _sources(region, box, (h, w), options.edge_px)
     n = frame_count
-    forward = ascending_steps(m, n)
-    backward = descending_steps(-m, n)  # -M over N, N-1, ..., 1 steps
-    halves = (_Half((y1 - y0, x1 - x0)), _Half((y1 - y0, x1 - x0)))
+    forward, backward = _displacements(m, n, coarse_above_px=options.coarse_integration_above_px)
+    shape = (y1 - y0, x1 - x0)
+    halves = (_Half(shape), _Half(shape))
     log.debug("loop: %d frames, %dx%d box of a %dx%d photo", n, x1 - x0, y1 - y0, w, h)
 
-    def render_half(index: int, displacement: np.ndarray, a: float) -> tuple[np.ndarray, np.ndarray]:
-        moved, cover = halves[index].render(
+    def render_half(index: int, displacement: np.ndarray):
+        return halves[index].render(
             colour, displacement, region=inside, travel_px=options.travel_px, sources=sources,
             sigma_px=options.coverage_sigma_px, full_coverage=options.full_coverage, ramp_px=options.hole_ramp_px,
         )  # fmt: skip
-        cover *= np.float32(a)
-        return moved, cover
 
     # the two halves are independent: the backward half renders on a worker thread (numba and OpenCV
     # release the GIL), one frame ahead, so it also overlaps this frame's blending and encoding
     def backward_half(t: int):
         displacement = next(backward)
-        return None if t == 0 else render_half(1, displacement, t / n)
+        return None if t == 0 else render_half(1, displacement)
 
+    if options.crossfade_ramp < 1.0 and n > 2:
+        ramp = max(options.crossfade_ramp, 2.0 / n)
+        start, rate = crossfade_times(m, inside, n, ramp=ramp, min_ramp=max(options.min_crossfade_ramp, 2.0 / n))
+    else:  # a global crossfade
+        start, rate = np.zeros(shape, np.float32), np.ones(shape, np.float32)
+    # holes neither half covers (in the wake of islands, where water enters at the photo's edge) get the
+    # photo's own fine texture over their smooth fill
+    detail = _detail(colour, options.fill_detail_sigma_px) if options.fill_detail_sigma_px > 0 else None
     with ThreadPoolExecutor(max_workers=1) as pool:
         job = pool.submit(backward_half, 0)
         for t in range(n):
-            alpha = t / n
+            frame = base.copy()
+            crop = frame[y0:y1, x0:x1]
             if t == 0:  # the photo itself (the backward half has weight 0)
-                moved, cover = render_half(0, next(forward), 1.0)
+                moved, holes, _, _ = render_half(0, next(forward))
                 job.result()
                 if n > 1:
                     job = pool.submit(backward_half, 1)
-                targets = (cover <= 0.0) & inside
+                targets = holes & inside
                 if targets.any():
                     moved = cv2.copyTo(colour, outside_u8, moved)
-                    _fill_holes(moved, targets, targets)
+                    _fill_holes(moved, targets)
+                crop[...] = cv2.copyTo(to_uint8(moved) if as_uint8 else moved, inside_u8, np.ascontiguousarray(crop))
             else:
-                first, c1 = render_half(0, next(forward), 1.0 - alpha)
-                second, c2 = job.result()
+                first = render_half(0, next(forward))
+                second = job.result()
                 if t + 1 < n:
                     job = pool.submit(backward_half, t + 1)
-                # outside the region both halves show the still photo, each half shows the other's colours
-                # at its holes, and what neither covers is filled: the contrast measure then sees no zeros
-                first = cv2.copyTo(colour, outside_u8, first)
-                second = cv2.copyTo(colour, outside_u8, second)
-                first = cv2.copyTo(second, (c1 <= 0.0).view(np.uint8), first)
-                second = cv2.copyTo(first, (c2 <= 0.0).view(np.uint8), second)
-                total = c1 + c2
-                targets = (total <= 0.0) & inside
-                if targets.any():
-                    _fill_holes(first, targets, targets)
-                    second = cv2.copyTo(first, targets.view(np.uint8), second)
-                moved = variance_preserving_blend(
-                    first, second, c2 / np.maximum(total, np.float32(1e-12)), window_px=options.contrast_window_px
-                )
-            frame = base.copy()
-            crop = np.ascontiguousarray(frame[y0:y1, x0:x1])
-            frame[y0:y1, x0:x1] = cv2.copyTo(to_uint8(moved) if as_uint8 else moved, inside_u8, crop)
+                mix, targets, holes_left = compose_halves(colour, inside, start, rate, first, second, phase=t / n)
+                if holes_left:
+                    _fill_holes(first[0], targets, detail=detail)
+                    add_filled(mix, first[0], targets)
+                blend_into(crop, inside, mix, window_px=options.contrast_window_px)
             progress(t + 1, n)
             yield frame

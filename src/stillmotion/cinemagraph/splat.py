@@ -21,19 +21,40 @@ import numpy as np
 MIN_LOG_IMPORTANCE = -25.0
 
 
-@numba.njit(cache=True, nogil=True, fastmath=True)
-def _add(buf, yy, xx, wb, b, c0, c1, c2):  # pragma: no cover - compiled
-    buf[yy, xx, 0] += wb * c0
-    buf[yy, xx, 1] += wb * c1
-    buf[yy, xx, 2] += wb * c2
-    buf[yy, xx, 3] += wb
-    buf[yy, xx, 4] += b
+@numba.njit(cache=True, nogil=True, fastmath=True, inline="always")
+def _add(target, e, b, c0, c1, c2):  # pragma: no cover - compiled
+    # target: the 5 sums of one target pixel (a view into the buffer)
+    target[0] += e * c0
+    target[1] += e * c1
+    target[2] += e * c2
+    target[3] += e
+    target[4] += b
+
+
+@numba.njit(cache=True, nogil=True, fastmath=True, inline="never")
+def _add_clipped(buf, x0, y0, fx, fy, e, c0, c1, c2):  # pragma: no cover - compiled
+    # a source whose four targets are not all inside the buffer: only those inside get their share
+    h, w = buf.shape[0], buf.shape[1]
+    for dy in range(2):
+        yy = y0 + dy
+        if yy < 0 or yy >= h:
+            continue
+        wy = fy if dy else 1.0 - fy
+        for dx in range(2):
+            xx = x0 + dx
+            if xx < 0 or xx >= w:
+                continue
+            b = wy * (fx if dx else 1.0 - fx)
+            if b > 0.0:
+                _add(buf[yy, xx], e * b, b, c0, c1, c2)
 
 
 @numba.njit(cache=True, nogil=True, fastmath=True)
 def _splat(colour, displacement, per_px, sources, buf):  # pragma: no cover - compiled
-    # log-importance of a source: -per_px * |displacement|, clipped below
+    # log-importance of a source: -per_px * |displacement|, clipped below; float32 arithmetic throughout
     h, w = displacement.shape[0], displacement.shape[1]
+    one = np.float32(1.0)
+    floor_log = np.float32(MIN_LOG_IMPORTANCE)
     for y in range(h):
         for x in range(w):
             if not sources[y, x]:
@@ -44,36 +65,29 @@ def _splat(colour, displacement, per_px, sources, buf):  # pragma: no cover - co
             ty = y + ddy
             if not (tx > -1.0 and ty > -1.0 and tx < w and ty < h):
                 continue
-            e = 1.0
+            e = one
             if per_px != 0.0:
-                e = math.exp(max(-per_px * math.sqrt(ddx * ddx + ddy * ddy), MIN_LOG_IMPORTANCE))
+                e = np.float32(math.exp(max(-per_px * math.sqrt(ddx * ddx + ddy * ddy), floor_log)))
             x0 = int(math.floor(tx))
             y0 = int(math.floor(ty))
-            fx = tx - x0
-            fy = ty - y0
+            fx = np.float32(tx - x0)
+            fy = np.float32(ty - y0)
+            gx = one - fx
+            gy = one - fy
             c0 = colour[y, x, 0]
             c1 = colour[y, x, 1]
             c2 = colour[y, x, 2]
             if x0 >= 0 and y0 >= 0 and x0 + 1 < w and y0 + 1 < h:  # the four targets are inside
-                gx = 1.0 - fx
-                gy = 1.0 - fy
-                _add(buf, y0, x0, e * gx * gy, gx * gy, c0, c1, c2)
-                _add(buf, y0, x0 + 1, e * fx * gy, fx * gy, c0, c1, c2)
-                _add(buf, y0 + 1, x0, e * gx * fy, gx * fy, c0, c1, c2)
-                _add(buf, y0 + 1, x0 + 1, e * fx * fy, fx * fy, c0, c1, c2)
+                b = gx * gy
+                _add(buf[y0, x0], e * b, b, c0, c1, c2)
+                b = fx * gy
+                _add(buf[y0, x0 + 1], e * b, b, c0, c1, c2)
+                b = gx * fy
+                _add(buf[y0 + 1, x0], e * b, b, c0, c1, c2)
+                b = fx * fy
+                _add(buf[y0 + 1, x0 + 1], e * b, b, c0, c1, c2)
                 continue
-            for dy in range(2):
-                yy = y0 + dy
-                if yy < 0 or yy >= h:
-                    continue
-                wy = fy if dy else 1.0 - fy
-                for dx in range(2):
-                    xx = x0 + dx
-                    if xx < 0 or xx >= w:
-                        continue
-                    b = wy * (fx if dx else 1.0 - fx)
-                    if b > 0.0:
-                        _add(buf, yy, xx, e * b, b, c0, c1, c2)
+            _add_clipped(buf, x0, y0, fx, fy, e, c0, c1, c2)
 
 
 @numba.njit(cache=True, nogil=True, fastmath=True)
