@@ -9,15 +9,14 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .depth.pipeline import adjust_depth
-from .errors import InputError
-from .types import CameraState, Depth, DepthKind, Intrinsics, ProgressCallback, no_progress
+from .types import CameraState, Depth, DepthKind, ProgressCallback, no_progress
 
 if TYPE_CHECKING:
     from .grade import GradeConfig
@@ -79,8 +78,6 @@ def plan(image: np.ndarray, depth: Depth, config: AnimateConfig, *, reframe: boo
 
 
 def _without_bars(image: np.ndarray, depth: Depth) -> tuple[np.ndarray, Depth]:
-    from dataclasses import replace
-
     from .depth.classical import content_box
 
     h, w = image.shape[:2]
