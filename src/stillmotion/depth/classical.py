@@ -46,7 +46,9 @@ _SEGMENT_SIZE = 200
 
 def people_seed(shape: tuple[int, int], faces: list[tuple[int, int, int, int]], scale: float) -> tuple[np.ndarray, np.ndarray]:
     """(sure, probable) bool (H, W) masks at the working size: the middle of each face is surely a person;
-    the face box and a body column below it probably are (GrabCut decides the body's real outline)."""
+    the head around the face box (hair) and a body column below it probably are (GrabCut decides the
+    real outline). Without the hair, the face would stand in front of its own hair: a step that the
+    renderer tears open when the camera moves."""
     h, w = shape
     sure = np.zeros((h, w), bool)
     probable = np.zeros((h, w), bool)
@@ -54,7 +56,8 @@ def people_seed(shape: tuple[int, int], faces: list[tuple[int, int, int, int]], 
         x0, y0, x1, y1 = (int(round(v * scale)) for v in (x, y, x + fw, y + fh))
         mx, my = (x1 - x0) // 5, (y1 - y0) // 5
         sure[max(0, y0 + my) : y1 - my, max(0, x0 + mx) : x1 - mx] = True
-        probable[max(0, y0) : y1, max(0, x0) : x1] = True
+        hx, hy = (x1 - x0) * 3 // 10, (y1 - y0) * 6 // 10
+        probable[max(0, y0 - hy) : y1, max(0, x0 - hx) : x1 + hx] = True
         cx, bw = (x0 + x1) // 2, max(1, (x1 - x0) // 2)
         probable[y1 : min(h, y1 + 3 * (y1 - y0)), max(0, cx - bw) : cx + bw] = True
     return sure, probable
