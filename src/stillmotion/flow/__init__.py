@@ -42,7 +42,6 @@ def check_pair(image0: Image, image1: Image) -> None:
 
 def create_backend(name: str = DEFAULT_BACKEND, **options) -> FlowEstimator:
     """A flow backend by registry name (``classical``, ``classical-hq``, ``dis``, ``raft``)."""
-    _register_builtin()
     return FLOW_BACKENDS.create(name, **options)
 
 
@@ -52,15 +51,5 @@ def estimate_flow(image0: Image, image1: Image, *, backend: str = DEFAULT_BACKEN
     return create_backend(backend, **options).estimate(image0, image1)
 
 
-_registered = False
-
-
-def _register_builtin() -> None:
-    global _registered
-    if _registered:
-        return
-    _registered = True
-    from . import classical, dis, raft_backend  # noqa: F401  (registration side effects; raft imports no torch)
-
-
-_register_builtin()
+# the built-in backends register themselves on import (they need the names defined above)
+from . import classical, dis, raft_backend  # noqa: E402, F401  (they register themselves; raft imports no torch)

@@ -31,7 +31,6 @@ FAST_FLOW_MAX_PIXELS = 250_000
 
 def create_interpolator(name: str = DEFAULT_METHOD, **options) -> Interpolator:
     """An interpolator by registry name; options: ``flow`` (backend name), ``flow_options`` (dict)."""
-    _register_builtin()
     return INTERPOLATORS.create(name, **options)
 
 
@@ -47,15 +46,5 @@ def interpolate_pair(image0: Image, image1: Image, *, t: float = 0.5, method: st
     return create_interpolator(method, **options).interpolate(image0, image1, [check_time(t)])[0]
 
 
-_registered = False
-
-
-def _register_builtin() -> None:
-    global _registered
-    if _registered:
-        return
-    _registered = True
-    from . import backward, flowsplat, softsplat  # noqa: F401  (registration side effects)
-
-
-_register_builtin()
+# the built-in backends register themselves on import (they need the names defined above)
+from . import backward, flowsplat, softsplat  # noqa: E402, F401  (they register themselves)
