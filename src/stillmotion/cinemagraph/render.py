@@ -41,7 +41,7 @@ from .blend import blend_into
 from .compose import add_filled, compose_halves
 from .coverage import finish_half
 from .field import region_bbox
-from .fill import push_pull_fill
+from ..inpaint.pushpull import push_pull_fill
 from .integrate import ascending_steps, descending_steps, upsampled
 from .schedule import crossfade_times
 from .splat import new_buffer, splat_into

@@ -17,23 +17,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from ..inpaint.pushpull import push_pull_fill
 from ..io.image import to_uint8
-
-
-def _push_pull(image: np.ndarray, known: np.ndarray) -> np.ndarray:
-    """Fill unknown pixels with a smooth multi-resolution average of the known ones (push-pull)."""
-    weight = known.astype(np.float32)
-    levels = [(image * weight[..., None], weight)]
-    while min(levels[-1][1].shape) > 2 and levels[-1][1].min() <= 0:
-        colour, w = levels[-1]
-        levels.append((cv2.pyrDown(colour), cv2.pyrDown(w)))
-    colour, w = levels[-1]
-    filled = colour / np.maximum(w, 1e-6)[..., None]
-    for colour, w in reversed(levels[:-1]):
-        up = cv2.resize(filled, (w.shape[1], w.shape[0]), interpolation=cv2.INTER_LINEAR)
-        alpha = np.clip(w, 0, 1)[..., None]
-        filled = colour / np.maximum(w, 1e-6)[..., None] * alpha + up * (1 - alpha)
-    return filled.astype(np.float32)
 
 
 def fill_holes(image: np.ndarray, holes: np.ndarray) -> np.ndarray:
@@ -45,7 +30,7 @@ def fill_holes(image: np.ndarray, holes: np.ndarray) -> np.ndarray:
     mask = holes.astype(np.uint8)
     thin = cv2.erode(mask, np.ones((5, 5), np.uint8)) == 0  # holes at most ~4 px across
     if (holes & ~thin).any():
-        smooth = _push_pull(image, ~holes)
+        smooth = push_pull_fill(image, holes)
         image = np.where((holes & ~thin)[..., None], smooth, image)
         holes = holes & thin
         if not holes.any():

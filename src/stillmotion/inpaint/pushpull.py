@@ -1,4 +1,5 @@
-"""Filling the holes a forward splat leaves: push-pull (normalised pyramid) interpolation.
+"""Smooth hole filling by push-pull (normalised pyramid) interpolation: the holes a forward splat leaves
+(cinemagraph loops), wide uncovered regions of a warped frame (the classical Deforum repair).
 
 Known pixels are averaged down an image pyramid with their validity as weight ("pull"); each level's
 holes are then filled from the coarser level, upsampled ("push"). Holes are filled with a smooth blend of
