@@ -172,9 +172,9 @@ def test_a_cropped_frame_keeps_the_face_in_view():
     depth = Depth(np.linspace(0.2, 1.0, h, dtype=np.float32)[:, None].repeat(w, axis=1), DepthKind.INVERSE)
     config = AnimateConfig(motion="zoom_in", duration_s=0.5, fps=4, size="landscape")
     first = {}
-    for reframe in (True, False):
-        shot = plan(image, depth, config, reframe=reframe)
-        first[reframe] = shot.render(next(shot.states())).image
+    for frame_faces in (True, False):
+        shot = plan(image, depth, config, frame_faces=frame_faces)
+        first[frame_faces] = shot.render(next(shot.states())).image
     faces = detect_faces(first[True])
     assert faces, "the framed first frame shows the whole face"
     x, y, fw, fh = faces[0]

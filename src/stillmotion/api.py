@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -62,33 +62,15 @@ def load_depth(
     return match_depth(depth, image.shape[:2])
 
 
-def plan(image: np.ndarray, depth: Depth, config: AnimateConfig, *, reframe: bool = True):
-    """The shot (scene, path, framing) for ``image``; see :class:`stillmotion.render.shot.Shot`.
-
-    ``reframe``: uniform letterbox/pillarbox bars baked into the photo are cut away first, so the camera
-    moves through the picture, not past the edges of black bars; and when the output's aspect cuts part
-    of the photo away, the kept window follows the largest face."""
+def plan(image: np.ndarray, depth: Depth, config: AnimateConfig, *, frame_faces: bool = True):
+    """The shot (scene, path, framing) for ``image``; see :func:`stillmotion.render.shot.plan_shot`
+    (uniform bars baked into the photo are cut away; ``frame_faces``: when the output's aspect cuts part
+    of the photo away, the kept window follows the largest face)."""
     from .render.shot import plan_shot
 
-    if reframe:
-        image, depth = _without_bars(image, depth)
     return plan_shot(image, depth, motion=config.motion, intensity=config.intensity,
                      duration_s=config.duration_s, fps=config.fps, size=config.size, loop=config.loop,
-                     fov_deg=config.fov_deg, border=config.border, frame_faces=reframe)  # fmt: skip
-
-
-def _without_bars(image: np.ndarray, depth: Depth) -> tuple[np.ndarray, Depth]:
-    from .depth.classical import content_box
-
-    h, w = image.shape[:2]
-    top, bottom, left, right = content_box(image)
-    if (top, bottom, left, right) == (0, h, 0, w):
-        return image, depth
-    log.info("photo: uniform bars cut away, the picture is %dx%d at (%d, %d)", right - left, bottom - top, left, top)
-    inner = (slice(top, bottom), slice(left, right))
-    valid = None if depth.valid is None else np.ascontiguousarray(depth.valid[inner])
-    return np.ascontiguousarray(image[inner]), replace(depth, values=np.ascontiguousarray(depth.values[inner]),
-                                                       valid=valid)  # fmt: skip
+                     fov_deg=config.fov_deg, border=config.border, frame_faces=frame_faces)  # fmt: skip
 
 
 def _check_config(config: AnimateConfig, shape: tuple[int, int]) -> None:
@@ -151,7 +133,7 @@ def animate(
         image = upscale_if_small(image, factor=config.upscale, model=config.upscale_model, size=config.size)
     depth_map = load_depth(image, depth, depth_kind, backend=config.depth_backend, source=photo)
     depth_map = adjust_depth(image, depth_map, protect=config.depth_protect, hints=config.depth_hints)
-    shot = plan(image, depth_map, config, reframe=flowing is None)  # a flow mask is the photo's size
+    shot = plan(image, depth_map, config)
     out = shot.intrinsics
     total = shot.frame_count
     finish = Finisher(config.grade, frame_count=total, preview=preview, title=Path(photo).name, inputs=(photo, depth))

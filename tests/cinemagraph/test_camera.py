@@ -1,30 +1,39 @@
 import cv2
 import numpy as np
+import pytest
 
 from stillmotion.cli import main
 
 
-def test_water_flows_while_the_camera_moves(tmp_path, capsys):
+@pytest.mark.parametrize("bar_px", [0, 24])
+def test_water_flows_while_the_camera_moves(tmp_path, capsys, bar_px):
+    """Also with black pillarbox bars baked into the photo: the shot cuts them away, the water still
+    flows where the mask (drawn on the whole photo, bars included) says."""
     rng = np.random.default_rng(3)
     photo = cv2.GaussianBlur((rng.random((96, 128, 3)) * 255).astype(np.uint8), (0, 0), 1.0)
     mask = np.zeros((96, 128), np.uint8)
     mask[50:90, 20:110] = 255
-    cv2.imwrite(str(tmp_path / "photo.png"), photo)
-    cv2.imwrite(str(tmp_path / "water.png"), mask)
+    bars = ((0, 0), (bar_px, bar_px))
+    cv2.imwrite(str(tmp_path / "photo.png"), np.pad(photo, (*bars, (0, 0))))
+    cv2.imwrite(str(tmp_path / "water.png"), np.pad(mask, bars))
     common = ["--motion", "static", "--duration", "0.5", "--fps", "12", "--quiet"]
     assert main(["animate", str(tmp_path / "photo.png"), "-o", f"{tmp_path}/still/", *common]) == 0
     code = main(["animate", str(tmp_path / "photo.png"), "-o", f"{tmp_path}/flow/", *common,
-                 "--loop-mask", str(tmp_path / "water.png"), "--hint", "64,70,30,0"])  # fmt: skip
+                 "--loop-mask", str(tmp_path / "water.png"), "--hint", f"{64 + bar_px},70,30,0"])  # fmt: skip
     assert code == 0
     still = [cv2.imread(str(p)) for p in sorted((tmp_path / "still").glob("*.png"))]
     flow = [cv2.imread(str(p)) for p in sorted((tmp_path / "flow").glob("*.png"))]
     assert len(flow) == len(still) == 6
+    assert flow[0].shape == (96, 128, 3) and flow[0][:, :2].mean() > 40  # the picture, without its bars
     near_water = cv2.dilate(mask, np.ones((9, 9), np.uint8)) > 0  # 'static' breathes by a pixel or two
     inside = cv2.erode(mask, np.ones((9, 9), np.uint8)) > 0
     for t, (a, b) in enumerate(zip(still, flow)):
         assert np.array_equal(a[~near_water], b[~near_water])  # the rest is the camera move alone
         if t >= 2:
             assert np.abs(a.astype(int) - b)[inside].mean() > 5  # the water flows
+            left_end = inside.copy()
+            left_end[:, 32:] = False  # where the mask begins: the field is not shifted or squeezed
+            assert np.abs(a.astype(int) - b)[left_end].mean() > 5
 
 
 def test_bad_loop_mask_is_refused_before_work(tmp_path, capsys):

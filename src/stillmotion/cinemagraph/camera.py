@@ -66,16 +66,18 @@ class FlowingPhoto:
 
         scene = shot.scene
         wh, ww = scene.shape
-        h, w = self.region.shape
-        if (wh, ww) == (h, w):
-            field, region = self.field, self.region
-        else:  # the shot works at a smaller resolution: bring the field there (vectors scale too)
-            field = cv2.resize(self.field, (ww, wh), interpolation=cv2.INTER_AREA) * np.float32(ww / w)
-            support = cv2.resize(np.any(self.field != 0, axis=2).astype(np.float32), (ww, wh), interpolation=cv2.INTER_AREA)
+        top, bottom, left, right = shot.picture  # the scene may show the photo without its bars
+        fh, fw = self.region.shape
+        inner = (slice(round(top * fh), round(bottom * fh)), slice(round(left * fw), round(right * fw)))
+        field, region = np.ascontiguousarray(self.field[inner]), np.ascontiguousarray(self.region[inner])
+        h, w = region.shape
+        if (wh, ww) != (h, w):  # the shot works at another resolution: bring the field there (vectors scale too)
+            support = cv2.resize(np.any(field != 0, axis=2).astype(np.float32), (ww, wh), interpolation=cv2.INTER_AREA)
+            field = cv2.resize(field, (ww, wh), interpolation=cv2.INTER_AREA) * np.float32(ww / w)
             field[support < 0.5] = 0.0
-            region = cv2.resize(self.region.astype(np.float32), (ww, wh), interpolation=cv2.INTER_AREA) >= 0.5
-            if not region.any():
-                raise InputError("the loop mask vanishes at the shot's resolution: paint a larger area")
+            region = cv2.resize(region.astype(np.float32), (ww, wh), interpolation=cv2.INTER_AREA) >= 0.5
+        if not region.any():
+            raise InputError("the loop mask vanishes in the shot's picture: paint a larger area")
         still = np.ascontiguousarray(scene.atlas[:, :ww])
         textures = loop_frames(still, field, region, frame_count=shot.frame_count, as_uint8=False)
         atlas = scene.atlas.copy()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 import re
@@ -62,6 +63,9 @@ class Shot:
     frame_count: int
     loop: bool
     crop: float  # the framing crop factor (>= 1)
+    #: the part of the photo the scene shows (uniform bars cut away), as fractions of its height and
+    #: width: (top, bottom, left, right)
+    picture: tuple[float, float, float, float] = (0.0, 1.0, 0.0, 1.0)
 
     def times(self) -> np.ndarray:
         return frame_times(self.frame_count, loop=self.loop)
@@ -97,6 +101,21 @@ def _resize(array: np.ndarray, width: int, height: int, *, nearest: bool = False
     shrinking = width < array.shape[1]
     interp = cv2.INTER_NEAREST if nearest else (cv2.INTER_AREA if shrinking else cv2.INTER_LINEAR)
     return cv2.resize(array, (width, height), interpolation=interp)
+
+
+def _without_bars(image: np.ndarray, depth: Depth) -> tuple[np.ndarray, Depth, tuple[float, float, float, float]]:
+    """``image`` and ``depth`` inside uniform bars, and that box as fractions (top, bottom, left, right)."""
+    from ..depth.classical import content_box
+
+    h, w = image.shape[:2]
+    top, bottom, left, right = content_box(image)
+    if (top, bottom, left, right) == (0, h, 0, w):
+        return image, depth, (0.0, 1.0, 0.0, 1.0)
+    log.info("photo: uniform bars cut away, the picture is %dx%d at (%d, %d)", right - left, bottom - top, left, top)
+    inner = (slice(top, bottom), slice(left, right))
+    valid = None if depth.valid is None else np.ascontiguousarray(depth.valid[inner])
+    depth = dataclasses.replace(depth, values=np.ascontiguousarray(depth.values[inner]), valid=valid)
+    return np.ascontiguousarray(image[inner]), depth, (top / h, bottom / h, left / w, right / w)
 
 
 #: The aspect crop moves to a face only when it cuts away more than this fraction of a side.
@@ -138,11 +157,15 @@ def plan_shot(
 ) -> Shot:
     """Everything that is computed once per shot; frames are then rendered with :meth:`Shot.render`.
 
+    Uniform letterbox/pillarbox bars baked into the photo are cut away first, so the camera moves through
+    the picture, not past the edges of the bars (:attr:`Shot.picture` says what is left).
     ``frame_faces``: when the output's aspect cuts part of the photo away, the kept window moves (within
     the photo) to keep the largest face in it, a third from the top, instead of cutting heads off."""
     h, w = image.shape[:2]
     if depth.shape != (h, w):
         raise InputError(f"depth is {depth.shape[1]}x{depth.shape[0]} but the photo is {w}x{h}")
+    image, depth, picture = _without_bars(image, depth)
+    h, w = image.shape[:2]
     if not (math.isfinite(fps) and 0 < fps <= 240):
         raise InputError(f"fps must be within (0, 240], got {fps}")
     if not (math.isfinite(duration_s) and 0 < duration_s <= 600):
@@ -201,4 +224,4 @@ def plan_shot(
     scene = build_scene(image_w, q_w, work, parallax_gain_px=gain)
     log.info("shot: %dx%d from %dx%d, %d frames, crop %.3f, parallax %.1f px", out_w, out_h, ww, wh,
              frame_count, 1 / k, gain * float(q_w.max() - q_w.min()))  # fmt: skip
-    return Shot(scene, path, out, frame_count, loop, 1.0 / k)
+    return Shot(scene, path, out, frame_count, loop, 1.0 / k, picture)
