@@ -137,7 +137,9 @@ def animate(
     out = shot.intrinsics
     total = shot.frame_count
     finish = Finisher(config.grade, frame_count=total, preview=preview, title=Path(photo).name, inputs=(photo, depth))
-    renders = flowing.renders(shot) if flowing is not None else (shot.render(s) for s in shot.states())
+    # frames that are not graded go to the 8-bit clip as rendered: sample the 8-bit atlas directly
+    dtype = np.float32 if finish.grader is not None else np.uint8
+    renders = flowing.renders(shot, dtype=dtype) if flowing is not None else (shot.render(s, dtype=dtype) for s in shot.states())
     inputs = (photo, depth, flow.mask if flow is not None else None)
     with open_writer(output, fps=config.fps, width=out.width, height=out.height, inputs=inputs) as writer:
         progress(0, total)

@@ -55,9 +55,10 @@ class FlowingPhoto:
     field: np.ndarray
     region: np.ndarray
 
-    def renders(self, shot) -> Iterator:
+    def renders(self, shot, *, dtype=np.float32) -> Iterator:
         """The shot's frames (``RenderResult``: image and inverse depth), each rendered with the loop's
-        texture of that frame.
+        texture of that frame; ``dtype`` np.uint8 renders from an 8-bit atlas, as
+        :meth:`stillmotion.render.shot.Shot.render` does.
 
         ``shot`` is a :class:`stillmotion.render.shot.Shot`; its scene's atlas starts with the photo at
         the working resolution (the photo's, or after an upscale), which is what flows.
@@ -79,8 +80,9 @@ class FlowingPhoto:
         if not region.any():
             raise InputError("the loop mask vanishes in the shot's picture: paint a larger area")
         still = np.ascontiguousarray(scene.atlas[:, :ww])
-        textures = loop_frames(still, field, region, frame_count=shot.frame_count, as_uint8=False)
-        atlas = scene.atlas.copy()
+        as_uint8 = dtype == np.uint8
+        textures = loop_frames(still, field, region, frame_count=shot.frame_count, as_uint8=as_uint8)
+        atlas = (scene.atlas_uint8 if as_uint8 else scene.atlas).copy()
         for state, texture in zip(shot.states(), textures):
             atlas[:, :ww] = texture
-            yield render(dataclasses.replace(scene, atlas=atlas), state, shot.intrinsics)
+            yield render(dataclasses.replace(scene, atlas=atlas), state, shot.intrinsics, dtype=dtype)

@@ -52,7 +52,7 @@ class Finisher:
     def __call__(self, image: np.ndarray, inverse_depth: np.ndarray | None, index: int) -> np.ndarray:
         frame = self.grader(image, inverse_depth, index) if self.grader is not None else image
         if self.preview is not None and index in self._keep:
-            self._keep[index] = frame.copy()
+            self._keep[index] = frame.astype(np.float32) / 255.0 if frame.dtype == np.uint8 else frame.copy()
             if index == 0 and self.preview_depth is None and inverse_depth is not None:
                 self.preview_depth = inverse_depth.copy()  # the first frame's depth: same framing as the frames
         return frame

@@ -16,21 +16,32 @@ from numba import njit
 TEAR_SPREAD_PX = 2.5
 
 
-@njit(cache=True, nogil=True)
-def _mark_tears(map_u, map_v, weight, threshold, mark):
+@njit(cache=True, nogil=True, fastmath=True)
+def _mark_tears(map_u, map_v, weight, threshold, mark):  # pragma: no cover - numba
+    """Mark both pixels of every rendered horizontal or vertical neighbour pair whose sources are farther
+    apart than ``threshold``. Branch-free rows, so that the compiler vectorises them."""
     height, width = map_u.shape
+    pair = np.zeros(width, np.uint8)  # pair[x]: (x, x + 1) straddles a tear, in the current row
+    down = np.zeros(width, np.uint8)  # down[x]: (y, x) and (y + 1, x) straddle a tear
+    above = np.zeros(width, np.uint8)  # the previous row's ``down``
     for y in range(height):
-        for x in range(width):
-            if weight[y, x] <= 0.0:
-                continue
-            if x + 1 < width and weight[y, x + 1] > 0.0:
-                if abs(map_u[y, x + 1] - map_u[y, x]) > threshold or abs(map_v[y, x + 1] - map_v[y, x]) > threshold:
-                    mark[y, x] = 1
-                    mark[y, x + 1] = 1
-            if y + 1 < height and weight[y + 1, x] > 0.0:
-                if abs(map_u[y + 1, x] - map_u[y, x]) > threshold or abs(map_v[y + 1, x] - map_v[y, x]) > threshold:
-                    mark[y, x] = 1
-                    mark[y + 1, x] = 1
+        for x in range(width - 1):
+            both = (weight[y, x] > 0.0) & (weight[y, x + 1] > 0.0)
+            apart = (abs(map_u[y, x + 1] - map_u[y, x]) > threshold) | (abs(map_v[y, x + 1] - map_v[y, x]) > threshold)
+            pair[x] = both & apart
+        if y + 1 < height:
+            for x in range(width):
+                both = (weight[y, x] > 0.0) & (weight[y + 1, x] > 0.0)
+                apart = (abs(map_u[y + 1, x] - map_u[y, x]) > threshold) | (abs(map_v[y + 1, x] - map_v[y, x]) > threshold)
+                down[x] = both & apart
+        else:
+            down[:] = 0
+        mark[y, 0] = pair[0] | down[0] | above[0]
+        for x in range(1, width):
+            mark[y, x] = pair[x - 1] | down[x] | above[x]
+        for x in range(width - 1):
+            mark[y, x] |= pair[x]
+        above[:] = down
 
 
 @njit(cache=True, nogil=True)

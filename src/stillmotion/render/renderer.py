@@ -10,16 +10,17 @@ import numpy as np
 from ..types import CameraState, Intrinsics
 from .antialias import smooth_silhouettes
 from .cracks import fill_cracks
-from .rasterize import rasterize_grid
+from .rasterize import rasterize_mesh
 from .scene import Scene
 
 #: Points nearer than this fraction of the scene's nearest depth are clipped (the near plane).
 NEAR_FRACTION = 0.05
+_NO_COVER = np.zeros((1, 1), np.uint8)  # the photo's layer draws everywhere
 
 
 @dataclass(frozen=True)
 class RenderResult:
-    image: np.ndarray  # (H, W, 3) float32 RGB
+    image: np.ndarray  # (H, W, 3) float32 RGB (uint8 when rendered with dtype=np.uint8)
     inverse_depth: np.ndarray  # (H, W) float32, 1/z of what each pixel shows
     holes: np.ndarray  # (H, W) bool: pixels no surface covered (filled in ``image``)
 
@@ -30,8 +31,10 @@ def frame_intrinsics(base: Intrinsics, state: CameraState) -> Intrinsics:
     return Intrinsics(base.fx * s, base.fy * s, base.cx, base.cy, base.width, base.height)
 
 
-def render(scene: Scene, state: CameraState, out: Intrinsics) -> RenderResult:
-    """Rasterise every layer (nearest wins), then sample colours bilinearly from the atlas."""
+def render(scene: Scene, state: CameraState, out: Intrinsics, *, dtype=np.float32) -> RenderResult:
+    """Rasterise the photo's layer, then the layers behind it through its holes, and sample colours
+    bilinearly from the atlas. ``dtype`` np.uint8 samples the 8-bit atlas (for clips written as they are
+    rendered: the same frame as the float one, rounded, at a fraction of the cost)."""
     cam = frame_intrinsics(out, state)
     pose = state.world_from_camera()
     rot_t = np.ascontiguousarray(pose[:3, :3].T)
@@ -40,11 +43,18 @@ def render(scene: Scene, state: CameraState, out: Intrinsics) -> RenderResult:
     inverse = np.zeros((out.height, out.width), np.float32)
     map_u = np.zeros((out.height, out.width), np.float32)
     map_v = np.zeros((out.height, out.width), np.float32)
-    for layer in scene.layers:
-        rasterize_grid(layer.points, layer.keep, layer.merged, layer.spans, rot_t, centre, cam.fx, cam.fy, cam.cx, cam.cy, near,
-                       layer.u_offset, 1.0 / layer.zbias, inverse, map_u, map_v)  # fmt: skip
+    cover = _NO_COVER
+    for index, layer in enumerate(scene.layers):
+        if index == 1:  # the background layers show only through the holes of the photo's own surface
+            cover = (inverse > 0.0).view(np.uint8)
+        rasterize_mesh(layer.points, layer.mesh.vertices, layer.mesh.quads, rot_t, centre, cam.fx, cam.fy, cam.cx, cam.cy,
+                       near, layer.u_offset, 1.0 / layer.zbias, inverse, map_u, map_v, index > 0, cover)  # fmt: skip
     holes = inverse <= 0.0
-    image = cv2.remap(scene.atlas, map_u, map_v, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    if dtype == np.uint8:
+        atlas = scene.atlas_uint8
+    else:
+        atlas = scene.atlas if scene.atlas.dtype != np.uint8 else scene.atlas.astype(np.float32) / np.float32(255.0)
+    image = cv2.remap(atlas, map_u, map_v, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
     smooth_silhouettes(image, map_u, map_v, inverse)
     if holes.any():
         remaining = fill_cracks(image, inverse, holes)
@@ -69,8 +79,10 @@ def _fill_holes(image: np.ndarray, inverse: np.ndarray, holes: np.ndarray) -> tu
 
 def _fill_region(image: np.ndarray, inverse: np.ndarray, holes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     mask = holes.astype(np.uint8)
-    img8 = (np.clip(image, 0, 1) * 255 + 0.5).astype(np.uint8)
-    filled = cv2.inpaint(img8, mask, 3, cv2.INPAINT_TELEA).astype(np.float32) / 255.0
+    img8 = image if image.dtype == np.uint8 else (np.clip(image, 0, 1) * 255 + 0.5).astype(np.uint8)
+    filled = cv2.inpaint(img8, mask, 3, cv2.INPAINT_TELEA)
+    if image.dtype != np.uint8:
+        filled = filled.astype(np.float32) / 255.0
     image = np.where(holes[:, :, None], filled, image)
     # depth: what a hole reveals is background, so each hole takes the farthest depth around its rim
     count, labels = cv2.connectedComponents(holes.astype(np.uint8), connectivity=8)
@@ -80,4 +92,4 @@ def _fill_region(image: np.ndarray, inverse: np.ndarray, holes: np.ndarray) -> t
     np.minimum.at(farthest, rim_labels[rim], inverse[rim])
     farthest[~np.isfinite(farthest)] = 0.0  # a hole with no covered rim stays unknown
     inverse = np.where(holes, farthest[labels].astype(np.float32), inverse)
-    return image.astype(np.float32), inverse
+    return image, inverse

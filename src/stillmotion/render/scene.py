@@ -9,23 +9,25 @@ Two layers share one texture atlas (photo | background fill):
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import dataclass
 
 import cv2
 import numpy as np
 
+from ..io.image import to_uint8
 from ..types import Intrinsics
 from .depth_prep import grow_fill
 from .fill import fill_background_colour
-from .rasterize import merge_flat_blocks, vertex_spans
+from .mesh import Mesh, build_mesh
 
 log = logging.getLogger(__name__)
 
 #: A triangle tears when the camera path could stretch it by more than this many pixels.
 TEAR_PX = 1.0
-#: A 2x2 block is drawn as two triangles when that moves no point by more than this (pixels).
-MERGE_PX = 0.1
+#: A block is drawn as one large quad when that moves no point by more than this (pixels).
+MERGE_PX = 0.3
 #: The background layer sits this much farther (relative) so the photo's own surface wins ties.
 BACKGROUND_ZBIAS = 1.02
 #: The background layer tears only at jumps this many times larger than the photo's surface does.
@@ -35,19 +37,22 @@ BACKGROUND_TEAR_FACTOR = 4.0
 @dataclass(frozen=True)
 class Layer:
     points: np.ndarray  # (H, W, 3) float32 world coordinates of each source pixel centre
-    keep: np.ndarray  # (H-1, W-1) uint8 triangle mask (see rasterize.rasterize_grid)
-    merged: np.ndarray  # ((H-1)//2, (W-1)//2) uint8 flat 2x2 blocks drawn as two triangles
-    spans: np.ndarray  # (H, 2) int32 vertex column range per row (rasterize.vertex_spans)
+    mesh: Mesh  # what is drawn: the quads and the vertices they use (stillmotion.render.mesh)
     u_offset: float  # where this layer's texture starts in the atlas
     zbias: float
 
 
 @dataclass(frozen=True)
 class Scene:
-    atlas: np.ndarray  # (H, W * n_layers, 3) float32 RGB
+    atlas: np.ndarray  # (H, W * n_layers, 3) float32 RGB (or uint8, for frames rendered to 8 bits only)
     layers: tuple[Layer, ...]
     intrinsics: Intrinsics  # the photo's camera at the scene's resolution
     inverse_depth: np.ndarray  # (H, W) float32, q = 1/z of the photo's surface
+
+    @functools.cached_property
+    def atlas_uint8(self) -> np.ndarray:
+        """The atlas rounded to 8 bits, for frames rendered straight to an 8-bit clip."""
+        return to_uint8(self.atlas)
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -74,7 +79,7 @@ def _excess(step: np.ndarray) -> np.ndarray:
 
 
 def tear_mask(q: np.ndarray, *, gain: float) -> np.ndarray:
-    """uint8 (H-1, W-1) triangle mask (see rasterize.rasterize_grid): a triangle tears when the camera
+    """uint8 (H-1, W-1) triangle mask (see mesh.build_mesh): a triangle tears when the camera
     path can stretch it by more than TEAR_PX pixels *and* it spans a discontinuity, not a steep slope."""
     a, b, c, d = q[:-1, :-1], q[:-1, 1:], q[1:, :-1], q[1:, 1:]
     upper = np.maximum(np.maximum(a, b), c) - np.minimum(np.minimum(a, b), c)
@@ -137,10 +142,10 @@ def background_depth(q: np.ndarray, wide: np.ndarray) -> np.ndarray:
 
 def _layer(q: np.ndarray, keep: np.ndarray, intrinsics: Intrinsics, *, gain: float, u_offset: float,
            zbias: float) -> Layer:  # fmt: skip
-    """A mesh layer; flat 2x2 blocks (off by at most MERGE_PX of parallax) are drawn as two triangles."""
+    """A mesh layer; flat blocks (off by at most MERGE_PX of parallax) are drawn as large quads."""
     tolerance = min(MERGE_PX / gain, 0.01 * float(q.max()))
-    merged, q_mesh = merge_flat_blocks(q, keep, tolerance=tolerance)
-    return Layer(unproject(q_mesh, intrinsics), keep, merged, vertex_spans(keep), u_offset, zbias)
+    q_mesh, mesh = build_mesh(q, keep, tolerance=tolerance)
+    return Layer(unproject(q_mesh, intrinsics), mesh, u_offset, zbias)
 
 
 def build_scene(

@@ -74,8 +74,10 @@ class Shot:
         for t in self.times():
             yield self.path.state(float(t))
 
-    def render(self, state: CameraState) -> RenderResult:
-        return render(self.scene, state, self.intrinsics)
+    def render(self, state: CameraState, *, dtype=np.float32) -> RenderResult:
+        """One frame; ``dtype`` np.uint8 for frames that go straight to an 8-bit clip (see
+        :func:`stillmotion.render.renderer.render`)."""
+        return render(self.scene, state, self.intrinsics, dtype=dtype)
 
 
 def scene_scale(q: np.ndarray) -> SceneScale:

@@ -1,0 +1,127 @@
+"""The quadtree draw list: flat depth merges into large quads without cracks or lost tears."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from stillmotion.render.mesh import build_mesh
+from stillmotion.render.rasterize import rasterize_mesh
+from stillmotion.render.renderer import frame_intrinsics, render
+from stillmotion.render.scene import build_scene, unproject
+from stillmotion.types import CameraState, Intrinsics
+
+
+def _whole(q: np.ndarray) -> np.ndarray:
+    return np.full((q.shape[0] - 1, q.shape[1] - 1), 3, np.uint8)
+
+
+def _covered_quads(quads: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """How many times each 1x1 quad of the grid is drawn by the list."""
+    count = np.zeros(shape, np.int32)
+    for i, j, s, _ in quads:
+        count[i : i + s, j : j + s] += 1
+    return count
+
+
+def test_a_plane_merges_into_the_largest_quads_and_covers_every_quad_once():
+    h, w = 65, 97
+    ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
+    q = (0.5 + 0.002 * xs + 0.001 * ys).astype(np.float32)  # a slanted plane: affine inverse depth
+    q_mesh, mesh = build_mesh(q, _whole(q), tolerance=1e-5, max_level=4)
+    sizes = mesh.quads[:, 2]
+    assert (sizes == 16).sum() == (64 // 16) * (96 // 16)  # every whole 16x16 tile merged
+    assert np.array_equal(_covered_quads(mesh.quads, (h - 1, w - 1)), np.ones((h - 1, w - 1), np.int32))
+    assert np.allclose(q_mesh, q, atol=1e-6)  # a plane needs no vertex moved
+    used = np.zeros(h * w, bool)
+    used[mesh.vertices] = True
+    assert used.sum() < 0.1 * h * w  # mostly block corners
+
+
+def test_torn_quads_never_merge():
+    q = np.full((33, 33), 0.5, np.float32)
+    keep = _whole(q)
+    keep[10, 12] = 1  # the lower-right triangle of this quad is torn away
+    keep[20, 5] = 0
+    _, mesh = build_mesh(q, keep, tolerance=1e-3)
+    drawn = {(i, j): (s, k) for i, j, s, k in mesh.quads}
+    assert drawn[(10, 12)] == (1, 1) and (20, 5) not in drawn
+    count = _covered_quads(mesh.quads, keep.shape)
+    assert count[20, 5] == 0 and np.all(count[keep > 0] == 1)
+
+
+def test_rough_and_flat_regions_meet_without_cracks(texture):
+    """Flat halves become big quads, a bumpy strip stays 1x1: the T-junctions between them must not open
+    when the camera moves and magnifies."""
+    h, w = texture.shape[:2]
+    intr = Intrinsics.from_fov(w, h, 55.0)
+    rng = np.random.default_rng(3)
+    q = np.linspace(0.4, 0.8, w, dtype=np.float32)[None, :].repeat(h, axis=0)
+    q[:, w // 3 : w // 3 + 7] += 0.004 * rng.random((h, 7), dtype=np.float32)  # below the tear threshold
+    scene = build_scene(texture, q, intr, parallax_gain_px=intr.fx * 0.05, background=False)
+    sizes = scene.layers[0].mesh.quads[:, 2]
+    assert (sizes > 2).any() and (sizes == 1).any()
+    for state in (CameraState(x=0.05, z=0.1), CameraState(ry_deg=3.0, rz_deg=10.0, z=0.05)):
+        out = render(scene, state, Intrinsics(intr.fx * 1.5, intr.fy * 1.5, intr.cx, intr.cy, w, h))
+        inner = out.holes[8:-8, 8:-8]
+        assert not inner.any(), f"{int(inner.sum())} uncovered pixels inside the surface"
+
+
+def test_t_junctions_close_even_with_a_coarse_tolerance():
+    """With a coarse tolerance, big quads border small ones whose vertices on the shared edge must sit
+    exactly on the straight edge, or a camera move opens cracks along it. The mesh is untorn, so any
+    uncovered pixel inside the moved surface is a crack."""
+    h, w = 49, 257
+    intr = Intrinsics.from_fov(w, h, 55.0)
+    rng = np.random.default_rng(5)
+    q = (0.5 + 0.02 * rng.random((h, w))).astype(np.float32)  # within the tolerance: big quads
+    q[:, 129:] += (0.06 * rng.random((h, w - 129))).astype(np.float32)  # beyond it: 1x1 quads
+    q_mesh, mesh = build_mesh(q, _whole(q), tolerance=0.03)
+    assert set(np.unique(mesh.quads[:, 2])) >= {1, 16}
+    for i, j, s, _ in mesh.quads[mesh.quads[:, 2] > 1]:
+        for edge in (q_mesh[i, j : j + s + 1], q_mesh[i : i + s + 1, j + s]):
+            assert np.allclose(edge, np.linspace(edge[0], edge[-1], s + 1), atol=1e-6)
+    # a sideways move: bumps of 0.02 in inverse depth move 1.6 px against each other
+    trans = np.array([0.324, 0.0, 0.0])
+    wbuf, map_u, map_v = (np.zeros((h, w), np.float32) for _ in range(3))
+    rasterize_mesh(unproject(q_mesh, intr), mesh.vertices, mesh.quads, np.eye(3), trans, intr.fx, intr.fy,
+                   intr.cx, intr.cy, 0.01, 0.0, 1.0, wbuf, map_u, map_v, False, np.zeros((1, 1), np.uint8))  # fmt: skip
+    inside = wbuf[1:-1, 2:200]  # everything moved left by 40-45 px
+    assert (inside > 0).all(), f"{int((inside <= 0).sum())} cracked pixels"
+
+
+def test_merged_mesh_renders_like_the_full_grid(texture):
+    h, w = texture.shape[:2]
+    intr = Intrinsics.from_fov(w, h, 55.0)
+    ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
+    q = (0.5 + 0.3 * np.sin(xs / 40.0) * np.cos(ys / 50.0)).astype(np.float32)  # smooth, curved
+    state = CameraState(x=0.3, y=-0.1, ry_deg=2.0)
+    cam = frame_intrinsics(intr, state)
+    pose = state.world_from_camera()
+    results = []
+    for level in (0, 4):
+        q_mesh, mesh = build_mesh(q, _whole(q), tolerance=2e-3, max_level=level)
+        wbuf, map_u, map_v = (np.zeros((h, w), np.float32) for _ in range(3))
+        rasterize_mesh(unproject(q_mesh, intr), mesh.vertices, mesh.quads, np.ascontiguousarray(pose[:3, :3].T),
+                       np.ascontiguousarray(pose[:3, 3]), cam.fx, cam.fy, cam.cx, cam.cy, 0.01, 0.0, 1.0,
+                       wbuf, map_u, map_v, False, np.zeros((1, 1), np.uint8))  # fmt: skip
+        results.append((len(mesh.quads), wbuf, map_u, map_v))
+    (n_full, w_full, u_full, v_full), (n_merged, w_merged, u_merged, v_merged) = results
+    assert n_merged < 0.5 * n_full
+    both = (w_full > 0) & (w_merged > 0)
+    assert both.mean() > 0.5 and ((w_merged > 0) == (w_full > 0)).mean() > 0.99  # the same coverage
+    # the source position of every pixel moves by a fraction of a pixel at most
+    assert np.abs(u_full - u_merged)[both].max() < 0.35 and np.abs(v_full - v_merged)[both].max() < 0.35
+
+
+def test_a_layer_behind_draws_only_through_the_holes():
+    h, w = 20, 30
+    intr = Intrinsics.from_fov(w, h, 55.0)
+    q = np.full((h, w), 0.5, np.float32)
+    q_mesh, mesh = build_mesh(q, _whole(q), tolerance=1e-4)
+    wbuf, map_u, map_v = (np.zeros((h, w), np.float32) for _ in range(3))
+    wbuf[:, : w // 2] = 0.1  # something farther already covers the left half
+    cover = (wbuf > 0).view(np.uint8)
+    rasterize_mesh(unproject(q_mesh, intr), mesh.vertices, mesh.quads, np.eye(3), np.zeros(3), intr.fx, intr.fy,
+                   intr.cx, intr.cy, 0.01, 100.0, 1.0, wbuf, map_u, map_v, True, cover)  # fmt: skip
+    assert np.all(wbuf[:, : w // 2] == np.float32(0.1)) and np.all(map_u[:, : w // 2] == 0)
+    assert np.allclose(wbuf[:, w // 2 :], 0.5) and np.allclose(map_u[:, w // 2 :], np.arange(w // 2, w) + 100.0)
