@@ -84,7 +84,7 @@ def test_t_junctions_close_even_with_a_coarse_tolerance():
     trans = np.array([0.324, 0.0, 0.0])
     wbuf, map_u, map_v = (np.zeros((h, w), np.float32) for _ in range(3))
     rasterize_mesh(unproject(q_mesh, intr), mesh.vertices, mesh.quads, np.eye(3), trans, intr.fx, intr.fy,
-                   intr.cx, intr.cy, 0.01, 0.0, 1.0, wbuf, map_u, map_v, False, np.zeros((1, 1), np.uint8))  # fmt: skip
+                   intr.cx, intr.cy, 0.01, 0.0, 1.0, wbuf, map_u, map_v, False, np.zeros((1, 1), np.uint8), np.empty((3, h * w), np.float32))  # fmt: skip
     inside = wbuf[1:-1, 2:200]  # everything moved left by 40-45 px
     assert (inside > 0).all(), f"{int((inside <= 0).sum())} cracked pixels"
 
@@ -103,7 +103,7 @@ def test_merged_mesh_renders_like_the_full_grid(texture):
         wbuf, map_u, map_v = (np.zeros((h, w), np.float32) for _ in range(3))
         rasterize_mesh(unproject(q_mesh, intr), mesh.vertices, mesh.quads, np.ascontiguousarray(pose[:3, :3].T),
                        np.ascontiguousarray(pose[:3, 3]), cam.fx, cam.fy, cam.cx, cam.cy, 0.01, 0.0, 1.0,
-                       wbuf, map_u, map_v, False, np.zeros((1, 1), np.uint8))  # fmt: skip
+                       wbuf, map_u, map_v, False, np.zeros((1, 1), np.uint8), np.empty((3, h * w), np.float32))  # fmt: skip
         results.append((len(mesh.quads), wbuf, map_u, map_v))
     (n_full, w_full, u_full, v_full), (n_merged, w_merged, u_merged, v_merged) = results
     assert n_merged < 0.5 * n_full
@@ -122,6 +122,40 @@ def test_a_layer_behind_draws_only_through_the_holes():
     wbuf[:, : w // 2] = 0.1  # something farther already covers the left half
     cover = (wbuf > 0).view(np.uint8)
     rasterize_mesh(unproject(q_mesh, intr), mesh.vertices, mesh.quads, np.eye(3), np.zeros(3), intr.fx, intr.fy,
-                   intr.cx, intr.cy, 0.01, 100.0, 1.0, wbuf, map_u, map_v, True, cover)  # fmt: skip
+                   intr.cx, intr.cy, 0.01, 100.0, 1.0, wbuf, map_u, map_v, True, cover, np.empty((3, h * w), np.float32))  # fmt: skip
     assert np.all(wbuf[:, : w // 2] == np.float32(0.1)) and np.all(map_u[:, : w // 2] == 0)
     assert np.allclose(wbuf[:, w // 2 :], 0.5) and np.allclose(map_u[:, w // 2 :], np.arange(w // 2, w) + 100.0)
+
+
+def test_a_frame_does_not_depend_on_the_frames_rendered_before():
+    """The renderer keeps scratch space between frames; what it shows must not."""
+    h, w = 40, 60
+    intr = Intrinsics.from_fov(w, h, 55.0)
+    rng = np.random.default_rng(11)
+    image = rng.random((h, w, 3)).astype(np.float32)
+    q = np.full((h, w), 2.0 / intr.fx, np.float32)
+    q[10:30, 20:40] = 12.0 / intr.fx  # a near box: tears, holes and anti-aliased silhouettes
+    scene = build_scene(image, q, intr, parallax_gain_px=intr.fx * 1.0)
+    target = CameraState(x=1.0, y=0.3)
+    fresh = render(build_scene(image, q, intr, parallax_gain_px=intr.fx * 1.0), target, intr, dtype=np.uint8).image
+    render(scene, CameraState(x=-1.0), intr, dtype=np.uint8)
+    assert np.array_equal(render(scene, target, intr, dtype=np.uint8).image, fresh)
+
+
+def test_silhouette_smoothing_takes_no_colour_from_holes():
+    from stillmotion.render.antialias import smooth_silhouettes
+
+    h, w = 9, 9
+    map_u = np.tile(np.arange(w, dtype=np.float32), (h, 1))
+    map_u[:, 5:] += 10.0  # a tear between columns 4 and 5
+    map_v = np.tile(np.arange(h, dtype=np.float32)[:, None], (1, w))
+    weight = np.ones((h, w), np.float32)
+    weight[:, 6:] = 0.0  # a hole right of the torn-off column 5
+    results = []
+    for junk in (0.0, 1.0):
+        image = np.full((h, w, 3), 0.5, np.float32)
+        image[:, 6:] = junk  # whatever the holes hold before they are filled
+        smooth_silhouettes(image, map_u, map_v, weight)
+        results.append(image[:, :6].copy())
+    assert np.array_equal(results[0], results[1])
+    assert np.allclose(results[0], 0.5)

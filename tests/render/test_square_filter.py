@@ -2,7 +2,7 @@ import cv2
 import numpy as np
 import pytest
 
-from stillmotion.render.scene import square_filter
+from stillmotion.render.band import square_filter
 
 
 @pytest.mark.parametrize("radius", [3, 100])

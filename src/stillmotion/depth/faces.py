@@ -30,11 +30,19 @@ def detect_faces(image: np.ndarray, *, min_size_frac: float = 0.04, work_size: i
     gray = cv2.cvtColor((np.clip(small, 0, 1) * 255).astype(np.uint8), cv2.COLOR_RGB2GRAY)
     gray = cv2.equalizeHist(gray)
     min_side = max(12, int(min_size_frac * max(gray.shape)))
+    return list(_detect(gray.tobytes(), gray.shape, min_side, scale))
+
+
+@functools.lru_cache(maxsize=4)
+def _detect(pixels: bytes, shape: tuple[int, int], min_side: int, scale: float) -> tuple[tuple[int, int, int, int], ...]:
+    """Faces in an equalised grey image (its bytes: the cache key, so depth estimation, subject
+    protection and framing, which all ask about the same photo, detect once)."""
+    gray = np.frombuffer(pixels, np.uint8).reshape(shape)
     boxes: list[tuple[int, int, int, int]] = []
     for name in ("haarcascade_frontalface_default.xml", "haarcascade_profileface.xml"):
         found = _cascade(name).detectMultiScale(gray, scaleFactor=1.15, minNeighbors=6, minSize=(min_side, min_side))
         boxes.extend(tuple(int(round(v / scale)) for v in box) for box in np.asarray(found).reshape(-1, 4))
-    return sorted(_merge_overlapping(boxes), key=lambda b: -b[2] * b[3])
+    return tuple(sorted(_merge_overlapping(boxes), key=lambda b: -b[2] * b[3]))
 
 
 def _merge_overlapping(boxes: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:

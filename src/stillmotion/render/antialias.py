@@ -3,7 +3,8 @@
 The rasteriser decides coverage per pixel centre, so a moving silhouette would step from pixel to pixel
 and crawl. Where two neighbouring output pixels come from far-apart places of the source (a tear: a
 foreground edge over what lies behind it), both pixels take the average of their 3x3 neighbourhood: a
-one-pixel soft edge that moves smoothly. Continuous surfaces and the borders of holes are untouched.
+one-pixel soft edge that moves smoothly. Continuous surfaces are untouched, and holes (filled later)
+lend no colour.
 """
 
 from __future__ import annotations
@@ -45,8 +46,9 @@ def _mark_tears(map_u, map_v, weight, threshold, mark):  # pragma: no cover - nu
 
 
 @njit(cache=True, nogil=True)
-def _box_where(image, mark):
-    """Replace marked pixels by their 3x3 mean, every mean taken from the unmodified image."""
+def _box_where(image, mark, weight, rounding):  # pragma: no cover - numba
+    """Replace marked pixels by the mean of the rendered pixels of their 3x3 neighbourhood (holes hold no
+    colour yet), every mean taken from the unmodified image; ``rounding`` 0.5 rounds for uint8 images."""
     height, width = mark.shape
     channels = image.shape[2]
     count = 0
@@ -64,13 +66,18 @@ def _box_where(image, mark):
                 continue
             y0, y1 = max(y - 1, 0), min(y + 2, height)
             x0, x1 = max(x - 1, 0), min(x + 2, width)
-            n = (y1 - y0) * (x1 - x0)
+            n = 0
+            for yy in range(y0, y1):
+                for xx in range(x0, x1):
+                    if weight[yy, xx] > 0.0:
+                        n += 1
             for c in range(channels):
                 total = 0.0
                 for yy in range(y0, y1):
                     for xx in range(x0, x1):
-                        total += image[yy, xx, c]
-                means[k, c] = total / n
+                        if weight[yy, xx] > 0.0:
+                            total += image[yy, xx, c]
+                means[k, c] = total / n + rounding  # n >= 1: a marked pixel is rendered
             ys[k] = y
             xs[k] = x
             k += 1
@@ -80,7 +87,8 @@ def _box_where(image, mark):
 
 
 def smooth_silhouettes(image: np.ndarray, map_u: np.ndarray, map_v: np.ndarray, weight: np.ndarray) -> None:
-    """Soften torn edges of ``image`` in place; ``weight`` > 0 where a surface was rendered (holes: 0)."""
+    """Soften torn edges of ``image`` (float32 or uint8 RGB) in place; ``weight`` > 0 where a surface was
+    rendered (holes: 0, their colour is not used)."""
     mark = np.zeros(map_u.shape, np.uint8)
     _mark_tears(map_u, map_v, weight, TEAR_SPREAD_PX, mark)
-    _box_where(image, mark)
+    _box_where(image, mark, weight, 0.5 if image.dtype == np.uint8 else 0.0)  # uint8 stores truncate

@@ -111,7 +111,7 @@ def _covered(xa, ya, xb, yb, xc, yc, xd, yd, cover):
 
 @njit(cache=True, nogil=True, fastmath=True)
 def rasterize_mesh(points, vertices, quads, rot, trans, fx, fy, cx, cy, near, u_offset, wscale, wbuf, out_u,
-                   out_v, behind, cover):  # fmt: skip  # pragma: no cover - numba
+                   out_v, behind, cover, projected):  # fmt: skip  # pragma: no cover - numba
     """Draw a mesh into the depth buffer.
 
     ``points`` (H, W, 3) world coordinates of every source pixel; ``vertices`` and ``quads`` from
@@ -122,14 +122,12 @@ def rasterize_mesh(points, vertices, quads, rot, trans, fx, fy, cx, cy, near, u_
     to the recorded source u (layers share one atlas); ``wscale`` < 1 pushes a layer back so that the
     layers in front win ties. ``behind``: draw only into the pixels where ``cover`` (uint8, the output's
     shape) is 0, i.e. through the holes of the layers drawn before; quads over covered pixels only are
-    skipped after a look at their bounding box.
+    skipped after a look at their bounding box. ``projected`` (3, H * W) float32 is scratch space for the
+    projected vertices (reused from frame to frame: fresh memory would cost a page fault per 4 kB).
     """
     height_src, width_src = points.shape[0], points.shape[1]
     flat = points.reshape(height_src * width_src, 3)
-    count = height_src * width_src
-    sx = np.empty(count, np.float32)
-    sy = np.empty(count, np.float32)
-    sw = np.empty(count, np.float32)
+    sx, sy, sw = projected[0], projected[1], projected[2]
     _project(flat, vertices, rot, trans, fx, fy, cx, cy, near, sx, sy, sw)
     for n in range(quads.shape[0]):
         i, j, s, k = quads[n, 0], quads[n, 1], quads[n, 2], quads[n, 3]

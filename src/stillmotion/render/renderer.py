@@ -41,14 +41,14 @@ def render(scene: Scene, state: CameraState, out: Intrinsics, *, dtype=np.float3
     centre = np.ascontiguousarray(pose[:3, 3])
     near = NEAR_FRACTION / float(scene.inverse_depth.max())
     inverse = np.zeros((out.height, out.width), np.float32)
-    map_u = np.zeros((out.height, out.width), np.float32)
-    map_v = np.zeros((out.height, out.width), np.float32)
+    map_u, map_v = scene.source_maps(out.height, out.width)
     cover = _NO_COVER
     for index, layer in enumerate(scene.layers):
         if index == 1:  # the background layers show only through the holes of the photo's own surface
             cover = (inverse > 0.0).view(np.uint8)
         rasterize_mesh(layer.points, layer.mesh.vertices, layer.mesh.quads, rot_t, centre, cam.fx, cam.fy, cam.cx, cam.cy,
-                       near, layer.u_offset, 1.0 / layer.zbias, inverse, map_u, map_v, index > 0, cover)  # fmt: skip
+                       near, layer.u_offset, 1.0 / layer.zbias, inverse, map_u, map_v, index > 0, cover,
+                       layer.projected)  # fmt: skip
     holes = inverse <= 0.0
     if dtype == np.uint8:
         atlas = scene.atlas_uint8

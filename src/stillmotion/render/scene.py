@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import cv2
@@ -18,6 +19,7 @@ import numpy as np
 
 from ..io.image import to_uint8
 from ..types import Intrinsics
+from .band import disocclusion_band, excess
 from .depth_prep import grow_fill
 from .fill import fill_background_colour
 from .mesh import Mesh, build_mesh
@@ -36,14 +38,23 @@ BACKGROUND_TEAR_FACTOR = 4.0
 
 @dataclass(frozen=True)
 class Layer:
+    """One mesh of the scene. A scene is rendered by one thread at a time: layers keep scratch space."""
+
     points: np.ndarray  # (H, W, 3) float32 world coordinates of each source pixel centre
     mesh: Mesh  # what is drawn: the quads and the vertices they use (stillmotion.render.mesh)
     u_offset: float  # where this layer's texture starts in the atlas
     zbias: float
 
+    @functools.cached_property
+    def projected(self) -> np.ndarray:
+        """(3, H * W) float32 scratch for the rasteriser's projected vertices, kept between frames."""
+        return np.empty((3, self.points.shape[0] * self.points.shape[1]), np.float32)
+
 
 @dataclass(frozen=True)
 class Scene:
+    """The layers and their atlas. Rendered by one thread at a time (it keeps scratch space)."""
+
     atlas: np.ndarray  # (H, W * n_layers, 3) float32 RGB (or uint8, for frames rendered to 8 bits only)
     layers: tuple[Layer, ...]
     intrinsics: Intrinsics  # the photo's camera at the scene's resolution
@@ -53,6 +64,17 @@ class Scene:
     def atlas_uint8(self) -> np.ndarray:
         """The atlas rounded to 8 bits, for frames rendered straight to an 8-bit clip."""
         return to_uint8(self.atlas)
+
+    @functools.cached_property
+    def _maps(self) -> dict:
+        return {}
+
+    def source_maps(self, height: int, width: int) -> tuple[np.ndarray, np.ndarray]:
+        """Scratch (H, W) float32 maps of where each output pixel comes from in the atlas, kept between
+        frames (the renderer overwrites every pixel it draws; the others are filled after sampling)."""
+        if (height, width) not in self._maps:
+            self._maps[(height, width)] = (np.zeros((height, width), np.float32), np.zeros((height, width), np.float32))
+        return self._maps[(height, width)]
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -72,12 +94,6 @@ def unproject(q: np.ndarray, intrinsics: Intrinsics) -> np.ndarray:
     return points
 
 
-def _excess(step: np.ndarray) -> np.ndarray:
-    """How much a depth step exceeds the typical step around it: a slope has uniform steps (no excess),
-    a discontinuity is a step far above its neighbours' median."""
-    return step - cv2.medianBlur(step.astype(np.float32), 5)
-
-
 def tear_mask(q: np.ndarray, *, gain: float) -> np.ndarray:
     """uint8 (H-1, W-1) triangle mask (see mesh.build_mesh): a triangle tears when the camera
     path can stretch it by more than TEAR_PX pixels *and* it spans a discontinuity, not a steep slope."""
@@ -85,43 +101,9 @@ def tear_mask(q: np.ndarray, *, gain: float) -> np.ndarray:
     upper = np.maximum(np.maximum(a, b), c) - np.minimum(np.minimum(a, b), c)
     lower = np.maximum(np.maximum(b, d), c) - np.minimum(np.minimum(b, d), c)
     limit = TEAR_PX / gain
-    torn_upper = (upper > limit) & (_excess(upper) > limit)
-    torn_lower = (lower > limit) & (_excess(lower) > limit)
+    torn_upper = (upper > limit) & (excess(upper) > limit)
+    torn_lower = (lower > limit) & (excess(lower) > limit)
     return ((~torn_upper).astype(np.uint8) | ((~torn_lower).astype(np.uint8) << 1)).astype(np.uint8)
-
-
-def disocclusion_band(q: np.ndarray, *, gain: float, reach: int) -> np.ndarray:
-    """Pixels a camera move can uncover background behind: the near side of each depth discontinuity, as
-    far from it as the discontinuity's parallax (``gain`` * inverse-depth jump, in pixels) reaches.
-
-    Discontinuities are steps well above the local slope. Tested at doubling radii r (square windows);
-    a window of radius r holds pixels at distances r/2..r, so the test is made against r/2: the band errs
-    on the wide side, which costs nothing (it stays hidden behind the photo's surface).
-    """
-    small = np.ones((3, 3), np.uint8)
-    step = q - cv2.erode(q, small)  # drop to the farthest neighbour: > 0 on the near side of an edge
-    edge_gap = np.where(_excess(step) * gain > TEAR_PX, step * gain, 0.0).astype(np.float32)
-    band = edge_gap > 0
-    radius = 2
-    while radius <= 2 * reach:
-        gap = square_filter(edge_gap, radius, largest=True)  # the largest jump of an edge within the radius
-        drop = (q - square_filter(q, radius, largest=False)) * gain  # own drop to the farthest surface there
-        band |= (gap + 1.0 > 0.5 * radius) & (drop > 0.5 * gap) & (gap > 0)
-        radius *= 2
-    return band
-
-
-def square_filter(a: np.ndarray, radius: int, *, largest: bool) -> np.ndarray:
-    """The largest (or smallest) value of ``a`` in the (2 radius + 1)^2 square around each pixel, the
-    square clipped at the image's border. OpenCV's morphology for small squares; SciPy's running
-    extremum, whose cost does not grow with the size, for large ones (same result)."""
-    if radius <= 64:
-        kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (2 * radius + 1, 2 * radius + 1))
-        return cv2.dilate(a, kernel) if largest else cv2.erode(a, kernel)
-    from scipy import ndimage
-
-    extremum = ndimage.maximum_filter if largest else ndimage.minimum_filter
-    return extremum(a, size=2 * radius + 1, mode="nearest")
 
 
 def background_depth(q: np.ndarray, wide: np.ndarray) -> np.ndarray:
@@ -166,22 +148,36 @@ def build_scene(
     """
     h, w = q.shape
     gain = max(parallax_gain_px, 1e-6)
-    front_keep = tear_mask(q, gain=gain)
-    front = _layer(q, front_keep, intrinsics, gain=gain, u_offset=0.0, zbias=1.0)
     if not background:
-        return Scene(image, (front,), intrinsics, q)
+        return Scene(image, (_front_layer(q, intrinsics, gain),), intrinsics, q)
+    # the photo's own layer is built on a second thread while this one builds the background (the work
+    # is mostly OpenCV, NumPy and numba code that releases the GIL)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        front = pool.submit(_front_layer, q, intrinsics, gain)
+        back, atlas = _background(image, q, intrinsics, gain, fill_backend)
+        layers = (front.result(),) if back is None else (front.result(), back)
+    return Scene(atlas, layers, intrinsics, q)
+
+
+def _front_layer(q: np.ndarray, intrinsics: Intrinsics, gain: float) -> Layer:
+    return _layer(q, tear_mask(q, gain=gain), intrinsics, gain=gain, u_offset=0.0, zbias=1.0)
+
+
+def _background(image: np.ndarray, q: np.ndarray, intrinsics: Intrinsics, gain: float,
+                fill_backend: str | None) -> tuple[Layer | None, np.ndarray]:  # fmt: skip
+    """The background layer behind every depth edge (None if the photo has none) and the texture atlas."""
+    h, w = q.shape
     q_range = float(q.max() - q.min())
     reach = int(np.ceil(min(gain * q_range * 1.1 + 2, 0.25 * max(h, w))))
-    band = disocclusion_band(q, gain=gain, reach=reach)
+    band = disocclusion_band(q, gain=gain, reach=reach, tear_px=TEAR_PX)
     if not band.any():
-        return Scene(image, (front,), intrinsics, q)
-    wide = disocclusion_band(q, gain=2.0 * gain, reach=2 * reach) | band
+        return None, image
+    wide = disocclusion_band(q, gain=2.0 * gain, reach=2 * reach, tear_px=TEAR_PX) | band
     q_back = np.where(band, np.minimum(background_depth(q, wide), q), q).astype(np.float32)
     colour = fill_background_colour(image, band, wide, q=q, q_back=q_back, backend=fill_backend)
     region = cv2.dilate(band.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
     keep = tear_mask(q_back, gain=gain / BACKGROUND_TEAR_FACTOR)  # the fill may stretch a little more
     keep &= (region[:-1, :-1] & region[:-1, 1:] & region[1:, :-1] & region[1:, 1:]).astype(np.uint8) * 3
     back = _layer(q_back, keep, intrinsics, gain=gain, u_offset=float(w), zbias=BACKGROUND_ZBIAS)
-    atlas = np.concatenate([image, colour], axis=1)
     log.debug("scene: %dx%d, background reach %d px, band %.1f%%", w, h, reach, 100 * band.mean())
-    return Scene(atlas, (front, back), intrinsics, q)
+    return back, np.concatenate([image, colour], axis=1)
