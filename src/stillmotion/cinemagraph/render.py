@@ -44,7 +44,7 @@ from .field import region_bbox
 from ..inpaint.pushpull import push_pull_fill
 from .integrate import ascending_steps, descending_steps, upsampled
 from .schedule import crossfade_times
-from .splat import new_buffer, splat_into
+from .splat import new_buffer, resampling_detail, splat_into
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +73,9 @@ class RenderOptions:
     #: holes neither half covers get the photo's texture finer than this blur (pixels) over their smooth
     #: fill (0: smooth fill only)
     fill_detail_sigma_px: float = 2.0
+    #: each splatted pixel is sharpened by its own sub-pixel offset, undoing the blur of bilinear splatting
+    #: (see .splat); off, every moved frame is softer than the still photo (frame 0)
+    sharpen_splats: bool = True
     #: moving regions larger than this (pixels, long side of their box) are integrated at half size
     coarse_integration_above_px: int = 720
 
@@ -98,14 +101,14 @@ class _Half:
         self.buf = new_buffer(shape)
         self.no_ramp = np.full(shape, 255, np.uint8)
 
-    def render(self, colour, displacement, *, region, travel_px, sources, sigma_px, full_coverage, ramp_px):
+    def render(self, colour, displacement, *, region, travel_px, sources, sharpening, sigma_px, full_coverage, ramp_px):
         """The photo splatted by ``displacement``: (moved image, holes, smoothed coverage, hole ramp).
 
         Pinholes are closed (see .coverage); larger holes stay, for the other half or the final fill. The
         ramp (uint8, 255 * fraction of known pixels within ``ramp_px``) fades the half in from the rim of
         its holes inside the region (see .compose).
         """
-        splat_into(colour, displacement, self.buf, travel_px=travel_px, sources=sources)
+        splat_into(colour, displacement, self.buf, travel_px=travel_px, sources=sources, detail=sharpening)
         moved, holes, cover = finish_half(self.buf, region, full_coverage=full_coverage)
         if sigma_px > 0:  # the coverage is at half size
             cover = cv2.GaussianBlur(cover, (0, 0), sigma_px / 2)
@@ -211,11 +214,12 @@ def loop_frames(
     forward, backward = _displacements(m, n, coarse_above_px=options.coarse_integration_above_px)
     shape = (y1 - y0, x1 - x0)
     halves = (_Half(shape), _Half(shape))
+    sharpening = resampling_detail(colour, sources) if options.sharpen_splats else None
     log.debug("loop: %d frames, %dx%d box of a %dx%d photo", n, x1 - x0, y1 - y0, w, h)
 
     def render_half(index: int, displacement: np.ndarray):
         return halves[index].render(
-            colour, displacement, region=inside, travel_px=options.travel_px, sources=sources,
+            colour, displacement, region=inside, travel_px=options.travel_px, sources=sources, sharpening=sharpening,
             sigma_px=options.coverage_sigma_px, full_coverage=options.full_coverage, ramp_px=options.hole_ramp_px,
         )  # fmt: skip
 
