@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from .helpers import ROOT, periodic_texture
+from stillmotion.cinemagraph.beyond import edge_bands
 from stillmotion.cinemagraph.field import build_field
 from stillmotion.cinemagraph.hints import Hint, MotionHints
 from stillmotion.cinemagraph.materials import MATERIALS
@@ -121,7 +122,10 @@ def test_mountain_stream_loop(stream_photo, stream_mask):
     assert ratio <= 1.5, ratio
     source = to_uint8(stream_photo)
     inside = stream_mask.copy()
-    inside[-4:], inside[:, :4] = False, False
+    top, bottom, left, right = edge_bands(stream_photo, min_px=RenderOptions().edge_px)
+    inside[:top], inside[inside.shape[0] - bottom :], inside[:, :left], inside[:, inside.shape[1] - right :] = (
+        False, False, False, False,
+    )  # fmt: skip
     moving = [np.abs(frames[t + 1].astype(np.int16) - frames[t])[inside].mean() for t in range(23)]
     assert min(moving) > 2.0  # the water flows in every frame
     for frame in frames:

@@ -28,6 +28,9 @@ import numpy as np
 
 #: log-importances below this are clipped, so weights stay far from float32 underflow
 MIN_LOG_IMPORTANCE = -25.0
+#: a stand-in source (``sources`` = 2: material mirrored beyond the photo's edge) counts this much toward
+#: its targets' coverage, so that where the other half of a loop frame has real material, that wins
+STAND_IN_COVERAGE = 0.004
 
 
 @numba.njit(cache=True, nogil=True, fastmath=True, inline="always")
@@ -41,7 +44,7 @@ def _add(target, e, b, c0, c1, c2):  # pragma: no cover - compiled
 
 
 @numba.njit(cache=True, nogil=True, fastmath=True, inline="never")
-def _add_clipped(buf, x0, y0, fx, fy, e, c0, c1, c2):  # pragma: no cover - compiled
+def _add_clipped(buf, x0, y0, fx, fy, e, k, c0, c1, c2):  # pragma: no cover - compiled
     # a source whose four targets are not all inside the buffer: only those inside get their share
     h, w = buf.shape[0], buf.shape[1]
     for dy in range(2):
@@ -55,7 +58,7 @@ def _add_clipped(buf, x0, y0, fx, fy, e, c0, c1, c2):  # pragma: no cover - comp
                 continue
             b = wy * (fx if dx else 1.0 - fx)
             if b > 0.0:
-                _add(buf[yy, xx], e * b, b, c0, c1, c2)
+                _add(buf[yy, xx], e * b, k * b, c0, c1, c2)
 
 
 @numba.njit(cache=True, nogil=True, fastmath=True, inline="always")
@@ -65,20 +68,24 @@ def _sharpening(f):  # pragma: no cover - compiled
 
 
 @numba.njit(cache=True, nogil=True, fastmath=True)
-def _splat(colour, displacement, per_px, sources, detail, sharpen, buf):  # pragma: no cover - compiled
+def _splat(colour, displacement, per_px, sources, detail, sharpen, oy, ox, buf):  # pragma: no cover - compiled
     # log-importance of a source: -per_px * |displacement|, clipped below; float32 arithmetic throughout.
-    # With ``sharpen``, detail[y, x] holds the source's negated second differences along x (0:3) and y (3:6)
-    h, w = displacement.shape[0], displacement.shape[1]
+    # With ``sharpen``, detail[y, x] holds the source's negated second differences along x (0:3) and y (3:6).
+    # Source (y, x) starts at buffer pixel (y - oy, x - ox).
+    h, w = buf.shape[0], buf.shape[1]
+    sh, sw = displacement.shape[0], displacement.shape[1]
     one = np.float32(1.0)
+    stand_in = np.float32(STAND_IN_COVERAGE)
     floor_log = np.float32(MIN_LOG_IMPORTANCE)
-    for y in range(h):
-        for x in range(w):
-            if not sources[y, x]:
+    for y in range(sh):
+        for x in range(sw):
+            if sources[y, x] == 0:
                 continue
+            k = one if sources[y, x] == 1 else stand_in
             ddx = displacement[y, x, 0]
             ddy = displacement[y, x, 1]
-            tx = x + ddx
-            ty = y + ddy
+            tx = (x - ox) + ddx
+            ty = (y - oy) + ddy
             if not (tx > -1.0 and ty > -1.0 and tx < w and ty < h):
                 continue
             e = one
@@ -101,15 +108,15 @@ def _splat(colour, displacement, per_px, sources, detail, sharpen, buf):  # prag
                 c2 += ax * detail[y, x, 2] + ay * detail[y, x, 5]
             if x0 >= 0 and y0 >= 0 and x0 + 1 < w and y0 + 1 < h:  # the four targets are inside
                 b = gx * gy
-                _add(buf[y0, x0], e * b, b, c0, c1, c2)
+                _add(buf[y0, x0], e * b, k * b, c0, c1, c2)
                 b = fx * gy
-                _add(buf[y0, x0 + 1], e * b, b, c0, c1, c2)
+                _add(buf[y0, x0 + 1], e * b, k * b, c0, c1, c2)
                 b = gx * fy
-                _add(buf[y0 + 1, x0], e * b, b, c0, c1, c2)
+                _add(buf[y0 + 1, x0], e * b, k * b, c0, c1, c2)
                 b = fx * fy
-                _add(buf[y0 + 1, x0 + 1], e * b, b, c0, c1, c2)
+                _add(buf[y0 + 1, x0 + 1], e * b, k * b, c0, c1, c2)
                 continue
-            _add_clipped(buf, x0, y0, fx, fy, e, c0, c1, c2)
+            _add_clipped(buf, x0, y0, fx, fy, e, k, c0, c1, c2)
 
 
 @numba.njit(cache=True, nogil=True, fastmath=True)
@@ -169,22 +176,26 @@ def splat_into(
     travel_px: float = 0.0,
     sources: np.ndarray | None = None,
     detail: np.ndarray | None = None,
+    offset: tuple[int, int] = (0, 0),
 ) -> None:
     """Accumulate a softmax splat of ``colour`` (H, W, 3 float32) moved by ``displacement`` (H, W, 2).
 
     ``buf`` (H, W, 5) is the caller's accumulation buffer (see :func:`new_buffer`), updated in place; the
-    inputs are not modified. ``sources`` (bool H x W) limits which pixels are splatted (default: all).
+    inputs are not modified. ``sources`` (H x W, bool or uint8) says which pixels are splatted (default:
+    all): 0 not, 1 yes, 2 as a stand-in that counts only ``STAND_IN_COVERAGE`` toward coverage.
     Targets outside the frame are dropped. A source's log-importance is ``-|displacement| / travel_px``
     (0 when ``travel_px`` is 0: a plain average), clipped at ``MIN_LOG_IMPORTANCE``. ``detail``, from
     :func:`resampling_detail`, sharpens each source by its own sub-pixel offset, undoing the bilinear
-    splat's blur (see the module's docstring); without it the splat is plain bilinear.
+    splat's blur (see the module's docstring); without it the splat is plain bilinear. The buffer may be
+    smaller than the sources: its pixel (0, 0) is the sources' pixel ``offset`` (dy, dx); sources outside
+    it bring in what they carry across its edge.
     """
     h, w = displacement.shape[:2]
-    if colour.shape != (h, w, 3) or buf.shape != (h, w, 5):
-        raise ValueError(f"colour {colour.shape} and buffer {buf.shape} must be ({h}, {w}, 3) and ({h}, {w}, 5)")
+    if colour.shape != (h, w, 3) or buf.ndim != 3 or buf.shape[2] != 5:
+        raise ValueError(f"colour {colour.shape} must be ({h}, {w}, 3) and the buffer {buf.shape} (H, W, 5)")
     if detail is not None and detail.shape != (h, w, 6):
         raise ValueError(f"detail {detail.shape} must be ({h}, {w}, 6)")
-    src = np.ones((h, w), np.bool_) if sources is None else np.ascontiguousarray(sources, np.bool_)
+    src = np.ones((h, w), np.uint8) if sources is None else np.ascontiguousarray(sources, np.uint8)
     _splat(
         np.ascontiguousarray(colour, np.float32),
         np.ascontiguousarray(displacement, np.float32),
@@ -192,6 +203,8 @@ def splat_into(
         src,
         _NO_DETAIL if detail is None else np.ascontiguousarray(detail, np.float32),
         detail is not None,
+        int(offset[0]),
+        int(offset[1]),
         buf,
     )
 
