@@ -28,6 +28,19 @@ def test_interpolation_reproduces_each_arrow_near_it():
     assert vel[0, 0, 0] > 29
 
 
+def test_interpolation_passes_through_close_arrows():
+    # arrows closer than the spreading width (a slow one upstream, faster ones downstream, as on the
+    # mountain stream): a plain Gaussian-weighted mean blurs them together (the slow arrow came out twice
+    # as fast as asked); the field must still pass through each arrow and stay within their speeds
+    hints = MotionHints((Hint(40, 10, 0, 8), Hint(30, 30, -6, 14), Hint(50, 30, -4, 28), Hint(40, 50, -10, 40)))
+    vel = interpolate_hints((60, 90), hints, sigma_px=25.0)
+    for h in hints.hints:
+        np.testing.assert_allclose(vel[int(h.y), int(h.x)], (h.dx, h.dy), atol=0.6)
+    speed = np.hypot(vel[..., 0], vel[..., 1])
+    assert speed.max() <= np.hypot(10, 40) + 1e-3
+    assert vel[0, 0, 1] > 0 and vel[-1, -1, 1] > 0  # far away, the nearest arrows still decide
+
+
 def test_field_units_speed_and_region():
     image = _grey()
     region = np.zeros((60, 90), bool)

@@ -17,8 +17,10 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
-#: smallest weight of a covered pixel (the smoothed coverage can fall to ~0 next to holes)
-MIN_COVER = 1e-3
+#: smallest weight of a covered pixel (the smoothed coverage can fall to ~0 next to holes; far below the
+#: coverage of a stand-in, see .splat, so that a stand-in still yields to the other half at its smallest
+#: loop weight)
+MIN_COVER = 1e-8
 #: smallest loop weight of a half: where a pixel has crossfaded completely, the other half still covers the
 #: holes of the one it shows (instead of the blurry fill)
 MIN_LOOP_WEIGHT = 1e-3

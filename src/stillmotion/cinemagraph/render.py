@@ -40,11 +40,12 @@ from ..types import ProgressCallback, no_progress
 from .blend import blend_into
 from .compose import add_filled, compose_halves
 from .coverage import finish_half
+from .beyond import extend_box
 from .field import region_bbox
 from ..inpaint.pushpull import push_pull_fill
 from .integrate import ascending_steps, descending_steps, upsampled
 from .schedule import crossfade_times
-from .splat import new_buffer, splat_into
+from .splat import STAND_IN_COVERAGE, new_buffer, resampling_detail, splat_into
 
 log = logging.getLogger(__name__)
 
@@ -54,8 +55,9 @@ class RenderOptions:
     #: splat collisions: a source pixel's importance drops by a factor e for every this many pixels it
     #: has travelled, so material flowing into a slower part slides under it instead of smearing it
     travel_px: float = 2.0
-    #: moving pixels this close to the photo's edge are not splatted (scanned and JPEG photos often have
-    #: dark or smeared border rows that would otherwise be dragged into the picture)
+    #: moving pixels this close to the photo's edge (and a flat frame there, plus the line after it) are not
+    #: splatted: scanned and JPEG photos often have dark or grey border lines that would otherwise be dragged
+    #: into the picture; the material beyond them is the mirror image of what lies inside (see .beyond)
     edge_px: int = 3
     #: blur (pixels) of each half's coverage before the two halves are blended
     coverage_sigma_px: float = 2.0
@@ -73,22 +75,15 @@ class RenderOptions:
     #: holes neither half covers get the photo's texture finer than this blur (pixels) over their smooth
     #: fill (0: smooth fill only)
     fill_detail_sigma_px: float = 2.0
+    #: each splatted pixel is sharpened by its own sub-pixel offset, undoing the blur of bilinear splatting
+    #: (see .splat); off, every moved frame is softer than the still photo (frame 0)
+    sharpen_splats: bool = True
     #: moving regions larger than this (pixels, long side of their box) are integrated at half size
     coarse_integration_above_px: int = 720
 
 
-def _sources(region: np.ndarray, box: tuple[int, int, int, int], shape: tuple[int, int], edge_px: int) -> np.ndarray:
-    """Pixels of the box that are splatted: those of the region, except within ``edge_px`` of the photo's edge.
-
-    Still pixels outside the region would only land on themselves, where the photo is composited anyway;
-    leaving them out also keeps their colours out of the hole filling inside the region.
-    """
-    y0, y1, x0, x1 = box
-    h, w = shape
-    ys = np.arange(y0, y1)[:, None]
-    xs = np.arange(x0, x1)[None, :]
-    near_edge = (ys < edge_px) | (ys >= h - edge_px) | (xs < edge_px) | (xs >= w - edge_px)
-    return region[y0:y1, x0:x1] & ~near_edge
+#: a target whose (unsmoothed, half-size) coverage is below this was reached by stand-ins only
+THIN_COVER = (10 * STAND_IN_COVERAGE) ** 2
 
 
 class _Half:
@@ -98,21 +93,33 @@ class _Half:
         self.buf = new_buffer(shape)
         self.no_ramp = np.full(shape, 255, np.uint8)
 
-    def render(self, colour, displacement, *, region, travel_px, sources, sigma_px, full_coverage, ramp_px):
+    def render(
+        self, colour, displacement, *, region, travel_px, sources, offset, sharpening, sigma_px, full_coverage, ramp_px
+    ):
         """The photo splatted by ``displacement``: (moved image, holes, smoothed coverage, hole ramp).
+
+        ``colour``, ``displacement`` and ``sources`` cover the box grown beyond the photo's edges
+        (:mod:`.beyond`); the buffers, ``region`` and the results cover the box itself, at ``offset`` in it.
 
         Pinholes are closed (see .coverage); larger holes stay, for the other half or the final fill. The
         ramp (uint8, 255 * fraction of known pixels within ``ramp_px``) fades the half in from the rim of
         its holes inside the region (see .compose).
         """
-        splat_into(colour, displacement, self.buf, travel_px=travel_px, sources=sources)
+        splat_into(
+            colour, displacement, self.buf, travel_px=travel_px, sources=sources, detail=sharpening, offset=offset
+        )
         moved, holes, cover = finish_half(self.buf, region, full_coverage=full_coverage)
+        # targets only stand-ins reached (material mirrored beyond the photo's edge, see .beyond) count
+        # as holes for the ramp, so that the other half's real material takes over smoothly there too
+        thin = cv2.resize(
+            (cover < THIN_COVER).view(np.uint8), (self.buf.shape[1], self.buf.shape[0]), interpolation=cv2.INTER_NEAREST
+        ).view(bool)
         if sigma_px > 0:  # the coverage is at half size
             cover = cv2.GaussianBlur(cover, (0, 0), sigma_px / 2)
         cover = cv2.resize(cover, (self.buf.shape[1], self.buf.shape[0]), interpolation=cv2.INTER_LINEAR)
         ramp = self.no_ramp
         if ramp_px > 0:
-            inner = holes & region
+            inner = (holes | thin) & region
             if inner.any():
                 k = 2 * int(ramp_px) + 1
                 ramp = cv2.blur((~inner).view(np.uint8) * np.uint8(255), (k, k))
@@ -201,22 +208,29 @@ def loop_frames(
             yield base.copy()
         return
     y0, y1, x0, x1 = box
+    n = frame_count
     colour = np.ascontiguousarray(image[y0:y1, x0:x1], dtype=np.float32)
-    m = np.ascontiguousarray(field[y0:y1, x0:x1], dtype=np.float32)
     inside = np.ascontiguousarray(region[y0:y1, x0:x1])
     inside_u8 = inside.view(np.uint8)
     outside_u8 = (~inside).view(np.uint8)
-    sources = _sources(region, box, (h, w), options.edge_px)
-    n = frame_count
-    forward, backward = _displacements(m, n, coarse_above_px=options.coarse_integration_above_px)
     shape = (y1 - y0, x1 - x0)
+    # the splats' sources: the box grown beyond the photo's edges with the region's mirror image, so that
+    # material flows in across them (see .beyond); the photo's flat frame lines are never sources
+    grown = extend_box(image, region, field, box, frame_count=n, min_edge_px=options.edge_px)
+    oy, ox = grown.offset
+    sources = grown.sources(region)
+    colour_grown = grown.take(image).astype(np.float32)
+    m = grown.take(field, motion=True).astype(np.float32)
+    forward, backward = _displacements(m, n, coarse_above_px=options.coarse_integration_above_px)
     halves = (_Half(shape), _Half(shape))
-    log.debug("loop: %d frames, %dx%d box of a %dx%d photo", n, x1 - x0, y1 - y0, w, h)
+    sharpening = resampling_detail(colour_grown, sources > 0) if options.sharpen_splats else None
+    log.debug("loop: %d frames, %dx%d box (%dx%d with material beyond the photo's edges) of a %dx%d photo",
+              n, x1 - x0, y1 - y0, m.shape[1], m.shape[0], w, h)  # fmt: skip
 
     def render_half(index: int, displacement: np.ndarray):
         return halves[index].render(
-            colour, displacement, region=inside, travel_px=options.travel_px, sources=sources,
-            sigma_px=options.coverage_sigma_px, full_coverage=options.full_coverage, ramp_px=options.hole_ramp_px,
+            colour_grown, displacement, region=inside, travel_px=options.travel_px, sources=sources,
+            offset=grown.offset, sharpening=sharpening, sigma_px=options.coverage_sigma_px, full_coverage=options.full_coverage, ramp_px=options.hole_ramp_px,
         )  # fmt: skip
 
     # the two halves are independent: the backward half renders on a worker thread (numba and OpenCV
@@ -227,7 +241,10 @@ def loop_frames(
 
     if options.crossfade_ramp < 1.0 and n > 2:
         ramp = max(options.crossfade_ramp, 2.0 / n)
-        start, rate = crossfade_times(m, inside, n, ramp=ramp, min_ramp=max(options.min_crossfade_ramp, 2.0 / n))
+        # timed on the box alone: the mirrored material beyond the photo's edge is a stand-in, shown only
+        # where the other half has nothing (a mirror image shown at length would show its symmetry)
+        m_box = np.ascontiguousarray(m[oy : oy + shape[0], ox : ox + shape[1]])
+        start, rate = crossfade_times(m_box, inside, n, ramp=ramp, min_ramp=max(options.min_crossfade_ramp, 2.0 / n))
     else:  # a global crossfade
         start, rate = np.zeros(shape, np.float32), np.ones(shape, np.float32)
     # holes neither half covers (in the wake of islands, where water enters at the photo's edge) get the
