@@ -159,3 +159,21 @@ def test_silhouette_smoothing_takes_no_colour_from_holes():
         results.append(image[:, :6].copy())
     assert np.array_equal(results[0], results[1])
     assert np.allclose(results[0], 0.5)
+
+
+def test_ripples_are_flattened_but_steps_kept():
+    from stillmotion.render.depth_prep import RIPPLE_CLIP, smooth_ripples
+
+    rng = np.random.default_rng(4)
+    h, w = 64, 96
+    q = np.linspace(0.3, 0.35, h, dtype=np.float32)[:, None].repeat(w, axis=1)  # a gently sloping ground
+    q[:, 48:] += 0.2  # a real step
+    tolerance = 1e-3
+    rippled = q + (tolerance * rng.standard_normal((h, w))).astype(np.float32)  # texture copied into depth
+    smoothed = smooth_ripples(rippled, tolerance=tolerance)
+    assert np.abs(smoothed - rippled).max() <= RIPPLE_CLIP * tolerance + 1e-7  # nothing moves far
+    inner = (slice(4, -4), np.r_[4:44, 52:92])
+    rms = lambda a: float(np.sqrt(np.mean(a[inner] ** 2)))  # noqa: E731
+    assert rms(smoothed - q) < 0.5 * rms(rippled - q)
+    step = smoothed[:, 49].mean() - smoothed[:, 46].mean()
+    assert step > 0.19  # the step stays a step

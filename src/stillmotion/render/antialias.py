@@ -12,6 +12,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from .pixels import nonzero_pixels
+
 #: Neighbouring pixels whose source positions are farther apart than this (pixels) straddle a tear; on a
 #: continuous surface they are about one pixel apart (times the minification).
 TEAR_SPREAD_PX = 2.5
@@ -46,49 +48,33 @@ def _mark_tears(map_u, map_v, weight, threshold, mark):  # pragma: no cover - nu
 
 
 @njit(cache=True, nogil=True)
-def _box_where(image, mark, weight, rounding):  # pragma: no cover - numba
-    """Replace marked pixels by the mean of the rendered pixels of their 3x3 neighbourhood (holes hold no
-    colour yet), every mean taken from the unmodified image; ``rounding`` 0.5 rounds for uint8 images."""
-    height, width = mark.shape
-    channels = image.shape[2]
-    count = 0
-    for y in range(height):
-        for x in range(width):
-            if mark[y, x]:
-                count += 1
-    ys = np.empty(count, np.int32)
-    xs = np.empty(count, np.int32)
-    means = np.empty((count, channels), np.float32)
-    k = 0
-    for y in range(height):
-        for x in range(width):
-            if mark[y, x] == 0:
-                continue
-            y0, y1 = max(y - 1, 0), min(y + 2, height)
-            x0, x1 = max(x - 1, 0), min(x + 2, width)
-            n = 0
-            for yy in range(y0, y1):
-                for xx in range(x0, x1):
-                    if weight[yy, xx] > 0.0:
-                        n += 1
-            for c in range(channels):
-                total = 0.0
-                for yy in range(y0, y1):
-                    for xx in range(x0, x1):
-                        if weight[yy, xx] > 0.0:
-                            total += image[yy, xx, c]
-                means[k, c] = total / n + rounding  # n >= 1: a marked pixel is rendered
-            ys[k] = y
-            xs[k] = x
-            k += 1
-    for k in range(count):
-        for c in range(channels):
+def _box_where(image, ys, xs, weight, rounding):  # pragma: no cover - numba
+    """Replace the pixels (ys, xs) by the mean of the rendered pixels of their 3x3 neighbourhood (holes
+    hold no colour yet), every mean taken from the unmodified image; ``rounding`` 0.5 rounds for uint8."""
+    height, width = weight.shape
+    means = np.empty((ys.shape[0], 3), np.float32)
+    for k in range(ys.shape[0]):
+        y, x = ys[k], xs[k]
+        n = 0
+        r = g = b = 0.0
+        for yy in range(max(y - 1, 0), min(y + 2, height)):
+            for xx in range(max(x - 1, 0), min(x + 2, width)):
+                if weight[yy, xx] > 0.0:
+                    n += 1
+                    r += image[yy, xx, 0]
+                    g += image[yy, xx, 1]
+                    b += image[yy, xx, 2]
+        # n >= 1: a marked pixel is rendered itself
+        means[k, 0], means[k, 1], means[k, 2] = r / n + rounding, g / n + rounding, b / n + rounding
+    for k in range(ys.shape[0]):
+        for c in range(3):
             image[ys[k], xs[k], c] = means[k, c]
 
 
 def smooth_silhouettes(image: np.ndarray, map_u: np.ndarray, map_v: np.ndarray, weight: np.ndarray) -> None:
-    """Soften torn edges of ``image`` (float32 or uint8 RGB) in place; ``weight`` > 0 where a surface was
+    """Soften torn edges of ``image`` (float32 or uint8, RGB) in place; ``weight`` > 0 where a surface was
     rendered (holes: 0, their colour is not used)."""
     mark = np.zeros(map_u.shape, np.uint8)
     _mark_tears(map_u, map_v, weight, TEAR_SPREAD_PX, mark)
-    _box_where(image, mark, weight, 0.5 if image.dtype == np.uint8 else 0.0)  # uint8 stores truncate
+    ys, xs = nonzero_pixels(mark)
+    _box_where(image, ys, xs, weight, 0.5 if image.dtype == np.uint8 else 0.0)  # uint8 stores truncate

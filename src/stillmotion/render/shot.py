@@ -15,10 +15,10 @@ import numpy as np
 from ..camera import CameraPath, SceneScale, frame_times, make_path
 from ..errors import InputError
 from ..types import CameraState, Depth, DepthKind, Intrinsics
-from .depth_prep import inverse_depth, sharpen_depth_edges
+from .depth_prep import inverse_depth, sharpen_depth_edges, smooth_ripples
 from .overscan import border_points, fit_scale, parallax_gain
 from .renderer import RenderResult, render
-from .scene import Scene, build_scene
+from .scene import MERGE_PX, Scene, build_scene
 
 log = logging.getLogger(__name__)
 
@@ -223,6 +223,8 @@ def plan_shot(
     out = Intrinsics(fx_out, fx_out, (out_w - 1) / 2.0 - fx_out * centre[0], (out_h - 1) / 2.0 - fx_out * centre[1],
                      out_w, out_h)  # fmt: skip
     gain = parallax_gain(samples, work, q_near=float(q_w.max()), q_far=float(q_w.min())) * fx_out / work.fx
+    if depth.kind == DepthKind.INVERSE and gain > 0:  # estimated depth: no texture ripples in the surface
+        q_w = smooth_ripples(q_w, tolerance=MERGE_PX / gain)
     scene = build_scene(image_w, q_w, work, parallax_gain_px=gain)
     log.info("shot: %dx%d from %dx%d, %d frames, crop %.3f, parallax %.1f px", out_w, out_h, ww, wh,
              frame_count, 1 / k, gain * float(q_w.max() - q_w.min()))  # fmt: skip
