@@ -64,3 +64,14 @@ def test_letterbox_bars_are_far_and_ignored():
     assert inv[:, :100].max() == 0.0 and inv[:, 612:].max() == 0.0
     inner = estimate(photo, backend="classical").values
     assert np.corrcoef(inv[:, 100:612].ravel(), inner.ravel())[0, 1] > 0.99
+
+
+def test_an_upright_object_is_about_as_near_at_its_top_as_where_it_stands():
+    h, w = 240, 320
+    image = cv2.GaussianBlur(textured(h, w, 5), (0, 0), 1) * 0.3 + 0.35  # a grey wall and floor
+    image[30:240, 140:180] = (0.85, 0.15, 0.1)  # a red post standing on the bottom edge, up to near the top
+    inv = estimate(image, backend="classical").values
+    top, foot = inv[40:60, 145:175].mean(), inv[200:230, 145:175].mean()
+    wall = np.concatenate([inv[40:60, 40:100], inv[40:60, 220:280]], axis=1).mean()
+    assert top > wall + 0.3  # the row ramp alone would put the post's top as far as the wall beside it
+    assert top > 0.6 * foot

@@ -66,30 +66,3 @@ def test_detects_the_astronauts_face_offline():
     x, y, w, h = faces[0]
     assert 150 < x + w / 2 < 290 and 50 < y + h / 2 < 200  # the face is in the upper middle
 
-
-def test_the_same_photo_is_searched_for_faces_once(monkeypatch):
-    from skimage import data
-
-    from stillmotion.depth import faces as faces_module
-
-    calls = []
-    real = faces_module._cascade
-
-    class Counting:
-        def __init__(self, cascade):
-            self.cascade = cascade
-
-        def detectMultiScale(self, *args, **kwargs):  # noqa: N802 - OpenCV's name
-            calls.append(1)
-            return self.cascade.detectMultiScale(*args, **kwargs)
-
-    monkeypatch.setattr(faces_module, "_cascade", lambda name: Counting(real(name)))
-    faces_module._detect.cache_clear()
-    photo = data.astronaut().astype(np.float32) / 255.0
-    first = detect_faces(photo)
-    assert len(calls) == 2  # the frontal and the profile cascade
-    assert detect_faces(photo.copy()) == first and len(calls) == 2  # same pixels: no second search
-    other = photo.copy()
-    other[:100] = 0.0
-    detect_faces(other)
-    assert len(calls) == 4  # other pixels: searched again

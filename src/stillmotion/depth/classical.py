@@ -4,12 +4,19 @@ Works on a small copy of the photo (``work_size`` on the long side) and returns 
 (larger = nearer) at the photo's size. The cues, in the order they are combined:
 
 1. **Layout** (:mod:`.layout`): sky is detected and put at infinity; below the horizon a level ground
-   plane's inverse depth grows linearly with the row.
-2. **Foreground** (:mod:`.foreground`, :mod:`.faces`): objects that contrast with the photo's borders
-   (and detected people: a face plus the body below it) are segmented with GrabCut and brought forward
-   by a fixed step, so their outlines become depth steps (occlusion boundaries) in front of what
-   surrounds them. (A full "pop-up", giving each object the ground depth where it stands, was tried:
-   with an unsupervised segmentation it failed badly on wrongly merged regions, so the safer step is used.)
+   plane's inverse depth grows linearly with the row (a sky patch seen over less than a third of the width
+   does not place the horizon). Then (:mod:`.border_layout`) that layout is held on the frame's borders
+   and interpolated inwards edge-aware (a random walker), so an object takes the depth of what it is
+   connected to: a post standing on the floor is as near at its top as at its foot, while a wall behind
+   it stays far. Only the lift over the ground plane is used (nothing stands farther than the ground at
+   its own row) and only ``CONNECTIVITY_WEIGHT`` of it. Detected people (face, hair, body as segmented)
+   are held at the depth of the ground below them, so a head touching the top of the frame is not far.
+2. **Foreground** (:mod:`.foreground`, :mod:`.faces`, :mod:`.occlusion`): objects that contrast with the
+   photo's borders (and detected people: a face plus the body below it) are segmented with GrabCut and
+   each is brought forward by one step, a quarter of the ground's inverse depth where it stands (its
+   lowest row), so their outlines become depth steps in front of what surrounds them, larger for near
+   objects than for far ones. (A full "pop-up", giving each object the ground depth where it stands, was
+   tried: with an unsupervised segmentation it failed badly on wrongly merged regions.)
 3. **Defocus** (:mod:`.defocus`): where the photo mixes sharp and blurred parts (portraits, macro), sharp
    is near. Its weight is the cue's own confidence, so all-sharp photos are not distorted.
    **Texture gradient**: on all-sharp photos the same measure works the other way, fine dense detail
@@ -28,20 +35,54 @@ import cv2
 import numpy as np
 
 from ..types import Depth, DepthKind
+from .border_layout import border_layout
 from .defocus import defocus_sharpness
 from .faces import detect_faces
 from .foreground import border_contrast, foreground_mask
 from .layout import ground_ramp, horizon_row, sky_mask
+from .occlusion import occlusion_step
 from .refine import smooth_edge_aware, upsample_guided
 
 log = logging.getLogger(__name__)
 
-#: How far (in units of the ground ramp's full range) the segmented foreground is brought forward.
+#: How far (in units of the ground ramp's full range) defocus-sharp areas may reach beyond the nearest ground.
 FOREGROUND_STEP = 0.25
+#: Occlusion step of a segmented object, as a fraction of the ground's inverse depth where it stands.
+OCCLUSION_RATIO = 0.25
+#: How much of the border interpolation's lift over the ground plane is used (the rest of the way it
+#: would misjudge subjects that fill the frame and touch its top: close-ups of faces, cups, insects).
+CONNECTIVITY_WEIGHT = 0.75
 #: Weight of the texture-gradient cue (fine detail = far) on photos without real defocus blur.
 TEXTURE_WEIGHT = 0.2
 #: Long side, in pixels, of the copy GrabCut segments (its cost grows with the foreground's area).
 _SEGMENT_SIZE = 200
+
+
+def people_anchors(
+    fg: np.ndarray,
+    seeds: tuple[np.ndarray | None, np.ndarray | None],
+    faces: list[tuple[int, int, int, int]],
+    ground: np.ndarray,
+    scale: float,
+) -> np.ndarray:
+    """(H, W) float32, NaN except on detected people: each person as segmented (the parts of the
+    foreground ``fg`` inside their seed region: face, hair, body) holds the ground's inverse depth where
+    their feet are taken to be (three face heights below the chin, at most the bottom row). Without it,
+    a head that touches the top of the frame would take the far depth of the border around it."""
+    h, w = fg.shape
+    anchors = np.full((h, w), np.nan, np.float32)
+    sure, probable = seeds
+    if not faces or sure is None:
+        return anchors
+    person = (fg > 0.5) & (sure | probable)
+    count, labels = cv2.connectedComponents(person.astype(np.uint8), connectivity=8)
+    for x, y, fw, fh in faces:
+        x0, y0, x1, y1 = (int(round(v * scale)) for v in (x, y, x + fw, y + fh))
+        feet = min(h - 1, y1 + 3 * (y1 - y0))
+        face = labels[max(0, y0) : min(h, y1), max(0, x0) : min(w, x1)]
+        for label in np.unique(face[face > 0]):
+            anchors[labels == label] = ground[feet].max()
+    return anchors
 
 
 def people_seed(shape: tuple[int, int], faces: list[tuple[int, int, int, int]], scale: float) -> tuple[np.ndarray, np.ndarray]:
@@ -111,14 +152,21 @@ class ClassicalDepth:
 
         sky = sky_mask(small)
         horizon = horizon_row(sky)
-        ramp = ground_ramp(sh, sw, horizon)
+        ground = ground_ramp(sh, sw, horizon)
 
         faces = detect_faces(image) if self.use_faces else []
         seeds = people_seed((sh, sw), faces, scale) if faces else (None, None)
         fg = self._foreground(small, *seeds)
         fg[sky] = 0.0
+        anchors = people_anchors(fg, seeds, faces, ground, scale)
+        # In a world of a ground plane and upright things standing on it, nothing is farther than the
+        # ground at its own row (what stands at row c is at the ground's depth there, and the ground's
+        # inverse depth grows with the row), so the border interpolation may only bring things forward.
+        lift = np.maximum(border_layout(small, ground, anchors=anchors) - ground, 0.0)
+        layout = ground + CONNECTIVITY_WEIGHT * lift
+
         sharp, confidence = defocus_sharpness(gray)
-        inv = ramp + FOREGROUND_STEP * (1.0 - confidence) * fg
+        inv = layout + (1.0 - confidence) * occlusion_step(fg, ground, ratio=OCCLUSION_RATIO)
         if confidence > 0.25:  # a photo with real defocus blur: sharp = near, and it outweighs the segmentation
             weight = 0.6 * confidence
             inv = (1.0 - weight) * inv + weight * (1.0 + FOREGROUND_STEP) * sharp
@@ -133,7 +181,7 @@ class ClassicalDepth:
         inv = smooth_edge_aware(inv, small)
         lo, hi = np.percentile(inv, [0.5, 99.5])
         inv = (inv - lo) / max(hi - lo, 1e-6)
-        return np.clip(upsample_guided(inv, image.astype(np.float32)), 0.0, 1.0).astype(np.float32)
+        return np.clip(upsample_guided(inv, np.asarray(image, np.float32)), 0.0, 1.0).astype(np.float32)
 
     @staticmethod
     def _foreground(small: np.ndarray, sure: np.ndarray | None, probable: np.ndarray | None) -> np.ndarray:

@@ -2,15 +2,29 @@
 
 (Pinned below OpenCV 5, which no longer ships the cascade files.) Used by subject protection (faces keep a
 rigid depth) and by recipe choice (faces -> portrait).
+
+One ``animate`` asks for the faces of the same photo several times (the classical depth estimate, subject
+protection, recipe choice, face framing, focus); the cascades are the most expensive part of the depth
+estimate, so the last few answers are remembered, keyed by the exact grey picture the cascades would see
+(a hash of its bytes) and the options: the same input gives the same boxes without running them again.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
+import threading
+from collections import OrderedDict
 
 import cv2
 import numpy as np
+
+
+#: How many photos' answers :func:`detect_faces` remembers.
+_MEMO_SIZE = 4
+_memo: OrderedDict[tuple, tuple[tuple[int, int, int, int], ...]] = OrderedDict()
+_memo_lock = threading.Lock()
 
 
 @functools.lru_cache(maxsize=2)
@@ -30,19 +44,21 @@ def detect_faces(image: np.ndarray, *, min_size_frac: float = 0.04, work_size: i
     gray = cv2.cvtColor((np.clip(small, 0, 1) * 255).astype(np.uint8), cv2.COLOR_RGB2GRAY)
     gray = cv2.equalizeHist(gray)
     min_side = max(12, int(min_size_frac * max(gray.shape)))
-    return list(_detect(gray.tobytes(), gray.shape, min_side, scale))
-
-
-@functools.lru_cache(maxsize=4)
-def _detect(pixels: bytes, shape: tuple[int, int], min_side: int, scale: float) -> tuple[tuple[int, int, int, int], ...]:
-    """Faces in an equalised grey image (its bytes: the cache key, so depth estimation, subject
-    protection and framing, which all ask about the same photo, detect once)."""
-    gray = np.frombuffer(pixels, np.uint8).reshape(shape)
+    key = (hashlib.blake2b(gray.tobytes(), digest_size=16).digest(), gray.shape, scale, min_side)
+    with _memo_lock:
+        if key in _memo:
+            _memo.move_to_end(key)
+            return list(_memo[key])
     boxes: list[tuple[int, int, int, int]] = []
     for name in ("haarcascade_frontalface_default.xml", "haarcascade_profileface.xml"):
         found = _cascade(name).detectMultiScale(gray, scaleFactor=1.15, minNeighbors=6, minSize=(min_side, min_side))
         boxes.extend(tuple(int(round(v / scale)) for v in box) for box in np.asarray(found).reshape(-1, 4))
-    return tuple(sorted(_merge_overlapping(boxes), key=lambda b: -b[2] * b[3]))
+    faces = sorted(_merge_overlapping(boxes), key=lambda b: -b[2] * b[3])
+    with _memo_lock:
+        _memo[key] = tuple(faces)
+        while len(_memo) > _MEMO_SIZE:
+            _memo.popitem(last=False)
+    return faces
 
 
 def _merge_overlapping(boxes: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:

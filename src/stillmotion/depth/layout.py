@@ -17,6 +17,8 @@ import numpy as np
 
 #: Horizon (fraction of the height from the top) when no sky is found.
 DEFAULT_HORIZON_FRAC = 0.25
+#: Sky must be seen over at least this fraction of the columns to place the horizon.
+MIN_SKY_WIDTH_FRAC = 1 / 3
 
 
 def sky_mask(image: np.ndarray) -> np.ndarray:
@@ -40,11 +42,13 @@ def sky_mask(image: np.ndarray) -> np.ndarray:
 
 
 def horizon_row(sky: np.ndarray) -> float:
-    """The horizon's row (float, may be fractional): where the sky ends, else the default."""
+    """The horizon's row (float, may be fractional): where the sky ends, else the default. A patch of sky
+    seen over less than ``MIN_SKY_WIDTH_FRAC`` of the width (a window, a white wall taken for sky) says
+    little about where the ground meets it, so the default is used then too."""
     h, w = sky.shape
-    if not sky.any():
-        return DEFAULT_HORIZON_FRAC * h
     cols = sky.any(axis=0)
+    if cols.mean() < MIN_SKY_WIDTH_FRAC:
+        return DEFAULT_HORIZON_FRAC * h
     # lowest sky row per column, over the columns that have sky; the median is robust to trees and roofs
     bottoms = h - 1 - np.argmax(sky[::-1, :], axis=0)
     return float(np.clip(np.median(bottoms[cols]) + 1, 0.05 * h, 0.9 * h))
