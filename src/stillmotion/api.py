@@ -120,7 +120,6 @@ def animate(
     from .grade import Finisher
     from .grade.finishing import check_preview_path
     from .io import check_clip_output, open_writer, read_image
-
     from .render.warm import warm_up
 
     config = config or AnimateConfig()

@@ -80,7 +80,7 @@ class FlowingPhoto:
         if not region.any():
             raise InputError("the loop mask vanishes in the shot's picture: paint a larger area")
         still = np.ascontiguousarray(scene.atlas[:, :ww])
-        as_uint8 = dtype == np.uint8
+        as_uint8 = np.dtype(dtype) == np.uint8
         textures = loop_frames(still, field, region, frame_count=shot.frame_count, as_uint8=as_uint8)
         atlas = (scene.atlas_uint8 if as_uint8 else scene.atlas).copy()
         for state, texture in zip(shot.states(), textures):

@@ -50,7 +50,7 @@ def render(scene: Scene, state: CameraState, out: Intrinsics, *, dtype=np.float3
                        near, layer.u_offset, 1.0 / layer.zbias, inverse, map_u, map_v, index > 0, cover,
                        layer.projected)  # fmt: skip
     holes = inverse <= 0.0
-    if dtype == np.uint8:
+    if np.dtype(dtype) == np.uint8:
         atlas = scene.atlas_uint8
     else:
         atlas = scene.atlas if scene.atlas.dtype != np.uint8 else scene.atlas.astype(np.float32) / np.float32(255.0)
