@@ -177,3 +177,19 @@ def test_ripples_are_flattened_but_steps_kept():
     assert rms(smoothed - q) < 0.5 * rms(rippled - q)
     step = smoothed[:, 49].mean() - smoothed[:, 46].mean()
     assert step > 0.19  # the step stays a step
+
+
+def test_only_the_coarsest_merged_block_moves_vertices():
+    """Blocks inside a merged block are not drawn, so they must not straighten (move) the vertices
+    inside it either: on a plane nothing moves, and on a gently curved surface only the edges of the
+    drawn quads are straight."""
+    h, w = 65, 65
+    ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
+    q = (0.5 + 1e-5 * (xs - 32.0) ** 2).astype(np.float32)  # curved far below the tolerance
+    q_mesh, mesh = build_mesh(q, _whole(q), tolerance=1e-2, max_level=4)
+    assert set(np.unique(mesh.quads[:, 2])) == {16}
+    drawn_edges = np.zeros(q.shape, bool)
+    for i, j, s, _ in mesh.quads:
+        drawn_edges[i, j : j + s + 1] = drawn_edges[i + s, j : j + s + 1] = True
+        drawn_edges[i : i + s + 1, j] = drawn_edges[i : i + s + 1, j + s] = True
+    assert np.array_equal(q_mesh[~drawn_edges], q[~drawn_edges])  # interior vertices untouched

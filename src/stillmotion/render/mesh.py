@@ -156,17 +156,16 @@ def build_mesh(q: np.ndarray, keep: np.ndarray, *, tolerance: float,
         child = _flat_blocks(q_mesh, child, 1 << level, np.float32(tolerance))
         levels.append(child)
     top = len(levels)
-    # a merged block is drawn (a leaf) unless its parent is merged too; straighten coarsest first
+    # a merged block is drawn (a leaf) unless a block above it is merged; straighten coarsest first
+    inside = None  # blocks of the level being visited that lie inside a merged block above
     for level in range(top, 0, -1):
         merged = levels[level - 1]
-        if level < top:
-            parent = levels[level]
-            covered = np.zeros_like(merged)
-            covered[: 2 * parent.shape[0], : 2 * parent.shape[1]] = np.repeat(np.repeat(parent, 2, 0), 2, 1)
-            leaf = merged & (1 - covered)
-            levels[level - 1] = leaf  # from here on: the blocks drawn at this level
-        else:
-            leaf = merged
+        covered = np.zeros_like(merged)
+        if inside is not None:
+            covered[: 2 * inside.shape[0], : 2 * inside.shape[1]] = np.repeat(np.repeat(inside, 2, 0), 2, 1)
+        leaf = merged & (1 - covered)
+        inside = merged | covered  # for the level below: merged here or inside a block above
+        levels[level - 1] = leaf  # from here on: the blocks drawn at this level
         _straighten_edges(q_mesh, leaf, 1 << level)
     quads = np.empty((hq * wq, 4), np.int32)
     used = np.zeros(q.shape, np.uint8)
