@@ -120,11 +120,9 @@ def animate(
     from .grade import Finisher
     from .grade.finishing import check_preview_path
     from .io import check_clip_output, open_writer, read_image
-    from .render.warm import warm_up
 
     config = config or AnimateConfig()
     check_clip_output(output, inputs=(photo, depth))  # refuse a bad output before any work
-    warm_up()
     check_preview_path(preview)
     image = read_image(photo)
     _check_config(config, image.shape[:2])

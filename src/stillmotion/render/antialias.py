@@ -21,29 +21,25 @@ TEAR_SPREAD_PX = 2.5
 
 @njit(cache=True, nogil=True, fastmath=True)
 def _mark_tears(map_u, map_v, weight, threshold, mark):  # pragma: no cover - numba
-    """Mark both pixels of every rendered horizontal or vertical neighbour pair whose sources are farther
-    apart than ``threshold``. Branch-free rows, so that the compiler vectorises them."""
+    """Mark (write every pixel of ``mark``) both pixels of each rendered horizontal or vertical neighbour
+    pair whose sources are farther apart than ``threshold``. Branch-free rows, so that they vectorise."""
     height, width = map_u.shape
-    pair = np.zeros(width, np.uint8)  # pair[x]: (x, x + 1) straddles a tear, in the current row
+    pair = np.zeros(width + 1, np.uint8)  # pair[x + 1]: (x, x + 1) straddles a tear; pair[0], pair[width]: 0
     down = np.zeros(width, np.uint8)  # down[x]: (y, x) and (y + 1, x) straddle a tear
     above = np.zeros(width, np.uint8)  # the previous row's ``down``
     for y in range(height):
         for x in range(width - 1):
             both = (weight[y, x] > 0.0) & (weight[y, x + 1] > 0.0)
             apart = (abs(map_u[y, x + 1] - map_u[y, x]) > threshold) | (abs(map_v[y, x + 1] - map_v[y, x]) > threshold)
-            pair[x] = both & apart
-        if y + 1 < height:
-            for x in range(width):
+            pair[x + 1] = both & apart
+        for x in range(width):
+            if y + 1 < height:
                 both = (weight[y, x] > 0.0) & (weight[y + 1, x] > 0.0)
                 apart = (abs(map_u[y + 1, x] - map_u[y, x]) > threshold) | (abs(map_v[y + 1, x] - map_v[y, x]) > threshold)
                 down[x] = both & apart
-        else:
-            down[:] = 0
-        mark[y, 0] = pair[0] | down[0] | above[0]
-        for x in range(1, width):
-            mark[y, x] = pair[x - 1] | down[x] | above[x]
-        for x in range(width - 1):
-            mark[y, x] |= pair[x]
+            else:
+                down[x] = 0
+            mark[y, x] = pair[x] | pair[x + 1] | down[x] | above[x]
         above[:] = down
 
 
@@ -74,7 +70,7 @@ def _box_where(image, ys, xs, weight, rounding):  # pragma: no cover - numba
 def smooth_silhouettes(image: np.ndarray, map_u: np.ndarray, map_v: np.ndarray, weight: np.ndarray) -> None:
     """Soften torn edges of ``image`` (float32 or uint8, RGB) in place; ``weight`` > 0 where a surface was
     rendered (holes: 0, their colour is not used)."""
-    mark = np.zeros(map_u.shape, np.uint8)
+    mark = np.empty(map_u.shape, np.uint8)
     _mark_tears(map_u, map_v, weight, TEAR_SPREAD_PX, mark)
     ys, xs = nonzero_pixels(mark)
     _box_where(image, ys, xs, weight, 0.5 if image.dtype == np.uint8 else 0.0)  # uint8 stores truncate

@@ -11,7 +11,8 @@ shot needs (it reaches 200-500 px), on a max/min pyramid: the window statistics 
 cells are about r/8 pixels wide, over the cells that contain the pixel's own window, so their cost no
 longer grows with the reach. The enlarged window mostly widens the band (a larger jump, a farther
 surface); where it brings in a larger jump, the test that the pixel's own surface stands half that jump
-in front gets stricter and can drop a band pixel (measured: 1 pixel in 800 000 on a 1080p photo).
+in front gets stricter and can drop band pixels (measured on a 1080p photo: up to about 0.1 % of them,
+next to a larger edge).
 """
 
 from __future__ import annotations
@@ -36,15 +37,9 @@ def excess(step: np.ndarray) -> np.ndarray:
 
 def square_filter(a: np.ndarray, radius: int, *, largest: bool) -> np.ndarray:
     """The largest (or smallest) value of ``a`` in the (2 radius + 1)^2 square around each pixel, the
-    square clipped at the image's border. OpenCV's morphology for small squares; SciPy's running
-    extremum, whose cost does not grow with the size, for large ones (same result)."""
-    if radius <= 64:
-        kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (2 * radius + 1, 2 * radius + 1))
-        return cv2.dilate(a, kernel) if largest else cv2.erode(a, kernel)
-    from scipy import ndimage
-
-    extremum = ndimage.maximum_filter if largest else ndimage.minimum_filter
-    return extremum(a, size=2 * radius + 1, mode="nearest")
+    square clipped at the image's border (OpenCV's morphology; the band keeps its windows small)."""
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (2 * radius + 1, 2 * radius + 1))
+    return cv2.dilate(a, kernel) if largest else cv2.erode(a, kernel)
 
 
 def _pool(a: np.ndarray, *, largest: bool) -> np.ndarray:

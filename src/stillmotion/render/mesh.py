@@ -2,8 +2,8 @@
 
 The mesh has one vertex per source pixel. Drawing every 1x1 quad of a 1080p photo means four million
 tiny triangles a frame, yet most of a photo's depth is smooth: wherever the inverse depth of a square
-block departs from the plane through its corners by at most ``tolerance`` (a tenth of a pixel of
-parallax), the block is drawn as one quad of two triangles. Blocks merge hierarchically (2x2 blocks of
+block departs from the plane through its corners by at most ``tolerance`` (a fraction of a pixel of
+parallax over the shot), the block is drawn as one quad of two triangles. Blocks merge hierarchically (2x2 blocks of
 merged 2x2 blocks, ...) up to ``2**max_level`` pixels a side, as in a restricted quadtree.
 
 A merged block's edge runs straight from corner to corner, while the smaller quads beside it share only
@@ -88,8 +88,16 @@ def _straighten_edges(q, leaf, size):  # pragma: no cover - numba
                 q[i0 + t, j1] = b + f * (d - b)
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _push(quads, n, used, i, j, size, k):
+    """Append quad (i, j, size, k) to the draw list and mark its corners used; returns the new length."""
+    quads[n, 0], quads[n, 1], quads[n, 2], quads[n, 3] = i, j, size, k
+    used[i, j] = used[i, j + size] = used[i + size, j] = used[i + size, j + size] = 1
+    return n + 1
+
+
 @njit(cache=True, nogil=True)
-def _emit(keep, levels, top, quads, used, width):  # pragma: no cover - numba
+def _emit(keep, levels, top, quads, used):  # pragma: no cover - numba
     """Write the draw list: the coarsest merged block that covers each place, else its 1x1 quads.
     Top-level tiles are visited row by row and each is walked depth first, so consecutive quads are near
     each other on screen. Returns the number of quads written."""
@@ -100,7 +108,6 @@ def _emit(keep, levels, top, quads, used, width):  # pragma: no cover - numba
     th, tw = hq // tile, wq // tile
     for ti in range(th):
         for tj in range(tw):
-            depth = 0
             stack[0, 0], stack[0, 1], stack[0, 2] = top, ti, tj
             depth = 1
             while depth > 0:
@@ -109,31 +116,20 @@ def _emit(keep, levels, top, quads, used, width):  # pragma: no cover - numba
                 size = 1 << level
                 i, j = bi * size, bj * size
                 if level == 0:
-                    k = keep[i, j]
-                    if k:
-                        quads[n, 0], quads[n, 1], quads[n, 2], quads[n, 3] = i, j, 1, k
-                        n += 1
-                        used[i, j] = used[i, j + 1] = used[i + 1, j] = used[i + 1, j + 1] = 1
-                    continue
-                if levels[level - 1][bi, bj]:
-                    quads[n, 0], quads[n, 1], quads[n, 2], quads[n, 3] = i, j, size, 3
-                    n += 1
-                    used[i, j] = used[i, j + size] = used[i + size, j] = used[i + size, j + size] = 1
-                    continue
-                for ci in range(1, -1, -1):  # pushed in reverse: popped top-left first
-                    for cj in range(1, -1, -1):
-                        stack[depth, 0], stack[depth, 1], stack[depth, 2] = level - 1, 2 * bi + ci, 2 * bj + cj
-                        depth += 1
+                    if keep[i, j]:
+                        n = _push(quads, n, used, i, j, 1, keep[i, j])
+                elif levels[level - 1][bi, bj]:
+                    n = _push(quads, n, used, i, j, size, 3)
+                else:
+                    for ci in range(1, -1, -1):  # pushed in reverse: popped top-left first
+                        for cj in range(1, -1, -1):
+                            stack[depth, 0], stack[depth, 1], stack[depth, 2] = level - 1, 2 * bi + ci, 2 * bj + cj
+                            depth += 1
     # the strips right of and below the whole tiles, quad by quad
     for i in range(hq):
-        for j in range(wq):
-            if i < th * tile and j < tw * tile:
-                continue
-            k = keep[i, j]
-            if k:
-                quads[n, 0], quads[n, 1], quads[n, 2], quads[n, 3] = i, j, 1, k
-                n += 1
-                used[i, j] = used[i, j + 1] = used[i + 1, j] = used[i + 1, j + 1] = 1
+        for j in range(tw * tile if i < th * tile else 0, wq):
+            if keep[i, j]:
+                n = _push(quads, n, used, i, j, 1, keep[i, j])
     return n
 
 
@@ -170,6 +166,6 @@ def build_mesh(q: np.ndarray, keep: np.ndarray, *, tolerance: float,
     quads = np.empty((hq * wq, 4), np.int32)
     used = np.zeros(q.shape, np.uint8)
     typed_levels = tuple(levels) if levels else (np.zeros((0, 0), np.uint8),)
-    n = _emit(keep, typed_levels, top, quads, used, q.shape[1])
+    n = _emit(keep, typed_levels, top, quads, used)
     vertices = np.flatnonzero(used).astype(np.int32)
     return q_mesh, Mesh(np.ascontiguousarray(quads[:n]), vertices)

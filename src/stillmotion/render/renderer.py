@@ -39,7 +39,7 @@ def render(scene: Scene, state: CameraState, out: Intrinsics, *, dtype=np.float3
     pose = state.world_from_camera()
     rot_t = np.ascontiguousarray(pose[:3, :3].T)
     centre = np.ascontiguousarray(pose[:3, 3])
-    near = NEAR_FRACTION / float(scene.inverse_depth.max())
+    near = NEAR_FRACTION / scene.nearest_q
     inverse = np.zeros((out.height, out.width), np.float32)
     map_u, map_v = scene.source_maps(out.height, out.width)
     cover = _NO_COVER
@@ -50,10 +50,7 @@ def render(scene: Scene, state: CameraState, out: Intrinsics, *, dtype=np.float3
                        near, layer.u_offset, 1.0 / layer.zbias, inverse, map_u, map_v, index > 0, cover,
                        layer.projected)  # fmt: skip
     holes = inverse <= 0.0
-    if np.dtype(dtype) == np.uint8:
-        atlas = scene.atlas_uint8
-    else:
-        atlas = scene.atlas if scene.atlas.dtype != np.uint8 else scene.atlas.astype(np.float32) / np.float32(255.0)
+    atlas = scene.atlas_uint8 if np.dtype(dtype) == np.uint8 else scene.atlas
     image = cv2.remap(atlas, map_u, map_v, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
     smooth_silhouettes(image, map_u, map_v, inverse)
     if holes.any():

@@ -55,10 +55,15 @@ class Layer:
 class Scene:
     """The layers and their atlas. Rendered by one thread at a time (it keeps scratch space)."""
 
-    atlas: np.ndarray  # (H, W * n_layers, 3) float32 RGB (or uint8, for frames rendered to 8 bits only)
+    atlas: np.ndarray  # (H, W * n_layers, 3) float32 RGB (uint8 only in a scene rendered with dtype=np.uint8)
     layers: tuple[Layer, ...]
     intrinsics: Intrinsics  # the photo's camera at the scene's resolution
     inverse_depth: np.ndarray  # (H, W) float32, q = 1/z of the photo's surface
+
+    @functools.cached_property
+    def nearest_q(self) -> float:
+        """The largest inverse depth of the photo's surface (the renderer's near plane follows it)."""
+        return float(self.inverse_depth.max())
 
     @functools.cached_property
     def atlas_uint8(self) -> np.ndarray:
