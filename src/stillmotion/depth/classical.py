@@ -35,6 +35,7 @@ import cv2
 import numpy as np
 
 from ..types import Depth, DepthKind
+from .bars import content_box
 from .border_layout import border_layout
 from .defocus import defocus_sharpness
 from .faces import detect_faces
@@ -102,26 +103,6 @@ def people_seed(shape: tuple[int, int], faces: list[tuple[int, int, int, int]], 
         cx, bw = (x0 + x1) // 2, max(1, (x1 - x0) // 2)
         probable[y1 : min(h, y1 + 3 * (y1 - y0)), max(0, cx - bw) : cx + bw] = True
     return sure, probable
-
-
-def content_box(image: np.ndarray, *, tolerance: float = 0.02) -> tuple[int, int, int, int]:
-    """(top, bottom, left, right) of the picture inside uniform letterbox/pillarbox bars (each bar a run of
-    rows or columns of one colour); the whole image when there are none or they would leave too little."""
-    h, w = image.shape[:2]
-
-    def run(lines: np.ndarray) -> int:  # leading lines (axis 0) that are flat and of the first line's colour
-        if lines[0].std(axis=0).max() >= tolerance:  # the usual case: no bar at all on this side
-            return 0
-        lines = lines[: (3 * len(lines)) // 8, :: max(1, lines.shape[1] // 480)]  # bars are < 3/8; subsample along
-        ref = lines[0].mean(axis=0)
-        flat = (lines.std(axis=1).max(axis=1) < tolerance) & (np.abs(lines.mean(axis=1) - ref).max(axis=1) < tolerance)
-        return int(np.argmin(flat)) if not flat.all() else len(lines)
-
-    top, bottom = run(image), h - run(image[::-1])
-    left, right = run(image.transpose(1, 0, 2)), w - run(image.transpose(1, 0, 2)[::-1])
-    if bottom - top < h // 4 or right - left < w // 4:
-        return 0, h, 0, w
-    return top, bottom, left, right
 
 
 class ClassicalDepth:

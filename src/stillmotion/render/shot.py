@@ -107,7 +107,7 @@ def _resize(array: np.ndarray, width: int, height: int, *, nearest: bool = False
 
 def _without_bars(image: np.ndarray, depth: Depth) -> tuple[np.ndarray, Depth, tuple[float, float, float, float]]:
     """``image`` and ``depth`` inside uniform bars, and that box as fractions (top, bottom, left, right)."""
-    from ..depth.classical import content_box
+    from ..depth.bars import content_box
 
     h, w = image.shape[:2]
     top, bottom, left, right = content_box(image)
