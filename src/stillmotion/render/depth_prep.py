@@ -56,19 +56,54 @@ def inverse_depth(depth: Depth, *, focal_px: float) -> np.ndarray:
     return np.maximum(q.astype(np.float32), np.float32(1e-6))
 
 
-def sharpen_depth_edges(q: np.ndarray, *, radius: int = 2, threshold: float = 0.04) -> np.ndarray:
+def sharpen_depth_edges(q: np.ndarray, *, radius: int = 2, threshold: float = 0.04,
+                        image: np.ndarray | None = None) -> np.ndarray:
     """Snap the soft ramps that estimators leave at depth edges onto the near or far side.
 
     Where the inverse depth varies by more than ``threshold`` (relative) inside a (2r+1)^2 window, each
-    pixel takes the window's nearest or farthest value, whichever it is closer to: the ramp becomes a
-    step the renderer can tear, so silhouettes stay crisp instead of smearing.
+    pixel takes the window's nearest or farthest value: the ramp becomes a step the renderer can tear, so
+    silhouettes stay crisp instead of smearing. Without ``image`` a pixel goes to whichever value it is
+    closer to. With the photo (float32 RGB, same size), it goes to the side whose colour it resembles:
+    an estimated depth edge often sits a pixel or two off the colour edge, and pixels of the subject left
+    on the far side stay behind on the background as specks when the camera moves.
     """
     kernel = np.ones((2 * radius + 1, 2 * radius + 1), np.uint8)
     hi = cv2.dilate(q, kernel)
     lo = cv2.erode(q, kernel)
     edge = (hi - lo) > threshold * hi
-    snapped = np.where(q - lo < hi - q, lo, hi)
+    near = q - lo >= hi - q
+    if image is not None and edge.any():
+        near = _nearer_by_colour(image, q, near, edge, radius=radius)
+    snapped = np.where(near, hi, lo)
     return np.where(edge, snapped, q).astype(np.float32)
+
+
+#: Colour snapping decides only where the near and far sides differ by more than this (RGB distance
+#: in [0, 1] units); elsewhere the depth value decides.
+SNAP_MIN_CONTRAST = 0.08
+
+
+def _nearer_by_colour(image: np.ndarray, q: np.ndarray, near: np.ndarray, edge: np.ndarray, *,
+                      radius: int) -> np.ndarray:
+    """``near`` with the ``edge`` pixels reassigned to the side of the edge whose mean colour, within
+    (2 R + 1)^2 pixels (R = 2 radius + 1), is closer to their own. The sides are split at the middle of
+    the inverse depth's range over a window wide enough to span the edge from every pixel of that area."""
+    reach = 2 * radius + 1
+    wide = np.ones((2 * (reach + radius) + 1,) * 2, np.uint8)
+    side = (q >= 0.5 * (cv2.dilate(q, wide) + cv2.erode(q, wide))).astype(np.float32)
+    size = (2 * reach + 1, 2 * reach + 1)
+    img = np.asarray(image, np.float32)
+    count_n = cv2.boxFilter(side, -1, size, normalize=False)
+    count_f = cv2.boxFilter(1.0 - side, -1, size, normalize=False)
+    sum_n = cv2.boxFilter(img * side[:, :, None], -1, size, normalize=False)
+    sum_f = cv2.boxFilter(img, -1, size, normalize=False) - sum_n
+    mean_n = sum_n / np.maximum(count_n, 1.0)[:, :, None]
+    mean_f = sum_f / np.maximum(count_f, 1.0)[:, :, None]
+    d_n = ((img - mean_n) ** 2).sum(axis=2)
+    d_f = ((img - mean_f) ** 2).sum(axis=2)
+    contrast = ((mean_n - mean_f) ** 2).sum(axis=2)
+    decide = edge & (count_n > 0) & (count_f > 0) & (contrast > SNAP_MIN_CONTRAST**2)
+    return np.where(decide, d_n < d_f, near)
 
 
 #: Ripples are smoothed by at most this many times the merge tolerance (see :func:`smooth_ripples`).
