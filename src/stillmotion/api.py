@@ -168,7 +168,8 @@ def render_view(
 
     state = CameraState(*move, *rotate_deg)
     q, intr, gain = prepare_view(image, depth, [state], fov_deg=fov_deg)
-    scene = build_scene(image, q, intr, parallax_gain_px=gain, fill_backend=inpaint_backend)
+    scene = build_scene(image, q, intr, parallax_gain_px=gain, fill_backend=inpaint_backend,
+                        estimated=depth.kind == DepthKind.INVERSE)
     return render(scene, state, intr).image
 
 

@@ -60,9 +60,11 @@ def sharpen_depth_edges(q: np.ndarray, *, radius: int = 2, threshold: float = 0.
                         image: np.ndarray | None = None) -> np.ndarray:
     """Snap the soft ramps that estimators leave at depth edges onto the near or far side.
 
-    Where the inverse depth varies by more than ``threshold`` (relative) inside a (2r+1)^2 window, each
-    pixel takes the window's nearest or farthest value: the ramp becomes a step the renderer can tear, so
-    silhouettes stay crisp instead of smearing. Without ``image`` a pixel goes to whichever value it is
+    Where the inverse depth varies by more than ``threshold`` (relative) inside a (2r+1)^2 window, and
+    that is most of its variation in a window three times as wide (a narrow ramp), each pixel takes the
+    window's nearest or farthest value: the ramp becomes a step the renderer can tear, so silhouettes
+    stay crisp instead of smearing. Wide ramps (a blurred rim) are left alone: snapping them in small
+    windows would cut them into a staircase of small steps, each torn into a sliver. Without ``image`` a pixel goes to whichever value it is
     closer to. With the photo (float32 RGB, same size), it goes to the side whose colour it resembles:
     an estimated depth edge often sits a pixel or two off the colour edge, and pixels of the subject left
     on the far side stay behind on the background as specks when the camera moves.
@@ -70,13 +72,19 @@ def sharpen_depth_edges(q: np.ndarray, *, radius: int = 2, threshold: float = 0.
     kernel = np.ones((2 * radius + 1, 2 * radius + 1), np.uint8)
     hi = cv2.dilate(q, kernel)
     lo = cv2.erode(q, kernel)
-    edge = (hi - lo) > threshold * hi
+    wide = np.ones((6 * radius + 3,) * 2, np.uint8)
+    narrow = (hi - lo) >= NARROW_RAMP * (cv2.dilate(q, wide) - cv2.erode(q, wide))
+    edge = ((hi - lo) > threshold * hi) & narrow
     near = q - lo >= hi - q
     if image is not None and edge.any():
         near = _nearer_by_colour(image, q, near, edge, radius=radius)
     snapped = np.where(near, hi, lo)
     return np.where(edge, snapped, q).astype(np.float32)
 
+
+#: A ramp is narrow when its (2r+1)^2 window holds at least this share of the range of a window three
+#: times as wide.
+NARROW_RAMP = 0.75
 
 #: Colour snapping decides only where the near and far sides differ by more than this (RGB distance
 #: in [0, 1] units); elsewhere the depth value decides.

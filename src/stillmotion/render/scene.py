@@ -23,6 +23,7 @@ from .band import disocclusion_band, excess
 from .depth_prep import grow_fill
 from .fill import fill_background_colour
 from .mesh import Mesh, build_mesh
+from .soft_edges import concentrated, range_radius, sharp_cells
 
 log = logging.getLogger(__name__)
 
@@ -99,15 +100,23 @@ def unproject(q: np.ndarray, intrinsics: Intrinsics) -> np.ndarray:
     return points
 
 
-def tear_mask(q: np.ndarray, *, gain: float) -> np.ndarray:
+def tear_mask(q: np.ndarray, *, gain: float, image: np.ndarray | None = None) -> np.ndarray:
     """uint8 (H-1, W-1) triangle mask (see mesh.build_mesh): a triangle tears when the camera
-    path can stretch it by more than TEAR_PX pixels *and* it spans a discontinuity, not a steep slope."""
+    path can stretch it by more than TEAR_PX pixels *and* it spans a discontinuity, not a steep slope.
+
+    With the ``image`` (for estimated depth, whose edges follow the photo's), a step on a soft ramp
+    tears only where it is concentrated or the photo has a sharp edge (:mod:`.soft_edges`)."""
     a, b, c, d = q[:-1, :-1], q[:-1, 1:], q[1:, :-1], q[1:, 1:]
     upper = np.maximum(np.maximum(a, b), c) - np.minimum(np.minimum(a, b), c)
     lower = np.maximum(np.maximum(b, d), c) - np.minimum(np.minimum(b, d), c)
     limit = TEAR_PX / gain
     torn_upper = (upper > limit) & (excess(upper) > limit)
     torn_lower = (lower > limit) & (excess(lower) > limit)
+    if image is not None and (torn_upper.any() or torn_lower.any()):
+        sharp = sharp_cells(image)
+        steep_upper, steep_lower = concentrated(q, upper, lower, radius=range_radius(q.shape))
+        torn_upper &= steep_upper | sharp
+        torn_lower &= steep_lower | sharp
     return ((~torn_upper).astype(np.uint8) | ((~torn_lower).astype(np.uint8) << 1)).astype(np.uint8)
 
 
@@ -143,29 +152,32 @@ def build_scene(
     parallax_gain_px: float,
     background: bool = True,
     fill_backend: str | None = "patch",
+    estimated: bool = False,
 ) -> Scene:
     """Build the layered scene.
 
     ``parallax_gain_px`` is how many output pixels one unit of inverse depth moves at most over the whole
     camera path (see :func:`stillmotion.render.overscan.parallax_gain`): it decides where the surface must
     tear and how wide the background layer must reach. ``fill_backend`` names the inpaint backend that
-    fills the background layer's colour (None: a smooth Telea fill).
+    fills the background layer's colour (None: a smooth Telea fill). ``estimated``: the depth is a
+    monocular estimate, whose soft ramps at blurred edges stretch rather than tear (see :func:`tear_mask`).
     """
     h, w = q.shape
     gain = max(parallax_gain_px, 1e-6)
+    guide = image if estimated else None
     if not background:
-        return Scene(image, (_front_layer(q, intrinsics, gain),), intrinsics, q)
+        return Scene(image, (_front_layer(q, intrinsics, gain, guide),), intrinsics, q)
     # the photo's own layer is built on a second thread while this one builds the background (the work
     # is mostly OpenCV, NumPy and numba code that releases the GIL)
     with ThreadPoolExecutor(max_workers=1) as pool:
-        front = pool.submit(_front_layer, q, intrinsics, gain)
+        front = pool.submit(_front_layer, q, intrinsics, gain, guide)
         back, atlas = _background(image, q, intrinsics, gain, fill_backend)
         layers = (front.result(),) if back is None else (front.result(), back)
     return Scene(atlas, layers, intrinsics, q)
 
 
-def _front_layer(q: np.ndarray, intrinsics: Intrinsics, gain: float) -> Layer:
-    return _layer(q, tear_mask(q, gain=gain), intrinsics, gain=gain, u_offset=0.0, zbias=1.0)
+def _front_layer(q: np.ndarray, intrinsics: Intrinsics, gain: float, image: np.ndarray | None) -> Layer:
+    return _layer(q, tear_mask(q, gain=gain, image=image), intrinsics, gain=gain, u_offset=0.0, zbias=1.0)
 
 
 def _background(image: np.ndarray, q: np.ndarray, intrinsics: Intrinsics, gain: float,

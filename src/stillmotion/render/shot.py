@@ -225,7 +225,7 @@ def plan_shot(
     gain = parallax_gain(samples, work, q_near=float(q_w.max()), q_far=float(q_w.min())) * fx_out / work.fx
     if depth.kind == DepthKind.INVERSE and gain > 0:  # estimated depth: no texture ripples in the surface
         q_w = smooth_ripples(q_w, tolerance=MERGE_PX / gain)
-    scene = build_scene(image_w, q_w, work, parallax_gain_px=gain)
+    scene = build_scene(image_w, q_w, work, parallax_gain_px=gain, estimated=depth.kind == DepthKind.INVERSE)
     log.info("shot: %dx%d from %dx%d, %d frames, crop %.3f, parallax %.1f px", out_w, out_h, ww, wh,
              frame_count, 1 / k, gain * float(q_w.max() - q_w.min()))  # fmt: skip
     return Shot(scene, path, out, frame_count, loop, 1.0 / k, picture)
