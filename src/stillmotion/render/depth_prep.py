@@ -64,10 +64,12 @@ def sharpen_depth_edges(q: np.ndarray, *, radius: int = 2, threshold: float = 0.
     that is most of its variation in a window three times as wide (a narrow ramp), each pixel takes the
     window's nearest or farthest value: the ramp becomes a step the renderer can tear, so silhouettes
     stay crisp instead of smearing. Wide ramps (a blurred rim) are left alone: snapping them in small
-    windows would cut them into a staircase of small steps, each torn into a sliver. Without ``image`` a pixel goes to whichever value it is
-    closer to. With the photo (float32 RGB, same size), it goes to the side whose colour it resembles:
-    an estimated depth edge often sits a pixel or two off the colour edge, and pixels of the subject left
-    on the far side stay behind on the background as specks when the camera moves.
+    windows would cut them into a staircase of small steps, each torn into a sliver.
+
+    Without ``image`` a pixel goes to whichever value it is closer to. With the photo (float32 RGB, same
+    size), it goes to the side whose colour it resembles: an estimated depth edge often sits a pixel or
+    two off the colour edge, and pixels of the subject left on the far side stay behind on the
+    background as specks when the camera moves.
     """
     kernel = np.ones((2 * radius + 1, 2 * radius + 1), np.uint8)
     hi = cv2.dilate(q, kernel)
