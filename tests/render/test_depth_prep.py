@@ -37,3 +37,16 @@ def test_flat_depth_is_untouched():
     image, _ = _subject_and_wall(offset=0)
     q = np.linspace(0.5, 0.52, 40, dtype=np.float32)[None].repeat(16, axis=0)
     assert np.array_equal(sharpen_depth_edges(q, radius=2, image=image), q)
+
+
+def test_a_wide_ramp_is_not_cut_into_a_staircase():
+    q = np.full((16, 64), 0.2, np.float32)
+    q[:, 40:] = 1.0
+    q[:, 16:40] = np.linspace(0.2, 1.0, 26, dtype=np.float32)[1:-1]  # 24 px wide
+    out = sharpen_depth_edges(q, radius=1)
+    assert np.array_equal(out, q)
+    narrow = np.full((16, 64), 0.2, np.float32)
+    narrow[:, 33:] = 1.0
+    narrow[:, 32] = 0.7
+    snapped = sharpen_depth_edges(narrow, radius=1)
+    assert set(np.unique(snapped).tolist()) == {np.float32(0.2), np.float32(1.0)}
