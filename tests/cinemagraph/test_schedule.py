@@ -45,3 +45,19 @@ def test_a_still_field_gives_a_global_crossfade_time():
     start, rate = crossfade_times(np.zeros((20, 30, 2), np.float32), region, 24, ramp=0.3, min_ramp=0.1)
     mid = start + 0.5 / rate
     assert np.allclose(mid, 0.5, atol=1e-3)
+
+
+def test_the_backward_half_is_not_shown_before_it_has_material():
+    # the flow speeds up downstream and leaves the photo at its right edge: the forward half's material
+    # soon comes from slower water (a texture of another scale), but the backward half's has flowed out
+    # of the photo until late in the loop near that edge; having no material is worse, so the crossfade
+    # waits for it (the old schedule switched the whole reach at mid-loop)
+    h, w, n = 40, 160, 48
+    region = np.zeros((h, w), bool)
+    region[8:-8] = True
+    field = np.zeros((h, w, 2), np.float32)
+    field[:, :, 0] = (0.3 + 1.7 * np.arange(w, dtype=np.float32) / w)[None, :] * region
+    start, rate = crossfade_times(field, region, n, ramp=0.3, min_ramp=0.1)
+    for x in range(110, 151, 10):
+        material_from = 1.0 - (w - 1 - x) / field[20, x, 0] / n  # phase from which it is in the photo
+        assert start[20, x] + 0.5 / rate[20, x] >= material_from - 0.03, x

@@ -13,7 +13,12 @@ that frame ``t_f(x)``. The backward half (moved by ``-M`` over ``N - t`` steps) 
 material, traced downstream over ``N - t`` steps, does not reach such places: for ``t > N - t_b(x)``.
 
 Each pixel crossfades in the middle of the window ``[N - t_b(x), t_f(x)]`` where both halves are sound, at
-``tau N = (N - t_b + t_f) / 2`` when that lies inside the window: near the upstream border of the region
+``tau N = (N - t_b + t_f) / 2`` when that lies inside the window. Where it is empty, the crossfade still
+stays inside the wider window in which each half has material at all (its material has not come from
+beyond the region or the photo's edge, nor from where the field is more than 4x slower or faster): on the
+mountain stream, the near water's backward half had flowed out past the photo's bottom edge while its
+forward half came from the slower, farther water, and switching to the backward half at mid-loop showed a
+straight seam where its material ended. Near the upstream border of the region
 (short ``t_f``) it switches early to the backward half, near the downstream border late; in between the
 switch travels along with the flow (particles are traced beyond one loop, so this holds on long reaches
 too). Where the window is shorter than ``ramp``, the crossfade is shorter (down to ``min_ramp``). The
@@ -35,6 +40,9 @@ HORIZON_LOOPS = 2
 #: a half is unsound where its material came from where the field is slower than this fraction of the
 #: field at the pixel itself (stretched by about the inverse), or faster than its inverse
 SLOW_FRACTION = 0.75
+#: ... and cannot show anything where its material came from beyond the region or the photo's edge, or from
+#: where the field is slower than this fraction (or faster than its inverse): a smear, or no material
+HARD_FRACTION = 0.25
 
 
 @numba.njit(cache=True, nogil=True, fastmath=True, inline="always")
@@ -54,18 +62,22 @@ def _bilinear(grid, y, x, c):  # pragma: no cover - compiled
 
 
 @numba.njit(cache=True, nogil=True, fastmath=True)
-def _trace(field, steps, fraction, frames):  # pragma: no cover - compiled
+def _trace(field, steps, fraction, hard_fraction, soft, hard):  # pragma: no cover - compiled
     # field[..., 0:2] the motion, field[..., 2] its speed, field[..., 3] 1 in the moving region; particles
-    # follow the motion (Euler steps, the motion read at the nearest point of the grid beyond its edge)
-    # until the speed where they are is below ``fraction`` or above ``1 / fraction`` of the speed where
-    # they started, or they leave the region (an island under which the flow passes has no material to
-    # carry) or the grid
-    h, w = frames.shape
+    # follow the motion (Euler steps, the motion read at the nearest point of the grid beyond its edge).
+    # soft: the step at which the speed where the particle is first falls below ``fraction`` or rises above
+    # ``1 / fraction`` of the speed where it started; hard: the step at which it leaves the region (an
+    # island under which the flow passes has no material to carry) or the grid, or the speed ratio passes
+    # ``hard_fraction`` (``steps`` when it never does)
+    h, w = soft.shape
     for y in range(h):
         for x in range(w):
-            frames[y, x] = steps
+            soft[y, x] = steps
+            hard[y, x] = steps
             low = field[y, x, 2] * fraction
             high = field[y, x, 2] / fraction
+            very_low = field[y, x, 2] * hard_fraction
+            very_high = field[y, x, 2] / hard_fraction
             if low <= 0.0:
                 continue
             py = np.float32(y)
@@ -75,27 +87,32 @@ def _trace(field, steps, fraction, frames):  # pragma: no cover - compiled
                 dy = _bilinear(field, py, px, 1)
                 px += dx
                 py += dy
-                if px < 0.0 or py < 0.0 or px > w - 1.0 or py > h - 1.0:
-                    frames[y, x] = k
+                if px < 0.0 or py < 0.0 or px > w - 1.0 or py > h - 1.0 or _bilinear(field, py, px, 3) < 0.5:
+                    soft[y, x] = min(soft[y, x], k)
+                    hard[y, x] = k
                     break
                 speed = _bilinear(field, py, px, 2)
-                if speed < low or speed > high or _bilinear(field, py, px, 3) < 0.5:
-                    frames[y, x] = k
+                if speed < low or speed > high:
+                    soft[y, x] = min(soft[y, x], k)
+                if speed < very_low or speed > very_high:
+                    hard[y, x] = k
                     break
 
 
-def _sound_frames(field: np.ndarray, region: np.ndarray, steps: int) -> np.ndarray:
-    """For each pixel, the number of steps of ``field`` after which the particle starting there reaches a
-    place where the field is slower than ``SLOW_FRACTION`` of its speed at the start (or faster than its
-    inverse), or leaves the ``region`` (float, 1 inside) or the grid (``steps`` when it never does)."""
+def _sound_frames(field: np.ndarray, region: np.ndarray, steps: int) -> tuple[np.ndarray, np.ndarray]:
+    """For each pixel, (soft, hard): the number of steps of ``field`` after which the particle starting
+    there first reaches a place where the field is slower than ``SLOW_FRACTION`` of its speed at the start
+    (or faster than its inverse), and after which it leaves the ``region`` (float, 1 inside) or the grid or
+    passes ``HARD_FRACTION`` (``steps`` when it never does)."""
     h, w = field.shape[:2]
     packed = np.empty((h, w, 4), np.float32)
     packed[:, :, :2] = field
     packed[:, :, 2] = np.hypot(field[:, :, 0], field[:, :, 1])
     packed[:, :, 3] = region
-    frames = np.empty((h, w), np.float32)
-    _trace(packed, steps, np.float32(SLOW_FRACTION), frames)
-    return frames
+    soft = np.empty((h, w), np.float32)
+    hard = np.empty((h, w), np.float32)
+    _trace(packed, steps, np.float32(SLOW_FRACTION), np.float32(HARD_FRACTION), soft, hard)
+    return soft, hard
 
 
 def crossfade_times(
@@ -118,15 +135,19 @@ def crossfade_times(
     # traced beyond the loop's length, so that where both halves stay sound the whole loop (long reaches of
     # a slow flow) the crossfade still travels with the flow instead of happening everywhere at once
     horizon = HORIZON_LOOPS * n
-    forward_sound = _sound_frames(-coarse, inside, horizon) / n  # the forward half's material, traced upstream
-    backward_sound = _sound_frames(coarse, inside, horizon) / n  # the backward half's, traced downstream
+    forward_soft, forward_hard = _sound_frames(-coarse, inside, horizon)  # the forward half's material, upstream
+    backward_soft, backward_hard = _sound_frames(coarse, inside, horizon)  # the backward half's, downstream
     smooth = lambda a: cv2.GaussianBlur(a, (0, 0), 1.5)  # noqa: E731
-    forward_sound, backward_sound = smooth(forward_sound), smooth(backward_sound)
-    lo = np.maximum(1.0 - backward_sound, 0.0)  # both halves are sound from lo to hi
-    hi = np.minimum(forward_sound, 1.0)
+    backward_soft, forward_soft = smooth(backward_soft / n), smooth(forward_soft / n)
+    # both halves are sound from lo to hi, and show anything at all from lo_hard to hi_hard: the crossfade
+    # is placed in the first window as far as the second allows (a smear or no material is worse than a
+    # texture of a slightly different scale)
+    lo, hi = np.maximum(1.0 - backward_soft, 0.0), np.minimum(forward_soft, 1.0)
+    lo_hard, hi_hard = np.maximum(1.0 - smooth(backward_hard / n), 0.0), np.minimum(smooth(forward_hard / n), 1.0)
     width = np.clip(np.minimum(hi - lo, ramp), min_ramp, ramp)
-    tau = (1.0 - backward_sound + forward_sound) / 2.0
+    tau = (1.0 - backward_soft + forward_soft) / 2.0
     tau = np.minimum(np.maximum(tau, lo + width / 2), hi - width / 2)
+    tau = np.minimum(np.maximum(tau, lo_hard + width / 2), hi_hard - width / 2)
     tau = np.clip(tau, width / 2, 1.0 - width / 2)  # frame 0 forward only, frame N backward only
     start = smooth((tau - width / 2).astype(np.float32))
     rate = smooth((1.0 / width).astype(np.float32))
