@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 from stillmotion.cinemagraph.field import (
+    along_banks,
     FieldOptions,
     border_fade,
     build_field,
@@ -118,3 +119,24 @@ def test_bad_field_inputs():
         build_field(image, np.ones((60, 90), bool), fps=24)
     with pytest.raises(InputError, match="moving region is 10x10"):
         build_field(image, np.ones((10, 10), bool), fps=24, hints=MotionHints((Hint(1, 1, 1, 1),)))
+
+
+def test_flow_along_a_bank_is_turned_parallel_to_it_but_an_inlet_is_not():
+    # the water lies below row 40 (a straight bank); the photo's own edges are not banks
+    h, w = 100, 120
+    region = np.zeros((h, w), bool)
+    region[40:] = True
+
+    def flow(angle_deg):  # unit flow to the right, turned away from the bank (downwards) by angle_deg
+        a = np.radians(angle_deg)
+        v = np.zeros((h, w, 2), np.float32)
+        v[..., 0], v[..., 1] = np.cos(a), np.sin(a)
+        return v
+
+    slanted = along_banks(flow(20.0), region, band_px=12, max_angle_deg=50.0)
+    assert np.allclose(slanted[40:42, :, 1], 0.0, atol=0.03)  # next to the bank, up to the photo edges: along it
+    assert np.all(np.diff(slanted[40:52, 60, 1]) > 0)  # turning back to the arrows' direction across the band
+    assert np.allclose(np.hypot(slanted[..., 0], slanted[..., 1])[region], 1.0, atol=1e-4)  # speed kept
+    assert np.allclose(slanted[60:], flow(20.0)[60:])  # beyond the band: unchanged
+    inlet = along_banks(flow(80.0), region, band_px=12, max_angle_deg=50.0)
+    assert np.allclose(inlet, flow(80.0))  # steep: water entering where the mask cuts the stream

@@ -7,7 +7,8 @@ Pipeline (each step a small pure function):
    (:func:`material_velocity`), or a field transferred from a video (:mod:`.transfer`);
 2. edge-aware smoothing guided by the photo, restricted to the moving region (:func:`smooth_in_region`),
    so motion does not leak across image edges;
-3. a smooth fade to zero at the moving region's border (:func:`border_fade`; the photo's own edges are not
+3. near the region's border, flow that nearly runs along it is turned parallel to it (:func:`along_banks`);
+   then a smooth fade to zero at the moving region's border (:func:`border_fade`; the photo's own edges are not
    a border: water may flow out of the frame) and at anchors (:func:`anchor_falloff`);
 4. division by the frame rate and the ``speed`` factor: pixels per frame.
 
@@ -47,6 +48,10 @@ class FieldOptions:
     fade_diag: float = 0.01
     #: still areas enclosed by the region up to this fraction of its area are islands, not borders
     islands_max_fraction: float = 0.02
+    #: within this distance of the region's border, flow that runs at most ``bank_angle_deg`` off the
+    #: border is turned parallel to it (see :func:`along_banks`)
+    bank_diag: float = 0.03
+    bank_angle_deg: float = 50.0
     #: radius of the zero-motion zone around an anchor
     anchor_radius_diag: float = 0.04
     #: guided-filter radius for the edge-aware smoothing (0 disables it)
@@ -213,6 +218,50 @@ def border_fade(region: np.ndarray, *, fade_px: float) -> np.ndarray:
     return (s * s * (3.0 - 2.0 * s)).astype(np.float32) * region
 
 
+def along_banks(velocity: np.ndarray, region: np.ndarray, *, band_px: float, max_angle_deg: float) -> np.ndarray:
+    """Turn flow near the region's border parallel to it where it already runs nearly along it.
+
+    Water runs along a bank. A field interpolated from a few arrows crosses the banks at a slant: the
+    material next to a bank then either pulls away from it (nothing flows in from the still bank, so the
+    loop stretches the texture there into streaks) or runs into it. Within ``band_px`` of the border (the
+    photo's own edges are not a border), where the flow is at most ``max_angle_deg`` off the border's
+    direction, its component across the border is removed, fully at the border and fading out across the
+    band, and its speed kept. Flow that meets the border steeply (an inlet or outlet where the mask cuts
+    the stream) is left as it is.
+    """
+    if band_px <= 0 or max_angle_deg <= 0:
+        return velocity
+    # the band and the border's direction vary slowly: measured on a coarse copy
+    h, w = region.shape
+    scale = min(1.0, _COARSE_SIDE / max(h, w))
+    size = (max(2, round(w * scale)), max(2, round(h * scale)))
+    band = max(band_px * scale, 1.0)
+    pad = int(math.ceil(band)) + 1
+    coarse = cv2.resize(region.astype(np.float32), size, interpolation=cv2.INTER_AREA)
+    padded = cv2.copyMakeBorder(coarse, pad, pad, pad, pad, cv2.BORDER_REPLICATE)
+    dist = cv2.distanceTransform((padded >= 0.5).astype(np.uint8), cv2.DIST_L2, cv2.DIST_MASK_PRECISE)
+    near = np.clip(1.0 - dist[pad:-pad, pad:-pad] / band, 0.0, 1.0)
+    # the border's inward normal: the gradient of the region blurred over the band
+    soft = cv2.GaussianBlur(padded, (0, 0), max(band / 3.0, 1.0))[pad:-pad, pad:-pad]
+    gy, gx = np.gradient(soft)
+    norm = np.hypot(gx, gy)
+    nx, ny = gx / np.maximum(norm, 1e-12), gy / np.maximum(norm, 1e-12)
+    weight = near * near * (3.0 - 2.0 * near) * (norm > 1e-6)
+    up = lambda a: cv2.resize(a.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR)  # noqa: E731
+    weight, nx, ny = up(weight) * region, up(nx), up(ny)
+    if not weight.any():
+        return velocity
+    vx, vy = velocity[:, :, 0], velocity[:, :, 1]
+    speed = np.hypot(vx, vy)
+    across = vx * nx + vy * ny
+    off_angle = np.arcsin(np.clip(np.abs(across) / np.maximum(speed, 1e-12), 0.0, 1.0))
+    closeness = np.clip(1.0 - off_angle / np.float32(np.radians(max_angle_deg)), 0.0, 1.0)
+    amount = weight * np.minimum(1.0, 2.0 * closeness)
+    tx, ty = vx - amount * across * nx, vy - amount * across * ny
+    gain = speed / np.maximum(np.hypot(tx, ty), 1e-12)
+    return np.dstack([tx * gain, ty * gain]).astype(np.float32)
+
+
 def anchor_falloff(shape: tuple[int, int], hints: MotionHints, *, radius_px: float) -> np.ndarray:
     """Weight (H, W): exactly 0 at each anchor, ``1 - exp(-d^2 / 2r^2)`` around it, 1 without anchors."""
     if not hints.anchors:
@@ -279,6 +328,7 @@ def build_field(
     vel = smooth_in_region(
         vel, support, image, radius_px=int(round(options.smooth_radius_diag * diag)), eps=options.smooth_eps
     )
+    vel = along_banks(vel, support, band_px=options.bank_diag * diag, max_angle_deg=options.bank_angle_deg)
     weight = border_fade(support, fade_px=fade_diag * diag)
     weight *= anchor_falloff((h, w), hints, radius_px=options.anchor_radius_diag * diag)
     field = vel * (weight * np.float32(speed / fps))[:, :, None]
