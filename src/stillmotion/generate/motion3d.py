@@ -29,7 +29,7 @@ import math
 
 import numpy as np
 
-from ..types import CameraState, rotation_matrix
+from ..types import CameraState, DepthKind, rotation_matrix
 
 TRANSLATION_SCALE = 1.0 / 200.0
 
@@ -84,7 +84,8 @@ def render_3d(image: np.ndarray, depth, state: CameraState, *, fov_deg: float) -
     from ..render.view import prepare_view
 
     q, intr, gain = prepare_view(image, depth, [state], fov_deg=fov_deg)
-    result = render(build_scene(image, q, intr, parallax_gain_px=gain), state, intr)
+    scene = build_scene(image, q, intr, parallax_gain_px=gain, estimated=depth.kind == DepthKind.INVERSE)
+    result = render(scene, state, intr)
     return result.image, result.holes | outside_photo(q, intr, state)
 
 
@@ -129,7 +130,7 @@ class MirroredSource:
         src = Intrinsics(intr.fx, intr.fy, intr.cx + pad, intr.cy + pad, w + 2 * pad, h + 2 * pad)
         self.scene = build_scene(cv2.copyMakeBorder(image, pad, pad, pad, pad, cv2.BORDER_REFLECT_101),
                                  cv2.copyMakeBorder(q, pad, pad, pad, pad, cv2.BORDER_REFLECT_101), src,
-                                 parallax_gain_px=gain)  # fmt: skip
+                                 parallax_gain_px=gain, estimated=depth.kind == DepthKind.INVERSE)  # fmt: skip
         self.width, self.height = w, h
 
     def render(self, state: CameraState, *, fov_deg: float) -> np.ndarray:

@@ -56,7 +56,7 @@ def inverse_depth(depth: Depth, *, focal_px: float) -> np.ndarray:
     return np.maximum(q.astype(np.float32), np.float32(1e-6))
 
 
-def sharpen_depth_edges(q: np.ndarray, *, radius: int = 2, threshold: float = 0.04,
+def sharpen_depth_edges(q: np.ndarray, *, radius: int | None = None, threshold: float = 0.04,
                         image: np.ndarray | None = None) -> np.ndarray:
     """Snap the soft ramps that estimators leave at depth edges onto the near or far side.
 
@@ -70,7 +70,11 @@ def sharpen_depth_edges(q: np.ndarray, *, radius: int = 2, threshold: float = 0.
     size), it goes to the side whose colour it resembles: an estimated depth edge often sits a pixel or
     two off the colour edge, and pixels of the subject left on the far side stay behind on the
     background as specks when the camera moves.
+
+    ``radius`` defaults to 1 pixel per 800 of the map's long side (at least 1).
     """
+    if radius is None:
+        radius = max(1, round(max(q.shape[:2]) / 800))
     kernel = np.ones((2 * radius + 1, 2 * radius + 1), np.uint8)
     hi = cv2.dilate(q, kernel)
     lo = cv2.erode(q, kernel)

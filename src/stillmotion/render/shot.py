@@ -218,7 +218,7 @@ def plan_shot(
     image_w = _resize(image, ww, wh)
     q_w = _resize(q, ww, wh, nearest=r < 1.0)
     if depth.kind == DepthKind.INVERSE:  # estimated depth: make its soft edges tearable steps
-        q_w = sharpen_depth_edges(q_w, radius=max(1, round(max(ww, wh) / 800)), image=image_w)
+        q_w = sharpen_depth_edges(q_w, image=image_w)
     fx_out = out_w / (2.0 * half_w * k)
     out = Intrinsics(fx_out, fx_out, (out_w - 1) / 2.0 - fx_out * centre[0], (out_h - 1) / 2.0 - fx_out * centre[1],
                      out_w, out_h)  # fmt: skip

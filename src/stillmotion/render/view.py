@@ -22,6 +22,6 @@ def prepare_view(image: np.ndarray, depth: Depth, states: Sequence[CameraState],
     intr = Intrinsics.from_fov(w, h, fov_deg)
     q = inverse_depth(depth, focal_px=intr.fx)
     if depth.kind == DepthKind.INVERSE:
-        q = sharpen_depth_edges(q, radius=max(1, round(max(w, h) / 800)), image=image)
+        q = sharpen_depth_edges(q, image=image)
     gain = parallax_gain(list(states), intr, q_near=float(q.max()), q_far=float(q.min()))
     return q, intr, gain
