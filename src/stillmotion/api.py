@@ -163,13 +163,10 @@ def render_view(
     :func:`animate`. ``move`` is in scene units: for a disparity map (pixels, baseline 1), ``move=(1, 0, 0)``
     is the right camera of the stereo pair. ``inpaint_backend`` fills what the move reveals."""
     from .render.renderer import render
-    from .render.scene import build_scene
-    from .render.view import prepare_view
+    from .render.view import view_scene
 
     state = CameraState(*move, *rotate_deg)
-    q, intr, gain = prepare_view(image, depth, [state], fov_deg=fov_deg)
-    scene = build_scene(image, q, intr, parallax_gain_px=gain, fill_backend=inpaint_backend,
-                        estimated=depth.kind == DepthKind.INVERSE)
+    scene, _, intr = view_scene(image, depth, [state], fov_deg=fov_deg, fill_backend=inpaint_backend)
     return render(scene, state, intr).image
 
 

@@ -204,6 +204,18 @@ def islands(region: np.ndarray, *, max_fraction: float) -> np.ndarray:
     return keep[labels]
 
 
+def _smoothstep(s: np.ndarray) -> np.ndarray:
+    return s * s * (3.0 - 2.0 * s)
+
+
+def _distance_inside(region: np.ndarray, reach_px: float) -> np.ndarray:
+    """Distance (pixels, float32) of each region pixel to the region's border, measured up to about
+    ``reach_px``; the photo's own edges are not a border (the region is extended beyond them first)."""
+    pad = int(math.ceil(reach_px)) + 1
+    padded = cv2.copyMakeBorder(region.astype(np.uint8), pad, pad, pad, pad, cv2.BORDER_REPLICATE)
+    return cv2.distanceTransform(padded, cv2.DIST_L2, cv2.DIST_MASK_PRECISE)[pad:-pad, pad:-pad]
+
+
 def border_fade(region: np.ndarray, *, fade_px: float) -> np.ndarray:
     """Weight (H, W) float32: 0 outside the region, rising smoothly to 1 at ``fade_px`` inside its border.
 
@@ -211,11 +223,8 @@ def border_fade(region: np.ndarray, *, fade_px: float) -> np.ndarray:
     """
     if fade_px <= 0:
         return region.astype(np.float32)
-    pad = int(math.ceil(fade_px)) + 1
-    padded = cv2.copyMakeBorder(region.astype(np.uint8), pad, pad, pad, pad, cv2.BORDER_REPLICATE)
-    dist = cv2.distanceTransform(padded, cv2.DIST_L2, cv2.DIST_MASK_PRECISE)[pad:-pad, pad:-pad]
-    s = np.clip((dist - 0.5) / fade_px, 0.0, 1.0)  # the first pixel inside is at distance 1
-    return (s * s * (3.0 - 2.0 * s)).astype(np.float32) * region
+    s = np.clip((_distance_inside(region, fade_px) - 0.5) / fade_px, 0.0, 1.0)  # the first pixel inside is at 1
+    return _smoothstep(s).astype(np.float32) * region
 
 
 def along_banks(velocity: np.ndarray, region: np.ndarray, *, band_px: float, max_angle_deg: float) -> np.ndarray:
@@ -233,22 +242,18 @@ def along_banks(velocity: np.ndarray, region: np.ndarray, *, band_px: float, max
         return velocity
     # the band and the border's direction vary slowly: measured on a coarse copy
     h, w = region.shape
-    scale = min(1.0, _COARSE_SIDE / max(h, w))
-    size = (max(2, round(w * scale)), max(2, round(h * scale)))
+    ys, xs, scale = _coarse_grid((h, w))
+    coarse = cv2.resize(region.astype(np.float32), (len(xs), len(ys)), interpolation=cv2.INTER_AREA) >= 0.5
     band = max(band_px * scale, 1.0)
-    pad = int(math.ceil(band)) + 1
-    coarse = cv2.resize(region.astype(np.float32), size, interpolation=cv2.INTER_AREA)
-    padded = cv2.copyMakeBorder(coarse, pad, pad, pad, pad, cv2.BORDER_REPLICATE)
-    dist = cv2.distanceTransform((padded >= 0.5).astype(np.uint8), cv2.DIST_L2, cv2.DIST_MASK_PRECISE)
-    near = np.clip(1.0 - dist[pad:-pad, pad:-pad] / band, 0.0, 1.0)
-    # the border's inward normal: the gradient of the region blurred over the band
-    soft = cv2.GaussianBlur(padded, (0, 0), max(band / 3.0, 1.0))[pad:-pad, pad:-pad]
+    near = np.clip(1.0 - _distance_inside(coarse, band) / band, 0.0, 1.0)
+    # the border's inward normal: the gradient of the region blurred over the band (replicated beyond the
+    # photo's edges, which are not a border)
+    soft = cv2.GaussianBlur(coarse.astype(np.float32), (0, 0), max(band / 3.0, 1.0), borderType=cv2.BORDER_REPLICATE)
     gy, gx = np.gradient(soft)
     norm = np.hypot(gx, gy)
     nx, ny = gx / np.maximum(norm, 1e-12), gy / np.maximum(norm, 1e-12)
-    weight = near * near * (3.0 - 2.0 * near) * (norm > 1e-6)
-    up = lambda a: cv2.resize(a.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR)  # noqa: E731
-    weight, nx, ny = up(weight) * region, up(nx), up(ny)
+    weight = _upsample(_smoothstep(near) * (norm > 1e-6), (h, w)) * region
+    nx, ny = _upsample(nx, (h, w)), _upsample(ny, (h, w))
     if not weight.any():
         return velocity
     vx, vy = velocity[:, :, 0], velocity[:, :, 1]

@@ -80,11 +80,9 @@ def render_3d(image: np.ndarray, depth, state: CameraState, *, fov_deg: float) -
     :func:`stillmotion.api.render_view` does; returns the frame and the pixels no surface covered
     (outside the photo, or disocclusions the background layer missed), which the renderer filled."""
     from ..render.renderer import render
-    from ..render.scene import build_scene
-    from ..render.view import prepare_view
+    from ..render.view import view_scene
 
-    q, intr, gain = prepare_view(image, depth, [state], fov_deg=fov_deg)
-    scene = build_scene(image, q, intr, parallax_gain_px=gain, estimated=depth.kind == DepthKind.INVERSE)
+    scene, q, intr = view_scene(image, depth, [state], fov_deg=fov_deg)
     result = render(scene, state, intr)
     return result.image, result.holes | outside_photo(q, intr, state)
 

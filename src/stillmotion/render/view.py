@@ -1,5 +1,5 @@
-"""What one or a few novel views of a photo need before the scene is built: the photo's camera, the
-inverse depth at the photo's size (an estimated map's soft edges made tearable) and the path's parallax."""
+"""What one or a few novel views of a photo need: the photo's camera, the inverse depth at the photo's size
+(an estimated map's soft edges made tearable), the path's parallax, and the scene built from them."""
 
 from __future__ import annotations
 
@@ -25,3 +25,15 @@ def prepare_view(image: np.ndarray, depth: Depth, states: Sequence[CameraState],
         q = sharpen_depth_edges(q, image=image)
     gain = parallax_gain(list(states), intr, q_near=float(q.max()), q_far=float(q.min()))
     return q, intr, gain
+
+
+def view_scene(image: np.ndarray, depth: Depth, states: Sequence[CameraState], *, fov_deg: float,
+               fill_backend: str | None = "patch"):  # fmt: skip
+    """(scene, inverse depth q, the photo's intrinsics): the layered scene of ``image`` for views from
+    ``states``, built as :func:`prepare_view` prepares it (estimated depth torn by its soft-edge rule)."""
+    from .scene import build_scene
+
+    q, intr, gain = prepare_view(image, depth, states, fov_deg=fov_deg)
+    scene = build_scene(image, q, intr, parallax_gain_px=gain, fill_backend=fill_backend,
+                        estimated=depth.kind == DepthKind.INVERSE)  # fmt: skip
+    return scene, q, intr
