@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .depth.pipeline import adjust_depth
+from .jit import start_numba
 from .types import CameraState, Depth, DepthKind, ProgressCallback, no_progress
 
 if TYPE_CHECKING:
@@ -125,6 +127,13 @@ def animate(
     check_clip_output(output, inputs=(photo, depth))  # refuse a bad output before any work
     check_preview_path(preview)
     image = read_image(photo)
+    from .depth.faces import detect_faces
+
+    with ThreadPoolExecutor(max_workers=1) as pool:  # OpenCV's face search releases the GIL
+        faces = pool.submit(detect_faces, image) if config.depth_protect != "none" else None
+        start_numba()
+        if faces is not None:
+            faces.result()  # remembered for this photo: the depth stages below find it
     _check_config(config, image.shape[:2])
     flowing = flow.prepare(image, fps=config.fps) if flow is not None else None  # checked before depth
     if config.upscale > 1:
@@ -165,6 +174,7 @@ def render_view(
     from .render.renderer import render
     from .render.view import view_scene
 
+    start_numba()
     state = CameraState(*move, *rotate_deg)
     scene, _, intr = view_scene(image, depth, [state], fov_deg=fov_deg, fill_backend=inpaint_backend)
     return render(scene, state, intr).image
@@ -176,6 +186,7 @@ def story(story_file: str | os.PathLike, output: str | os.PathLike, *, progress:
     from .generate.film import render_story
     from .generate.story import load_story
 
+    start_numba()
     render_story(load_story(story_file), output, progress=progress)
     return Path(output)
 
@@ -240,4 +251,5 @@ def loop(photo, output, **options) -> None:
     """Render a seamless cinemagraph loop; see :func:`stillmotion.cinemagraph.pipeline.make_loop`."""
     from .cinemagraph.pipeline import make_loop
 
+    start_numba()
     make_loop(photo, output, **options)

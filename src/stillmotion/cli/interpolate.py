@@ -99,6 +99,9 @@ def _clip(args) -> int:
     log.info("%d frames at %g fps -> %d frames at %g fps", info.frame_count, in_fps, len(times), out_fps)
     interpolator = _interpolator(args, clip=True)
     from ..interpolate.clip import default_workers
+    from ..jit import start_numba
+
+    start_numba()
 
     if (args.workers or default_workers()) > 1:
         # the frame pairs already keep the cores busy: OpenCV's own thread pool on top only oversubscribes

@@ -1,0 +1,39 @@
+"""numba's target starts without the SciPy BLAS probe, and SciPy still imports afterwards."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+CODE = """
+import sys
+import numpy as np
+from numba import njit
+from stillmotion.jit import start_numba
+
+start_numba()
+probed = 'scipy.linalg' in sys.modules
+
+@njit
+def total(a):
+    s = 0.0
+    for v in a:
+        s += v
+    return s
+
+@njit
+def dot(a, b):
+    return np.dot(a, b)  # compiled after the start: numba's own loop, no BLAS
+
+value = total(np.arange(4.0)) + dot(np.ones(3), np.ones(3))
+import scipy.linalg.cython_blas  # refused only while the target started
+sys.exit(0 if (not probed and value == 9.0) else 1)
+"""
+
+
+def test_numba_starts_without_scipy_and_still_compiles_and_scipy_imports_later():
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    done = subprocess.run([sys.executable, "-c", CODE], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
