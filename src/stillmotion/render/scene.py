@@ -23,6 +23,7 @@ from .band import disocclusion_band, excess
 from .depth_prep import grow_fill
 from .fill import fill_background_colour
 from .mesh import Mesh, build_mesh
+from .nested import behind_nested_edges
 from .soft_edges import concentrated, range_radius, sharp_cells
 
 log = logging.getLogger(__name__)
@@ -191,7 +192,13 @@ def _background(image: np.ndarray, q: np.ndarray, intrinsics: Intrinsics, gain: 
         return None, image
     wide = disocclusion_band(q, gain=2.0 * gain, reach=2 * reach, tear_px=TEAR_PX) | band
     q_back = np.where(band, np.minimum(background_depth(q, wide), q), q).astype(np.float32)
-    colour = fill_background_colour(image, band, wide, q=q, q_back=q_back, backend=fill_backend)
+    with ThreadPoolExecutor(max_workers=1) as pool:  # mostly OpenCV: runs beside the fill
+        nested = pool.submit(behind_nested_edges, image, q, band, q_back, step=TEAR_PX / gain)
+        colour = fill_background_colour(image, band, wide, q=q, q_back=q_back, backend=fill_backend)
+        ys, xs, q_nested, colour_nested = nested.result()
+    # where one part of the subject stands before another, the farther part goes on behind it
+    q_back[ys, xs] = q_nested
+    colour[ys, xs] = colour_nested
     region = cv2.dilate(band.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
     keep = tear_mask(q_back, gain=gain / BACKGROUND_TEAR_FACTOR)  # the fill may stretch a little more
     keep &= (region[:-1, :-1] & region[:-1, 1:] & region[1:, :-1] & region[1:, 1:]).astype(np.uint8) * 3
