@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from stillmotion.render.band import disocclusion_band
-from stillmotion.render.nested import GROW_PX, NEAR_PX, behind_nested_edges
+from stillmotion.render.nested import NEAR_PX, behind_nested_edges
 from stillmotion.render.renderer import render
 from stillmotion.render.scene import TEAR_PX, build_scene
 from stillmotion.types import CameraState, Intrinsics
@@ -13,15 +13,16 @@ from stillmotion.types import CameraState, Intrinsics
 BLUE, GREY, RED = (0.0, 0.0, 1.0), (0.5, 0.5, 0.5), (1.0, 0.0, 0.0)
 
 
-def _hood_on_a_body():
-    """A blue far wall (disparity 2), a grey body in front of it (8) and a red hood on the body (14)."""
+def _hood_on_a_body(body=(12, 60), hood=(22, 36)):
+    """A blue far wall (disparity 2), a grey body in front of it (8) and a red hood on the body (14);
+    ``body`` and ``hood`` are their columns."""
     h, w = 48, 72
     intr = Intrinsics.from_fov(w, h, 55.0)
     image = np.empty((h, w, 3), np.float32)
     image[:] = BLUE
     disparity = np.full((h, w), 2.0, np.float32)
-    image[6:42, 12:60], disparity[6:42, 12:60] = GREY, 8.0
-    image[14:30, 22:36], disparity[14:30, 22:36] = RED, 14.0
+    image[6:42, body[0] : body[1]], disparity[6:42, body[0] : body[1]] = GREY, 8.0
+    image[14:30, hood[0] : hood[1]], disparity[14:30, hood[0] : hood[1]] = RED, 14.0
     return image, disparity / np.float32(intr.fx), intr
 
 
@@ -36,19 +37,19 @@ def test_the_part_behind_a_nested_edge_is_what_lies_behind_it():
     # under the hood: the body's depth and colour, never the wall's
     np.testing.assert_allclose(depth[hood], 8.0 / intr.fx, rtol=1e-5)
     np.testing.assert_allclose(colour[hood], np.tile(GREY, (hood.sum(), 1)), atol=1e-5)
-    # the body's own rim takes the wall only right beside it; the rest of that band is the fill's
+    # the body's own rim takes the wall's colour right beside the wall only, and keeps the estimate's
+    # depth there; the rest of that band is the exemplar fill's
     rim = ~hood
-    wall = rim & np.isclose(depth, 2.0 / intr.fx)
     to_wall = np.minimum.reduce([ys - 6, 41 - ys, xs - 12, 59 - xs])
-    assert wall.any() and to_wall[wall].max() <= NEAR_PX + GROW_PX
-    np.testing.assert_allclose(colour[wall], np.tile(BLUE, (wall.sum(), 1)), atol=1e-5)
-    own = rim & ~wall  # grown pixels with nothing behind them keep their own surface
-    np.testing.assert_allclose(depth[own], q[ys[own], xs[own]])
-    np.testing.assert_allclose(colour[own], image[ys[own], xs[own]])
+    assert rim.any() and to_wall[rim].max() <= NEAR_PX
+    np.testing.assert_allclose(depth[rim], q_back[ys[rim], xs[rim]])
+    np.testing.assert_allclose(colour[rim], np.tile(BLUE, (rim.sum(), 1)), atol=1e-5)
 
 
 def test_a_camera_move_opens_the_gap_onto_the_body_not_the_wall():
-    image, q, intr = _hood_on_a_body()
+    # a narrow body: the whole of it lies in the band of its own edges, so the smooth background estimate
+    # under the hood is the wall
+    image, q, intr = _hood_on_a_body(body=(20, 44), hood=(24, 36))
     scene = build_scene(image, q, intr, parallax_gain_px=intr.fx * 1.0)
     out = render(scene, CameraState(x=1.0), intr).image
     # the hood's right edge (column 35) moves 14 px left, the body behind it 8: output columns 22..27 of

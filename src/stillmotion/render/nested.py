@@ -11,11 +11,13 @@ Behind such an edge lies the farther part itself (the shoulder goes on under the
 pixel looks up the nearest pixel on the far side of any depth edge (one distance transform). When that
 pixel is farther than the band pixel and either clearly in front of the background estimate (by more
 than INTERMEDIATE_FRACTION of the band pixel's height above it) or within NEAR_PX of it, the band pixel
-is *nested*: it takes that surface's depth, and its colour from a little way into that surface (past the
-edge's mixed pixels), averaged a little with its nested neighbours. The NEAR_PX rule also covers the
-first pixels behind a subject's own silhouette, where a copied patch most often brings the edge's mixed
-colours along. Nested pixels grow by GROW_PX within the band, so that a strip one pixel wide keeps whole
-triangles in the background layer; a grown pixel with nothing behind it keeps its own surface.
+is *nested*: it takes that surface's colour from a little way into it (past the edge's mixed pixels)
+and, when the surface is an intermediate one, its depth; both are averaged a little with the nested
+neighbours. The NEAR_PX rule also covers
+the first pixels behind a subject's own silhouette, where a copied patch most often brings the edge's
+mixed colours along. The background layer keeps the tears of the smooth background estimate (see
+:func:`stillmotion.render.scene.build_scene`), so a nested strip a pixel wide stays joined to the fill
+around it instead of tearing away into holes.
 
 The result stretches the farther part a few pixels under the nearer one, which is what a narrow gap
 between two parts of one subject should show; wider reveals of the far background keep the exemplar
@@ -35,9 +37,7 @@ INTERMEDIATE_FRACTION = 0.1
 NEAR_PX = 3.0
 #: Colour is read this many pixels past the far-side pixel, away from the band pixel (past mixed pixels).
 COLOUR_INSET_PX = 2.0
-#: Nested pixels grow by this many pixels within the band (whole triangles for one-pixel strips).
-GROW_PX = 2
-#: Half-size (pixels) of the box over which nested colours are averaged (nested pixels only).
+#: Half-size (pixels) of the box over which nested depths and colours are averaged (nested pixels only).
 SMOOTH_PX = 2
 
 
@@ -72,36 +72,29 @@ def behind_nested_edges(
     chosen = farther & (intermediate | (distance[ys, xs] <= NEAR_PX))
     if not chosen.any():
         return none
-    nested = np.zeros(q.shape, np.uint8)
-    nested[ys[chosen], xs[chosen]] = 1
-    size = 2 * GROW_PX + 1
-    nested = cv2.dilate(nested, np.ones((size, size), np.uint8)) & band.view(np.uint8)
-    ys, xs = np.nonzero(nested)
-    nearest = labels[ys, xs] - 1
+    ys, xs, intermediate = ys[chosen], xs[chosen], intermediate[chosen]
+    nearest = nearest[chosen]
     sy, sx = seed_y[nearest], seed_x[nearest]
-    behind = q[sy, sx] < q[ys, xs] - step
-    # a grown pixel whose nearest far side is not behind it keeps its own surface (depth and colour)
-    depth = np.where(behind, q[sy, sx], q[ys, xs]).astype(np.float32)
-    colour = image[ys, xs]
-    if behind.any():
-        b = behind
-        colour[b] = _smoothed(_colour_past(image, ys[b], xs[b], sy[b], sx[b]), ys[b], xs[b])
-    return ys, xs, depth, colour
+    # the background estimate's own depth where the far side is the background itself: it stays smooth,
+    # and flat blocks of the layer still merge into large quads
+    depth = np.where(intermediate, _smoothed(q[sy, sx][:, None], ys, xs)[:, 0], q_back[ys, xs]).astype(np.float32)
+    return ys, xs, depth, _smoothed(_colour_past(image, ys, xs, sy, sx), ys, xs)
 
 
-def _smoothed(colour: np.ndarray, ys: np.ndarray, xs: np.ndarray) -> np.ndarray:
-    """``colour`` (N, 3) of the pixels (ys, xs), each averaged with the others in its (2 SMOOTH_PX + 1)^2
-    box: a stretched strip shows the far side's tone, not streaks of its single pixels."""
+def _smoothed(values: np.ndarray, ys: np.ndarray, xs: np.ndarray) -> np.ndarray:
+    """``values`` (N, C) of the pixels (ys, xs), each averaged with the others in its (2 SMOOTH_PX + 1)^2
+    box: a stretched strip shows the far side's tone, not streaks of its single pixels, and its depth is
+    smooth enough for the mesh to merge it into large quads."""
     pad = SMOOTH_PX
     y0, x0 = int(ys.min()) - pad, int(xs.min()) - pad
     cy, cx = ys - y0, xs - x0
     shape = (int(cy.max()) + pad + 1, int(cx.max()) + pad + 1)
-    total = np.zeros(shape + (colour.shape[1],), np.float32)
+    total = np.zeros(shape + (values.shape[1],), np.float32)
     count = np.zeros(shape, np.float32)
-    total[cy, cx] = colour
+    total[cy, cx] = values
     count[cy, cx] = 1.0
     box = (2 * SMOOTH_PX + 1, 2 * SMOOTH_PX + 1)
-    total = cv2.blur(total, box, borderType=cv2.BORDER_CONSTANT)
+    total = cv2.blur(total, box, borderType=cv2.BORDER_CONSTANT).reshape(total.shape)  # keeps a single channel
     count = cv2.blur(count, box, borderType=cv2.BORDER_CONSTANT)
     return total[cy, cx] / np.maximum(count[cy, cx], np.float32(1e-6))[:, None]
 

@@ -196,11 +196,12 @@ def _background(image: np.ndarray, q: np.ndarray, intrinsics: Intrinsics, gain: 
         nested = pool.submit(behind_nested_edges, image, q, band, q_back, step=TEAR_PX / gain)
         colour = fill_background_colour(image, band, wide, q=q, q_back=q_back, backend=fill_backend)
         ys, xs, q_nested, colour_nested = nested.result()
-    # where one part of the subject stands before another, the farther part goes on behind it
+    keep = tear_mask(q_back, gain=gain / BACKGROUND_TEAR_FACTOR)  # the fill may stretch a little more
+    # where one part of the subject stands before another, the farther part goes on behind it; the layer
+    # keeps the smooth estimate's tears, so a nested strip stays joined to the fill around it
     q_back[ys, xs] = q_nested
     colour[ys, xs] = colour_nested
     region = cv2.dilate(band.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
-    keep = tear_mask(q_back, gain=gain / BACKGROUND_TEAR_FACTOR)  # the fill may stretch a little more
     keep &= (region[:-1, :-1] & region[:-1, 1:] & region[1:, :-1] & region[1:, 1:]).astype(np.uint8) * 3
     back = _layer(q_back, keep, intrinsics, gain=gain, u_offset=float(w), zbias=BACKGROUND_ZBIAS)
     log.debug("scene: %dx%d, background reach %d px, band %.1f%%", w, h, reach, 100 * band.mean())
