@@ -31,7 +31,7 @@ def test_the_part_behind_a_nested_edge_is_what_lies_behind_it():
     gain = intr.fx * 1.0
     band = disocclusion_band(q, gain=gain, reach=16, tear_px=TEAR_PX)
     q_back = np.where(band, q.min(), q).astype(np.float32)  # the far wall everywhere under the band
-    ys, xs, depth, colour = behind_nested_edges(image, q, band, q_back, step=TEAR_PX / gain)
+    ys, xs, depth, colour = behind_nested_edges(image, q, band, q_back, step=TEAR_PX / gain, gain=gain)
     hood = (ys >= 14) & (ys < 30) & (xs >= 22) & (xs < 36)
     assert hood.sum() > 20
     # under the hood: the body's depth and colour, never the wall's

@@ -22,7 +22,7 @@ around it instead of tearing away into holes.
 The result stretches the farther part a few pixels under the nearer one, which is what a narrow gap
 between two parts of one subject should show; wider reveals of the far background keep the exemplar
 fill's texture. Measured on Middlebury Cones (``benchmarks/nvs_stereo.py``, true disparity): the holes
-behind edges 16.3 -> 18.4 dB, all pixels 22.6 -> 23.3 dB.
+behind edges 16.3 -> 18.1 dB, all pixels 22.6 -> 23.2 dB.
 """
 
 from __future__ import annotations
@@ -35,6 +35,18 @@ import numpy as np
 INTERMEDIATE_FRACTION = 0.1
 #: Band pixels this close (pixels) to their far side take it whatever it is (see the module doc).
 NEAR_PX = 3.0
+#: An intermediate pixel counts only where such pixels fill this share of the (2 DENSE_PX + 1)^2 box.
+DENSE_PX = 2
+DENSE_SHARE = 0.3
+#: A nested edge's gap reaches this times its parallax (as the band does).
+REACH_MARGIN = 1.1
+#: The far side is a surface (not a ramp) when, this many pixels past the edge, its inverse depth has
+#: fallen by less than SURFACE_FRACTION of the jump at the edge.
+SURFACE_PX = 4.0
+SURFACE_FRACTION = 0.25
+#: A ramp is stretched only where the standard deviation of its colours' luma along the edge (5x5 box
+#: of such pixels) is below this.
+RAMP_MAX_STD = 0.03
 #: Colour is read this many pixels past the far-side pixel, away from the band pixel (past mixed pixels).
 COLOUR_INSET_PX = 2.0
 #: Half-size (pixels) of the box over which nested depths and colours are averaged (nested pixels only).
@@ -48,13 +60,14 @@ def far_side(q: np.ndarray, *, step: float) -> np.ndarray:
 
 
 def behind_nested_edges(
-    image: np.ndarray, q: np.ndarray, band: np.ndarray, q_back: np.ndarray, *, step: float
+    image: np.ndarray, q: np.ndarray, band: np.ndarray, q_back: np.ndarray, *, step: float, gain: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """``(ys, xs, depth, colour)``: the band pixels that lie behind a nested edge, and for each the inverse
     depth (N,) and colour (N, 3) of the surface behind it. Empty arrays when there is none.
 
     ``image`` float32 (H, W, 3), ``q`` the photo's inverse depth, ``band`` the background layer's pixels,
-    ``q_back`` the background estimate there, ``step`` the smallest inverse-depth jump that is an edge.
+    ``q_back`` the background estimate there, ``step`` the smallest inverse-depth jump that is an edge,
+    ``gain`` the path's parallax in pixels per unit of inverse depth.
     """
     none = (np.zeros(0, np.intp), np.zeros(0, np.intp), np.zeros(0, np.float32), np.zeros((0, 3), np.float32))
     seeds = far_side(q, step=step)
@@ -68,17 +81,36 @@ def behind_nested_edges(
     q_seed = q[seed_y[nearest], seed_x[nearest]]
     q_here, q_far = q[ys, xs], q_back[ys, xs]
     farther = q_seed < q_here - step  # the nearest far side lies behind this pixel (not before it)
-    intermediate = q_seed - q_far > INTERMEDIATE_FRACTION * (q_here - q_far)
+    # an intermediate surface stands clearly before the background estimate, and counts only as far from
+    # its edge as that edge's own parallax can open a gap (farther in, only a larger edge can uncover the
+    # pixel, and behind that lies the background)
+    within = distance[ys, xs] <= REACH_MARGIN * gain * (q_here - q_seed) + 1.0
+    intermediate = (q_seed - q_far > INTERMEDIATE_FRACTION * (q_here - q_far)) & within
     chosen = farther & (intermediate | (distance[ys, xs] <= NEAR_PX))
     if not chosen.any():
         return none
-    ys, xs, intermediate = ys[chosen], xs[chosen], intermediate[chosen]
-    nearest = nearest[chosen]
-    sy, sx = seed_y[nearest], seed_x[nearest]
-    # the background estimate's own depth where the far side is the background itself: it stays smooth,
-    # and flat blocks of the layer still merge into large quads
-    depth = np.where(intermediate, _smoothed(q[sy, sx][:, None], ys, xs)[:, 0], q_back[ys, xs]).astype(np.float32)
-    return ys, xs, depth, _smoothed(_colour_past(image, ys, xs, sy, sx), ys, xs)
+    ys, xs, q_here, q_seed = ys[chosen], xs[chosen], q_here[chosen], q_seed[chosen]
+    intermediate = intermediate[chosen]
+    sy, sx = seed_y[nearest[chosen]], seed_x[nearest[chosen]]
+    colour = _colour_past(image, ys, xs, sy, sx)
+    # a surface goes on past the edge at its depth; a pixel on the soft ramp of an estimated edge does
+    # not (the depth keeps falling beyond it). A ramp is stretched only where its colours are smooth along
+    # the edge (a subject's blurred rim: a soft halo); stretched, a textured one (hair against a wall)
+    # streaks, so there the exemplar fill stays
+    py, px = _past(ys, xs, sy, sx, SURFACE_PX, q.shape)
+    ramp = intermediate & (q_seed - q[py, px] >= SURFACE_FRACTION * (q_here - q_seed))
+    if ramp.any():
+        luma = colour @ np.array([0.299, 0.587, 0.114], np.float32)
+        moments = _smoothed(np.stack([luma, luma * luma], axis=1)[ramp], ys[ramp], xs[ramp])
+        spread = np.sqrt(np.maximum(moments[:, 1] - moments[:, 0] ** 2, 0.0))
+        keep = np.ones(len(ys), bool)
+        keep[np.flatnonzero(ramp)[spread > RAMP_MAX_STD]] = False
+        ys, xs, sy, sx, colour, intermediate = ys[keep], xs[keep], sy[keep], sx[keep], colour[keep], intermediate[keep]
+    # the depth moves forward only where such pixels are dense (a lone one would be a spike in the mesh,
+    # which a camera move stretches into a streak); elsewhere the background estimate's own, smooth depth
+    forward = intermediate & _dense(ys[intermediate], xs[intermediate], q.shape)[ys, xs]
+    depth = np.where(forward, _smoothed(q[sy, sx][:, None], ys, xs)[:, 0], q_back[ys, xs]).astype(np.float32)
+    return ys, xs, depth, _smoothed(colour, ys, xs)
 
 
 def _smoothed(values: np.ndarray, ys: np.ndarray, xs: np.ndarray) -> np.ndarray:
@@ -97,6 +129,28 @@ def _smoothed(values: np.ndarray, ys: np.ndarray, xs: np.ndarray) -> np.ndarray:
     total = cv2.blur(total, box, borderType=cv2.BORDER_CONSTANT).reshape(total.shape)  # keeps a single channel
     count = cv2.blur(count, box, borderType=cv2.BORDER_CONSTANT)
     return total[cy, cx] / np.maximum(count[cy, cx], np.float32(1e-6))[:, None]
+
+
+def _dense(ys: np.ndarray, xs: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """bool (H, W): where the pixels (ys, xs) fill at least DENSE_SHARE of the box of DENSE_PX around.
+
+    A lone pixel pulled forward to an intermediate depth would be a spike in the background layer's
+    mesh, which a camera move stretches into a streak (seen on the astronaut's hair with dolly_zoom); a
+    part of a subject behind another is a strip several pixels wide."""
+    mask = np.zeros(shape, np.float32)
+    mask[ys, xs] = 1.0
+    size = 2 * DENSE_PX + 1
+    return cv2.blur(mask, (size, size), borderType=cv2.BORDER_CONSTANT) >= DENSE_SHARE
+
+
+def _past(ys: np.ndarray, xs: np.ndarray, sy: np.ndarray, sx: np.ndarray, distance_px: float,
+          shape: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+    """The pixels ``distance_px`` beyond each seed (sy, sx), away from (ys, xs), clamped to ``shape``."""
+    dy, dx = (sy - ys).astype(np.float32), (sx - xs).astype(np.float32)
+    scale = np.float32(distance_px) / np.maximum(np.hypot(dy, dx), np.float32(1e-6))
+    py = np.clip(np.rint(sy + dy * scale), 0, shape[0] - 1).astype(np.intp)
+    px = np.clip(np.rint(sx + dx * scale), 0, shape[1] - 1).astype(np.intp)
+    return py, px
 
 
 def _colour_past(image: np.ndarray, ys: np.ndarray, xs: np.ndarray, sy: np.ndarray, sx: np.ndarray) -> np.ndarray:

@@ -193,7 +193,7 @@ def _background(image: np.ndarray, q: np.ndarray, intrinsics: Intrinsics, gain: 
     wide = disocclusion_band(q, gain=2.0 * gain, reach=2 * reach, tear_px=TEAR_PX) | band
     q_back = np.where(band, np.minimum(background_depth(q, wide), q), q).astype(np.float32)
     with ThreadPoolExecutor(max_workers=1) as pool:  # mostly OpenCV: runs beside the fill
-        nested = pool.submit(behind_nested_edges, image, q, band, q_back, step=TEAR_PX / gain)
+        nested = pool.submit(behind_nested_edges, image, q, band, q_back, step=TEAR_PX / gain, gain=gain)
         colour = fill_background_colour(image, band, wide, q=q, q_back=q_back, backend=fill_backend)
         ys, xs, q_nested, colour_nested = nested.result()
     keep = tear_mask(q_back, gain=gain / BACKGROUND_TEAR_FACTOR)  # the fill may stretch a little more
