@@ -101,7 +101,7 @@ def _clip(args) -> int:
     from ..interpolate.clip import default_workers
     from ..jit import start_numba
 
-    start_numba()
+    start_numba()  # before the first kernel: numba's target without its SciPy probe
 
     if (args.workers or default_workers()) > 1:
         # the frame pairs already keep the cores busy: OpenCV's own thread pool on top only oversubscribes

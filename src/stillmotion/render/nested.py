@@ -8,14 +8,22 @@ front of a trellis): a camera move opens a gap there that shows the far backgrou
 subject, as dark or bright seams and blotches along its parts.
 
 Behind such an edge lies the farther part itself (the shoulder goes on under the hood). So every band
-pixel looks up the nearest pixel on the far side of any depth edge (one distance transform). When that
-pixel is farther than the band pixel and either clearly in front of the background estimate (by more
-than INTERMEDIATE_FRACTION of the band pixel's height above it) or within NEAR_PX of it, the band pixel
-is *nested*: it takes that surface's colour from a little way into it (past the edge's mixed pixels)
-and, when the surface is an intermediate one, its depth; both are averaged a little with the nested
-neighbours. The NEAR_PX rule also covers
-the first pixels behind a subject's own silhouette, where a copied patch most often brings the edge's
-mixed colours along. The background layer keeps the tears of the smooth background estimate (see
+pixel looks up the nearest pixel on the far side of any depth edge (one distance transform). The band
+pixel is *nested* when that pixel is farther than it and either
+- an intermediate surface: in front of the background estimate by more than INTERMEDIATE_FRACTION of
+  the band pixel's height above it, and no farther from its edge than that edge's own parallax can open
+  a gap (REACH_MARGIN); or
+- within NEAR_PX, whatever it is: right behind a silhouette a copied patch most often brings the edge's
+  mixed colours along.
+A nested pixel takes that surface's colour from COLOUR_INSET_PX into it (past the edge's mixed pixels),
+averaged over its nested neighbours. Two cautions came from the astronaut's hair with ``dolly_zoom``,
+which the first version stretched into radial streaks:
+- the depth moves forward to the intermediate surface only where such pixels are dense (DENSE_SHARE): a
+  lone pixel pulled forward is a spike in the layer's mesh, and a camera move stretches it;
+- a far side that is the soft ramp of an estimated edge (its depth keeps falling past the edge) is
+  stretched only where its colours are smooth along the edge (RAMP_MAX_STD): a blurred rim then makes a
+  soft halo, a textured one (hair) would streak, so there the exemplar fill stays.
+The background layer keeps the tears of the smooth background estimate (see
 :func:`stillmotion.render.scene.build_scene`), so a nested strip a pixel wide stays joined to the fill
 around it instead of tearing away into holes.
 
@@ -97,7 +105,7 @@ def behind_nested_edges(
     # not (the depth keeps falling beyond it). A ramp is stretched only where its colours are smooth along
     # the edge (a subject's blurred rim: a soft halo); stretched, a textured one (hair against a wall)
     # streaks, so there the exemplar fill stays
-    py, px = _past(ys, xs, sy, sx, SURFACE_PX, q.shape)
+    py, px = (np.rint(v).astype(np.intp) for v in _beyond(ys, xs, sy, sx, SURFACE_PX, q.shape))
     ramp = intermediate & (q_seed - q[py, px] >= SURFACE_FRACTION * (q_here - q_seed))
     if ramp.any():
         luma = colour @ np.array([0.299, 0.587, 0.114], np.float32)
@@ -143,27 +151,23 @@ def _dense(ys: np.ndarray, xs: np.ndarray, shape: tuple[int, int]) -> np.ndarray
     return cv2.blur(mask, (size, size), borderType=cv2.BORDER_CONSTANT) >= DENSE_SHARE
 
 
-def _past(ys: np.ndarray, xs: np.ndarray, sy: np.ndarray, sx: np.ndarray, distance_px: float,
-          shape: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
-    """The pixels ``distance_px`` beyond each seed (sy, sx), away from (ys, xs), clamped to ``shape``."""
+def _beyond(ys: np.ndarray, xs: np.ndarray, sy: np.ndarray, sx: np.ndarray, distance_px: float,
+            shape: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+    """float32 (y, x) of the points ``distance_px`` beyond each seed (sy, sx), on the ray from the band
+    pixel (ys, xs) through it, clamped to ``shape``."""
     dy, dx = (sy - ys).astype(np.float32), (sx - xs).astype(np.float32)
     scale = np.float32(distance_px) / np.maximum(np.hypot(dy, dx), np.float32(1e-6))
-    py = np.clip(np.rint(sy + dy * scale), 0, shape[0] - 1).astype(np.intp)
-    px = np.clip(np.rint(sx + dx * scale), 0, shape[1] - 1).astype(np.intp)
-    return py, px
+    return np.clip(sy + dy * scale, 0, shape[0] - 1), np.clip(sx + dx * scale, 0, shape[1] - 1)
 
 
 def _colour_past(image: np.ndarray, ys: np.ndarray, xs: np.ndarray, sy: np.ndarray, sx: np.ndarray) -> np.ndarray:
     """(N, 3) colours sampled bilinearly COLOUR_INSET_PX beyond each seed (sy, sx), away from (ys, xs)."""
-    h, w = image.shape[:2]
-    dy, dx = (sy - ys).astype(np.float32), (sx - xs).astype(np.float32)
-    scale = np.float32(COLOUR_INSET_PX) / np.maximum(np.hypot(dy, dx), np.float32(1e-6))
+    y, x = _beyond(ys, xs, sy, sx, COLOUR_INSET_PX, image.shape[:2])
     n = len(ys)
     rows = -(-n // _REMAP_ROW)
     map_x = np.zeros(rows * _REMAP_ROW, np.float32)  # cv2.remap takes maps of at most 32767 a side
     map_y = np.zeros(rows * _REMAP_ROW, np.float32)
-    map_x[:n] = np.clip(sx + dx * scale, 0, w - 1)
-    map_y[:n] = np.clip(sy + dy * scale, 0, h - 1)
+    map_x[:n], map_y[:n] = x, y
     sampled = cv2.remap(image, map_x.reshape(rows, _REMAP_ROW), map_y.reshape(rows, _REMAP_ROW), cv2.INTER_LINEAR,
                         borderMode=cv2.BORDER_REPLICATE)  # fmt: skip
     return sampled.reshape(-1, image.shape[2])[:n]
