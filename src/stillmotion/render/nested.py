@@ -114,8 +114,8 @@ def behind_nested_edges(
         keep = np.ones(len(ys), bool)
         keep[np.flatnonzero(ramp)[spread > RAMP_MAX_STD]] = False
         ys, xs, sy, sx, colour, intermediate = ys[keep], xs[keep], sy[keep], sx[keep], colour[keep], intermediate[keep]
-    # the depth moves forward only where such pixels are dense (a lone one would be a spike in the mesh,
-    # which a camera move stretches into a streak); elsewhere the background estimate's own, smooth depth
+    # the depth moves forward only where such pixels are dense (see _dense); elsewhere the background
+    # estimate's own, smooth depth
     forward = intermediate & _dense(ys[intermediate], xs[intermediate], q.shape)[ys, xs]
     depth = np.where(forward, _smoothed(q[sy, sx][:, None], ys, xs)[:, 0], q_back[ys, xs]).astype(np.float32)
     return ys, xs, depth, _smoothed(colour, ys, xs)
