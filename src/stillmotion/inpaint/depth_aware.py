@@ -56,11 +56,11 @@ def _ray_hits(inv, hole, directions):
     return value, dist
 
 
-@nb.njit(cache=True, parallel=True)
+@nb.njit(cache=True)
 def _combine(value, dist, hole, directions, share, tol_abs, smooth, filled, gap):
     height, width = hole.shape
     n = directions.shape[0]
-    for y in nb.prange(height):
+    for y in range(height):
         for x in range(width):
             if not hole[y, x]:
                 continue

@@ -95,11 +95,11 @@ def _allowed(src_ok, src_depth, sy, sx, limit, ty, tx, reach):
     return src_ok[sy, sx] and src_depth[sy, sx] <= limit
 
 
-@nb.njit(cache=True, parallel=True)
-def _cost_of_field_parallel(feat, sq, weight, is_target, src_ok, src_depth, tgt_limit, nnf, radius, stride, bias2, reach):
+@nb.njit(cache=True)
+def _cost_of_field(feat, sq, weight, is_target, src_ok, src_depth, tgt_limit, nnf, radius, stride, bias2, reach):
     height, width = is_target.shape
     cost = np.full((height, width), BIG_COST, np.float32)
-    for y in nb.prange(height):
+    for y in range(height):
         for x in range(width):
             if not is_target[y, x]:
                 continue
@@ -112,13 +112,13 @@ def _cost_of_field_parallel(feat, sq, weight, is_target, src_ok, src_depth, tgt_
 
 
 def field_cost(feat, weight, is_target, src_ok, src_depth, tgt_limit, nnf, *, radius, stride, bias, reach=0):
-    return _cost_of_field_parallel(
+    return _cost_of_field(
         feat, squared_norms(feat, bias), weight, is_target, src_ok, src_depth, tgt_limit, nnf, radius, stride,
         np.float32(bias * bias), int(reach),
     )
 
 
-@nb.njit(cache=True, parallel=True)
+@nb.njit(cache=True)
 def _search(feat, sq, weight, is_target, src_ok, src_depth, tgt_limit, nnf, cost, radius, stride, bias2,
             iterations, search_radius, seed, blocks, reach):
     height, width = is_target.shape
@@ -127,7 +127,7 @@ def _search(feat, sq, weight, is_target, src_ok, src_depth, tgt_limit, nnf, cost
         snapshot = nnf.copy()
         reverse = (it % 2) == 1
         step = 1 if reverse else -1  # direction of the already-visited neighbours
-        for b in nb.prange(blocks):
+        for b in range(blocks):
             y0 = b * rows
             y1 = min(height, y0 + rows)
             for yi in range(y1 - y0):
@@ -229,11 +229,11 @@ def random_field(is_target, sources, tgt_limit, src_depth, seed, src_ok, reach):
     return nnf
 
 
-@nb.njit(cache=True, parallel=True, fastmath=True)
+@nb.njit(cache=True, fastmath=True)
 def _vote(image, hole, is_target, nnf, weights, radius, step, out):
     height, width = hole.shape
     channels = image.shape[2]
-    for y in nb.prange(height):
+    for y in range(height):
         acc = np.zeros(channels, np.float64)
         for x in range(width):
             if not hole[y, x]:
@@ -276,13 +276,13 @@ def vote(image, hole, is_target, nnf, cost, *, radius, spread, step=1):
     return out
 
 
-@nb.njit(cache=True, parallel=True)
+@nb.njit(cache=True)
 def upsample_field(nnf, height, width):
     """Double a field to (height, width): a fine pixel takes its parent's source, doubled, plus its own
     offset inside the parent."""
     hc, wc = nnf.shape[0], nnf.shape[1]
     out = np.empty((height, width, 2), np.int32)
-    for y in nb.prange(height):
+    for y in range(height):
         cy = min(y // 2, hc - 1)
         for x in range(width):
             cx = min(x // 2, wc - 1)
@@ -291,13 +291,13 @@ def upsample_field(nnf, height, width):
     return out
 
 
-@nb.njit(cache=True, parallel=True)
+@nb.njit(cache=True)
 def upsample_cost(cost, nnf, is_target, src_ok, src_depth, tgt_limit, reach):
     """The coarse costs carried to an upsampled field (BIG_COST where its source is not allowed here)."""
     height, width = is_target.shape
     hc, wc = cost.shape
     out = np.full((height, width), BIG_COST, np.float32)
-    for y in nb.prange(height):
+    for y in range(height):
         for x in range(width):
             if is_target[y, x] and _allowed(src_ok, src_depth, nnf[y, x, 0], nnf[y, x, 1], tgt_limit[y, x], y, x, reach):
                 out[y, x] = cost[min(y // 2, hc - 1), min(x // 2, wc - 1)]

@@ -10,7 +10,7 @@ import numba as nb
 import numpy as np
 
 
-@nb.njit(cache=True, parallel=True)
+@nb.njit(cache=True)
 def halve_known(values: np.ndarray, known: np.ndarray, fallback: bool) -> np.ndarray:
     """``values`` (H, W, C) float32 halved to ((H + 1) // 2, (W + 1) // 2, C): each coarse pixel is the
     mean of its known fine pixels; where none is known, the mean of all of them (``fallback``) or 0."""
@@ -18,7 +18,7 @@ def halve_known(values: np.ndarray, known: np.ndarray, fallback: bool) -> np.nda
     h2 = (height + 1) // 2
     w2 = (width + 1) // 2
     out = np.zeros((h2, w2, channels), np.float32)
-    for y in nb.prange(h2):
+    for y in range(h2):
         acc = np.zeros(channels, np.float32)
         acc_all = np.zeros(channels, np.float32)
         for x in range(w2):

@@ -19,7 +19,7 @@ from .pixels import nonzero_pixels
 TEAR_SPREAD_PX = 2.5
 
 
-@njit(cache=True, nogil=True, fastmath=True)
+@njit(cache=True, nogil=True)
 def _mark_tears(map_u, map_v, weight, threshold, mark):  # pragma: no cover - numba
     """Mark (write every pixel of ``mark``) both pixels of each rendered horizontal or vertical neighbour
     pair whose sources are farther apart than ``threshold``. Branch-free rows, so that they vectorise."""
@@ -40,7 +40,7 @@ def _mark_tears(map_u, map_v, weight, threshold, mark):  # pragma: no cover - nu
             else:
                 down[x] = 0
             mark[y, x] = pair[x] | pair[x + 1] | down[x] | above[x]
-        above[:] = down
+        above, down = down, above  # every ``down[x]`` is rewritten in the next row
 
 
 @njit(cache=True, nogil=True)
