@@ -67,7 +67,7 @@ def load_depth(
 def plan(image: np.ndarray, depth: Depth, config: AnimateConfig, *, frame_faces: bool = True):
     """The shot (scene, path, framing) for ``image``; see :func:`stillmotion.render.shot.plan_shot`
     (uniform bars baked into the photo are cut away; ``frame_faces``: when the output's aspect cuts part
-    of the photo away, the kept window follows the largest face)."""
+    of the photo away, the kept window follows the largest face, or the top of a clearly salient subject)."""
     from .render.shot import plan_shot
 
     return plan_shot(image, depth, motion=config.motion, intensity=config.intensity,

@@ -15,6 +15,7 @@ import numpy as np
 from ..camera import CameraPath, SceneScale, frame_times, make_path
 from ..errors import InputError
 from ..types import CameraState, Depth, DepthKind, Intrinsics
+from .framing import window_centre
 from .depth_prep import inverse_depth, sharpen_depth_edges, smooth_ripples
 from .overscan import border_points, fit_scale, parallax_gain
 from .renderer import RenderResult, render
@@ -120,29 +121,6 @@ def _without_bars(image: np.ndarray, depth: Depth) -> tuple[np.ndarray, Depth, t
     return np.ascontiguousarray(image[inner]), depth, (top / h, bottom / h, left / w, right / w)
 
 
-#: The aspect crop moves to a face only when it cuts away more than this fraction of a side.
-FACE_FRAMING_MIN_CUT = 0.08
-
-
-def _face_window_centre(image: np.ndarray, crop_w: float, crop_h: float, photo: Intrinsics) -> tuple[float, float]:
-    """Centre (normalised image-plane units) of the ``crop_w`` x ``crop_h`` window that keeps the largest
-    face a third from its top (horizontally centred on it), clamped inside the photo; (0, 0) without a
-    face or when the window is nearly the whole photo."""
-    h, w = image.shape[:2]
-    if crop_w > (1 - FACE_FRAMING_MIN_CUT) * w and crop_h > (1 - FACE_FRAMING_MIN_CUT) * h:
-        return 0.0, 0.0
-    from ..depth.faces import detect_faces
-
-    faces = detect_faces(image)
-    if not faces:
-        return 0.0, 0.0
-    x, y, fw, fh = faces[0]
-    cx = min(max(x + fw / 2.0, crop_w / 2.0), w - crop_w / 2.0)
-    cy = min(max(y + fh / 2.0 + crop_h / 6.0, crop_h / 2.0), h - crop_h / 2.0)
-    log.info("framing: the %dx%d window follows the face at (%d, %d)", round(crop_w), round(crop_h), x, y)
-    return (cx - photo.cx) / photo.fx, (cy - photo.cy) / photo.fy
-
-
 def plan_shot(
     image: np.ndarray,
     depth: Depth,
@@ -162,7 +140,8 @@ def plan_shot(
     Uniform letterbox/pillarbox bars baked into the photo are cut away first, so the camera moves through
     the picture, not past the edges of the bars (:attr:`Shot.picture` says what is left).
     ``frame_faces``: when the output's aspect cuts part of the photo away, the kept window moves (within
-    the photo) to keep the largest face in it, a third from the top, instead of cutting heads off."""
+    the photo) to keep the largest face in it, a third from the top, or else the top of a clearly salient
+    subject, instead of cutting heads off (:mod:`.framing`)."""
     h, w = image.shape[:2]
     if depth.shape != (h, w):
         raise InputError(f"depth is {depth.shape[1]}x{depth.shape[0]} but the photo is {w}x{h}")
@@ -187,7 +166,9 @@ def plan_shot(
     half_w, half_h = crop_w / 2 / photo.fx, crop_h / 2 / photo.fy
     centre = (0.0, 0.0)
     if frame_faces and border == "crop":
-        centre = _face_window_centre(image, crop_w, crop_h, photo)
+        found = window_centre(image, crop_w, crop_h)
+        if found is not None:
+            centre = ((found[0] - photo.cx) / photo.fx, (found[1] - photo.cy) / photo.fy)
     scene_fov = fov_deg
     if border == "fill":  # extend the photo (once per shot) instead of cropping in
         from ..inpaint.outpaint import extend_photo, margin_for_path, padded_fov_deg

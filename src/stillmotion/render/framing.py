@@ -1,0 +1,97 @@
+"""Where the output's window sits when its aspect cuts part of the photo away.
+
+A landscape clip from a square or upright photo (or a portrait clip from a wide one) keeps only part of
+the picture. Centred, that window cuts heads off: an astronaut standing in a square photo loses helmet
+and shoulders in an 832x448 clip. Photographers frame the other way: they keep the subject and, when it
+is taller than the frame, its top with a little headroom, cutting at the feet.
+
+1. **Faces**: the largest detected face sits a third from the window's top, horizontally centred.
+2. **A salient subject** (no face found; the window cuts the photo's height only): the subject is the
+   connected region with the most colour contrast to the photo's top, left and right borders
+   (:func:`stillmotion.depth.foreground.border_contrast`, the depth estimator's boundary prior). If it
+   fits, the window centres it vertically; if it is taller than the window, the window keeps its top,
+   ``HEADROOM`` of the window's height above it. It is used only when it stands out clearly (its mean
+   saliency at least ``SUBJECT_CONTRAST`` times the rest's) and leaves part of the height free. Sideways
+   cuts stay centred: a saliency box's horizontal centre is often one bright detail (a butterfly's spots,
+   a motorbike's tank), not the subject's middle.
+3. Otherwise the window is centred.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import cv2
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+#: The window moves only when it cuts away more than this fraction of a side.
+MIN_CUT = 0.08
+#: A subject must be this many times more salient (mean) than the rest of the photo.
+SUBJECT_CONTRAST = 2.3
+#: Space kept above a subject taller than the window, as a fraction of the window's height.
+HEADROOM = 0.12
+#: A "subject" taller than this fraction of the photo says nothing about where to cut.
+MAX_SUBJECT_HEIGHT = 0.9
+#: Long side of the copy the saliency is computed on.
+_SALIENCY_SIZE = 200
+
+
+def window_centre(image: np.ndarray, crop_w: float, crop_h: float) -> tuple[float, float] | None:
+    """Centre (photo pixels) of the ``crop_w`` x ``crop_h`` window, clamped inside the photo; None to keep
+    it centred (no face and no clear subject, or the window is nearly the whole photo)."""
+    h, w = image.shape[:2]
+    if crop_w > (1 - MIN_CUT) * w and crop_h > (1 - MIN_CUT) * h:
+        return None
+    from ..depth.faces import detect_faces
+
+    faces = detect_faces(image)
+    if faces:
+        x, y, fw, fh = faces[0]
+        log.info("framing: the %dx%d window follows the face at (%d, %d)", round(crop_w), round(crop_h), x, y)
+        return _clamp(x + fw / 2.0, y + fh / 2.0 + crop_h / 6.0, crop_w, crop_h, w, h)
+    if crop_h > (1 - MIN_CUT) * h:  # a sideways cut: stays centred
+        return None
+    box = subject_rows(image)
+    if box is None:
+        return None
+    top, bottom = box
+    if bottom - top <= (1 - HEADROOM) * crop_h:
+        cy = (top + bottom) / 2.0
+    else:
+        cy = top - HEADROOM * crop_h + crop_h / 2.0
+    log.info("framing: the %dx%d window keeps the subject's rows %d-%d", round(crop_w), round(crop_h), top, bottom)
+    return _clamp(w / 2.0, cy, crop_w, crop_h, w, h)
+
+
+def subject_rows(image: np.ndarray) -> tuple[int, int] | None:
+    """First and one-past-last row (photo pixels) of the salient subject of ``image`` (float32 RGB in
+    [0, 1]), or None when nothing
+    stands out clearly (see the module's rule 2)."""
+    from ..depth.foreground import border_contrast
+
+    h, w = image.shape[:2]
+    f = min(1.0, _SALIENCY_SIZE / max(h, w))
+    small = cv2.resize(np.asarray(image, np.float32), (max(8, round(w * f)), max(8, round(h * f))),
+                       interpolation=cv2.INTER_AREA)  # fmt: skip
+    sal = border_contrast(small)
+    threshold = max(0.5 * float(sal.max()), float(np.percentile(sal, 80)))
+    count, labels, stats, _ = cv2.connectedComponentsWithStats((sal >= threshold).astype(np.uint8), connectivity=8)
+    if count <= 1:
+        return None
+    mass = np.bincount(labels.ravel(), sal.ravel(), count)
+    mass[0] = 0.0
+    best = int(np.argmax(mass))
+    inside = labels == best
+    if inside.all() or sal[inside].mean() < SUBJECT_CONTRAST * sal[~inside].mean():
+        return None
+    top, height = int(stats[best, cv2.CC_STAT_TOP]), int(stats[best, cv2.CC_STAT_HEIGHT])
+    sh = sal.shape[0]
+    if height > MAX_SUBJECT_HEIGHT * sh:
+        return None
+    return int(round(top * h / sh)), int(round((top + height) * h / sh))
+
+
+def _clamp(cx: float, cy: float, crop_w: float, crop_h: float, w: int, h: int) -> tuple[float, float]:
+    return min(max(cx, crop_w / 2.0), w - crop_w / 2.0), min(max(cy, crop_h / 2.0), h - crop_h / 2.0)

@@ -1,0 +1,65 @@
+"""Framing: where the output's window sits when its aspect cuts part of the photo away."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from stillmotion.api import AnimateConfig, plan
+from stillmotion.render.framing import HEADROOM, window_centre
+from stillmotion.types import Depth, DepthKind
+
+SIZE = 640
+#: Height of a landscape (832x448) window in a square photo.
+CROP_H = SIZE * 448 / 832
+
+
+def _photo(top: int, bottom: int, seed: int = 0) -> np.ndarray:
+    """A grey, grainy ground with a bright upright figure (an ellipse) between rows ``top`` and ``bottom``."""
+    rng = np.random.default_rng(seed)
+    image = np.clip(0.35 + 0.08 * rng.standard_normal((SIZE, SIZE, 1)), 0, 1).repeat(3, axis=2)
+    ys, xs = np.mgrid[0:SIZE, 0:SIZE]
+    cy, ry = (top + bottom) / 2, (bottom - top) / 2
+    figure = ((ys - cy) / ry) ** 2 + ((xs - SIZE / 2) / 60.0) ** 2 <= 1.0
+    image[figure] = (0.95, 0.93, 0.88)
+    return image.astype(np.float32)
+
+
+def test_a_tall_subject_keeps_its_top_with_headroom():
+    top, bottom = 90, 600  # taller than the window
+    _, cy = window_centre(_photo(top, bottom), SIZE, CROP_H)
+    window_top = cy - CROP_H / 2
+    assert window_top < top, "the window keeps the figure's top"
+    assert top - window_top < 2 * HEADROOM * CROP_H, "with a little room above it, not far above"
+    assert top < (SIZE - CROP_H) / 2, "a centred window would have cut it"
+
+
+def test_a_small_subject_is_centred_in_the_window():
+    top, bottom = 400, 600
+    _, cy = window_centre(_photo(top, bottom), SIZE, CROP_H)
+    assert abs(cy - min((top + bottom) / 2, SIZE - CROP_H / 2)) < 12
+
+
+def test_without_a_clear_subject_the_window_stays_centred():
+    rng = np.random.default_rng(1)
+    noise = np.clip(0.5 + 0.1 * rng.standard_normal((SIZE, SIZE, 3)), 0, 1).astype(np.float32)
+    assert window_centre(noise, SIZE, CROP_H) is None
+    # a sideways cut stays centred even with a subject
+    assert window_centre(_photo(90, 600), SIZE * 448 / 832, SIZE) is None
+    # and a window that is nearly the whole photo does not move
+    assert window_centre(_photo(90, 600), SIZE, 0.95 * SIZE) is None
+
+
+def test_animate_frames_the_subject_instead_of_cutting_its_top():
+    image = _photo(90, 600)
+    depth = Depth(np.linspace(0.2, 1.0, SIZE, dtype=np.float32)[:, None].repeat(SIZE, axis=1), DepthKind.INVERSE)
+    config = AnimateConfig(motion="zoom_in", duration_s=0.5, fps=4, size="landscape")
+    first = {}
+    for framed in (True, False):
+        shot = plan(image, depth, config, frame_faces=framed)
+        first[framed] = shot.render(next(shot.states())).image.astype(np.float32)
+    def figure_top(frame):  # first row (fraction of the height) with figure pixels
+        bright = (frame.mean(axis=2) > (0.8 * 255 if frame.max() > 1.5 else 0.8)).mean(axis=1) > 0.02
+        return np.argmax(bright) / frame.shape[0] if bright.any() else None
+    framed_top, centred_top = figure_top(first[True]), figure_top(first[False])
+    assert framed_top is not None and 0.03 < framed_top < 0.35, "framed: the figure's top, with room above"
+    assert centred_top == 0.0, "centred: the figure runs out of the top of the frame"
