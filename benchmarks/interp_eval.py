@@ -6,6 +6,13 @@
 Middlebury: frame10i11.png from frame10.png and frame11.png (t = 0.5). A folder of numbered frames
 (sintel_raft_demo): each inner frame t from frames t-1 and t+1, averaged over the sequence. The baseline
 (DIS-medium flow + plain backward warping of both frames, averaged) runs in the same process.
+
+Methods ending in ``-clip`` (``splat-clip``, ``splat-cli-clip``) interpolate a folder's frames as a clip,
+the way ``stillmotion interpolate FRAMES/ --factor 2`` does: its even frames and its odd frames are each
+taken as a half-rate clip and doubled, so every inner frame t is again predicted without itself, from
+t-1 and t+1, but with the clip's frames t-3 and t+3 beside them (quadratic motion; the first and last
+pair of each half-rate clip have one neighbour only). The frames scored are the same as the two-frame
+methods'. Middlebury pairs have no neighbours, so there ``-clip`` equals the two-frame method.
 ``--speed`` also times 2x interpolation of a synthetic-motion 1280x720 clip (output frames per second,
 counting each input frame and each new middle frame, as a 2x clip has them).
 """
@@ -33,7 +40,14 @@ DEFAULT_DATA = [SHARED / "middlebury_flow", SHARED / "video_frames" / "sintel_ra
 
 def find_cases(folders: list[Path]) -> dict[str, list[tuple[Path, Path, Path]]]:
     """sequence name -> list of (frame before, frame after, true middle frame)."""
+    return find_sequences(folders)[0]
+
+
+def find_sequences(folders: list[Path]) -> tuple[dict[str, list[tuple[Path, Path, Path]]], dict[str, list[Path]]]:
+    """(sequence name -> list of (frame before, frame after, true middle frame), folder sequence name ->
+    all its frames in order)."""
     cases: dict[str, list] = {}
+    clips: dict[str, list[Path]] = {}
     for folder in folders:
         subdirs = [p for p in sorted(folder.iterdir()) if p.is_dir()]
         for seq in subdirs + [folder]:
@@ -43,10 +57,12 @@ def find_cases(folders: list[Path]) -> dict[str, list[tuple[Path, Path, Path]]]:
                 frames = sorted(p for p in seq.iterdir() if p.suffix.lower() == ".png")
                 if len(frames) >= 3:
                     cases[seq.name] = [(frames[i - 1], frames[i + 1], frames[i]) for i in range(1, len(frames) - 1)]
-    return cases
+                    clips[seq.name] = frames
+    return cases, clips
 
 
 def make(method: str, args):
+    method = method.removesuffix("-clip")
     if method == "baseline":
         return create_interpolator("backward", flow="dis", flow_options={"preset": "medium"})
     if method == "splat-raft":
@@ -67,6 +83,20 @@ def psnr(a: np.ndarray, b: np.ndarray) -> float:
 
 def quantise(image: np.ndarray) -> np.ndarray:
     return np.round(np.clip(image, 0, 1) * 255) / 255  # as written to an 8-bit PNG
+
+
+def clip_predictions(method, frames: list[Path]):
+    """(path of the true frame, predicted frame) for every inner frame of ``frames``, each predicted by
+    doubling the half-rate clip (even or odd frames) that leaves it out."""
+    from stillmotion.interpolate.clip import interpolate_clip
+    from stillmotion.interpolate.timeline import output_times
+
+    for parity in (0, 1):
+        half = frames[parity::2]
+        out = interpolate_clip((read_image(p) for p in half), list(output_times(len(half), factor=2)), method)
+        for j, frame in enumerate(out):
+            if j % 2 == 1:
+                yield frames[parity + j], frame
 
 
 def speed(method, args) -> dict:
@@ -93,14 +123,15 @@ def main() -> int:
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", nargs="+", type=Path, default=DEFAULT_DATA)
-    parser.add_argument("--methods", nargs="+", default=["baseline", "splat", "splat-cli"],
-                        help="baseline, splat (full-size flow), splat-cli (CLI default), splat-colour, splat-raft, splat-flow-NAME")  # fmt: skip
+    parser.add_argument("--methods", nargs="+", default=["baseline", "splat", "splat-cli", "splat-clip", "splat-cli-clip"],
+                        help="baseline, splat (full-size flow), splat-cli (CLI default), splat-colour, splat-raft, splat-flow-NAME; "
+                             "any of them + '-clip': frame folders interpolated as clips (see above)")  # fmt: skip
     parser.add_argument("--raft-weights", type=Path)
     parser.add_argument("--iters", type=int, default=20)
     parser.add_argument("--speed", action="store_true")
     parser.add_argument("--speed-frames", type=int, default=11)
     args = parser.parse_args()
-    cases = find_cases([d for d in args.data if d.exists()])
+    cases, clips = find_sequences([d for d in args.data if d.exists()])
     if not cases:
         print(json.dumps({"error": "no sequences found"}))
         return 1
@@ -110,14 +141,23 @@ def main() -> int:
         results[mname] = {}
         for seq, triples in cases.items():
             ps, ss, ts = [], [], []
-            for before, after, truth in triples:
-                a, b, gt = read_image(before), read_image(after), read_image(truth)
+            if mname.endswith("-clip") and seq in clips:
                 t0 = time.perf_counter()
-                mid = quantise(method.interpolate(a, b, [0.5])[0])
-                ts.append(time.perf_counter() - t0)
+                predicted = list(clip_predictions(method, clips[seq]))
+                ts = [(time.perf_counter() - t0) / len(predicted)]
+                assert sorted(p for p, _ in predicted) == sorted(t for _, _, t in triples)
+            else:
+                predicted = []
+                for before, after, truth in triples:
+                    a, b = read_image(before), read_image(after)
+                    t0 = time.perf_counter()
+                    predicted.append((truth, method.interpolate(a, b, [0.5])[0]))
+                    ts.append(time.perf_counter() - t0)
+            for truth, frame in predicted:
+                mid, gt = quantise(frame), read_image(truth)
                 ps.append(psnr(mid, gt))
                 ss.append(structural_similarity(mid, gt, channel_axis=2, data_range=1.0))
-            row = {"method": mname, "sequence": seq, "frames": len(triples), "psnr_db": round(float(np.mean(ps)), 3),
+            row = {"method": mname, "sequence": seq, "frames": len(predicted), "psnr_db": round(float(np.mean(ps)), 3),
                    "ssim": round(float(np.mean(ss)), 4), "time_s_per_frame": round(float(np.mean(ts)), 3)}  # fmt: skip
             results[mname][seq] = row["psnr_db"]
             print(json.dumps(row), flush=True)

@@ -15,15 +15,18 @@ class _Counting:
     def __init__(self, inner):
         self.inner = inner
         self.thread_safe = True
+        self.uses_neighbours = getattr(inner, "uses_neighbours", False)
         self.calls = []
+        self.neighbours = []
         self.threads = set()
         self._lock = threading.Lock()
 
-    def interpolate(self, image0, image1, times):
+    def interpolate(self, image0, image1, times, **neighbours):
         with self._lock:
             self.calls.append((float(image0[0, 0, 0]), list(times)))
+            self.neighbours.append(tuple(None if f is None else float(f[0, 0, 0]) for f in neighbours.values()))
             self.threads.add(threading.get_ident())
-        return self.inner.interpolate(image0, image1, times)
+        return self.inner.interpolate(image0, image1, times, **neighbours)
 
 
 def _frames(n=5, size=(48, 64)):

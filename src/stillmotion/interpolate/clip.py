@@ -28,41 +28,82 @@ def default_workers() -> int:
     return max(1, min(4, os.cpu_count() or 1))
 
 
-def _pair_jobs(frames: Iterable[Image], times: Iterable[float]) -> Iterator[tuple[Image, Image | None, list[float]]]:
-    """``(frame k, frame k + 1 or None, [t, ...])`` for each run of output times inside pair k, in order
-    (t = 0 means frame k itself)."""
-    source = iter(frames)
-    index = 0
-    try:
-        current = next(source)
-    except StopIteration:
-        raise InputError("the input has no frames") from None
-    following = None
+class _Frames:
+    """The input stream with a short memory: ``get(i)`` returns frame i (or None past the end), reading
+    ahead as needed; after ``forget(i)`` the frames before i are dropped and never kept again (times only
+    increase). Frames are checked to have one size."""
+
+    def __init__(self, frames: Iterable[Image]) -> None:
+        self._source = iter(frames)
+        self._kept: dict[int, Image] = {}
+        self.read = 0  # frames read so far
+        self._ended = False
+        self._shape = None
+        self._low = 0
+
+    def get(self, index: int) -> Image | None:
+        while not self._ended and self.read <= index:
+            frame = next(self._source, None)
+            if frame is None:
+                self._ended = True
+                break
+            if self._shape is None:
+                self._shape = frame.shape
+            elif frame.shape != self._shape:
+                raise InputError(f"frame {self.read} is {frame.shape[1]}x{frame.shape[0]}, "
+                                 f"frame 0 is {self._shape[1]}x{self._shape[0]}: frames differ in size")  # fmt: skip
+            if self.read >= self._low:
+                self._kept[self.read] = frame
+            self.read += 1
+        return self._kept.get(index)
+
+    def forget(self, index: int) -> None:
+        self._low = max(self._low, index)
+        for i in [i for i in self._kept if i < self._low]:
+            del self._kept[i]
+
+
+Job = tuple[Image | None, Image, Image | None, Image | None, list[float]]
+
+
+def _pair_jobs(frames: Iterable[Image], times: Iterable[float]) -> Iterator[Job]:
+    """``(frame k - 1, frame k, frame k + 1, frame k + 2, [t, ...])`` for each run of output times inside
+    pair k, in order (t = 0 means frame k itself; neighbours that do not exist, or are not needed because
+    no t > 0, are None)."""
+    clip = _Frames(frames)
+    if clip.get(0) is None:
+        raise InputError("the input has no frames")
     group_k, group = None, []
+
+    def job(k: int, ts: list[float]) -> Job:
+        current = clip.get(k)
+        if not any(t > 0 for t in ts):
+            return None, current, None, None, ts
+        return clip.get(k - 1) if k > 0 else None, current, clip.get(k + 1), clip.get(k + 2), ts
+
     for time in times:
         k, t = split_time(time)
         if group and k != group_k:
-            yield current, following, group
+            yield job(group_k, group)
             group = []
-        while index < k or (t > 0 and following is None):
-            if following is None:
-                following = next(source, None)
-                if following is None:
-                    raise InputError(f"the input ended after {index + 1} frames, before time {time:g}")
-                if following.shape != current.shape:
-                    raise InputError(f"frame {index + 1} is {following.shape[1]}x{following.shape[0]}, "
-                                     f"frame 0 is {current.shape[1]}x{current.shape[0]}: frames differ in size")  # fmt: skip
-            if index < k:
-                current, following, index = following, None, index + 1
+        clip.forget(k - 1)
+        if clip.get(k) is None or (t > 0 and clip.get(k + 1) is None):
+            raise InputError(f"the input ended after {clip.read} frames, before time {time:g}")
         group_k = k
         group.append(t)
     if group:
-        yield current, following, group
+        yield job(group_k, group)
 
 
-def _run_pair(interpolator: Interpolator, current: Image, following: Image | None, ts: list[float]) -> list[Image]:
+def _run_pair(interpolator: Interpolator, before: Image | None, current: Image, following: Image | None,
+              after: Image | None, ts: list[float]) -> list[Image]:
     new = [t for t in ts if t > 0]
-    made = iter(interpolator.interpolate(current, following, new) if new else [])
+    if not new:
+        return [current] * len(ts)
+    if getattr(interpolator, "uses_neighbours", False):
+        made = iter(interpolator.interpolate(current, following, new, before=before, after=after))
+    else:
+        made = iter(interpolator.interpolate(current, following, new))
     return [current if t == 0 else next(made) for t in ts]
 
 
@@ -86,8 +127,8 @@ def interpolate_clip(
         workers = 1
     done = 0
     if workers <= 1:
-        for current, following, ts in _pair_jobs(frames, times):
-            for frame in _run_pair(interpolator, current, following, ts):
+        for job in _pair_jobs(frames, times):
+            for frame in _run_pair(interpolator, *job):
                 yield frame
                 done += 1
                 progress(done, total)

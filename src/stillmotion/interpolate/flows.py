@@ -14,6 +14,9 @@ from ..types import Flow, Image
 
 _POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="stillmotion-flow")
 _CACHED_FRAMES = 4
+#: Flow pairs remembered (by the identity of their frames): in a clip, a pair's flows are also its
+#: neighbours' (the quadratic motion model of :mod:`.flowsplat` reads the flows of pairs k - 1 and k + 1).
+_CACHED_PAIRS = 8
 
 
 class PairFlow:
@@ -27,6 +30,10 @@ class PairFlow:
         # working-size copies of the last few frames, by identity: in a clip each frame is in two pairs
         self._small: list[tuple[Image, Image]] = []
         self._lock = threading.Lock()
+        # (frame 0, frame 1, done event, [fwd, bwd] once done), newest last; a pair being estimated by
+        # one thread is waited for by the others instead of being estimated twice
+        self._pairs: list[tuple[Image, Image, threading.Event, list]] = []
+        self.estimates = 0  # pairs estimated (not taken from the cache)
 
     def working_scale(self, height: int, width: int) -> float:
         """The scale of the working size: ``scale``, lowered to fit ``max_pixels``, and then snapped down
@@ -66,8 +73,34 @@ class PairFlow:
         return small
 
     def small(self, image0: Image, image1: Image) -> tuple[Flow, Flow]:
-        """Both flows at the working size (vectors in working-size pixels)."""
+        """Both flows at the working size (vectors in working-size pixels). The last few pairs are
+        remembered by the identity of their frames (do not modify a frame in place between calls)."""
         check_pair(image0, image1)
+        with self._lock:
+            entry = next((e for e in self._pairs if e[0] is image0 and e[1] is image1), None)
+            mine = entry is None
+            if mine:
+                entry = (image0, image1, threading.Event(), [])
+                self._pairs = [*self._pairs[-(_CACHED_PAIRS - 1) :], entry]
+        if not mine:
+            entry[2].wait()
+            if entry[3]:
+                return entry[3][0], entry[3][1]
+            return self.small(image0, image1)  # its estimate failed in the other thread: try here
+        try:
+            flows = self._estimate(image0, image1)
+            entry[3].extend(flows)
+            with self._lock:
+                self.estimates += 1
+            return flows
+        except BaseException:
+            with self._lock:
+                self._pairs = [e for e in self._pairs if e is not entry]
+            raise
+        finally:
+            entry[2].set()
+
+    def _estimate(self, image0: Image, image1: Image) -> tuple[Flow, Flow]:
         small0, small1 = self.downscale(image0), self.downscale(image1)
         both = getattr(self.backend, "estimate_both", None)
         if both is not None:

@@ -17,6 +17,19 @@ backward sampling of both frames.
    blended with ``blend * visibility`` (:mod:`~stillmotion.interpolate.resample`): each region comes from
    the frame that sees it, and texture is not blurred by splatting.
 
+**Quadratic motion in clips.** Between two frames motion can only be taken as straight and uniform, but
+inside a clip the frames before and after the pair show how it bends and speeds up (as in Xu et al.,
+"Quadratic video interpolation", NeurIPS 2019, done here with classical flows and no network). With
+times -1, 0, 1, 2 for frames k - 1 .. k + 2, a pixel of frame 0 moves along ``x(t) = x0 + v t + a t^2 / 2``
+where ``F01 = v + a/2`` and ``F0,-1 = -v + a/2``, so ``a0 = F01 + F0,-1`` and its displacement to time t is
+``d0(t) = t F01 + (t^2 - t) / 2 * a0``; frame 1's pixels likewise with ``a1 = F10 + F12`` and 1 - t. The
+acceleration is used only where the neighbouring pair's flows pass their forward-backward check (2 px
++ 10 %) and take the pixel to one of the same colour, and only from a neighbour where most pixels pass
+(a frame across a cut is ignored); at a clip's first or last pair, the side without a neighbour takes the other side's acceleration
+along the pair's flow (constant acceleration), where the pair's own flows are consistent
+(:mod:`.quadratic`). Flows are estimated once per pair: the neighbours' come from :class:`PairFlow`'s cache. Without neighbours (two
+frames), ``a = 0``: the straight-line interpolation above.
+
 Steps 2 and 3 run at the working size in compiled single passes (:mod:`~stillmotion.interpolate.weights`,
 :mod:`~stillmotion.interpolate.splat`); everything per pair is computed once whatever the number of t.
 """
@@ -32,6 +45,7 @@ from ..types import Flow, Image
 from . import INTERPOLATORS
 from .fill import push_pull_fill
 from .flows import PairFlow
+from .quadratic import accelerations, combine_curved, share_of_frame0, splat_curved
 from .resample import sample_and_blend
 from .splat import splat_accumulate
 from .weights import splat_weights
@@ -63,11 +77,8 @@ def _combine_splats(num0, den0, cover0, num1, den1, cover1, t, floor, num, den, 
             num[y, x, 3] = (t - 1) * dy
             den[y, x] = den0[y, x] + den1[y, x]
             cover[y, x] = (1 - t) * cover0[y, x] + t * cover1[y, x]
-            seen0 = min(cover0[y, x], 1.0) * num0[y, x, 2] / max(den0[y, x], 1e-12)
-            seen1 = min(cover1[y, x], 1.0) * num1[y, x, 2] / max(den1[y, x], 1e-12)
-            a = (1 - t) * (min(max(seen0, 0.0), 1.0) + floor)
-            b = t * (min(max(seen1, 0.0), 1.0) + floor)
-            share0[y, x] = a / (a + b)
+            share0[y, x] = share_of_frame0(cover0[y, x], num0[y, x, 2], den0[y, x], cover1[y, x], num1[y, x, 2],
+                                           den1[y, x], t, floor)  # fmt: skip
 
 
 @dataclass
@@ -81,6 +92,8 @@ class PairState:
     #: what each frame's pixels carry when splatted: their flow to the other frame and "consistent" (1/0)
     carried0: np.ndarray
     carried1: np.ndarray
+    #: accelerations of frame 0's and frame 1's pixels (quadratic motion), or None (straight lines)
+    accel: tuple[np.ndarray, np.ndarray] | None = None
 
 
 class FlowSplatInterpolator:
@@ -93,17 +106,34 @@ class FlowSplatInterpolator:
         self.config = config or FlowSplatConfig()
         self.thread_safe = bool(getattr(pair_flow.backend, "thread_safe", False))
 
-    def prepare(self, image0: Image, image1: Image) -> PairState:
+    def prepare(self, image0: Image, image1: Image, *, before: Image | None = None, after: Image | None = None) -> PairState:
+        """The pair's flows and splat weights; with the clip's frame ``before`` image0 and/or ``after``
+        image1, also the accelerations of the quadratic motion model."""
         fwd, bwd = self.pair_flow.small(image0, image1)
         small0, small1 = self.pair_flow.downscale(image0), self.pair_flow.downscale(image1)
         gains = {"photometric_gain": self.config.photometric_gain, "inconsistency_penalty": self.config.inconsistency_penalty}
         weight0, carried0 = splat_weights(small0, small1, fwd, bwd, **gains)
         weight1, carried1 = splat_weights(small1, small0, bwd, fwd, **gains)
-        return PairState(fwd, bwd, weight0, weight1, carried0, carried1)
+        flows_before = flows_after = None
+        if before is not None:
+            f_before, f_back = self.pair_flow.small(before, image0)  # the previous pair's (cached)
+            flows_before = (self.pair_flow.downscale(before), f_back, f_before)
+        if after is not None:
+            f_after, f_back = self.pair_flow.small(image1, after)  # the next pair's
+            flows_after = (self.pair_flow.downscale(after), f_after, f_back)
+        accel = accelerations(small0, small1, fwd, bwd, carried0[..., 2] > 0, carried1[..., 2] > 0,
+                              flows_before, flows_after)  # fmt: skip
+        return PairState(fwd, bwd, weight0, weight1, carried0, carried1, accel)
 
-    def interpolate(self, image0: Image, image1: Image, times: list[float]) -> list[Image]:
-        state = self.prepare(image0, image1)
+    def interpolate(self, image0: Image, image1: Image, times: list[float], *,
+                    before: Image | None = None, after: Image | None = None) -> list[Image]:
+        """Frames at ``times`` between image0 and image1; ``before``/``after``: the clip's neighbouring
+        frames, for quadratic motion (see the module's doc)."""
+        state = self.prepare(image0, image1, before=before, after=after)
         return [self.at_time(image0, image1, state, t) for t in times]
+
+    #: interpolate() takes the clip's neighbouring frames (``before``, ``after``)
+    uses_neighbours = True
 
     def flows_at_time(self, state: PairState, t: float) -> tuple[np.ndarray, np.ndarray]:
         """At the working size: flows from time t to frame 0 and to frame 1 (H, W, 4) and the share of
@@ -111,14 +141,21 @@ class FlowSplatInterpolator:
         # frame 0's pixels move along t * F01 and imply flows -t * F01 (to frame 0) and (1 - t) * F01 (to
         # frame 1); frame 1's move along (1 - t) * F10 and imply t * F10 and -(1 - t) * F10. Splatting the
         # flows themselves and scaling the sums afterwards gives the same weighted means with 3 channels.
-        num0, den0, cover0 = splat_accumulate(state.carried0, state.fwd, state.weight0, flow_scale=t, weight_scale=1.0 - t)
-        num1, den1, cover1 = splat_accumulate(state.carried1, state.bwd, state.weight1, flow_scale=1.0 - t, weight_scale=t)
+        if state.accel is None:
+            num0, den0, cover0 = splat_accumulate(state.carried0, state.fwd, state.weight0, flow_scale=t, weight_scale=1.0 - t)
+            num1, den1, cover1 = splat_accumulate(state.carried1, state.bwd, state.weight1, flow_scale=1.0 - t, weight_scale=t)
+            combine = _combine_splats
+        else:  # quadratic: each pixel carries its displacement to time t and its flow to the other frame
+            a0, a1 = state.accel
+            num0, den0, cover0 = splat_curved(state.fwd, a0, state.carried0[..., 2], state.weight0, s=t, weight_scale=1.0 - t)
+            num1, den1, cover1 = splat_curved(state.bwd, a1, state.carried1[..., 2], state.weight1, s=1.0 - t, weight_scale=t)
+            combine = combine_curved
         num = np.empty(num0.shape[:2] + (4,), np.float32)
         den = np.empty(den0.shape, np.float32)
         cover = np.empty(den0.shape, np.float32)
         share0 = np.empty(den0.shape, np.float32)
-        _combine_splats(num0, den0, cover0, num1, den1, cover1, np.float32(t), np.float32(self.config.visibility_floor),
-                        num, den, cover, share0)  # fmt: skip
+        combine(num0, den0, cover0, num1, den1, cover1, np.float32(t), np.float32(self.config.visibility_floor),
+                num, den, cover, share0)  # fmt: skip
         return push_pull_fill(num, den, cover), share0
 
     def at_time(self, image0: Image, image1: Image, state: PairState, t: float) -> Image:

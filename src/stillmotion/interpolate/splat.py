@@ -13,39 +13,46 @@ import numba
 import numpy as np
 
 
+@numba.njit(cache=True, nogil=True, fastmath=True, inline="always")
+def scatter_bilinear(num, den, cover, tx, ty, w, values):  # pragma: no cover - compiled
+    """Add ``values`` (C,) with weight ``w`` at the fractional position (tx, ty), shared bilinearly among
+    the four pixels around it: ``num += wb * values``, ``den += wb``, ``cover += bilinear weight``."""
+    height, width = den.shape
+    if not (tx > -1.0 and tx < width and ty > -1.0 and ty < height):
+        return
+    x0 = int(np.floor(tx))
+    y0 = int(np.floor(ty))
+    fx = tx - x0
+    fy = ty - y0
+    for dy in range(2):
+        yy = y0 + dy
+        if yy < 0 or yy >= height:
+            continue
+        wy = fy if dy else 1.0 - fy
+        for dx in range(2):
+            xx = x0 + dx
+            if xx < 0 or xx >= width:
+                continue
+            wbil = (fx if dx else 1.0 - fx) * wy
+            wb = wbil * w
+            if wb <= 0.0:
+                continue
+            cover[yy, xx] += wbil
+            den[yy, xx] += wb
+            for c in range(values.shape[0]):
+                num[yy, xx, c] += wb * values[c]
+
+
 @numba.njit(cache=True, nogil=True, fastmath=True)
 def _splat_kernel(values, flow, flow_scale, weight, weight_scale, num, den, cover):  # pragma: no cover - compiled
-    height, width, channels = values.shape
+    height, width = weight.shape
     for y in range(height):
         for x in range(width):
             w = weight[y, x] * weight_scale
             if w <= 0.0:
                 continue
-            tx = x + flow[y, x, 0] * flow_scale
-            ty = y + flow[y, x, 1] * flow_scale
-            if not (tx > -1.0 and tx < width and ty > -1.0 and ty < height):
-                continue
-            x0 = int(np.floor(tx))
-            y0 = int(np.floor(ty))
-            fx = tx - x0
-            fy = ty - y0
-            for dy in range(2):
-                yy = y0 + dy
-                if yy < 0 or yy >= height:
-                    continue
-                wy = fy if dy else 1.0 - fy
-                for dx in range(2):
-                    xx = x0 + dx
-                    if xx < 0 or xx >= width:
-                        continue
-                    wbil = (fx if dx else 1.0 - fx) * wy
-                    wb = wbil * w
-                    if wb <= 0.0:
-                        continue
-                    cover[yy, xx] += wbil
-                    den[yy, xx] += wb
-                    for c in range(channels):
-                        num[yy, xx, c] += wb * values[y, x, c]
+            scatter_bilinear(num, den, cover, x + flow[y, x, 0] * flow_scale, y + flow[y, x, 1] * flow_scale, w,
+                             values[y, x])  # fmt: skip
 
 
 def splat_accumulate(
