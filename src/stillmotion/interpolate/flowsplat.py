@@ -25,10 +25,11 @@ where ``F01 = v + a/2`` and ``F0,-1 = -v + a/2``, so ``a0 = F01 + F0,-1`` and it
 ``d0(t) = t F01 + (t^2 - t) / 2 * a0``; frame 1's pixels likewise with ``a1 = F10 + F12`` and 1 - t. The
 acceleration is used only where the neighbouring pair's flows pass their forward-backward check (2 px
 + 10 %) and take the pixel to one of the same colour, and only from a neighbour where most pixels pass
-(a frame across a cut is ignored); at a clip's first or last pair, the side without a neighbour takes the other side's acceleration
-along the pair's flow (constant acceleration), where the pair's own flows are consistent
-(:mod:`.quadratic`). Flows are estimated once per pair: the neighbours' come from :class:`PairFlow`'s cache. Without neighbours (two
-frames), ``a = 0``: the straight-line interpolation above.
+(a frame across a cut is ignored); at a clip's first or last pair, the side without a neighbour takes
+the other side's acceleration along the pair's flow (constant acceleration), where the pair's own flows
+are consistent (:mod:`.quadratic`). Flows are estimated once per pair: the neighbours' come from
+:class:`PairFlow`'s cache. Without neighbours (two frames), ``a = 0``: the straight-line interpolation
+above.
 
 Steps 2 and 3 run at the working size in compiled single passes (:mod:`~stillmotion.interpolate.weights`,
 :mod:`~stillmotion.interpolate.splat`); everything per pair is computed once whatever the number of t.
@@ -106,7 +107,11 @@ class FlowSplatInterpolator:
         self.config = config or FlowSplatConfig()
         self.thread_safe = bool(getattr(pair_flow.backend, "thread_safe", False))
 
-    def prepare(self, image0: Image, image1: Image, *, before: Image | None = None, after: Image | None = None) -> PairState:
+    #: interpolate() takes the clip's neighbouring frames (``before``, ``after``)
+    uses_neighbours = True
+
+    def prepare(self, image0: Image, image1: Image, *, before: Image | None = None,
+                after: Image | None = None) -> PairState:  # fmt: skip
         """The pair's flows and splat weights; with the clip's frame ``before`` image0 and/or ``after``
         image1, also the accelerations of the quadratic motion model."""
         fwd, bwd = self.pair_flow.small(image0, image1)
@@ -132,9 +137,6 @@ class FlowSplatInterpolator:
         state = self.prepare(image0, image1, before=before, after=after)
         return [self.at_time(image0, image1, state, t) for t in times]
 
-    #: interpolate() takes the clip's neighbouring frames (``before``, ``after``)
-    uses_neighbours = True
-
     def flows_at_time(self, state: PairState, t: float) -> tuple[np.ndarray, np.ndarray]:
         """At the working size: flows from time t to frame 0 and to frame 1 (H, W, 4) and the share of
         frame 0 (H, W) in the blend."""
@@ -147,8 +149,10 @@ class FlowSplatInterpolator:
             combine = _combine_splats
         else:  # quadratic: each pixel carries its displacement to time t and its flow to the other frame
             a0, a1 = state.accel
-            num0, den0, cover0 = splat_curved(state.fwd, a0, state.carried0[..., 2], state.weight0, s=t, weight_scale=1.0 - t)
-            num1, den1, cover1 = splat_curved(state.bwd, a1, state.carried1[..., 2], state.weight1, s=1.0 - t, weight_scale=t)
+            num0, den0, cover0 = splat_curved(state.fwd, a0, state.carried0[..., 2], state.weight0, s=t,
+                                              weight_scale=1.0 - t)  # fmt: skip
+            num1, den1, cover1 = splat_curved(state.bwd, a1, state.carried1[..., 2], state.weight1, s=1.0 - t,
+                                              weight_scale=t)  # fmt: skip
             combine = combine_curved
         num = np.empty(num0.shape[:2] + (4,), np.float32)
         den = np.empty(den0.shape, np.float32)
