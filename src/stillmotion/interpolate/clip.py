@@ -79,7 +79,7 @@ def _pair_jobs(frames: Iterable[Image], times: Iterable[float]) -> Iterator[Job]
         current = clip.get(k)
         if not any(t > 0 for t in ts):
             return None, current, None, None, ts
-        return clip.get(k - 1) if k > 0 else None, current, clip.get(k + 1), clip.get(k + 2), ts
+        return clip.get(k - 1), current, clip.get(k + 1), clip.get(k + 2), ts  # get(-1) is None
 
     for time in times:
         k, t = split_time(time)

@@ -4,23 +4,25 @@ neighbouring pairs' flows, and the splat of each pixel along its curved path to 
 With times -1, 0, 1, 2 for frames k - 1 .. k + 2, a pixel of frame 0 moves along
 ``x(t) = x0 + v t + a t^2 / 2`` with ``F01 = v + a/2`` and ``F0,-1 = -v + a/2``, so ``a0 = F01 + F0,-1`` and
 its displacement to time t is ``d0(t) = t F01 + (t^2 - t) / 2 * a0`` (frame 1's pixels likewise, with
-``a1 = F10 + F12`` and 1 - t). All in compiled single passes at the working size.
+``a1 = F10 + F12`` and 1 - t), at the working size.
 """
 
 from __future__ import annotations
 
-import cv2
 import numba
 import numpy as np
 
+from ..flow.consistency import backward_warp
 from ..types import Flow, Image
 from .splat import scatter_bilinear
+from .weights import splat_weights
 
-#: The neighbouring pair's flows must agree (forward-backward) within this many working-size pixels, plus
-#: ``ACCEL_REL_TOL`` of the flow's length, for the acceleration to be used ...
-ACCEL_ABS_TOL_PX = 2.0
-ACCEL_REL_TOL = 0.1
-#: ... and take each pixel to one of the same colour (mean channel difference, colours in [0, 1]): a flow
+#: The neighbouring pair's flow is reliable where it passes the forward-backward check of
+#: :mod:`.weights` with these tolerances (``|f + b|^2 <= rel * (|f|^2 + |b|^2) + abs``: about 2 px + 10 %,
+#: looser than the pair's own check, which decides visibility) ...
+ACCEL_REL_TOL = 0.01
+ACCEL_ABS_TOL_PX2 = 4.0
+#: ... and takes each pixel to one of the same colour (mean channel difference, colours in [0, 1]): a flow
 #: that failed alike in both directions can still be consistent.
 ACCEL_COLOUR_TOL = 0.12
 #: A neighbour whose flow is reliable at fewer of the pixels than this is from another shot (a cut), or
@@ -28,74 +30,19 @@ ACCEL_COLOUR_TOL = 0.12
 ACCEL_MIN_RELIABLE = 0.5
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
-def _bilinear(field, y, x, c):  # pragma: no cover - compiled
-    """``field[y, x, c]`` at a fractional position, coordinates clamped to the field (replicated border)."""
-    h, w = field.shape[:2]
-    x = min(max(x, 0.0), w - 1.0)
-    y = min(max(y, 0.0), h - 1.0)
-    x0 = min(int(x), w - 2) if w > 1 else 0
-    y0 = min(int(y), h - 2) if h > 1 else 0
-    fx = x - x0
-    fy = y - y0
-    x1 = min(x0 + 1, w - 1)
-    y1 = min(y0 + 1, h - 1)
-    top = field[y0, x0, c] * (1.0 - fx) + field[y0, x1, c] * fx
-    bottom = field[y1, x0, c] * (1.0 - fx) + field[y1, x1, c] * fx
-    return top * (1.0 - fy) + bottom * fy
-
-
-@numba.njit(cache=True, nogil=True)
-def _accel_kernel(frame, other, own, out, back, abs_tol, rel_tol, colour_tol, accel):  # pragma: no cover
-    """``accel = own + out`` where ``out`` (frame -> other) is reliable, else 0; returns the count of
-    reliable pixels. Reliable: ``back`` (other -> frame) undoes ``out`` where it lands, and the colour
-    there matches."""
-    h, w = out.shape[:2]
-    channels = frame.shape[2]
-    reliable = 0
-    for y in range(h):
-        for x in range(w):
-            u = out[y, x, 0]
-            v = out[y, x, 1]
-            ty = y + v
-            tx = x + u
-            ex = u + _bilinear(back, ty, tx, 0)
-            ey = v + _bilinear(back, ty, tx, 1)
-            ok = ex * ex + ey * ey < (abs_tol + rel_tol * np.sqrt(u * u + v * v)) ** 2
-            if ok:
-                diff = 0.0
-                for c in range(channels):
-                    diff += abs(_bilinear(other, ty, tx, c) - frame[y, x, c])
-                ok = diff <= colour_tol * channels
-            if ok:
-                reliable += 1
-                accel[y, x, 0] = own[y, x, 0] + u
-                accel[y, x, 1] = own[y, x, 1] + v
-            else:
-                accel[y, x, 0] = 0.0
-                accel[y, x, 1] = 0.0
-    return reliable
-
-
 def _acceleration(frame: Image, own: Flow, neighbour: tuple[Image, Flow, Flow]) -> np.ndarray | None:
-    """One frame's acceleration from its flow to the pair's other frame (``own``) and a neighbour
-    ``(frame, flow there, flow back)``; None when too few pixels are reliable."""
+    """One frame's acceleration ``own + out`` from its flow to the pair's other frame (``own``) and a
+    neighbour ``(frame, flow out to it, flow back)``, 0 where ``out`` is not reliable; None when too few
+    pixels are. The test is the splatting weights' single pass (:func:`.weights.splat_weights`): with
+    photometric gain 1 and an overwhelming inconsistency penalty, a reliable pixel is one whose weight
+    ``exp(-colour difference)`` is at least ``exp(-ACCEL_COLOUR_TOL)``."""
     other, out, back = neighbour
-    accel = np.empty(out.shape, np.float32)
-    f32 = np.float32
-    reliable = _accel_kernel(np.ascontiguousarray(frame, f32), np.ascontiguousarray(other, f32),
-                             np.ascontiguousarray(own, f32), np.ascontiguousarray(out, f32),
-                             np.ascontiguousarray(back, f32), f32(ACCEL_ABS_TOL_PX), f32(ACCEL_REL_TOL),
-                             f32(ACCEL_COLOUR_TOL), accel)  # fmt: skip
-    return accel if reliable >= ACCEL_MIN_RELIABLE * out.shape[0] * out.shape[1] else None
-
-
-def _along(field: np.ndarray, flow: Flow) -> np.ndarray:
-    """``field`` (of the other frame) sampled where ``flow`` takes each pixel."""
-    h, w = flow.shape[:2]
-    xs = np.arange(w, dtype=np.float32)[None, :] + flow[..., 0]
-    ys = np.arange(h, dtype=np.float32)[:, None] + flow[..., 1]
-    return cv2.remap(field, xs, ys, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    weight, _ = splat_weights(frame, other, out, back, photometric_gain=1.0, inconsistency_penalty=1e3,
+                              relative_tol=ACCEL_REL_TOL, absolute_tol_px2=ACCEL_ABS_TOL_PX2)  # fmt: skip
+    reliable = weight >= np.float32(np.exp(-ACCEL_COLOUR_TOL))
+    if reliable.mean() < ACCEL_MIN_RELIABLE:
+        return None
+    return (own + out) * reliable[..., None]
 
 
 def accelerations(small0: Image, small1: Image, fwd: Flow, bwd: Flow, ok0: np.ndarray, ok1: np.ndarray,
@@ -112,9 +59,9 @@ def accelerations(small0: Image, small1: Image, fwd: Flow, bwd: Flow, ok0: np.nd
     if a0 is None and a1 is None:
         return None
     if a0 is None:
-        a0 = _along(a1, fwd) * ok0[..., None]
+        a0 = backward_warp(a1, fwd) * ok0[..., None]
     if a1 is None:
-        a1 = _along(a0, bwd) * ok1[..., None]
+        a1 = backward_warp(a0, bwd) * ok1[..., None]
     return a0.astype(np.float32), a1.astype(np.float32)
 
 

@@ -15,8 +15,8 @@ import numpy as np
 from ..camera import CameraPath, SceneScale, frame_times, make_path
 from ..errors import InputError
 from ..types import CameraState, Depth, DepthKind, Intrinsics
-from .framing import window_centre
 from .depth_prep import inverse_depth, sharpen_depth_edges, smooth_ripples
+from .framing import window_centre
 from .overscan import border_points, fit_scale, parallax_gain
 from .renderer import RenderResult, render
 from .scene import MERGE_PX, Scene, build_scene
