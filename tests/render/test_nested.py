@@ -56,3 +56,24 @@ def test_a_camera_move_opens_the_gap_onto_the_body_not_the_wall():
     # the hood's rows now show what was behind the hood's right part
     gap = out[16:28, 23:27]
     np.testing.assert_allclose(gap, np.broadcast_to(GREY, gap.shape), atol=0.05)
+
+
+def test_a_subject_sloping_away_at_its_silhouette_is_not_nested_behind_itself():
+    # a red subject (disparity 20) whose last two columns curve away (18.5) before a blue wall (1): the
+    # slope is a step of more than a pixel of parallax, but it is the subject's own surface, not a part
+    # of it behind another; pulling the layer forward to it would carry red across the revealed wall
+    h, w = 48, 72
+    intr = Intrinsics.from_fov(w, h, 55.0)
+    image = np.empty((h, w, 3), np.float32)
+    image[:] = BLUE
+    disparity = np.full((h, w), 1.0, np.float32)
+    image[8:40, 16:50], disparity[8:40, 16:50] = RED, 20.0
+    disparity[8:40, 48:50] = 18.5
+    q = disparity / np.float32(intr.fx)
+    gain = intr.fx * 1.0
+    band = disocclusion_band(q, gain=gain, reach=24, tear_px=TEAR_PX)
+    q_back = np.where(band, q.min(), q).astype(np.float32)
+    ys, xs, depth, colour = behind_nested_edges(image, q, band, q_back, step=TEAR_PX / gain, gain=gain)
+    assert len(ys) > 0  # the rims beside the wall still take the wall's colour
+    np.testing.assert_allclose(colour, np.tile(BLUE, (len(ys), 1)), atol=1e-5)
+    np.testing.assert_allclose(depth, q_back[ys, xs])

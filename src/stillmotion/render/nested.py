@@ -9,7 +9,8 @@ subject, as dark or bright seams and blotches along its parts.
 
 Behind such an edge lies the farther part itself (the shoulder goes on under the hood). So every band
 pixel looks up the nearest pixel on the far side of any depth edge (one distance transform). The band
-pixel is *nested* when that pixel is farther than it and either
+pixel is *nested* when that pixel is farther than it by at least NESTED_GAP of its height above the
+background estimate (closer than that, it is the pixel's own surface curving away), and either
 - an intermediate surface: in front of the background estimate by more than INTERMEDIATE_FRACTION of
   the band pixel's height above it, and no farther from its edge than that edge's own parallax can open
   a gap (REACH_MARGIN); or
@@ -43,6 +44,9 @@ import numpy as np
 INTERMEDIATE_FRACTION = 0.1
 #: Band pixels this close (pixels) to their far side take it whatever it is (see the module doc).
 NEAR_PX = 3.0
+#: A far side is nested behind a band pixel only when it lies at least this fraction of the way from the
+#: band pixel's inverse depth down to the background estimate's.
+NESTED_GAP = 0.1
 #: An intermediate pixel counts only where such pixels fill this share of the (2 DENSE_PX + 1)^2 box.
 DENSE_PX = 2
 DENSE_SHARE = 0.3
@@ -88,7 +92,11 @@ def behind_nested_edges(
     nearest = labels[ys, xs] - 1
     q_seed = q[seed_y[nearest], seed_x[nearest]]
     q_here, q_far = q[ys, xs], q_back[ys, xs]
-    farther = q_seed < q_here - step  # the nearest far side lies behind this pixel (not before it)
+    # the nearest far side lies behind this pixel (not before it), by a real step: a far side within
+    # NESTED_GAP of the way down to the background is the pixel's own surface sloping away (a shoulder's
+    # curve next to its silhouette), and pulling the layer forward to it stretches the subject's colour
+    # across what the camera reveals beside the silhouette
+    farther = q_seed < q_here - np.maximum(step, NESTED_GAP * (q_here - q_far))
     # an intermediate surface stands clearly before the background estimate, and counts only as far from
     # its edge as that edge's own parallax can open a gap (farther in, only a larger edge can uncover the
     # pixel, and behind that lies the background)

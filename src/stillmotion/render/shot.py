@@ -17,6 +17,7 @@ from ..errors import InputError
 from ..types import CameraState, Depth, DepthKind, Intrinsics
 from .depth_prep import inverse_depth, sharpen_depth_edges, smooth_ripples
 from .framing import window_centre
+from .fringe import claim_fringe
 from .overscan import border_points, fit_scale, parallax_gain
 from .renderer import RenderResult, render
 from .scene import MERGE_PX, Scene, build_scene
@@ -198,8 +199,10 @@ def plan_shot(
     work = Intrinsics.from_fov(ww, wh, scene_fov)
     image_w = _resize(image, ww, wh)
     q_w = _resize(q, ww, wh, nearest=r < 1.0)
-    if depth.kind == DepthKind.INVERSE:  # estimated depth: make its soft edges tearable steps
+    if depth.kind == DepthKind.INVERSE:  # estimated depth: tearable steps, the fringe with the subject
         q_w = sharpen_depth_edges(q_w, image=image_w)
+        if __import__("os").environ.get("SM_FRINGE", "1") == "1":
+            q_w = claim_fringe(q_w, image_w)
     fx_out = out_w / (2.0 * half_w * k)
     out = Intrinsics(fx_out, fx_out, (out_w - 1) / 2.0 - fx_out * centre[0], (out_h - 1) / 2.0 - fx_out * centre[1],
                      out_w, out_h)  # fmt: skip

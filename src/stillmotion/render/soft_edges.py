@@ -35,15 +35,19 @@ def concentrated(q: np.ndarray, upper: np.ndarray, lower: np.ndarray, *, radius:
     return upper >= CONCENTRATION * spread, lower >= CONCENTRATION * spread
 
 
-def sharp_cells(image: np.ndarray) -> np.ndarray:
-    """(H-1, W-1) bool: mesh cells within a pixel of a sharp edge in ``image`` (float32 RGB in [0, 1]):
-    where some colour channel spans more than 2 SHARP_GRADIENT over a 3x3 window (two pixel steps)."""
+def sharp_pixels(image: np.ndarray) -> np.ndarray:
+    """uint8 (H, W), 1 within a pixel of a sharp edge in ``image`` (float32 RGB in [0, 1]): where some
+    colour channel spans more than 2 SHARP_GRADIENT over a 3x3 window (two pixel steps)."""
     image8 = cv2.convertScaleAbs(np.asarray(image, np.float32), alpha=255.0)
     spread = cv2.morphologyEx(image8, cv2.MORPH_GRADIENT, np.ones((3, 3), np.uint8))
     r, g, b = cv2.split(spread)
     sharp = (cv2.max(cv2.max(r, g), b) > round(2 * SHARP_GRADIENT * 255)).view(np.uint8)
-    sharp = cv2.dilate(sharp, np.ones((3, 3), np.uint8))
-    return _cell_max(sharp).astype(bool)
+    return cv2.dilate(sharp, np.ones((3, 3), np.uint8))
+
+
+def sharp_cells(image: np.ndarray) -> np.ndarray:
+    """(H-1, W-1) bool: mesh cells within a pixel of a sharp edge in ``image`` (see :func:`sharp_pixels`)."""
+    return _cell_max(sharp_pixels(image)).astype(bool)
 
 
 def _cell_max(a: np.ndarray) -> np.ndarray:

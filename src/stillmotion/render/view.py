@@ -1,5 +1,6 @@
 """What one or a few novel views of a photo need: the photo's camera, the inverse depth at the photo's size
-(an estimated map's soft edges made tearable), the path's parallax, and the scene built from them."""
+(an estimated map's soft edges made tearable, its subjects' soft fringes joined to them), the path's
+parallax, and the scene built from them."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ def prepare_view(image: np.ndarray, depth: Depth, states: Sequence[CameraState],
     """(inverse depth q, the photo's intrinsics, parallax gain in pixels over ``states``) for ``image``."""
     from ..io import match_depth
     from .depth_prep import inverse_depth, sharpen_depth_edges
+    from .fringe import claim_fringe
     from .overscan import parallax_gain
 
     h, w = image.shape[:2]
@@ -22,7 +24,7 @@ def prepare_view(image: np.ndarray, depth: Depth, states: Sequence[CameraState],
     intr = Intrinsics.from_fov(w, h, fov_deg)
     q = inverse_depth(depth, focal_px=intr.fx)
     if depth.kind == DepthKind.INVERSE:
-        q = sharpen_depth_edges(q, image=image)
+        q = claim_fringe(sharpen_depth_edges(q, image=image), image)
     gain = parallax_gain(list(states), intr, q_near=float(q.max()), q_far=float(q.min()))
     return q, intr, gain
 

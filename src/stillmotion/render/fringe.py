@@ -1,0 +1,131 @@
+"""Soft silhouettes: the mixed pixels around a subject's outline go with the subject, not the background.
+
+Hair, fur and blurred outlines do not end at one pixel: for a few pixels the photo mixes the subject's
+colour with the background's. A depth estimate puts its edge somewhere inside that fringe, so the
+outer part of it, strands of hair, a darker rim, is assigned to the background. When the camera moves
+the subject slides away and those pixels stay behind on the wall as a dotted ghost of its outline, and
+the background fill, which copies from just beyond the edge, spreads them further (the "specks" next
+to the astronaut's hair). Depth-image-based rendering knows this as boundary noise, and its usual cure
+is to widen the foreground's depth over the boundary before warping.
+
+:func:`claim_fringe` widens it only where the colours say the pixel is mixed. Around each depth edge
+it measures the subject's colour F (near-side pixels just inside the edge) and the background's colour
+B (far-side pixels past the fringe), and gives each far-side pixel next to the subject its share of
+the subject's colour, alpha = (I - B) . (F - B) / |F - B|^2, a one-pixel matting estimate. Pixels with
+alpha above CLAIM_ALPHA join the subject (they take its depth), one ring per step, for as many rings
+as the fringe can be wide. The fringe then moves with the subject as a soft rim, and what the camera
+uncovers behind it is filled from pure background.
+
+Only for estimated depth, whose edges follow the photo's colours loosely; a measured map (disparity,
+metric) is left as it is.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from .soft_edges import sharp_pixels
+
+#: A far-side pixel joins the subject when at least this share of its colour is the subject's.
+CLAIM_ALPHA = 0.2
+#: Colours are compared only where subject and background differ by more than this (RGB distance, [0, 1]).
+MIN_CONTRAST = 0.08
+#: A depth edge is an inverse-depth step of more than this fraction of the nearer side's value.
+EDGE_STEP = 0.04
+#: The fringe may be this many pixels wide per 1000 pixels of the photo's long side (at least 2).
+FRINGE_PX_PER_1000 = 4.0
+
+
+def fringe_width(shape: tuple[int, int]) -> int:
+    """How many pixels past a depth edge :func:`claim_fringe` may reach for a photo of ``shape``."""
+    return max(2, round(FRINGE_PX_PER_1000 * max(shape[:2]) / 1000))
+
+
+def claim_fringe(q: np.ndarray, image: np.ndarray, *, width: int | None = None) -> np.ndarray:
+    """A new inverse depth ``q`` (larger = nearer) where far-side pixels next to a depth edge whose colour
+    is partly the near side's (see the module doc) take the near side's depth. ``image`` is float32 RGB of
+    the same size; ``width`` the most rings claimed (default :func:`fringe_width`)."""
+    q = np.ascontiguousarray(q, dtype=np.float32)
+    width = fringe_width(q.shape) if width is None else int(width)
+    if width < 1:
+        return q
+    box = np.ones((2 * width + 1, 2 * width + 1), np.uint8)
+    nearest = cv2.dilate(q, box)  # the nearest surface within reach of each pixel
+    img = np.asarray(image, dtype=np.float32)
+    # candidates: beyond a depth edge, within reach of it, by a sharp colour edge (a blurred outline
+    # mixes colours everywhere; its depth ramp stretches instead, see soft_edges)
+    ys, xs = np.nonzero((nearest - q > EDGE_STEP * nearest) & sharp_pixels(img).view(bool))
+    if not len(ys):
+        return q
+    subject, background = _side_colours(q, img, width)
+    cell = (ys // subject.factor, xs // subject.factor)
+    (f, has_f), (b, has_b) = subject.at(cell), background.at(cell)
+    along = f - b
+    contrast = (along * along).sum(axis=1)
+    alpha = ((img[ys, xs] - b) * along).sum(axis=1) / np.maximum(contrast, 1e-12)
+    chosen = (alpha > CLAIM_ALPHA) & (contrast > MIN_CONTRAST**2) & has_f & has_b
+    mixed = np.zeros(q.shape, np.uint8)
+    mixed[ys[chosen], xs[chosen]] = 1
+    # grow from the near side of the edges, one ring of mixed pixels at a time
+    ring = np.ones((3, 3), np.uint8)
+    front = (q - cv2.erode(q, ring) > EDGE_STEP * q).view(np.uint8)
+    claimed = np.zeros_like(mixed)
+    for _ in range(width):
+        front = cv2.dilate(front, ring) & mixed & ~claimed
+        if not front.any():
+            break
+        claimed |= front
+    out = q.copy()
+    taken = claimed.view(bool)
+    out[taken] = nearest[taken]
+    return out
+
+
+class _LocalMean:
+    """The mean colour of some pixels in a square window around each pixel, computed on a reduced grid
+    (the means are smooth) and read at the pixels asked for."""
+
+    def __init__(self, img: np.ndarray, weight: np.ndarray, radius: int, factor: int):
+        h, w = weight.shape
+        size = (max(1, -(-w // factor)), max(1, -(-h // factor)))
+        small_w = cv2.resize(weight, size, interpolation=cv2.INTER_AREA)
+        small_i = cv2.resize(img * weight[:, :, None], size, interpolation=cv2.INTER_AREA)
+        k = 2 * max(1, round(radius / factor)) + 1
+        self.count = cv2.boxFilter(small_w, -1, (k, k), normalize=False)
+        self.mean = cv2.boxFilter(small_i, -1, (k, k), normalize=False) / np.maximum(self.count, 1e-6)[:, :, None]
+        self.factor = factor
+
+    def at(self, cell: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        """(mean colours (N, 3), whether the window held any such pixel (N,)) at the reduced grid's
+        ``cell`` = (rows, columns): a pixel (y, x) is in cell (y // factor, x // factor)."""
+        return self.mean[cell], self.count[cell] > 1e-3
+
+
+def _side_colours(q: np.ndarray, img: np.ndarray, width: int) -> tuple[_LocalMean, _LocalMean]:
+    """(F, B): around every pixel, the mean colour of the near side of its depth edges, from 2 to
+    2 ``width`` + 2 pixels inside them (past the mixed pixels), and of the far side past the fringe
+    (``width`` + 1 to 3 ``width`` + 1 pixels out). The sides are split at the middle of the inverse
+    depth's range in a window that spans both rings (on a reduced grid: the split needs no precision)."""
+    factor = max(1, width // 2)
+    radius = 3 * width + 1
+    h, w = q.shape
+    small = cv2.resize(q, (max(1, -(-w // factor)), max(1, -(-h // factor))), interpolation=cv2.INTER_AREA)
+    window = np.ones((2 * max(1, round(radius / factor)) + 1,) * 2, np.uint8)
+    middle = cv2.resize(0.5 * (cv2.dilate(small, window) + cv2.erode(small, window)), (w, h),
+                        interpolation=cv2.INTER_LINEAR)  # fmt: skip
+    near = (q >= middle).view(np.uint8)
+    far = 1 - near
+
+    def band(mask: np.ndarray, inner: int, outer: int) -> np.ndarray:
+        """Pixels of ``mask`` at least ``inner`` and less than ``outer`` pixels from its border."""
+        kept = cv2.erode(mask, np.ones((2 * inner + 1,) * 2, np.uint8))
+        deep = cv2.erode(mask, np.ones((2 * outer + 1,) * 2, np.uint8))
+        return (kept & (1 - deep)).astype(np.float32)
+
+    inside = _LocalMean(img, band(near, 2, 2 * width + 2), radius, factor)
+    beyond = _LocalMean(img, band(far, width + 1, 3 * width + 1), radius, factor)
+    return inside, beyond
+
+
+__all__ = ["claim_fringe", "fringe_width"]

@@ -1,0 +1,70 @@
+"""A subject's soft fringe goes with the subject: no ghost of its outline stays behind on the wall."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from stillmotion.render.fringe import claim_fringe
+from stillmotion.render.renderer import render
+from stillmotion.render.scene import build_scene
+from stillmotion.types import CameraState, Intrinsics
+
+WALL, SUBJECT = np.array([0.85, 0.85, 0.8], np.float32), np.array([0.8, 0.35, 0.1], np.float32)
+Q_FAR, Q_NEAR = 0.2, 1.0
+
+
+def _disk_with_fringe(blur_px: float = 0.0):
+    """A 96x128 photo: an orange disk on a light wall, its outline a 3-pixel fringe of mixed colours
+    (70, 45, 20 % subject) that the depth leaves on the wall, as estimates do."""
+    h, w = 96, 128
+    yy, xx = np.mgrid[0:h, 0:w]
+    radius = np.hypot(yy - 48, xx - 64)
+    alpha = np.select([radius <= 24, radius <= 25, radius <= 26, radius <= 27], [1.0, 0.7, 0.45, 0.2], 0.0)
+    alpha = alpha.astype(np.float32)
+    if blur_px:
+        alpha = cv2.GaussianBlur((radius <= 24).astype(np.float32), (0, 0), blur_px)
+    image = alpha[:, :, None] * SUBJECT + (1 - alpha[:, :, None]) * WALL
+    q = np.where(radius <= 24, Q_NEAR, Q_FAR).astype(np.float32)
+    return image.astype(np.float32), q, radius
+
+
+def test_the_mixed_pixels_outside_a_depth_edge_join_the_subject():
+    image, q, radius = _disk_with_fringe()
+    claimed = claim_fringe(q, image, width=4)
+    fringe = (radius > 24) & (radius <= 26)  # at least 45 % subject
+    assert (claimed[fringe] == Q_NEAR).mean() > 0.95
+    # pure wall is never taken, and the subject keeps its own depth
+    assert (claimed[radius > 28] == Q_FAR).all()
+    assert (claimed[radius <= 24] == Q_NEAR).all()
+
+
+def test_a_blurred_outline_is_left_to_its_ramp():
+    # defocus mixes colours over many pixels with no sharp edge: claiming it would cut the blur into
+    # a ragged outline that tears; the renderer stretches such ramps instead
+    image, q, radius = _disk_with_fringe(blur_px=6.0)
+    np.testing.assert_array_equal(claim_fringe(q, image, width=4), q)
+
+
+def test_a_photo_without_depth_edges_is_unchanged():
+    image, _, _ = _disk_with_fringe()
+    q = np.linspace(0.2, 1.0, 96 * 128, dtype=np.float32).reshape(96, 128)
+    np.testing.assert_array_equal(claim_fringe(q, image), q)
+
+
+def test_after_a_move_the_wall_beside_the_subject_shows_no_ghost_of_its_outline():
+    image, q, radius = _disk_with_fringe()
+    h, w = q.shape
+    intr = Intrinsics.from_fov(w, h, 55.0)
+    q_scene = claim_fringe(q, image, width=4)
+    scene = build_scene(image, q_scene, intr, parallax_gain_px=intr.fx * 0.1)
+    # the disk slides left by fx * 0.1 * (1.0 - 0.2) ~ 10 px more than the wall: its right outline's
+    # old place is now wall, seen through the gap the move opened
+    out = render(scene, CameraState(x=0.1), intr).image
+    wall_shift = intr.fx * 0.1 * Q_FAR
+    yy, xx = np.mgrid[0:h, 0:w]
+    old_outline = np.hypot(yy - 48, xx + wall_shift - 64)
+    right = (old_outline > 24.5) & (old_outline <= 26.5) & (xx + wall_shift > 64 + 12) & (np.abs(yy - 48) < 14)
+    assert right.sum() > 10
+    distance_to_wall = np.linalg.norm(out[right] - WALL, axis=1)
+    assert distance_to_wall.max() < 0.12, distance_to_wall.max()
