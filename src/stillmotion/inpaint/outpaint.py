@@ -184,10 +184,16 @@ def grain(textured: np.ndarray, hole: np.ndarray) -> np.ndarray:
 
     luma = cv2.cvtColor(np.ascontiguousarray(textured, dtype=np.float32), cv2.COLOR_RGB2GRAY)
     detail = luma - cv2.GaussianBlur(luma, (0, 0), TEXTURE_PX)
-    energy = cv2.GaussianBlur(np.where(hole, 0.0, detail * detail).astype(np.float32), (0, 0), 4 * TEXTURE_PX)
-    weight = cv2.GaussianBlur((~hole).astype(np.float32), (0, 0), 4 * TEXTURE_PX)
+    # the strength is smooth: measured a few times smaller
+    h, w = hole.shape
+    f = max(1, int(TEXTURE_PX))
+    size = (max(2, w // f), max(2, h // f))
+    power = cv2.resize(np.where(hole, 0.0, detail * detail).astype(np.float32), size, interpolation=cv2.INTER_AREA)
+    known_small = cv2.resize((~hole).astype(np.float32), size, interpolation=cv2.INTER_AREA)
+    energy = cv2.GaussianBlur(power, (0, 0), 4.0)
+    weight = cv2.GaussianBlur(known_small, (0, 0), 4.0)
     known = weight > 0.05
     strength = np.sqrt(np.where(known, energy / np.maximum(weight, 1e-6), 0.0)).astype(np.float32)
     strength = push_pull_fill(np.repeat(strength[:, :, None], 3, axis=2), ~known)[:, :, 0]  # (OpenCV pyramids drop one channel)
-    limit = np.maximum(GRAIN_LIMIT * strength, 1e-4)
+    limit = np.maximum(GRAIN_LIMIT * cv2.resize(strength, (w, h), interpolation=cv2.INTER_LINEAR), 1e-4)
     return (limit * np.tanh(detail / limit)).astype(np.float32)
