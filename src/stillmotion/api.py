@@ -170,13 +170,14 @@ def render_view(
 ) -> np.ndarray:
     """One novel view, the photo's size and framing, with the same renderer and hole filling as
     :func:`animate`. ``move`` is in scene units: for a disparity map (pixels, baseline 1), ``move=(1, 0, 0)``
-    is the right camera of the stereo pair. ``inpaint_backend`` fills what the move reveals."""
+    is the right camera of the stereo pair. ``inpaint_backend`` fills what the move reveals, behind edges
+    and beyond the photo's border (the scene is extended once, as ``animate --border fill`` does)."""
     from .render.renderer import render
     from .render.view import view_scene
 
     start_numba()
     state = CameraState(*move, *rotate_deg)
-    scene, _, intr = view_scene(image, depth, [state], fov_deg=fov_deg, fill_backend=inpaint_backend)
+    scene, _, intr = view_scene(image, depth, [state], fov_deg=fov_deg, fill_backend=inpaint_backend, border="fill")
     return render(scene, state, intr).image
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from stillmotion.api import AnimateConfig, plan
 from stillmotion.errors import InputError
-from stillmotion.inpaint.outpaint import extend_photo, padded_fov_deg
+from stillmotion.inpaint.outpaint import continue_colour, extend_photo, padded_fov_deg
 from stillmotion.types import Depth, DepthKind, Intrinsics
 
 from .conftest import stripes
@@ -28,11 +28,13 @@ def test_extend_photo_keeps_the_photo_and_fills_the_margin():
     assert np.array_equal(out[12:56, 12:72], image[2:-2, 2:-2]) and np.array_equal(q_out[12:56, 12:72], q[2:-2, 2:-2])
     assert np.isfinite(out).all() and out.min() >= 0 and out.max() <= 1
     assert q_out.min() > 0
-    # the margin continues the stripes: made of the texture's two colours, not a smear
+    # the margin continues the stripes: their average colour (the structure, smooth) with their contrast
+    # in lightness (the texture's grain), not a flat smear
     margin = np.ones((68, 84), bool)
     margin[12:56, 12:72] = False
-    near_palette = np.minimum(np.abs(out[margin] - image[0, 0]).max(1), np.abs(out[margin] - image[0, 4]).max(1))
-    assert np.mean(near_palette < 0.15) > 0.7
+    assert np.abs(out[margin].mean(axis=0) - image.mean(axis=(0, 1))).max() < 0.05
+    luma = np.array([0.299, 0.587, 0.114], np.float32)
+    assert (out[margin] @ luma).std() > 0.5 * (image @ luma).std()
 
 
 def _scene(texture):
@@ -93,3 +95,39 @@ def test_margin_depth_continues_the_edge_smoothly():
     assert np.abs(out[15, 16:80] - q[0]).max() < 0.2
     assert out[0, 16:80].std() < out[15, 16:80].std()
     assert out.min() >= q.min() - 1e-6 and out.max() <= q.max() + 1e-6
+
+
+def test_smooth_margin_continues_the_edge_and_then_fades_to_the_surroundings():
+    # a photo of two flat halves (blue above, orange below) with a white line along rows 19-21
+    image = np.empty((48, 64, 3), np.float32)
+    image[:24], image[24:] = (0.1, 0.2, 0.8), (0.9, 0.5, 0.1)
+    image[19:22] = 1.0
+    pad = 16
+    hole = np.ones((48 + 2 * pad, 64 + 2 * pad), bool)
+    hole[pad:-pad, pad:-pad] = False
+    padded = np.pad(image, ((pad, pad), (pad, pad), (0, 0)), mode="edge")
+    out = continue_colour(padded, hole, fade_px=8.0)
+    assert np.array_equal(out[~hole], padded[~hole])
+    right = out[pad:-pad, -pad:]  # the right margin, rows of the photo
+    # near the edge the line and the halves go on along their rows
+    assert np.all(right[20, :2] > 0.8)
+    assert np.abs(right[8, :4] - image[8, -1]).max() < 0.05 and np.abs(right[40, :4] - image[40, -1]).max() < 0.05
+    # the farther out, the more of the surroundings: the line fades (a row copy would keep it white)
+    assert right[20, -1].min() < 0.7
+
+
+def test_the_margin_takes_no_shape_of_the_photo_but_its_grain():
+    # a grey photo with fine noise and one high-contrast red square near the edge: the patch fill may copy
+    # the square into the margin; the margin keeps the grey with its grain, and no red shape
+    rng = np.random.default_rng(3)
+    image = np.clip(0.5 + 0.04 * rng.standard_normal((64, 80, 1)), 0, 1).repeat(3, axis=2).astype(np.float32)
+    image[26:38, 58:72] = (0.9, 0.05, 0.05)
+    q = np.ones((64, 80), np.float32)
+    out, _ = extend_photo(image, q, 12, trim_px=0)
+    margin = np.ones(out.shape[:2], bool)
+    margin[12:-12, 12:-12] = False
+    rows_far = np.r_[0:12, 52:76]  # the margin beside the grey rows, away from the square's rows
+    far = out[rows_far][margin[rows_far]]
+    assert np.abs(far.mean(axis=0) - 0.5).max() < 0.05
+    assert np.max(far[:, 0] - far[:, 1]) < 0.25  # no red copied there
+    assert 0.3 * 0.04 < far[:, 1].std() < 3 * 0.04  # the grain goes on

@@ -23,6 +23,19 @@ log = logging.getLogger(__name__)
 #: peeled there, a few pixels thick)
 OUTPAINT_COARSEST_PX = 100
 
+#: The smooth prediction of the margin (:func:`continue_colour`) is computed at most this large
+SMOOTH_SIDE_PX = 768
+#: coherence transport's neighbourhood and how narrowly it follows a coherent structure (at that size)
+TRANSPORT_RADIUS_PX = 5.0
+TRANSPORT_SHARPNESS = 10.0
+#: the transported colour fades into the surroundings' average over this fraction of the long side
+FADE_FRACTION = 1.0 / 16.0
+#: the patch backend's fill gives the margin only its detail finer than a Gaussian of this many pixels
+#: (the texture); the smooth prediction gives the rest (the structure)
+TEXTURE_PX = 3.0
+#: that detail (luma only) is limited softly to this many times its strength in the photo near the edge
+GRAIN_LIMIT = 1.5
+
 #: Margins tried, as fractions of the photo's long side; the first that needs no crop wins.
 MARGIN_STEPS = (0.02, 0.04, 0.06, 0.09, 0.12, 0.16, 0.2, 0.25, 0.3, 0.4, 0.5)
 
@@ -82,22 +95,53 @@ def continue_depth(q: np.ndarray, pad: int) -> np.ndarray:
     return ((1.0 - alpha) * replicated + alpha * blurred).astype(np.float32)
 
 
+def continue_colour(image: np.ndarray, hole: np.ndarray, *, fade_px: float) -> np.ndarray:
+    """The smooth prediction of a margin: ``image`` with its ``hole`` filled by coherence transport
+    (every structure that reaches the edge goes on in its own direction, :mod:`.transport`) near the
+    known pixels, fading over ``fade_px`` into the push-pull average of the wider surroundings, since
+    the farther out, the less the edge tells. Computed at most SMOOTH_SIDE_PX on the long side (it is
+    smooth) and returned at full size; known pixels are unchanged."""
+    from .pushpull import push_pull_fill
+    from .transport import coherence_fill
+
+    h, w = hole.shape
+    scale = min(1.0, SMOOTH_SIDE_PX / max(h, w))
+    small, small_hole = image, hole
+    if scale < 1.0:
+        size = (max(2, round(w * scale)), max(2, round(h * scale)))
+        small = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
+        small_hole = cv2.resize(hole.astype(np.uint8) * np.uint8(255), size, interpolation=cv2.INTER_AREA) > 0
+    near = coherence_fill(small, small_hole, radius_px=TRANSPORT_RADIUS_PX, sharpness=TRANSPORT_SHARPNESS)
+    far = push_pull_fill(np.ascontiguousarray(small, dtype=np.float32), small_hole)
+    depth = cv2.distanceTransform(small_hole.astype(np.uint8), cv2.DIST_L2, 3)
+    alpha = np.exp(-depth / max(fade_px * scale, 1e-6))[:, :, None]
+    smooth = alpha * near + (1.0 - alpha) * far
+    if scale < 1.0:
+        smooth = cv2.resize(smooth, (w, h), interpolation=cv2.INTER_LINEAR)
+    return np.where(hole[:, :, None], smooth, image).astype(np.float32)
+
+
 def extend_photo(
     image: np.ndarray,
     q: np.ndarray,
     margin_px: int,
     *,
-    backend: str = "patch",
+    backend: str | None = "patch",
     trim_px: int | None = None,
     reach: float = 2.0,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The photo and its inverse depth padded by ``margin_px`` on every side, the margin filled.
 
-    Colour: the patch backend grows the margin outwards ring by ring (onion peel at a coarse level, then
-    refined), each margin pixel copying only from patches within ``reach`` times the margin of it, so
-    what borders the margin continues into it (sky beside sky, ground beside ground) and nothing of the
-    photo's centre (a figure) or of its other side is repeated there; no mirrored start, so no mirror
-    images. Depth: :func:`continue_depth` (the edge carried outwards, smoothly).
+    Colour, in two bands. The structure (everything coarser than a Gaussian of TEXTURE_PX) is the smooth
+    prediction of :func:`continue_colour`: edges and stripes that reach the photo's edge go on in their
+    own direction, fading into the average of the surroundings farther out. The texture (the finer
+    detail) comes from the patch backend, which grows the margin outwards ring by ring (onion peel at a
+    coarse level, then refined), each margin pixel copying only from patches within ``reach`` times the
+    margin of it, so sky continues as sky and ground as ground. The patch fill alone copied whole
+    objects into the margin (a mug into the cloth beside it); its misplaced shapes cost more than a
+    smooth guess, so only its grain is kept. ``backend=None``: the smooth prediction alone (no texture,
+    fast); another backend name: that backend's fill as it is.
+    Depth: :func:`continue_depth` (the edge carried outwards, smoothly).
     The outermost ``trim_px`` of the photo (default 0.6 % of its long side, at least 3) are
     re-synthesised with the margin: scanned photos often carry a thin frame line there (Kodak's kodim13
     has a grey one).
@@ -116,13 +160,40 @@ def extend_photo(
     q_p = continue_depth(inner_q, pad)
     hole = np.ones(q_p.shape, bool)
     hole[pad : pad + h - 2 * t, pad : pad + w - 2 * t] = False
+    if backend is not None and backend != "patch":
+        filled = BACKENDS.create(backend)(image_p, hole)
+    else:
+        filled = continue_colour(image_p, hole, fade_px=FADE_FRACTION * max(h, w))
     if backend == "patch":
         options = dict(start="peel", peel_ring_px=2, coarsest_side_px=OUTPAINT_COARSEST_PX,
                        source_reach_px=max(16, round(reach * pad)))  # fmt: skip
         # photo pixels out of every margin pixel's reach are neither source nor context
         far = cv2.distanceTransform((~hole).astype(np.uint8), cv2.DIST_C, 3) > reach * pad + 8
-        filled = BACKENDS.create(backend, **options)(image_p, hole, exclude=far)
-    else:
-        filled = BACKENDS.create(backend)(image_p, hole)
-    log.info("border fill: %d px margin around %dx%d (%s)", m, w, h, backend)
+        textured = BACKENDS.create(backend, **options)(image_p, hole, exclude=far)
+        filled = np.where(hole[:, :, None], np.clip(filled + grain(textured, hole)[:, :, None], 0.0, 1.0), filled)
+    log.info("border fill: %d px margin around %dx%d (%s)", m, w, h, backend or "smooth")
     return filled.astype(np.float32), q_p
+
+
+def grain(textured: np.ndarray, hole: np.ndarray) -> np.ndarray:
+    """(H, W) float32: the luma detail of ``textured`` finer than TEXTURE_PX, limited (softly) to
+    GRAIN_LIMIT times the detail's local strength in the known pixels nearest each hole pixel: the
+    grain of the texture goes on, but the strong edges of a shape the exemplar fill copied out of place
+    (which a smooth structure under them would show as a ghost) do not."""
+    from .pushpull import push_pull_fill
+
+    luma = cv2.cvtColor(np.ascontiguousarray(textured, dtype=np.float32), cv2.COLOR_RGB2GRAY)
+    detail = luma - cv2.GaussianBlur(luma, (0, 0), TEXTURE_PX)
+    # the strength is smooth: measured a few times smaller
+    h, w = hole.shape
+    f = max(1, int(TEXTURE_PX))
+    size = (max(2, w // f), max(2, h // f))
+    power = cv2.resize(np.where(hole, 0.0, detail * detail).astype(np.float32), size, interpolation=cv2.INTER_AREA)
+    known_small = cv2.resize((~hole).astype(np.float32), size, interpolation=cv2.INTER_AREA)
+    energy = cv2.GaussianBlur(power, (0, 0), 4.0)
+    weight = cv2.GaussianBlur(known_small, (0, 0), 4.0)
+    known = weight > 0.05
+    strength = np.sqrt(np.where(known, energy / np.maximum(weight, 1e-6), 0.0)).astype(np.float32)
+    strength = push_pull_fill(np.repeat(strength[:, :, None], 3, axis=2), ~known)[:, :, 0]  # (OpenCV pyramids drop one channel)
+    limit = np.maximum(GRAIN_LIMIT * cv2.resize(strength, (w, h), interpolation=cv2.INTER_LINEAR), 1e-4)
+    return (limit * np.tanh(detail / limit)).astype(np.float32)

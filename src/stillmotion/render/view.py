@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import cv2
 import numpy as np
 
 from ..types import CameraState, Depth, DepthKind, Intrinsics
@@ -30,12 +31,81 @@ def prepare_view(image: np.ndarray, depth: Depth, states: Sequence[CameraState],
 
 
 def view_scene(image: np.ndarray, depth: Depth, states: Sequence[CameraState], *, fov_deg: float,
-               fill_backend: str | None = "patch"):  # fmt: skip
+               fill_backend: str | None = "patch", border: str = "stretch"):  # fmt: skip
     """(scene, inverse depth q, the photo's intrinsics): the layered scene of ``image`` for views from
-    ``states``, built as :func:`prepare_view` prepares it (estimated depth torn by its soft-edge rule)."""
+    ``states``, built as :func:`prepare_view` prepares it (estimated depth torn by its soft-edge rule).
+
+    ``border``: what the views show beyond the photo's edge: ``"stretch"`` leaves it to the renderer
+    (holes, filled per frame), ``"fill"`` extends the scene by the margin the views need, outpainted
+    once (:func:`stillmotion.inpaint.outpaint.extend_photo`, as ``animate --border fill`` does), so what
+    the camera reveals there moves with the parallax of the photo's edge (``fill_backend`` fills only
+    what opens behind depth edges). q and the intrinsics stay the photo's."""
     from .scene import build_scene
 
     q, intr, gain = prepare_view(image, depth, states, fov_deg=fov_deg)
-    scene = build_scene(image, q, intr, parallax_gain_px=gain, fill_backend=fill_backend,
+    scene_image, scene_q, scene_intr = image, q, intr
+    if border == "fill":
+        scene_image, scene_q, scene_intr = _extended(image, q, intr, states, fov_deg=fov_deg)
+    scene = build_scene(scene_image, scene_q, scene_intr, parallax_gain_px=gain, fill_backend=fill_backend,
                         estimated=depth.kind == DepthKind.INVERSE)  # fmt: skip
     return scene, q, intr
+
+
+def _extended(image: np.ndarray, q: np.ndarray, intr: Intrinsics, states: Sequence[CameraState], *,
+              fov_deg: float) -> tuple[np.ndarray, np.ndarray, Intrinsics]:  # fmt: skip
+    """The photo, its inverse depth and its camera extended by the margin that ``states`` reveal, on the
+    sides they reveal (none if they reveal nothing: a smaller scene fills its background layer faster);
+    the photo's own pixels are kept as they are (no trim). The margin's colour is the smooth prediction
+    alone: a view is one still, looked at closely, where copied grain over an unknown structure is more
+    often a ghost than a gain; and it costs a tenth of a second, not two."""
+    from ..inpaint.outpaint import extend_photo, margin_for_path
+
+    h, w = q.shape
+    margin = margin_for_path(q, fov_deg, states, half_width=0.5 * (w - 1) / intr.fx, half_height=0.5 * (h - 1) / intr.fy)
+    if margin <= 0:
+        return image, q, intr
+    top, bottom, left, right = revealed_sides(q, intr, states, margin)
+    if top + bottom + left + right == 0:
+        return image, q, intr
+    image_p, q_p = extend_photo(image, q, margin, backend=None, trim_px=0)
+    pad = (q_p.shape[1] - w) // 2
+    rows = slice(pad - top, pad + h + bottom)
+    cols = slice(pad - left, pad + w + right)
+    image_p, q_p = np.ascontiguousarray(image_p[rows, cols]), np.ascontiguousarray(q_p[rows, cols])
+    return image_p, q_p, Intrinsics(intr.fx, intr.fy, intr.cx + left, intr.cy + top, q_p.shape[1], q_p.shape[0])
+
+
+def revealed_sides(q: np.ndarray, intr: Intrinsics, states: Sequence[CameraState],
+                   margin: int) -> tuple[int, int, int, int]:  # fmt: skip
+    """(top, bottom, left, right): ``margin`` on each side of the photo that some view from ``states``
+    shows beyond, 0 on the others. Sides are dropped one by one while the photo, padded by ``margin``
+    on the remaining ones, still fills every view (tested on a copy of at most 400 px)."""
+    from ..errors import InputError
+    from .overscan import border_points, fit_scale
+
+    h, w = q.shape
+    scale = min(1.0, 400.0 / max(h, w))
+    sw, sh = max(2, round(w * scale)), max(2, round(h * scale))
+    q_small = cv2.resize(q, (sw, sh), interpolation=cv2.INTER_NEAREST)
+    f = intr.fx * scale
+    m = max(1, round(margin * scale))
+    # the views' outermost pixel centres, less a tenth of a pixel (the border points are pixel centres too)
+    half_w, half_h = (0.5 * (sw - 1) - 0.1) / f, (0.5 * (sh - 1) - 0.1) / f
+
+    def covers(pads: list[int]) -> bool:
+        top, bottom, left, right = pads
+        padded = cv2.copyMakeBorder(q_small, top, bottom, left, right, cv2.BORDER_REPLICATE)
+        cam = Intrinsics(f, f, (sw - 1) / 2 + left, (sh - 1) / 2 + top, padded.shape[1], padded.shape[0])
+        try:
+            return fit_scale(border_points(padded, cam), states, half_width=half_w, half_height=half_h) >= 0.999
+        except InputError:
+            return False
+
+    pads = [m] * 4
+    for side in range(4):
+        trial = pads.copy()
+        trial[side] = 0
+        if covers(trial):
+            pads = trial
+    top, bottom, left, right = (margin if p else 0 for p in pads)
+    return top, bottom, left, right
