@@ -8,6 +8,9 @@ from collections.abc import Iterator
 
 from ..types import ProgressCallback, no_progress
 
+#: Seconds between progress lines when stderr is not a terminal (a log file).
+LOG_INTERVAL_S = 5.0
+
 
 @contextlib.contextmanager
 def progress_bar(args, desc: str, unit: str = "frame") -> Iterator[ProgressCallback]:
@@ -22,14 +25,18 @@ def progress_bar(args, desc: str, unit: str = "frame") -> Iterator[ProgressCallb
 
     bar = None
 
+    # on a terminal the bar redraws in place; into a log file every redraw is a new line, so a few suffice
+    interval = 0.1 if sys.stderr.isatty() else LOG_INTERVAL_S
+
     def update(done: int, total: int) -> None:
         nonlocal bar
         if bar is None:
-            bar = tqdm(desc=desc, unit=unit, total=total, file=sys.stderr, leave=False, dynamic_ncols=True)
+            bar = tqdm(desc=desc, unit=unit, total=total, file=sys.stderr, leave=False, dynamic_ncols=True,
+                       mininterval=interval)  # fmt: skip
         if bar.total != total:
             bar.total = total
-        bar.n = done
-        bar.refresh()
+            bar.refresh()
+        bar.update(done - bar.n)
 
     try:
         yield update
