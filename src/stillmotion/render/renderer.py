@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 
 import cv2
@@ -11,7 +12,7 @@ from ..types import CameraState, Intrinsics
 from .antialias import smooth_silhouettes
 from .cracks import fill_cracks
 from .rasterize import rasterize_mesh
-from .scene import Scene
+from .scene import Layer, Scene
 
 #: Points nearer than this fraction of the scene's nearest depth are clipped (the near plane).
 NEAR_FRACTION = 0.05
@@ -46,9 +47,10 @@ def render(scene: Scene, state: CameraState, out: Intrinsics, *, dtype=np.float3
     for index, layer in enumerate(scene.layers):
         if index == 1:  # the background layers show only through the holes of the photo's own surface
             cover = (inverse > 0.0).view(np.uint8)
-        rasterize_mesh(layer.points, layer.mesh.vertices, layer.mesh.quads, rot_t, centre, cam.fx, cam.fy, cam.cx, cam.cy,
+        points, projected = _vertices(layer)
+        rasterize_mesh(points, layer.mesh.corners, layer.mesh.quads, rot_t, centre, cam.fx, cam.fy, cam.cx, cam.cy,
                        near, layer.u_offset, 1.0 / layer.zbias, inverse, map_u, map_v, index > 0, cover,
-                       layer.projected)  # fmt: skip
+                       projected)  # fmt: skip
     holes = inverse <= 0.0
     atlas = scene.atlas_uint8 if np.dtype(dtype) == np.uint8 else scene.atlas
     image = cv2.remap(atlas, map_u, map_v, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
@@ -58,6 +60,23 @@ def render(scene: Scene, state: CameraState, out: Intrinsics, *, dtype=np.float3
         if remaining.any():
             image, inverse = _fill_holes(image, inverse, remaining)
     return RenderResult(image, inverse, holes)
+
+
+#: id(layer) -> (its drawn vertices' world points, scratch for their projections), while the layer lives
+_VERTICES: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+
+def _vertices(layer: Layer) -> tuple[np.ndarray, np.ndarray]:
+    """The world points of the vertices ``layer`` draws, side by side in draw-list order (gathered once
+    per layer: read from the full (H, W, 3) grid, every frame's projection missed the cache), and (m, 3)
+    float32 scratch space for their projections, kept between frames."""
+    key = id(layer)
+    found = _VERTICES.get(key)
+    if found is None:
+        points = layer.mesh.gather(layer.points)
+        found = _VERTICES[key] = (points, np.empty_like(points))
+        weakref.finalize(layer, _VERTICES.pop, key, None)
+    return found
 
 
 def _fill_holes(image: np.ndarray, inverse: np.ndarray, holes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
