@@ -164,7 +164,8 @@ def test_a_frame_does_not_depend_on_the_frames_rendered_before():
 
 
 def test_silhouette_smoothing_takes_no_colour_from_holes():
-    from stillmotion.render.antialias import smooth_silhouettes
+    from stillmotion.render.antialias import TEAR_SPREAD_PX, smooth_silhouettes
+    from stillmotion.render.pixels import scan_frame
 
     h, w = 9, 9
     map_u = np.tile(np.arange(w, dtype=np.float32), (h, 1))
@@ -176,7 +177,7 @@ def test_silhouette_smoothing_takes_no_colour_from_holes():
     for junk in (0.0, 1.0):
         image = np.full((h, w, 3), 0.5, np.float32)
         image[:, 6:] = junk  # whatever the holes hold before they are filled
-        smooth_silhouettes(image, map_u, map_v, weight)
+        smooth_silhouettes(image, scan_frame(map_u, map_v, weight, tear_px=TEAR_SPREAD_PX).tear_pixels, weight)
         results.append(image[:, :6].copy())
     assert np.array_equal(results[0], results[1])
     assert np.allclose(results[0], 0.5)

@@ -9,8 +9,9 @@ import cv2
 import numpy as np
 
 from ..types import CameraState, Intrinsics
-from .antialias import smooth_silhouettes
+from .antialias import TEAR_SPREAD_PX, smooth_silhouettes
 from .cracks import fill_cracks
+from .pixels import scan_frame
 from .rasterize import rasterize_mesh
 from .scene import Layer, Scene
 
@@ -51,15 +52,16 @@ def render(scene: Scene, state: CameraState, out: Intrinsics, *, dtype=np.float3
         rasterize_mesh(points, layer.mesh.corners, layer.mesh.quads, rot_t, centre, cam.fx, cam.fy, cam.cx, cam.cy,
                        near, layer.u_offset, 1.0 / layer.zbias, inverse, map_u, map_v, index > 0, cover,
                        projected)  # fmt: skip
-    holes = inverse <= 0.0
     atlas = scene.atlas_uint8 if np.dtype(dtype) == np.uint8 else scene.atlas
     image = cv2.remap(atlas, map_u, map_v, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-    smooth_silhouettes(image, map_u, map_v, inverse)
-    if holes.any():
-        remaining = fill_cracks(image, inverse, holes)
-        if remaining.any():
-            image, inverse = _fill_holes(image, inverse, remaining)
-    return RenderResult(image, inverse, holes)
+    pixels = scan_frame(map_u, map_v, inverse, tear_px=TEAR_SPREAD_PX)
+    smooth_silhouettes(image, pixels.tear_pixels, inverse)
+    ys, xs = fill_cracks(image, inverse, pixels.hole_pixels)
+    if ys.size:
+        remaining = np.zeros(inverse.shape, bool)
+        remaining[ys, xs] = True
+        image, inverse = _fill_holes(image, inverse, remaining)
+    return RenderResult(image, inverse, pixels.holes)
 
 
 #: id(layer) -> (its drawn vertices' world points, scratch for their projections), while the layer lives
