@@ -96,7 +96,11 @@ def run() -> None:
     of numba's type system, one by one, for nothing: the process is ending. So the exit handlers run
     (logging's flush, finalizers, thread joins), the standard streams are flushed, and the process ends
     there. Every output is complete and renamed by then; tests call :func:`main` and keep the normal exit.
+    The process is the command's own, so freed memory stays in the heap for reuse (:mod:`stillmotion.heap`).
     """
+    from ..heap import reuse_freed_memory
+
+    reuse_freed_memory()
     code = main()
     run_exit_handlers = getattr(atexit, "_run_exitfuncs", None)
     if run_exit_handlers is None:  # not CPython: exit the usual way
