@@ -23,6 +23,16 @@ def _covered_quads(quads: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
     return count
 
 
+def _draw(q_mesh, mesh, intr, rot, trans, cam, wbuf, map_u, map_v, *, u_offset=0.0, cover=None):
+    """Rasterise the mesh of ``q_mesh`` seen by ``cam`` from (``rot`` = R^T, ``trans``); ``cover``: only
+    through its holes."""
+    points = mesh.gather(unproject(q_mesh, intr))
+    behind = cover is not None
+    rasterize_mesh(points, mesh.corners, mesh.quads, np.ascontiguousarray(rot), np.ascontiguousarray(trans),
+                   cam.fx, cam.fy, cam.cx, cam.cy, 0.01, u_offset, 1.0, wbuf, map_u, map_v, behind,
+                   cover if behind else np.zeros((1, 1), np.uint8), np.empty_like(points))  # fmt: skip
+
+
 def test_a_plane_merges_into_the_largest_quads_and_covers_every_quad_once():
     h, w = 65, 97
     ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
@@ -35,6 +45,21 @@ def test_a_plane_merges_into_the_largest_quads_and_covers_every_quad_once():
     used = np.zeros(h * w, bool)
     used[mesh.vertices] = True
     assert used.sum() < 0.1 * h * w  # mostly block corners
+
+
+def test_corners_name_the_vertices_of_each_quad():
+    rng = np.random.default_rng(5)
+    h, w = 40, 57
+    q = (0.5 + 0.05 * rng.random((h, w))).astype(np.float32)
+    q[:, :30] = 0.4  # a flat part merges into large quads
+    keep = rng.choice(np.array([0, 1, 2, 3], np.uint8), size=(h - 1, w - 1), p=[0.05, 0.05, 0.05, 0.85])
+    _, mesh = build_mesh(q, keep, tolerance=1e-3)
+    i, j, s = (mesh.quads[:, c] for c in range(3))
+    expected = np.stack([i * w + j, i * w + j + s, (i + s) * w + j, (i + s) * w + j + s], axis=1)
+    assert set(np.unique(s)) > {1}
+    assert np.array_equal(mesh.vertices[mesh.corners], expected)
+    grid = rng.random((h, w, 3)).astype(np.float32)
+    assert np.array_equal(mesh.gather(grid)[mesh.corners[:, 3]], grid[i + s, j + s])
 
 
 def test_torn_quads_never_merge():
@@ -83,8 +108,7 @@ def test_t_junctions_close_even_with_a_coarse_tolerance():
     # a sideways move: bumps of 0.02 in inverse depth move 1.6 px against each other
     trans = np.array([0.324, 0.0, 0.0])
     wbuf, map_u, map_v = (np.zeros((h, w), np.float32) for _ in range(3))
-    rasterize_mesh(unproject(q_mesh, intr), mesh.vertices, mesh.quads, np.eye(3), trans, intr.fx, intr.fy,
-                   intr.cx, intr.cy, 0.01, 0.0, 1.0, wbuf, map_u, map_v, False, np.zeros((1, 1), np.uint8), np.empty((3, h * w), np.float32))  # fmt: skip
+    _draw(q_mesh, mesh, intr, np.eye(3), trans, intr, wbuf, map_u, map_v)
     inside = wbuf[1:-1, 2:200]  # everything moved left by 40-45 px
     assert (inside > 0).all(), f"{int((inside <= 0).sum())} cracked pixels"
 
@@ -101,9 +125,7 @@ def test_merged_mesh_renders_like_the_full_grid(texture):
     for level in (0, 4):
         q_mesh, mesh = build_mesh(q, _whole(q), tolerance=2e-3, max_level=level)
         wbuf, map_u, map_v = (np.zeros((h, w), np.float32) for _ in range(3))
-        rasterize_mesh(unproject(q_mesh, intr), mesh.vertices, mesh.quads, np.ascontiguousarray(pose[:3, :3].T),
-                       np.ascontiguousarray(pose[:3, 3]), cam.fx, cam.fy, cam.cx, cam.cy, 0.01, 0.0, 1.0,
-                       wbuf, map_u, map_v, False, np.zeros((1, 1), np.uint8), np.empty((3, h * w), np.float32))  # fmt: skip
+        _draw(q_mesh, mesh, intr, pose[:3, :3].T, pose[:3, 3], cam, wbuf, map_u, map_v)
         results.append((len(mesh.quads), wbuf, map_u, map_v))
     (n_full, w_full, u_full, v_full), (n_merged, w_merged, u_merged, v_merged) = results
     assert n_merged < 0.5 * n_full
@@ -121,8 +143,7 @@ def test_a_layer_behind_draws_only_through_the_holes():
     wbuf, map_u, map_v = (np.zeros((h, w), np.float32) for _ in range(3))
     wbuf[:, : w // 2] = 0.1  # something farther already covers the left half
     cover = (wbuf > 0).view(np.uint8)
-    rasterize_mesh(unproject(q_mesh, intr), mesh.vertices, mesh.quads, np.eye(3), np.zeros(3), intr.fx, intr.fy,
-                   intr.cx, intr.cy, 0.01, 100.0, 1.0, wbuf, map_u, map_v, True, cover, np.empty((3, h * w), np.float32))  # fmt: skip
+    _draw(q_mesh, mesh, intr, np.eye(3), np.zeros(3), intr, wbuf, map_u, map_v, u_offset=100.0, cover=cover)
     assert np.all(wbuf[:, : w // 2] == np.float32(0.1)) and np.all(map_u[:, : w // 2] == 0)
     assert np.allclose(wbuf[:, w // 2 :], 0.5) and np.allclose(map_u[:, w // 2 :], np.arange(w // 2, w) + 100.0)
 
@@ -143,7 +164,8 @@ def test_a_frame_does_not_depend_on_the_frames_rendered_before():
 
 
 def test_silhouette_smoothing_takes_no_colour_from_holes():
-    from stillmotion.render.antialias import smooth_silhouettes
+    from stillmotion.render.antialias import TEAR_SPREAD_PX, smooth_silhouettes
+    from stillmotion.render.pixels import scan_frame
 
     h, w = 9, 9
     map_u = np.tile(np.arange(w, dtype=np.float32), (h, 1))
@@ -155,7 +177,7 @@ def test_silhouette_smoothing_takes_no_colour_from_holes():
     for junk in (0.0, 1.0):
         image = np.full((h, w, 3), 0.5, np.float32)
         image[:, 6:] = junk  # whatever the holes hold before they are filled
-        smooth_silhouettes(image, map_u, map_v, weight)
+        smooth_silhouettes(image, scan_frame(map_u, map_v, weight, tear_px=TEAR_SPREAD_PX).tear_pixels, weight)
         results.append(image[:, :6].copy())
     assert np.array_equal(results[0], results[1])
     assert np.allclose(results[0], 0.5)

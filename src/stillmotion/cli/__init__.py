@@ -39,7 +39,10 @@ def _command_modules():
             yield module
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every subcommand; with ``command``, only that one gets its options (adding the
+    others' would import what they need, the cinemagraph package for ``loop``'s materials, for nothing),
+    the rest are listed by name and help."""
     from .. import __version__
 
     parser = _Parser(prog="stillmotion", description="Bring still photos to life.")
@@ -47,7 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for module in _command_modules():
         cmd = sub.add_parser(module.NAME, help=module.HELP, description=module.HELP)
-        module.add_arguments(cmd)
+        if command is None or command == module.NAME:
+            module.add_arguments(cmd)
         cmd.add_argument("--quiet", action="store_true", help="no progress bar or messages on stderr")
         cmd.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
         cmd.set_defaults(_run=module.run)
@@ -55,7 +59,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    command = next((arg for arg in argv if not arg.startswith("-")), None)  # the only global options are flags
+    parser = build_parser(command)
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):
         parser.print_help(sys.stderr)
@@ -90,7 +96,11 @@ def run() -> None:
     of numba's type system, one by one, for nothing: the process is ending. So the exit handlers run
     (logging's flush, finalizers, thread joins), the standard streams are flushed, and the process ends
     there. Every output is complete and renamed by then; tests call :func:`main` and keep the normal exit.
+    The process is the command's own, so freed memory stays in the heap for reuse (:mod:`stillmotion.heap`).
     """
+    from ..heap import reuse_freed_memory
+
+    reuse_freed_memory()
     code = main()
     run_exit_handlers = getattr(atexit, "_run_exitfuncs", None)
     if run_exit_handlers is None:  # not CPython: exit the usual way

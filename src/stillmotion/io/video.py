@@ -143,7 +143,7 @@ class ClipWriter:
         else:
             assert self._proc is not None and self._proc.stdin is not None
             try:
-                self._proc.stdin.write(np.ascontiguousarray(data).tobytes())
+                self._proc.stdin.write(memoryview(np.ascontiguousarray(data)).cast("B"))  # no copy of the frame
             except (BrokenPipeError, OSError):
                 self._proc.wait()
                 raise OutputError(f"the encoder stopped: {self._last_error()}") from None

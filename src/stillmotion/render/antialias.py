@@ -12,35 +12,9 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from .pixels import nonzero_pixels
-
 #: Neighbouring pixels whose source positions are farther apart than this (pixels) straddle a tear; on a
 #: continuous surface they are about one pixel apart (times the minification).
 TEAR_SPREAD_PX = 2.5
-
-
-@njit(cache=True, nogil=True)
-def _mark_tears(map_u, map_v, weight, threshold, mark):  # pragma: no cover - numba
-    """Mark (write every pixel of ``mark``) both pixels of each rendered horizontal or vertical neighbour
-    pair whose sources are farther apart than ``threshold``. Branch-free rows, so that they vectorise."""
-    height, width = map_u.shape
-    pair = np.zeros(width + 1, np.uint8)  # pair[x + 1]: (x, x + 1) straddles a tear; pair[0], pair[width]: 0
-    down = np.zeros(width, np.uint8)  # down[x]: (y, x) and (y + 1, x) straddle a tear
-    above = np.zeros(width, np.uint8)  # the previous row's ``down``
-    for y in range(height):
-        for x in range(width - 1):
-            both = (weight[y, x] > 0.0) & (weight[y, x + 1] > 0.0)
-            apart = (abs(map_u[y, x + 1] - map_u[y, x]) > threshold) | (abs(map_v[y, x + 1] - map_v[y, x]) > threshold)
-            pair[x + 1] = both & apart
-        for x in range(width):
-            if y + 1 < height:
-                both = (weight[y, x] > 0.0) & (weight[y + 1, x] > 0.0)
-                apart = (abs(map_u[y + 1, x] - map_u[y, x]) > threshold) | (abs(map_v[y + 1, x] - map_v[y, x]) > threshold)
-                down[x] = both & apart
-            else:
-                down[x] = 0
-            mark[y, x] = pair[x] | pair[x + 1] | down[x] | above[x]
-        above, down = down, above  # every ``down[x]`` is rewritten in the next row
 
 
 @njit(cache=True, nogil=True)
@@ -67,10 +41,9 @@ def _box_where(image, ys, xs, weight, rounding):  # pragma: no cover - numba
             image[ys[k], xs[k], c] = means[k, c]
 
 
-def smooth_silhouettes(image: np.ndarray, map_u: np.ndarray, map_v: np.ndarray, weight: np.ndarray) -> None:
-    """Soften torn edges of ``image`` (float32 or uint8, RGB) in place; ``weight`` > 0 where a surface was
-    rendered (holes: 0, their colour is not used)."""
-    mark = np.empty(map_u.shape, np.uint8)
-    _mark_tears(map_u, map_v, weight, TEAR_SPREAD_PX, mark)
-    ys, xs = nonzero_pixels(mark)
+def smooth_silhouettes(image: np.ndarray, tear_pixels: tuple[np.ndarray, np.ndarray], weight: np.ndarray) -> None:
+    """Soften torn edges of ``image`` (float32 or uint8, RGB) in place: the pixels ``tear_pixels`` (rows,
+    columns; :func:`stillmotion.render.pixels.scan_frame` lists them, at TEAR_SPREAD_PX) take the mean of
+    their neighbourhood; ``weight`` > 0 where a surface was rendered (holes: 0, their colour is not used)."""
+    ys, xs = tear_pixels
     _box_where(image, ys, xs, weight, 0.5 if image.dtype == np.uint8 else 0.0)  # uint8 stores truncate

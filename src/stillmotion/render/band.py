@@ -52,15 +52,16 @@ def _pool(a: np.ndarray, *, largest: bool) -> np.ndarray:
 
 
 @njit(cache=True, nogil=True)
-def _test(q, gap, far, cell, radius, gain, band):  # pragma: no cover - numba
-    """band |= pixels whose window (cell statistics ``gap``: largest edge jump in px, ``far``: smallest
-    inverse depth) holds an edge whose parallax reaches them and a surface far enough behind them."""
+def _test(q, gap, far, level, radius, gain, band):  # pragma: no cover - numba
+    """band |= pixels whose window (statistics of cells of 2**level pixels: ``gap``, the largest edge jump
+    in px, ``far``, the smallest inverse depth) holds an edge whose parallax reaches them and a surface
+    far enough behind them."""
     height, width = q.shape
     half = 0.5 * radius
     for y in range(height):
-        cy = y // cell
+        cy = y >> level
         for x in range(width):
-            cx = x // cell
+            cx = x >> level  # a shift: a division by the cell size cost more than the whole test
             g = gap[cy, cx]
             if g > 0.0 and g + 1.0 > half and (q[y, x] - far[cy, cx]) * gain > 0.5 * g:
                 band[y, x] = True
@@ -78,18 +79,24 @@ def disocclusion_band(q: np.ndarray, *, gain: float, reach: int, tear_px: float)
         return band
     q = np.ascontiguousarray(q, dtype=np.float32)
     gaps, fars = [edge_gap], [q]  # the pyramid: level L has cells of 2**L pixels
+    gap, far, done = edge_gap, q, 0  # full-resolution windows of radius ``done``
     radius = 2
     while radius <= 2 * reach:
         if radius <= FULL_RESOLUTION_RADIUS:
-            level, cells = 0, radius
+            # a square of radius r is one of radius r - done around each point of one of radius done
+            # (also where the border clips them), so each window grows from the last one
+            level = 0
+            gap = square_filter(gap, radius - done, largest=True)  # the largest jump of an edge in the window
+            far = square_filter(far, radius - done, largest=False)  # the farthest surface in the window
+            done = radius
         else:
             level = int(math.log2(radius // CELLS_PER_RADIUS))
             cells = -(-radius // (1 << level))  # the cells that hold the window of any pixel of the centre cell
-        while len(gaps) <= level:
-            gaps.append(_pool(gaps[-1], largest=True))
-            fars.append(_pool(fars[-1], largest=False))
-        gap = square_filter(gaps[level], cells, largest=True)  # the largest jump of an edge in the window
-        far = square_filter(fars[level], cells, largest=False)  # the farthest surface in the window
-        _test(q, np.ascontiguousarray(gap), np.ascontiguousarray(far), 1 << level, radius, gain, band)
+            while len(gaps) <= level:
+                gaps.append(_pool(gaps[-1], largest=True))
+                fars.append(_pool(fars[-1], largest=False))
+            gap = square_filter(gaps[level], cells, largest=True)
+            far = square_filter(fars[level], cells, largest=False)
+        _test(q, np.ascontiguousarray(gap), np.ascontiguousarray(far), level, radius, gain, band)
         radius *= 2
     return band

@@ -13,8 +13,6 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from .pixels import nonzero_pixels
-
 #: Half-size of the window searched around a hole pixel (pixels).
 CRACK_RADIUS = 3
 #: Window pixels whose inverse depth is within this fraction of the farthest one count as "background".
@@ -52,17 +50,16 @@ def _fill_from_background(image, inverse, ys, xs, radius, tolerance, filled):  #
         filled[k, 3] = far
 
 
-def fill_cracks(image: np.ndarray, inverse: np.ndarray, holes: np.ndarray, *,
-                radius: int = CRACK_RADIUS) -> np.ndarray:  # fmt: skip
-    """Fill, in place, the ``holes`` of ``image`` (float32 or uint8 RGB) and ``inverse`` (its inverse depth,
-    0 in holes) that have a covered pixel within ``radius``; returns the mask of holes still unfilled."""
-    ys, xs = nonzero_pixels(holes.view(np.uint8))
+def fill_cracks(image: np.ndarray, inverse: np.ndarray, hole_pixels: tuple[np.ndarray, np.ndarray], *,
+                radius: int = CRACK_RADIUS) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+    """Fill, in place, the holes ``hole_pixels`` (rows, columns) of ``image`` (float32 or uint8 RGB) and
+    ``inverse`` (its inverse depth, 0 in holes) that have a covered pixel within ``radius``; returns the
+    rows and columns of the holes still unfilled."""
+    ys, xs = hole_pixels
     filled = np.full((ys.shape[0], 4), np.nan, np.float32)
     _fill_from_background(image, inverse, ys, xs, radius, BACKGROUND_TOLERANCE, filled)
     done = ~np.isnan(filled[:, 3])
     colours = filled[done, :3]
     image[ys[done], xs[done]] = colours + 0.5 if image.dtype == np.uint8 else colours  # uint8 stores truncate
     inverse[ys[done], xs[done]] = filled[done, 3]
-    remaining = np.zeros_like(holes)
-    remaining[ys[~done], xs[~done]] = True
-    return remaining
+    return ys[~done], xs[~done]

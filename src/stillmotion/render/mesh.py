@@ -30,6 +30,13 @@ class Mesh:
 
     quads: np.ndarray  # (n, 4) int32: top row, left column, size in pixels, triangle bits
     vertices: np.ndarray  # (m,) int32 flat indices (row * width + column) of the vertices the quads use
+    #: (n, 4) int32: each quad's corners (i, j), (i, j + s), (i + s, j), (i + s, j + s) as positions in
+    #: ``vertices``, so that the rasteriser reads the few vertices it draws side by side
+    corners: np.ndarray
+
+    def gather(self, grid: np.ndarray) -> np.ndarray:
+        """The entries of ``grid`` (H, W, C), one per pixel of the mesh's grid, at ``vertices``: (m, C)."""
+        return np.ascontiguousarray(grid.reshape(-1, grid.shape[-1])[self.vertices])
 
 
 @njit(cache=True, nogil=True)
@@ -168,4 +175,14 @@ def build_mesh(q: np.ndarray, keep: np.ndarray, *, tolerance: float,
     typed_levels = tuple(levels) if levels else (np.zeros((0, 0), np.uint8),)
     n = _emit(keep, typed_levels, top, quads, used)
     vertices = np.flatnonzero(used).astype(np.int32)
-    return q_mesh, Mesh(np.ascontiguousarray(quads[:n]), vertices)
+    quads = np.ascontiguousarray(quads[:n])
+    return q_mesh, Mesh(quads, vertices, _corners(quads, used))
+
+
+def _corners(quads: np.ndarray, used: np.ndarray) -> np.ndarray:
+    """Each quad's four corners as positions among the ``used`` vertices (in flat order)."""
+    width = used.shape[1]
+    position = np.cumsum(used.ravel(), dtype=np.int32) - 1
+    i, j, s = (quads[:, c].astype(np.int64) for c in range(3))
+    a = i * width + j
+    return position[np.stack([a, a + s, a + s * width, a + s * width + s], axis=1)]

@@ -24,30 +24,30 @@ SNAP = 1e-3
 INSIDE_EPS = -1e-5
 
 
-@njit(cache=True, nogil=True, fastmath=True)
-def _project(points, vertices, rot, trans, fx, fy, cx, cy, near, sx, sy, sw):  # pragma: no cover - numba
-    """Screen position and w = 1/z of the listed vertices (w = -1 behind the near plane)."""
-    for n in range(vertices.shape[0]):
-        idx = vertices[n]
-        px = points[idx, 0] - trans[0]
-        py = points[idx, 1] - trans[1]
-        pz = points[idx, 2] - trans[2]
+@njit(cache=True, nogil=True, _nrt=False, fastmath=True)
+def _project(points, rot, trans, fx, fy, cx, cy, near, projected):  # pragma: no cover - numba
+    """Screen x, y and w = 1/z of every vertex, side by side in ``projected`` (w = -1 behind the near
+    plane)."""
+    r00, r01, r02 = rot[0, 0], rot[0, 1], rot[0, 2]
+    r10, r11, r12 = rot[1, 0], rot[1, 1], rot[1, 2]
+    r20, r21, r22 = rot[2, 0], rot[2, 1], rot[2, 2]
+    t0, t1, t2 = trans[0], trans[1], trans[2]
+    for n in range(points.shape[0]):
+        px = points[n, 0] - t0
+        py = points[n, 1] - t1
+        pz = points[n, 2] - t2
         # camera_from_world = R^T (p - t); rot holds R^T
-        xc = rot[0, 0] * px + rot[0, 1] * py + rot[0, 2] * pz
-        yc = rot[1, 0] * px + rot[1, 1] * py + rot[1, 2] * pz
-        zc = rot[2, 0] * px + rot[2, 1] * py + rot[2, 2] * pz
-        if zc > near:
-            inv = 1.0 / zc
-            sx[idx] = fx * xc * inv + cx
-            sy[idx] = fy * yc * inv + cy
-            sw[idx] = inv
-        else:
-            sx[idx] = 0.0
-            sy[idx] = 0.0
-            sw[idx] = -1.0
+        xc = r00 * px + r01 * py + r02 * pz
+        yc = r10 * px + r11 * py + r12 * pz
+        zc = r20 * px + r21 * py + r22 * pz
+        inv = 1.0 / zc
+        ahead = zc > near
+        projected[n, 0] = fx * xc * inv + cx if ahead else 0.0
+        projected[n, 1] = fy * yc * inv + cy if ahead else 0.0
+        projected[n, 2] = inv if ahead else -1.0
 
 
-@njit(cache=True, nogil=True, fastmath=True, inline="always")
+@njit(cache=True, nogil=True, _nrt=False, fastmath=True, inline="always")
 def _triangle(x0, y0, w0, u0, v0, x1, y1, w1, u1, v1, x2, y2, w2, u2, v2, wscale, wbuf, out_u, out_v, behind, cover):
     """Fill the pixel centres of one triangle (z-buffered on w = 1/z, larger = nearer); ``behind``: only
     the pixels that ``cover`` leaves at 0.
@@ -94,7 +94,7 @@ def _triangle(x0, y0, w0, u0, v0, x1, y1, w1, u1, v1, x2, y2, w2, u2, v2, wscale
             b2 += step2
 
 
-@njit(cache=True, nogil=True, fastmath=True, inline="always")
+@njit(cache=True, nogil=True, _nrt=False, fastmath=True, inline="always")
 def _covered(xa, ya, xb, yb, xc, yc, xd, yd, cover):
     """Whether every pixel centre in the quad's bounding box is set in ``cover``."""
     height, width = cover.shape
@@ -109,37 +109,37 @@ def _covered(xa, ya, xb, yb, xc, yc, xd, yd, cover):
     return True
 
 
-@njit(cache=True, nogil=True, fastmath=True)
-def rasterize_mesh(points, vertices, quads, rot, trans, fx, fy, cx, cy, near, u_offset, wscale, wbuf, out_u,
+@njit(cache=True, nogil=True, _nrt=False, fastmath=True)
+def rasterize_mesh(points, corners, quads, rot, trans, fx, fy, cx, cy, near, u_offset, wscale, wbuf, out_u,
                    out_v, behind, cover, projected):  # fmt: skip  # pragma: no cover - numba
     """Draw a mesh into the depth buffer.
 
-    ``points`` (H, W, 3) world coordinates of every source pixel; ``vertices`` and ``quads`` from
+    ``points`` (m, 3) float32 world coordinates of the mesh's vertices (:meth:`Mesh.gather
+    <stillmotion.render.mesh.Mesh.gather>` of the layer's points); ``corners`` and ``quads`` from
     :class:`stillmotion.render.mesh.Mesh`. A quad (i, j, s, k) spans source pixels (i, j) to (i + s, j + s)
     as the triangles a b c (bit 0 of k) and b d c (bit 1), a = (i, j), b = (i, j + s), c = (i + s, j),
-    d = (i + s, j + s). ``rot`` is camera_from_world's rotation (R^T), ``trans`` the camera centre.
-    ``wbuf`` holds 1/z of the nearest surface so far (0 = nothing yet): nearer wins. ``u_offset`` is added
-    to the recorded source u (layers share one atlas); ``wscale`` < 1 pushes a layer back so that the
-    layers in front win ties. ``behind``: draw only into the pixels where ``cover`` (uint8, the output's
-    shape) is 0, i.e. through the holes of the layers drawn before; quads over covered pixels only are
-    skipped after a look at their bounding box. ``projected`` (3, H * W) float32 is scratch space for the
-    projected vertices (reused from frame to frame: fresh memory would cost a page fault per 4 kB).
+    d = (i + s, j + s); ``corners`` says which of ``points`` they are. ``rot`` is camera_from_world's
+    rotation (R^T), ``trans`` the camera centre. ``wbuf`` holds 1/z of the nearest surface so far (0 =
+    nothing yet): nearer wins. ``u_offset`` is added to the recorded source u (layers share one atlas);
+    ``wscale`` < 1 pushes a layer back so that the layers in front win ties. ``behind``: draw only into the
+    pixels where ``cover`` (uint8, the output's shape) is 0, i.e. through the holes of the layers drawn
+    before; quads over covered pixels only are skipped after a look at their bounding box. ``projected``
+    (m, 3) float32 is scratch space for the projected vertices (reused from frame to frame: fresh memory
+    would cost a page fault per 4 kB).
+
+    Compiled without numba's reference counting (``_nrt=False``; nothing here allocates): with it, every
+    array handed to the inlined triangle routine took an atomic increment and decrement per triangle that
+    LLVM's pruning left in the loop, a fifth of the time.
     """
-    height_src, width_src = points.shape[0], points.shape[1]
-    flat = points.reshape(height_src * width_src, 3)
-    sx, sy, sw = projected[0], projected[1], projected[2]
-    _project(flat, vertices, rot, trans, fx, fy, cx, cy, near, sx, sy, sw)
+    _project(points, rot, trans, fx, fy, cx, cy, near, projected)
     for n in range(quads.shape[0]):
         i, j, s, k = quads[n, 0], quads[n, 1], quads[n, 2], quads[n, 3]
-        a = i * width_src + j
-        b = a + s
-        c = a + s * width_src
-        d = c + s
-        wa, wb, wc, wd = sw[a], sw[b], sw[c], sw[d]
+        a, b, c, d = corners[n, 0], corners[n, 1], corners[n, 2], corners[n, 3]
+        wa, wb, wc, wd = projected[a, 2], projected[b, 2], projected[c, 2], projected[d, 2]
         if wa <= 0.0 or wb <= 0.0 or wc <= 0.0 or wd <= 0.0:
             continue  # crosses the near plane
-        xa, xb, xc, xd = sx[a], sx[b], sx[c], sx[d]
-        ya, yb, yc, yd = sy[a], sy[b], sy[c], sy[d]
+        xa, xb, xc, xd = projected[a, 0], projected[b, 0], projected[c, 0], projected[d, 0]
+        ya, yb, yc, yd = projected[a, 1], projected[b, 1], projected[c, 1], projected[d, 1]
         if max(max(xa, xb), max(xc, xd)) - min(min(xa, xb), min(xc, xd)) > MAX_TRIANGLE_PX:
             continue
         if max(max(ya, yb), max(yc, yd)) - min(min(ya, yb), min(yc, yd)) > MAX_TRIANGLE_PX:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 
 import cv2
 import numpy as np
 
 from ..types import CameraState, Intrinsics
-from .antialias import smooth_silhouettes
+from .antialias import TEAR_SPREAD_PX, smooth_silhouettes
 from .cracks import fill_cracks
+from .pixels import scan_frame
 from .rasterize import rasterize_mesh
-from .scene import Scene
+from .scene import Layer, Scene
 
 #: Points nearer than this fraction of the scene's nearest depth are clipped (the near plane).
 NEAR_FRACTION = 0.05
@@ -46,18 +48,37 @@ def render(scene: Scene, state: CameraState, out: Intrinsics, *, dtype=np.float3
     for index, layer in enumerate(scene.layers):
         if index == 1:  # the background layers show only through the holes of the photo's own surface
             cover = (inverse > 0.0).view(np.uint8)
-        rasterize_mesh(layer.points, layer.mesh.vertices, layer.mesh.quads, rot_t, centre, cam.fx, cam.fy, cam.cx, cam.cy,
+        points, projected = _vertices(layer)
+        rasterize_mesh(points, layer.mesh.corners, layer.mesh.quads, rot_t, centre, cam.fx, cam.fy, cam.cx, cam.cy,
                        near, layer.u_offset, 1.0 / layer.zbias, inverse, map_u, map_v, index > 0, cover,
-                       layer.projected)  # fmt: skip
-    holes = inverse <= 0.0
+                       projected)  # fmt: skip
     atlas = scene.atlas_uint8 if np.dtype(dtype) == np.uint8 else scene.atlas
     image = cv2.remap(atlas, map_u, map_v, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-    smooth_silhouettes(image, map_u, map_v, inverse)
-    if holes.any():
-        remaining = fill_cracks(image, inverse, holes)
-        if remaining.any():
-            image, inverse = _fill_holes(image, inverse, remaining)
-    return RenderResult(image, inverse, holes)
+    pixels = scan_frame(map_u, map_v, inverse, tear_px=TEAR_SPREAD_PX)
+    smooth_silhouettes(image, pixels.tear_pixels, inverse)
+    ys, xs = fill_cracks(image, inverse, pixels.hole_pixels)
+    if ys.size:
+        remaining = np.zeros(inverse.shape, bool)
+        remaining[ys, xs] = True
+        image, inverse = _fill_holes(image, inverse, remaining)
+    return RenderResult(image, inverse, pixels.holes)
+
+
+#: id(layer) -> (its drawn vertices' world points, scratch for their projections), while the layer lives
+_VERTICES: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+
+def _vertices(layer: Layer) -> tuple[np.ndarray, np.ndarray]:
+    """The world points of the vertices ``layer`` draws, side by side in draw-list order (gathered once
+    per layer: read from the full (H, W, 3) grid, every frame's projection missed the cache), and (m, 3)
+    float32 scratch space for their projections, kept between frames."""
+    key = id(layer)
+    found = _VERTICES.get(key)
+    if found is None:
+        points = layer.mesh.gather(layer.points)
+        found = _VERTICES[key] = (points, np.empty_like(points))
+        weakref.finalize(layer, _VERTICES.pop, key, None)
+    return found
 
 
 def _fill_holes(image: np.ndarray, inverse: np.ndarray, holes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

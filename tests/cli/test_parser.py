@@ -1,0 +1,31 @@
+"""The parser: a command's own options, without the other commands' imports."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from stillmotion.cli import build_parser
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_parser_of_one_command_leaves_the_others_modules_unimported():
+    code = ("import sys, stillmotion.cli; p = stillmotion.cli.build_parser('animate'); "
+            "p.parse_args(['animate', 'a.jpg', '-o', 'b.mp4']); print('stillmotion.cinemagraph' in sys.modules)")  # fmt: skip
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env={**os.environ, "PYTHONPATH": str(ROOT / "src")})  # fmt: skip
+    assert out.stdout.strip() == "False", out.stderr
+
+
+def test_every_command_still_parses_its_options_and_lists_the_others():
+    args = build_parser("loop").parse_args(["loop", "p.jpg", "-o", "o.mp4", "--material", "water"])
+    assert args.material == "water"
+    with pytest.raises(SystemExit):  # animate's options were not added to this parser
+        build_parser("loop").parse_args(["animate", "p.jpg", "-o", "o.mp4"])
+    assert "loop" in build_parser("animate").format_help()
+    assert build_parser().parse_args(["animate", "p.jpg", "-o", "o.mp4"]).photo == "p.jpg"
