@@ -40,17 +40,12 @@ BACKGROUND_TEAR_FACTOR = 4.0
 
 @dataclass(frozen=True)
 class Layer:
-    """One mesh of the scene. A scene is rendered by one thread at a time: layers keep scratch space."""
+    """One mesh of the scene (the renderer keeps its gathered vertices and scratch between frames)."""
 
     points: np.ndarray  # (H, W, 3) float32 world coordinates of each source pixel centre
     mesh: Mesh  # what is drawn: the quads and the vertices they use (stillmotion.render.mesh)
     u_offset: float  # where this layer's texture starts in the atlas
     zbias: float
-
-    @functools.cached_property
-    def projected(self) -> np.ndarray:
-        """(3, H * W) float32 scratch for the rasteriser's projected vertices, kept between frames."""
-        return np.empty((3, self.points.shape[0] * self.points.shape[1]), np.float32)
 
 
 @dataclass(frozen=True)
