@@ -101,23 +101,36 @@ def _nearer_by_colour(image: np.ndarray, q: np.ndarray, near: np.ndarray, edge: 
                       radius: int) -> np.ndarray:
     """``near`` with the ``edge`` pixels reassigned to the side of the edge whose mean colour, within
     (2 R + 1)^2 pixels (R = 2 radius + 1), is closer to their own. The sides are split at the middle of
-    the inverse depth's range over a window wide enough to span the edge from every pixel of that area."""
+    the inverse depth's range over a window wide enough to span the edge from every pixel of that area.
+    The window sums are read from integral images at the edge pixels only (a few per cent of a photo)."""
     reach = 2 * radius + 1
     wide = np.ones((2 * (reach + radius) + 1,) * 2, np.uint8)
     side = (q >= 0.5 * (cv2.dilate(q, wide) + cv2.erode(q, wide))).astype(np.float32)
-    size = (2 * reach + 1, 2 * reach + 1)
     img = np.asarray(image, np.float32)
-    count_n = cv2.boxFilter(side, -1, size, normalize=False)
-    count_f = cv2.boxFilter(1.0 - side, -1, size, normalize=False)
-    sum_n = cv2.boxFilter(img * side[:, :, None], -1, size, normalize=False)
-    sum_f = cv2.boxFilter(img, -1, size, normalize=False) - sum_n
-    mean_n = sum_n / np.maximum(count_n, 1.0)[:, :, None]
-    mean_f = sum_f / np.maximum(count_f, 1.0)[:, :, None]
-    d_n = ((img - mean_n) ** 2).sum(axis=2)
-    d_f = ((img - mean_f) ** 2).sum(axis=2)
-    contrast = ((mean_n - mean_f) ** 2).sum(axis=2)
-    decide = edge & (count_n > 0) & (count_f > 0) & (contrast > SNAP_MIN_CONTRAST**2)
-    return np.where(decide, d_n < d_f, near)
+    ys, xs = np.nonzero(edge)
+    h, w = q.shape
+    # window corners in the integral images (one row and column larger than the photo), clipped at the border
+    y0, y1 = np.maximum(ys - reach, 0), np.minimum(ys + reach + 1, h)
+    x0, x1 = np.maximum(xs - reach, 0), np.minimum(xs + reach + 1, w)
+
+    def window_sum(values: np.ndarray) -> np.ndarray:
+        total = cv2.integral(values, sdepth=cv2.CV_64F)
+        return total[y1, x1] - total[y0, x1] - total[y1, x0] + total[y0, x0]
+
+    count_n = window_sum(side)
+    count_f = (y1 - y0) * (x1 - x0) - count_n
+    sum_n = window_sum(img * side[:, :, None])
+    sum_f = window_sum(img) - sum_n
+    mean_n = sum_n / np.maximum(count_n, 1.0)[:, None]
+    mean_f = sum_f / np.maximum(count_f, 1.0)[:, None]
+    own = img[ys, xs]
+    d_n = ((own - mean_n) ** 2).sum(axis=1)
+    d_f = ((own - mean_f) ** 2).sum(axis=1)
+    contrast = ((mean_n - mean_f) ** 2).sum(axis=1)
+    decide = (count_n > 0) & (count_f > 0) & (contrast > SNAP_MIN_CONTRAST**2)
+    out = near.copy()
+    out[ys[decide], xs[decide]] = d_n[decide] < d_f[decide]
+    return out
 
 
 #: Ripples are smoothed by at most this many times the merge tolerance (see :func:`smooth_ripples`).
