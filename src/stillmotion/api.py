@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .ahead import run_ahead
 from .depth.pipeline import adjust_depth
 from .jit import start_numba
 from .types import CameraState, Depth, DepthKind, ProgressCallback, no_progress
@@ -149,6 +150,7 @@ def animate(
     # frames that are not graded go to the 8-bit clip as rendered: sample the 8-bit atlas directly
     dtype = np.float32 if finish.grader is not None else np.uint8
     renders = flowing.renders(shot, dtype=dtype) if flowing is not None else (shot.render(s, dtype=dtype) for s in shot.states())
+    renders = run_ahead(renders)  # the next frame renders while this one waits for the encoder's pipe
     inputs = (photo, depth, flow.mask if flow is not None else None)
     with open_writer(output, fps=config.fps, width=out.width, height=out.height, inputs=inputs) as writer:
         progress(0, total)
