@@ -90,3 +90,17 @@ def test_disparity_zero_is_unknown_and_filled_from_background():
     assert np.isfinite(q).all() and (q > 0).all()
     # filled with the farther (smaller disparity) neighbour, never rendered infinitely far
     assert np.allclose(q[5:15, 8:12], 4.0 / 100.0)
+
+
+def test_a_camera_in_the_plane_of_the_near_surface_draws_only_what_lies_ahead(texture):
+    # a near box (z = 1) before a far wall (z = 4); the camera steps forward exactly onto the box's plane:
+    # its vertices have z = 0 in the camera and are clipped, not divided by zero; the wall is still drawn
+    h, w = texture.shape[:2]
+    intr = Intrinsics.from_fov(w, h, 55.0)
+    q = np.full((h, w), 0.25, np.float32)
+    q[h // 3 : 2 * h // 3, w // 3 : 2 * w // 3] = 1.0
+    scene = build_scene(texture, q, intr, parallax_gain_px=0.0)
+    out = render(scene, CameraState(z=1.0), intr)
+    assert np.isfinite(out.image).all()
+    assert out.inverse_depth.max() < 0.5  # the box lies in the camera's plane: nothing of it is drawn
+    assert (out.inverse_depth > 0).mean() > 0.5  # the wall ahead fills most of the frame

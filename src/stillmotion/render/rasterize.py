@@ -40,7 +40,7 @@ def _project(points, rot, trans, fx, fy, cx, cy, near, projected):  # pragma: no
         xc = r00 * px + r01 * py + r02 * pz
         yc = r10 * px + r11 * py + r12 * pz
         zc = r20 * px + r21 * py + r22 * pz
-        inv = 1.0 / zc
+        inv = 1.0 / max(zc, near)  # near > 0: a vertex in the camera's own plane does not divide by zero
         ahead = zc > near
         projected[n, 0] = fx * xc * inv + cx if ahead else 0.0
         projected[n, 1] = fy * yc * inv + cy if ahead else 0.0
