@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass
 
 import cv2
@@ -13,7 +12,7 @@ from .antialias import TEAR_SPREAD_PX, smooth_silhouettes
 from .cracks import fill_cracks
 from .pixels import scan_frame
 from .rasterize import rasterize_mesh
-from .scene import Layer, Scene
+from .scene import Scene
 
 #: Points nearer than this fraction of the scene's nearest depth are clipped (the near plane).
 NEAR_FRACTION = 0.05
@@ -48,7 +47,7 @@ def render(scene: Scene, state: CameraState, out: Intrinsics, *, dtype=np.float3
     for index, layer in enumerate(scene.layers):
         if index == 1:  # the background layers show only through the holes of the photo's own surface
             cover = (inverse > 0.0).view(np.uint8)
-        points, projected = _vertices(layer)
+        points, projected = layer.drawn
         rasterize_mesh(points, layer.mesh.corners, layer.mesh.quads, rot_t, centre, cam.fx, cam.fy, cam.cx, cam.cy,
                        near, layer.u_offset, 1.0 / layer.zbias, inverse, map_u, map_v, index > 0, cover,
                        projected)  # fmt: skip
@@ -62,23 +61,6 @@ def render(scene: Scene, state: CameraState, out: Intrinsics, *, dtype=np.float3
         remaining[ys, xs] = True
         image, inverse = _fill_holes(image, inverse, remaining)
     return RenderResult(image, inverse, pixels.holes)
-
-
-#: id(layer) -> (its drawn vertices' world points, scratch for their projections), while the layer lives
-_VERTICES: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-
-
-def _vertices(layer: Layer) -> tuple[np.ndarray, np.ndarray]:
-    """The world points of the vertices ``layer`` draws, side by side in draw-list order (gathered once
-    per layer: read from the full (H, W, 3) grid, every frame's projection missed the cache), and (m, 3)
-    float32 scratch space for their projections, kept between frames."""
-    key = id(layer)
-    found = _VERTICES.get(key)
-    if found is None:
-        points = layer.mesh.gather(layer.points)
-        found = _VERTICES[key] = (points, np.empty_like(points))
-        weakref.finalize(layer, _VERTICES.pop, key, None)
-    return found
 
 
 def _fill_holes(image: np.ndarray, inverse: np.ndarray, holes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -40,12 +40,20 @@ BACKGROUND_TEAR_FACTOR = 4.0
 
 @dataclass(frozen=True)
 class Layer:
-    """One mesh of the scene (the renderer keeps its gathered vertices and scratch between frames)."""
+    """One mesh of the scene. A scene is rendered by one thread at a time: layers keep scratch space."""
 
     points: np.ndarray  # (H, W, 3) float32 world coordinates of each source pixel centre
     mesh: Mesh  # what is drawn: the quads and the vertices they use (stillmotion.render.mesh)
     u_offset: float  # where this layer's texture starts in the atlas
     zbias: float
+
+    @functools.cached_property
+    def drawn(self) -> tuple[np.ndarray, np.ndarray]:
+        """(m, 3) float32 world points of the vertices the mesh draws, side by side in draw-list order
+        (gathered once: read from the whole (H, W, 3) grid, every frame's projection missed the cache),
+        and (m, 3) float32 scratch for their projections, kept between frames."""
+        points = self.mesh.gather(self.points)
+        return points, np.empty_like(points)
 
 
 @dataclass(frozen=True)
