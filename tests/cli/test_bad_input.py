@@ -108,6 +108,13 @@ def test_non_image_file(work):
     _assert_refused(_run(["notes.jpg", "-o", "out.mp4", *QUICK], work), before, work, mentions="notes.jpg")
 
 
+def test_a_one_pixel_photo_says_its_size(work):
+    Image.new("RGB", (1, 1), (90, 120, 200)).save(work / "dot.png")
+    before = _snapshot(work)
+    line = _assert_refused(_run(["dot.png", "-o", "out.mp4", *QUICK], work), before, work, mentions="1x1")
+    assert "2x2" in line
+
+
 def test_unreadable_depth(work):
     (work / "depth.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 40)
     before = _snapshot(work)

@@ -74,8 +74,10 @@ def estimate(
     ``source`` is the photo's file (the ``phone`` backend reads the depth embedded in it); ``model`` a
     local model directory or Hugging Face cache id for the neural backends. The backend used is logged.
     """
-    if not (isinstance(image, np.ndarray) and image.ndim == 3 and image.shape[2] == 3 and min(image.shape[:2]) >= 2):
+    if not (isinstance(image, np.ndarray) and image.ndim == 3 and image.shape[2] == 3):
         raise InputError(f"depth estimation needs an (H, W, 3) RGB image, got {getattr(image, 'shape', type(image))}")
+    if min(image.shape[:2]) < 2:
+        raise InputError(f"the photo is {image.shape[1]}x{image.shape[0]} pixels: depth needs at least 2x2")
     name = resolve_backend(backend, source=source, model=model)
     if name == "phone":
         options["source"] = source
