@@ -12,12 +12,16 @@ is to widen the foreground's depth over the boundary before warping.
 it measures the subject's colour F (near-side pixels just inside the edge) and the background's colour
 B (far-side pixels past the fringe), and gives each far-side pixel next to the subject its share of
 the subject's colour, alpha = (I - B) . (F - B) / |F - B|^2, a one-pixel matting estimate. Pixels with
-alpha above CLAIM_ALPHA join the subject (they take its depth), one ring per step, for as many rings
-as the fringe can be wide. The fringe then moves with the subject as a soft rim, and what the camera
-uncovers behind it is filled from pure background.
+alpha above CLAIM_ALPHA join the subject (they take its depth, the nearest within reach), one ring
+per step, for as many rings as the fringe can be wide. The fringe then moves with the subject as a soft
+rim, and what the camera uncovers behind it is filled from pure background. Only pixels by a sharp
+colour edge are candidates: a defocused outline mixes its colours over many pixels with no edge, and
+claiming them would cut the blur into a ragged, tearing outline (the renderer stretches such ramps
+instead, :mod:`.soft_edges`).
 
 Only for estimated depth, whose edges follow the photo's colours loosely; a measured map (disparity,
-metric) is left as it is.
+metric) is left as it is. The side colours are window means computed on a grid reduced by about half
+the fringe's width, and read at the candidate pixels only: 0.07-0.11 CPU s on a 1080p photo.
 """
 
 from __future__ import annotations
