@@ -125,6 +125,13 @@ def behind_nested_edges(
     # the depth moves forward only where such pixels are dense (see _dense); elsewhere the background
     # estimate's own, smooth depth
     forward = intermediate & _dense(ys[intermediate], xs[intermediate], q.shape)[ys, xs]
+    # an intermediate surface's colour goes only where its depth goes too: painted at the background's
+    # depth (a lone pixel the density rule keeps back), it stays on the wall when the subject moves, a
+    # dark speck beside the astronaut's hair
+    same = forward | ~intermediate
+    if not same.any():
+        return none
+    ys, xs, sy, sx, colour, forward = ys[same], xs[same], sy[same], sx[same], colour[same], forward[same]
     depth = np.where(forward, _smoothed(q[sy, sx][:, None], ys, xs)[:, 0], q_back[ys, xs]).astype(np.float32)
     return ys, xs, depth, _smoothed(colour, ys, xs)
 
