@@ -58,44 +58,47 @@ def test_a_camera_move_opens_the_gap_onto_the_body_not_the_wall():
     np.testing.assert_allclose(gap, np.broadcast_to(GREY, gap.shape), atol=0.05)
 
 
-def test_a_subject_sloping_away_at_its_silhouette_is_not_nested_behind_itself():
-    # a red subject (disparity 20) whose last two columns curve away (18.5) before a blue wall (1): the
-    # slope is a step of more than a pixel of parallax, but it is the subject's own surface, not a part
-    # of it behind another; pulling the layer forward to it would carry red across the revealed wall
+def _red_subject_before_a_wall(right: int, *, edit=None):
+    """A red subject (disparity 20, rows 8-39, columns 16 to ``right``) before a blue wall (1), changed by
+    ``edit(image, disparity)``; returns what :func:`behind_nested_edges` gives for a move of baseline 1
+    with the wall everywhere under the band, and the background estimate."""
     h, w = 48, 72
     intr = Intrinsics.from_fov(w, h, 55.0)
     image = np.empty((h, w, 3), np.float32)
     image[:] = BLUE
     disparity = np.full((h, w), 1.0, np.float32)
-    image[8:40, 16:50], disparity[8:40, 16:50] = RED, 20.0
-    disparity[8:40, 48:50] = 18.5
+    image[8:40, 16:right], disparity[8:40, 16:right] = RED, 20.0
+    if edit is not None:
+        edit(image, disparity)
     q = disparity / np.float32(intr.fx)
     gain = intr.fx * 1.0
     band = disocclusion_band(q, gain=gain, reach=24, tear_px=TEAR_PX)
     q_back = np.where(band, q.min(), q).astype(np.float32)
-    ys, xs, depth, colour = behind_nested_edges(image, q, band, q_back, step=TEAR_PX / gain, gain=gain)
+    return behind_nested_edges(image, q, band, q_back, step=TEAR_PX / gain, gain=gain), q_back
+
+
+def test_a_subject_sloping_away_at_its_silhouette_is_not_nested_behind_itself():
+    # the subject's last two columns curve away (18.5): a step of more than a pixel of parallax, but the
+    # subject's own surface, not a part of it behind another; pulling the layer forward to it would carry
+    # red across the revealed wall
+    def slope(image, disparity):
+        disparity[8:40, 48:50] = 18.5
+
+    (ys, xs, depth, colour), q_back = _red_subject_before_a_wall(50, edit=slope)
     assert len(ys) > 0  # the rims beside the wall still take the wall's colour
     np.testing.assert_allclose(colour, np.tile(BLUE, (len(ys), 1)), atol=1e-5)
     np.testing.assert_allclose(depth, q_back[ys, xs])
 
 
 def test_a_lone_intermediate_pixel_lends_neither_its_depth_nor_its_colour():
-    # a red subject (disparity 20) before a blue wall (1), with one pixel just inside its right edge at an
-    # intermediate depth (14): a nested "surface" too sparse to carry the layer forward, so the colour
-    # beyond it (the subject's) must not be painted at the wall's depth either, where it would stay
-    # behind on the wall as a speck when the subject moves (the astronaut's hair in a wide `view`)
-    h, w = 48, 72
-    intr = Intrinsics.from_fov(w, h, 55.0)
-    image = np.empty((h, w, 3), np.float32)
-    image[:] = BLUE
-    disparity = np.full((h, w), 1.0, np.float32)
-    image[8:40, 16:40], disparity[8:40, 16:40] = RED, 20.0
-    image[24, 38], disparity[24, 38] = GREY, 14.0
-    q = disparity / np.float32(intr.fx)
-    gain = intr.fx * 1.0
-    band = disocclusion_band(q, gain=gain, reach=24, tear_px=TEAR_PX)
-    q_back = np.where(band, q.min(), q).astype(np.float32)
-    ys, xs, depth, colour = behind_nested_edges(image, q, band, q_back, step=TEAR_PX / gain, gain=gain)
+    # one pixel just inside the subject's right edge at an intermediate depth (14): a nested "surface" too
+    # sparse to carry the layer forward, so the colour beyond it (the subject's) must not be painted at
+    # the wall's depth either, where it would stay behind on the wall as a speck when the subject moves
+    # (the astronaut's hair in a wide `view`)
+    def speck(image, disparity):
+        image[24, 38], disparity[24, 38] = GREY, 14.0
+
+    (ys, xs, depth, colour), q_back = _red_subject_before_a_wall(40, edit=speck)
     at_wall = np.isclose(depth, q_back[ys, xs])
     assert at_wall.any()  # the rims beside the wall still take the wall's colour
     np.testing.assert_allclose(colour[at_wall], np.tile(BLUE, (at_wall.sum(), 1)), atol=0.3)
