@@ -42,8 +42,10 @@ def seeded_flow(
     itself (a copy) when there are too few matches."""
     if len(points0) < MIN_MATCHES:
         return flow.copy()
-    # the interpolator works on whole pixels, and two matches from one pixel (SIFT keeps several
-    # orientations of a keypoint) make its output vary from run to run: one match per pixel
+    # the interpolator works on whole pixels inside the frames, and two matches from one pixel (SIFT keeps
+    # several orientations of a keypoint) make its output vary from run to run: one match per pixel
+    top = np.float32([image0.shape[1] - 1, image0.shape[0] - 1])
+    points0, points1 = np.clip(points0, 0, top), np.clip(points1, 0, top)
     whole = np.round(points0).astype(np.int64)
     _, first = np.unique(whole[:, 1] * (image0.shape[1] + 1) + whole[:, 0], return_index=True)
     first.sort()
