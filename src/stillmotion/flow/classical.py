@@ -3,13 +3,16 @@ refinement, optionally followed by forward-backward checking and an edge-aware r
 
 Tuned by measurement (benchmarks/flow_eval.py) on MPI-Sintel alley_1/cave_2 and Middlebury
 RubberWhale/Urban2. Against DIS-medium: estimating the finest scale (``finest_scale=0``) is the largest
-gain; ten variational iterations with ``alpha=40`` add a little more. ``classical`` then seeds a second
-DIS run with SIFT matches found at half size and keeps it where it aligns the frames better
-(:mod:`.seeded`): DIS alone loses small objects that move further than their size (a hand, an apple)
-between the frames. Chosen with benchmarks/interp_eval.py, where it mends the torn apple of Sintel's frame
-24 (+2.1 dB there; Sintel two-frame mean +0.3 dB, in a clip +0.6; Urban2 +0.3), for ~3x the time. ``classical-hq`` also estimates the
-backward flow, marks pixels failing the forward-backward test (occlusions, mismatches) and refills them
-with an edge-aware interpolation of the reliable ones: much better at occlusion boundaries, ~3x slower.
+gain; ten variational iterations with ``alpha=40`` add a little more.
+
+``classical`` then runs DIS a second time, started from SIFT matches found at half size, and keeps that
+flow where it aligns the frames clearly better (:mod:`.seeded`): DIS alone loses a small object that moves
+further than its own size between the frames. Chosen with benchmarks/interp_eval.py: Sintel's apple
+(frame 24 from 23 and 25) is no longer torn (+2.1 dB on that frame; two-frame Sintel mean +0.3 dB, in a
+clip +0.6, Urban2 +0.3); flow EPE about the same (cave_2 all pixels 1.31 -> 1.34, non-occluded 0.60 ->
+0.58); ~2.5x the time. ``classical-hq`` also estimates the backward flow, marks pixels failing the
+forward-backward test (occlusions, mismatches) and refills them with an edge-aware interpolation of the
+reliable ones: much better at occlusion boundaries, ~3x slower.
 """
 
 from __future__ import annotations
