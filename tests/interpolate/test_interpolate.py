@@ -67,3 +67,27 @@ def test_colour_splat_method_runs():
     out = create_interpolator("splat-colour").interpolate(f0, f1, [0.5])[0]
     box = (slice(26, 64), slice(36, 82))
     assert np.abs(out[box] - mid[box]).mean() < 0.5 * np.abs(0.5 * (f0 + f1) - mid)[box].mean()
+
+
+def _far_moving_face(offsets):
+    """A 64x64 face over a still photo, at each of ``offsets`` (x, y) from (40, 60)."""
+    import cv2
+    from skimage import data
+
+    face = cv2.resize(data.astronaut()[150:350, 150:350], (64, 64), interpolation=cv2.INTER_AREA)
+    photo = cv2.resize(data.chelsea(), (320, 240), interpolation=cv2.INTER_AREA)
+    frames = []
+    for dx, dy in offsets:
+        frame = photo.copy()
+        frame[60 + dy : 124 + dy, 40 + dx : 104 + dx] = face
+        frames.append(frame.astype(np.float32) / 255.0)
+    return frames
+
+
+def test_a_small_object_moving_further_than_its_size_lands_halfway():
+    """(60, 20) px between the frames: beyond DIS's pyramid alone, which left two half-transparent faces."""
+    f0, mid, f1 = _far_moving_face([(0, 0), (30, 10), (60, 20)])
+    out = interpolate_pair(f0, f1, t=0.5)
+    face = (slice(70 + 10, 114 + 10), slice(50 + 30, 94 + 30))
+    assert np.abs(out[face] - mid[face]).mean() < 0.02
+    assert np.abs(out - mid).mean() < 0.015
