@@ -238,7 +238,7 @@ def estimate_flow(image0: np.ndarray, image1: np.ndarray, *, backend: str = "cla
 
 
 def interpolate_frame(
-    image0: np.ndarray, image1: np.ndarray, *, t: float = 0.5, method: str = "splat", flow: str = "classical",
+    image0: np.ndarray, image1: np.ndarray, *, t: float = 0.5, method: str = "splat", flow: str = "classical-matched",
     flow_options: dict | None = None,
 ) -> np.ndarray:  # fmt: skip
     """The frame at time ``t`` in [0, 1] between ``image0`` and ``image1``. See :mod:`stillmotion.interpolate`."""

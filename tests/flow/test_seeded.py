@@ -4,6 +4,7 @@ import cv2
 import numpy as np
 import pytest
 
+from stillmotion.flow import create_backend
 from stillmotion.flow.classical import ClassicalFlow, ClassicalFlowConfig
 from stillmotion.flow.matches import sift_matches
 from stillmotion.flow.seeded import seeded_flow
@@ -45,11 +46,15 @@ def test_matches_are_in_full_size_pixels(fast_object):
     assert np.median(np.linalg.norm(still, axis=1)) < 0.5
 
 
-def test_classical_follows_a_small_fast_object(fast_object):
+def _matched():
+    return create_backend("classical-matched")
+
+
+def test_classical_matched_follows_a_small_fast_object(fast_object):
     image0, image1 = fast_object
-    unseeded = ClassicalFlow(ClassicalFlowConfig(match_scale=0.0)).estimate(image0, image1)
+    unseeded = ClassicalFlow(ClassicalFlowConfig()).estimate(image0, image1)
     assert _object_error(unseeded) > 30  # DIS alone loses it ...
-    fwd, bwd = ClassicalFlow().estimate_both(image0, image1)
+    fwd, bwd = _matched().estimate_both(image0, image1)
     assert _object_error(fwd) < 0.5  # ... the seeded proposal wins there
     landed = bwd[TOP + SHIFT[1] + 16 : TOP + SHIFT[1] + SIZE - 16, LEFT + SHIFT[0] + 16 : LEFT + SHIFT[0] + SIZE - 16]
     assert np.median(np.linalg.norm(landed + np.float32(SHIFT), axis=2)) < 0.5  # and backwards
@@ -59,13 +64,13 @@ def test_classical_follows_a_small_fast_object(fast_object):
 def test_seeded_flow_is_the_same_every_run(fast_object):
     """Repeated keypoints (several orientations at one pixel) once made OpenCV's interpolator vary."""
     image0, image1 = fast_object
-    runs = [ClassicalFlow().estimate(image0, image1) for _ in range(3)]
+    runs = [_matched().estimate(image0, image1) for _ in range(3)]
     assert all(np.array_equal(runs[0], r) for r in runs[1:])
 
 
 def test_a_worse_proposal_is_not_taken(fast_object):
     image0, image1 = fast_object
-    good = ClassicalFlow().estimate(image0, image1)
+    good = _matched().estimate(image0, image1)
     points = np.float32([[x, y] for y in range(20, 220, 25) for x in range(20, 300, 25)])
     wrong = seeded_flow(image0, image1, good, points, points + np.float32([7, -5]), refine=lambda initial: initial)
     kept = (wrong == good).all(axis=2)

@@ -20,7 +20,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("inputs", nargs="+", metavar="A B | IN.flo", help="first and second frame (same size), or a .flo")
     parser.add_argument("-o", "--output", help="output .flo file (required with two frames)")
     parser.add_argument("--backend", default=DEFAULT_BACKEND,
-                        help="classical (default), classical-hq, dis, raft (neural extra)")  # fmt: skip
+                        help="classical (default), classical-matched (follows small fast objects, ~2.5x slower), "
+                             "classical-hq, classical-fast, dis, raft (neural extra)")  # fmt: skip
     parser.add_argument("--preset", default="medium", help="DIS preset for --backend dis: ultrafast, fast, medium")
     parser.add_argument("--weights", type=Path, help="RAFT checkpoint (raft-things/sintel/kitti/small .pth)")
     parser.add_argument("--iters", type=int, help="RAFT refinement iterations (default 12 for raft, as upstream)")

@@ -22,9 +22,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--input-fps", type=float, help="frame rate of a folder of frames (default 24)")
     parser.add_argument("--method", default="splat", help="splat (default) or backward (baseline)")
     parser.add_argument("--flow", default=None,
-                        help="flow backend: classical, classical-fast, classical-hq, dis, raft (default: classical at "
-                             "full size for two frames; classical-fast at the reduced size for a clip, the "
-                             "speed/quality sweet spot)")  # fmt: skip
+                        help="flow backend: classical-matched, classical, classical-fast, classical-hq, dis, raft "
+                             "(default: classical-matched at full size for two frames, which follows small fast "
+                             "objects; classical-fast at the reduced size for a clip, the speed/quality sweet spot)")  # fmt: skip
     parser.add_argument("--weights", type=Path, help="RAFT checkpoint for --flow raft")
     parser.add_argument("--iters", type=int, help="RAFT iterations for --flow raft")
     parser.add_argument("--flow-max-pixels", type=int, default=None,
@@ -35,11 +35,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _interpolator(args, *, clip: bool):
-    """Two frames: quality first (full-size ``classical`` flow); a clip: the fast default."""
-    from ..flow import DEFAULT_BACKEND
-    from ..interpolate import FAST_FLOW, FAST_FLOW_MAX_PIXELS, create_interpolator
+    """Two frames: quality first (full-size ``classical-matched`` flow); a clip: the fast default."""
+    from ..interpolate import FAST_FLOW, FAST_FLOW_MAX_PIXELS, MATCHED_FLOW, create_interpolator
 
-    flow = args.flow or (FAST_FLOW if clip else DEFAULT_BACKEND)
+    flow = args.flow or (FAST_FLOW if clip else MATCHED_FLOW)
     max_pixels = args.flow_max_pixels
     if max_pixels is None:
         max_pixels = FAST_FLOW_MAX_PIXELS if clip else 0

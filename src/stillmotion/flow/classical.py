@@ -5,12 +5,13 @@ Tuned by measurement (benchmarks/flow_eval.py) on MPI-Sintel alley_1/cave_2 and 
 RubberWhale/Urban2. Against DIS-medium: estimating the finest scale (``finest_scale=0``) is the largest
 gain; ten variational iterations with ``alpha=40`` add a little more.
 
-``classical`` then runs DIS a second time, started from SIFT matches found at half size, and keeps that
-flow where it aligns the frames clearly better (:mod:`.seeded`): DIS alone loses a small object that moves
-further than its own size between the frames. Chosen with benchmarks/interp_eval.py: Sintel's apple
-(frame 24 from 23 and 25) is no longer torn (+2.1 dB on that frame; two-frame Sintel mean +0.3 dB, in a
-clip +0.6, Urban2 +0.3); flow EPE about the same (cave_2 all pixels 1.31 -> 1.34, non-occluded 0.60 ->
-0.58); ~2.5x the time. ``classical-hq`` also estimates the backward flow, marks pixels failing the
+``classical-matched`` (the interpolators' default) then runs DIS a second time, started from SIFT matches
+found at half size, and keeps that flow where it aligns the frames clearly better (:mod:`.seeded`): DIS
+alone loses a small object that moves further than its own size between the frames. Chosen with
+benchmarks/interp_eval.py: Sintel's apple (frame 24 from 23 and 25) is no longer torn (+2.1 dB on that
+frame; two-frame Sintel mean +0.3 dB, in a clip +0.6, Urban2 +0.3). Its flow EPE is about the same as
+``classical``'s (cave_2 all pixels 1.31 -> 1.34, non-occluded 0.60 -> 0.58) for ~2.5x the time, so
+``classical`` (the flow default) stays without it. ``classical-hq`` also estimates the backward flow, marks pixels failing the
 forward-backward test (occlusions, mismatches) and refills them with an edge-aware interpolation of the
 reliable ones: much better at occlusion boundaries, ~3x slower.
 """
@@ -50,8 +51,8 @@ class ClassicalFlowConfig:
     #: run the forward-backward check and edge-aware refill of inconsistent pixels
     refill_inconsistent: bool = False
     #: also run DIS seeded by SIFT matches found at this scale of the frames, kept where it aligns the frames
-    #: better (:mod:`.seeded`); 0 = off
-    match_scale: float = 0.5
+    #: better (:mod:`.seeded`); 0 = off (``classical-matched`` uses 0.5)
+    match_scale: float = 0.0
     max_matches: int = 8000
 
 
@@ -122,11 +123,16 @@ class ClassicalFlow:
         return fwd, bwd
 
 
-@FLOW_BACKENDS.register(
-    "classical", "tuned DIS at the finest scale with stronger variational refinement, fused with SIFT-seeded DIS (default)"
-)
+@FLOW_BACKENDS.register("classical", "tuned DIS at the finest scale with stronger variational refinement (default)")
 def _make_classical(**_ignored) -> ClassicalFlow:
     return ClassicalFlow(ClassicalFlowConfig(), name="classical")
+
+
+@FLOW_BACKENDS.register(
+    "classical-matched", "classical fused with DIS seeded by SIFT matches: follows small, fast objects (~2.5x slower)"
+)
+def _make_classical_matched(**_ignored) -> ClassicalFlow:
+    return ClassicalFlow(ClassicalFlowConfig(match_scale=0.5), name="classical-matched")
 
 
 @FLOW_BACKENDS.register(
@@ -137,8 +143,7 @@ def _make_classical_fast(**_ignored) -> ClassicalFlow:
     # size, DIS-medium's patches with more descent iterations and no variational pass cost ~20 ms per
     # direction at 640x360 against ~48 ms for DIS-medium, for 0.3 dB less on Middlebury and the same on Sintel
     return ClassicalFlow(
-        ClassicalFlowConfig(finest_scale=1, patch_stride_px=4, gradient_descent_iterations=25, variational_iterations=0,
-                            match_scale=0.0),
+        ClassicalFlowConfig(finest_scale=1, patch_stride_px=4, gradient_descent_iterations=25, variational_iterations=0),
         name="classical-fast",
     )
 
@@ -148,6 +153,6 @@ def _make_classical_fast(**_ignored) -> ClassicalFlow:
 )
 def _make_classical_hq(**_ignored) -> ClassicalFlow:
     return ClassicalFlow(
-        ClassicalFlowConfig(variational_iterations=5, variational_alpha=20.0, refill_inconsistent=True, match_scale=0.0),
+        ClassicalFlowConfig(variational_iterations=5, variational_alpha=20.0, refill_inconsistent=True),
         name="classical-hq",
     )

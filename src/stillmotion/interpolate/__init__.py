@@ -27,6 +27,9 @@ DEFAULT_METHOD = "splat"
 #: a fast tuned DIS at a working size of at most this many pixels
 FAST_FLOW = "classical-fast"
 FAST_FLOW_MAX_PIXELS = 250_000
+#: the interpolators' own default flow (two frames, and clips through the API): the tuned DIS fused with
+#: DIS seeded by SIFT matches, which follows a small object moving further than its own size
+MATCHED_FLOW = "classical-matched"
 
 
 def create_interpolator(name: str = DEFAULT_METHOD, **options) -> Interpolator:

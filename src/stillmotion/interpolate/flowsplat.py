@@ -43,7 +43,7 @@ import numba
 import numpy as np
 
 from ..types import Flow, Image
-from . import INTERPOLATORS
+from . import INTERPOLATORS, MATCHED_FLOW
 from .fill import push_pull_fill
 from .flows import PairFlow
 from .quadratic import accelerations, combine_curved, share_of_frame0, splat_curved
@@ -172,5 +172,5 @@ class FlowSplatInterpolator:
 
 
 @INTERPOLATORS.register("splat", "occlusion-aware splatting of flows to time t + bicubic sampling of both frames (default)")
-def _make_flowsplat(*, flow: str = "classical", flow_options: dict | None = None, **_ignored) -> FlowSplatInterpolator:
+def _make_flowsplat(*, flow: str = MATCHED_FLOW, flow_options: dict | None = None, **_ignored) -> FlowSplatInterpolator:
     return FlowSplatInterpolator(PairFlow(flow, **(flow_options or {})))

@@ -22,7 +22,7 @@ import numpy as np
 
 from ..flow.consistency import backward_warp, consistent_mask
 from ..types import Flow, Image
-from . import INTERPOLATORS
+from . import INTERPOLATORS, MATCHED_FLOW
 from .fill import push_pull_fill
 from .flows import PairFlow
 from .splat import splat_accumulate
@@ -70,5 +70,5 @@ class SplatInterpolator:
 
 
 @INTERPOLATORS.register("splat-colour", "occlusion-aware softmax-style forward splatting of both frames' colours")
-def _make_splat(*, flow: str = "classical", flow_options: dict | None = None, **_ignored) -> SplatInterpolator:
+def _make_splat(*, flow: str = MATCHED_FLOW, flow_options: dict | None = None, **_ignored) -> SplatInterpolator:
     return SplatInterpolator(PairFlow(flow, **(flow_options or {})))
