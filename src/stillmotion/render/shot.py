@@ -200,9 +200,7 @@ def plan_shot(
     image_w = _resize(image, ww, wh)
     q_w = _resize(q, ww, wh, nearest=r < 1.0)
     if depth.kind == DepthKind.INVERSE:  # estimated depth: tearable steps, the fringe with the subject
-        q_w = sharpen_depth_edges(q_w, image=image_w)
-        if __import__("os").environ.get("SM_FRINGE", "1") == "1":
-            q_w = claim_fringe(q_w, image_w)
+        q_w = claim_fringe(sharpen_depth_edges(q_w, image=image_w), image_w)
     fx_out = out_w / (2.0 * half_w * k)
     out = Intrinsics(fx_out, fx_out, (out_w - 1) / 2.0 - fx_out * centre[0], (out_h - 1) / 2.0 - fx_out * centre[1],
                      out_w, out_h)  # fmt: skip
