@@ -47,27 +47,50 @@ def padded_fov_deg(width: int, height: int, fov_deg: float, margin_px: int) -> f
     return math.degrees(2.0 * math.atan(0.5 * (max(width, height) + 2 * margin_px) / f))
 
 
+#: The path is fitted on a copy of the depth at most this many pixels on its long side.
+FIT_SIDE_PX = 400
+
+
+def fit_copy(q: np.ndarray) -> tuple[np.ndarray, float]:
+    """(``q`` at most FIT_SIDE_PX on its long side, the scale it was resized by): the border fit needs only
+    a few hundred points per side."""
+    h, w = q.shape
+    scale = min(1.0, FIT_SIDE_PX / max(h, w))
+    size = (max(2, round(w * scale)), max(2, round(h * scale)))
+    return cv2.resize(q, size, interpolation=cv2.INTER_NEAREST), scale
+
+
+def path_fits(q: np.ndarray, focal_px: float, pads: tuple[int, int, int, int], states: Sequence[CameraState], *,
+              half_width: float, half_height: float) -> bool:  # fmt: skip
+    """Whether the photo of inverse depth ``q`` (camera: ``focal_px``, principal point in the middle),
+    padded by ``pads`` = (top, bottom, left, right) pixels of its edge carried outwards, fills the
+    ``half_width`` x ``half_height`` window (normalised image units) of every view from ``states``."""
+    from ..errors import InputError
+    from ..render.overscan import border_points, fit_scale
+
+    top, bottom, left, right = pads
+    h, w = q.shape
+    padded = cv2.copyMakeBorder(q, top, bottom, left, right, cv2.BORDER_REPLICATE)
+    cam = Intrinsics(focal_px, focal_px, (w - 1) / 2 + left, (h - 1) / 2 + top, padded.shape[1], padded.shape[0])
+    try:
+        return fit_scale(border_points(padded, cam), states, half_width=half_width, half_height=half_height) >= 0.999
+    except InputError:  # a path too wild for this margin (it sees past the padded border or turns away)
+        return False
+
+
 def margin_for_path(
     q: np.ndarray, fov_deg: float, states: Sequence[CameraState], *, half_width: float, half_height: float
 ) -> int:
     """Smallest margin (pixels of ``q``) at which the path needs no crop, or the largest tried."""
-    from ..render.overscan import border_points, fit_scale
-
     h, w = q.shape
-    small = min(1.0, 400.0 / max(h, w))
-    sw, sh = max(2, round(w * small)), max(2, round(h * small))
-    q_small = cv2.resize(q, (sw, sh), interpolation=cv2.INTER_NEAREST)
+    q_small, _ = fit_copy(q)
+    sh, sw = q_small.shape
+    focal = Intrinsics.from_fov(sw, sh, fov_deg).fx
     best = 0
     for step in MARGIN_STEPS:
         m_small = max(1, round(step * max(sw, sh)))
-        padded = cv2.copyMakeBorder(q_small, m_small, m_small, m_small, m_small, cv2.BORDER_REPLICATE)
-        intr = Intrinsics.from_fov(sw + 2 * m_small, sh + 2 * m_small, padded_fov_deg(sw, sh, fov_deg, m_small))
         best = round(step * max(w, h))
-        try:
-            k = fit_scale(border_points(padded, intr), states, half_width=half_width, half_height=half_height)
-        except Exception:  # noqa: BLE001 - a path too wild for this margin: try a larger one
-            continue
-        if k >= 0.999:
+        if path_fits(q_small, focal, (m_small,) * 4, states, half_width=half_width, half_height=half_height):
             break
     return int(best)
 

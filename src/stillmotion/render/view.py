@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import cv2
 import numpy as np
 
 from ..types import CameraState, Depth, DepthKind, Intrinsics
@@ -80,32 +79,19 @@ def revealed_sides(q: np.ndarray, intr: Intrinsics, states: Sequence[CameraState
     """(top, bottom, left, right): ``margin`` on each side of the photo that some view from ``states``
     shows beyond, 0 on the others. Sides are dropped one by one while the photo, padded by ``margin``
     on the remaining ones, still fills every view (tested on a copy of at most 400 px)."""
-    from ..errors import InputError
-    from .overscan import border_points, fit_scale
+    from ..inpaint.outpaint import fit_copy, path_fits
 
-    h, w = q.shape
-    scale = min(1.0, 400.0 / max(h, w))
-    sw, sh = max(2, round(w * scale)), max(2, round(h * scale))
-    q_small = cv2.resize(q, (sw, sh), interpolation=cv2.INTER_NEAREST)
+    q_small, scale = fit_copy(q)
+    sh, sw = q_small.shape
     f = intr.fx * scale
     m = max(1, round(margin * scale))
     # the views' outermost pixel centres, less a tenth of a pixel (the border points are pixel centres too)
     half_w, half_h = (0.5 * (sw - 1) - 0.1) / f, (0.5 * (sh - 1) - 0.1) / f
-
-    def covers(pads: list[int]) -> bool:
-        top, bottom, left, right = pads
-        padded = cv2.copyMakeBorder(q_small, top, bottom, left, right, cv2.BORDER_REPLICATE)
-        cam = Intrinsics(f, f, (sw - 1) / 2 + left, (sh - 1) / 2 + top, padded.shape[1], padded.shape[0])
-        try:
-            return fit_scale(border_points(padded, cam), states, half_width=half_w, half_height=half_h) >= 0.999
-        except InputError:
-            return False
-
     pads = [m] * 4
     for side in range(4):
         trial = pads.copy()
         trial[side] = 0
-        if covers(trial):
+        if path_fits(q_small, f, tuple(trial), states, half_width=half_w, half_height=half_h):
             pads = trial
     top, bottom, left, right = (margin if p else 0 for p in pads)
     return top, bottom, left, right
