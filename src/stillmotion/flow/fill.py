@@ -14,10 +14,37 @@ from ..types import Flow, Image, Mask
 
 #: OpenCV's interpolator indexes matches with 16-bit integers.
 MAX_MATCHES_LIMIT = 32000
+#: matches each pixel's flow is fitted to (OpenCV's default)
+NEIGHBOUR_MATCHES = 128
 
 
-def _to_u8(image: Image) -> np.ndarray:
-    return np.clip(image * 255.0 + 0.5, 0, 255).astype(np.uint8)
+def one_match_per_pixel(points0: np.ndarray, points1: np.ndarray, shape: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """The matches ``points0`` -> ``points1`` (float32 (N, 2), x, y) with ``points0`` clipped to a frame of
+    ``shape`` (H, W, ...) and only the first match from each whole pixel kept: two from one pixel (SIFT
+    keeps several orientations of a keypoint) made OpenCV's interpolator vary from run to run."""
+    top = np.float32([shape[1] - 1, shape[0] - 1])
+    points0 = np.clip(points0, 0, top)
+    whole = np.round(points0).astype(np.int64)
+    _, first = np.unique(whole[:, 1] * (shape[1] + 1) + whole[:, 0], return_index=True)
+    first.sort()
+    return np.ascontiguousarray(points0[first], np.float32), np.ascontiguousarray(points1[first], np.float32)
+
+
+def interpolate_matches(image0: Image, image1: Image, points0: np.ndarray, points1: np.ndarray) -> Flow:
+    """A dense flow (0 -> 1) interpolated edge-aware from the matches ``points0`` (image0) -> ``points1``
+    (image1), float32 (N, 2) (x, y), N >= 1: each pixel takes the locally affine flow of its geodesically
+    nearest matches (see :func:`one_match_per_pixel` for what is kept)."""
+    from ..io.image import to_uint8
+
+    points0, points1 = one_match_per_pixel(points0, points1, image0.shape)
+    interpolator = cv2.ximgproc.createEdgeAwareInterpolator()
+    # each pixel fits its flow to this many nearest matches; OpenCV reads past the matches' end when
+    # there are fewer
+    interpolator.setK(min(NEIGHBOUR_MATCHES, len(points0)))
+    u0 = np.ascontiguousarray(to_uint8(image0)[:, :, ::-1])  # OpenCV's colour order
+    u1 = np.ascontiguousarray(to_uint8(image1)[:, :, ::-1])
+    dense = interpolator.interpolate(u0, points0, u1, points1)
+    return np.nan_to_num(dense, nan=0.0, posinf=0.0, neginf=0.0).astype(np.float32)
 
 
 def edge_aware_fill(
@@ -35,11 +62,7 @@ def edge_aware_fill(
         return flow.copy()
     ys, xs = ys * step, xs * step
     src = np.stack([xs, ys], axis=1).astype(np.float32)
-    dst = src + flow[ys, xs]
-    interpolator = cv2.ximgproc.createEdgeAwareInterpolator()
-    u0 = _to_u8(image0)[:, :, ::-1].copy()
-    u1 = _to_u8(image1)[:, :, ::-1].copy()
-    dense = interpolator.interpolate(u0, src, u1, dst)
+    dense = interpolate_matches(image0, image1, src, src + flow[ys, xs])
     out = flow.copy()
     out[~reliable] = dense[~reliable]
     return out

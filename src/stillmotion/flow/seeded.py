@@ -19,11 +19,10 @@ import numpy as np
 
 from ..types import Flow, Image
 from .consistency import backward_warp
+from .fill import interpolate_matches, one_match_per_pixel
 
 #: fewer matches than this are not worth interpolating (the interpolator needs a few to fit affine flows)
 MIN_MATCHES = 8
-#: matches each pixel's flow is fitted to (OpenCV's default)
-NEIGHBOUR_MATCHES = 128
 #: the seeded flow is taken where its windowed error is below this fraction of the unseeded one's: where
 #: both fail alike (occlusions) the unseeded flow stays (Sintel cave_2: EPE 1.38 with 1, 1.34 with 0.8, for
 #: the same interpolation)
@@ -40,25 +39,10 @@ def seeded_flow(
     ``points0`` (image0) -> ``points1`` (image1) (float32 (N, 2), x, y): a new flow taking the seeded one
     where it aligns the frames clearly better over a ``WINDOW_PX`` window (see ``WIN_RATIO``). ``flow``
     itself (a copy) when there are too few matches."""
+    points0, points1 = one_match_per_pixel(points0, points1, image0.shape)
     if len(points0) < MIN_MATCHES:
         return flow.copy()
-    # the interpolator works on whole pixels inside the frames, and two matches from one pixel (SIFT keeps
-    # several orientations of a keypoint) make its output vary from run to run: one match per pixel
-    top = np.float32([image0.shape[1] - 1, image0.shape[0] - 1])
-    points0, points1 = np.clip(points0, 0, top), np.clip(points1, 0, top)
-    whole = np.round(points0).astype(np.int64)
-    _, first = np.unique(whole[:, 1] * (image0.shape[1] + 1) + whole[:, 0], return_index=True)
-    first.sort()
-    points0, points1 = np.ascontiguousarray(points0[first]), np.ascontiguousarray(points1[first])
-    if len(points0) < MIN_MATCHES:
-        return flow.copy()
-    interpolator = cv2.ximgproc.createEdgeAwareInterpolator()
-    # each pixel fits its flow to this many nearest matches; OpenCV reads past the matches' end when
-    # there are fewer
-    interpolator.setK(min(NEIGHBOUR_MATCHES, len(points0)))
-    initial = interpolator.interpolate(_to_u8(image0), points0, _to_u8(image1), points1)
-    # a guard: DIS must not be started from a non-finite seed
-    initial = np.nan_to_num(initial, nan=0.0, posinf=0.0, neginf=0.0)
+    initial = interpolate_matches(image0, image1, points0, points1)
     proposal = refine(np.ascontiguousarray(initial, np.float32))
     better = local_error(image0, image1, proposal) < WIN_RATIO * local_error(image0, image1, flow)
     return np.where(better[..., None], proposal, flow).astype(np.float32)
@@ -69,6 +53,3 @@ def local_error(image0: Image, image1: Image, flow: Flow) -> np.ndarray:
     error = np.abs(image0 - backward_warp(image1, flow)).mean(axis=2, dtype=np.float32)
     return cv2.boxFilter(error, -1, (WINDOW_PX, WINDOW_PX))
 
-
-def _to_u8(image: Image) -> np.ndarray:
-    return np.clip(image * 255.0 + 0.5, 0, 255).astype(np.uint8)
