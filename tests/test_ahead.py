@@ -22,15 +22,16 @@ def test_items_arrive_in_order_from_another_thread():
     assert all(t is not threading.main_thread() for t in threads)
 
 
+def _counted(count: int, produced: list):
+    """0 .. count - 1, each noted in ``produced`` as it is made."""
+    for i in range(count):
+        produced.append(i)
+        yield i
+
+
 def test_the_worker_stays_at_most_depth_items_ahead():
     produced = []
-
-    def produce():
-        for i in range(100):
-            produced.append(i)
-            yield i
-
-    stream = run_ahead(produce(), depth=2)
+    stream = run_ahead(_counted(100, produced), depth=2)
     assert next(stream) == 0
     time.sleep(0.3)  # the worker fills the hand-over and waits
     # item 0 taken, two waiting in the hand-over, one produced and waiting to be handed over
@@ -53,13 +54,7 @@ def test_an_error_is_raised_at_the_item_that_failed():
 
 def test_the_worker_stops_when_the_consumer_goes_away():
     produced = []
-
-    def produce():
-        for i in range(10_000):
-            produced.append(i)
-            yield i
-
-    stream = run_ahead(produce(), depth=1)
+    stream = run_ahead(_counted(10_000, produced), depth=1)
     for item in stream:
         if item == 5:
             break
