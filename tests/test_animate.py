@@ -81,6 +81,29 @@ def test_bars_baked_into_the_photo_are_cut_away(texture):
         assert frame[:, :3].mean() > 0.1 and frame[:, -3:].mean() > 0.1  # no black bar at either side
 
 
+def test_the_encoder_opens_at_the_size_of_the_picture_inside_bars(tmp_path, texture):
+    """animate starts the encoder before the shot is planned: at the clip size of the picture inside the
+    bars, which is the size the plan renders."""
+    from stillmotion import animate
+    from stillmotion.io import read_image, write_image
+    from stillmotion.render.shot import clip_size
+
+    image, depth = _scene(texture)
+    h, w = image.shape[:2]
+    barred = np.zeros((h + 60, w, 3), np.float32)
+    barred[30 : 30 + h] = image
+    photo = tmp_path / "barred.png"
+    write_image(photo, barred)
+    values = np.zeros((h + 60, w), np.float32)
+    values[30 : 30 + h] = depth.values
+    np.save(tmp_path / "depth.npy", values)
+    assert clip_size(barred, "source") == (w, h)
+    config = AnimateConfig(motion="zoom_in", duration_s=0.25, fps=8, size="source")
+    out = animate(photo, tmp_path / "frames/", config=config, depth=tmp_path / "depth.npy")
+    frames = sorted(out.glob("*.png"))
+    assert len(frames) == 2 and read_image(frames[0]).shape[:2] == (h, w)
+
+
 def test_size_presets_and_source(texture):
     from stillmotion.render.shot import output_size
 

@@ -1,4 +1,4 @@
-"""numba's target starts without the SciPy BLAS probe, and SciPy still imports afterwards."""
+"""numba's target starts without the SciPy BLAS probe, and SciPy still imports meanwhile and afterwards."""
 
 import os
 import subprocess
@@ -36,4 +36,30 @@ sys.exit(0 if (not probed and value == 9.0) else 1)
 def test_numba_starts_without_scipy_and_still_compiles_and_scipy_imports_later():
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
     done = subprocess.run([sys.executable, "-c", CODE], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
+WHILE_STARTING = """
+import sys
+from numba.core.registry import cpu_target
+from stillmotion.jit import start_numba
+
+context = cpu_target.target_context
+refresh = context.refresh
+imported = []
+
+def refresh_while_another_thread_imports_scipy():
+    import scipy.linalg.cython_blas  # what the estimator's thread may do during the start
+    imported.append(True)
+    refresh()
+
+context.refresh = refresh_while_another_thread_imports_scipy
+start_numba()
+sys.exit(0 if imported else 1)
+"""
+
+
+def test_scipy_imports_while_numba_starts():
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    done = subprocess.run([sys.executable, "-c", WHILE_STARTING], env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr

@@ -120,45 +120,58 @@ def animate(
     ``flow`` (a :class:`stillmotion.cinemagraph.camera.FlowSpec`) makes water, clouds or smoke flow in a
     seamless loop while the camera moves.
     """
-    from .grade import Finisher
     from .grade.finishing import check_preview_path
     from .io import check_clip_output, open_writer, read_image
 
     config = config or AnimateConfig()
     check_clip_output(output, inputs=(photo, depth))  # refuse a bad output before any work
     check_preview_path(preview)
-    image = read_image(photo)
-    from .depth.faces import detect_faces
+    # numba's start and the renderer's imports hold the GIL: a worker thread does them while this one
+    # decodes the photo and finds its depth (OpenCV and NumPy release the GIL)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        started = pool.submit(_start_renderer)
+        image = read_image(photo)
+        _check_config(config, image.shape[:2])
+        if flow is not None or config.upscale > 1:
+            started.result()  # both may run compiled kernels
+        flowing = flow.prepare(image, fps=config.fps) if flow is not None else None  # checked before depth
+        if config.upscale > 1:
+            from .grade.upscale import upscale_if_small
 
-    with ThreadPoolExecutor(max_workers=1) as pool:  # OpenCV's face search releases the GIL
-        faces = pool.submit(detect_faces, image) if config.depth_protect != "none" else None
-        start_numba()
-        if faces is not None:
-            faces.result()  # remembered for this photo: the depth stages below find it
-    _check_config(config, image.shape[:2])
-    flowing = flow.prepare(image, fps=config.fps) if flow is not None else None  # checked before depth
-    if config.upscale > 1:
-        from .grade.upscale import upscale_if_small
+            image = upscale_if_small(image, factor=config.upscale, model=config.upscale_model, size=config.size)
+        depth_map = load_depth(image, depth, depth_kind, backend=config.depth_backend, source=photo)
+        depth_map = adjust_depth(image, depth_map, protect=config.depth_protect, hints=config.depth_hints)
+        started.result()
+    from .grade import Finisher
+    from .render.shot import clip_size
 
-        image = upscale_if_small(image, factor=config.upscale, model=config.upscale_model, size=config.size)
-    depth_map = load_depth(image, depth, depth_kind, backend=config.depth_backend, source=photo)
-    depth_map = adjust_depth(image, depth_map, protect=config.depth_protect, hints=config.depth_hints)
-    shot = plan(image, depth_map, config)
-    out = shot.intrinsics
-    total = shot.frame_count
-    finish = Finisher(config.grade, frame_count=total, preview=preview, title=Path(photo).name, inputs=(photo, depth))
-    # frames that are not graded go to the 8-bit clip as rendered: sample the 8-bit atlas directly
-    dtype = np.float32 if finish.grader is not None else np.uint8
-    renders = flowing.renders(shot, dtype=dtype) if flowing is not None else (shot.render(s, dtype=dtype) for s in shot.states())
-    renders = run_ahead(renders)  # the next frame renders while this one waits for the encoder's pipe
+    width, height = clip_size(image, config.size)
     inputs = (photo, depth, flow.mask if flow is not None else None)
-    with open_writer(output, fps=config.fps, width=out.width, height=out.height, inputs=inputs) as writer:
+    # the encoder starts now and is ready when the first frame is: the shot is planned meanwhile
+    with open_writer(output, fps=config.fps, width=width, height=height, inputs=inputs) as writer:
+        shot = plan(image, depth_map, config)
+        assert (shot.intrinsics.width, shot.intrinsics.height) == (width, height)
+        total = shot.frame_count
+        finish = Finisher(config.grade, frame_count=total, preview=preview, title=Path(photo).name,
+                          inputs=(photo, depth))  # fmt: skip
+        # frames that are not graded go to the 8-bit clip as rendered: sample the 8-bit atlas directly
+        dtype = np.float32 if finish.grader is not None else np.uint8
+        renders = flowing.renders(shot, dtype=dtype) if flowing is not None else (shot.render(s, dtype=dtype) for s in shot.states())
+        renders = run_ahead(renders)  # the next frame renders while this one waits for the encoder's pipe
         progress(0, total)
         for i, result in enumerate(renders):
             writer.write(finish(result.image, result.inverse_depth, i))
             progress(i + 1, total)
     finish.close()
     return Path(output)
+
+
+def _start_renderer() -> None:
+    """The start-up of a shot that holds the GIL, for a worker thread: numba's import and CPU target, the
+    renderer's and the finishing's modules."""
+    start_numba()
+    from . import grade, inpaint  # noqa: F401
+    from .render import renderer, shot  # noqa: F401
 
 
 def render_view(

@@ -6,10 +6,12 @@ target: it imports numba's implementation modules, and one of them (``numba.np.a
 ``scipy.linalg`` costs about 0.2 s on the 2-core machine (it pulls in ``numpy.f2py`` through SciPy's array
 API layer), a tenth of a whole 832x448 clip's budget, and no kernel of stillmotion calls BLAS.
 
-:func:`start_numba` initialises the target with that one import refused, so numba records "no BLAS"
-(``np.dot`` in code compiled later would use numba's own loop), and then lets SciPy be imported
-normally again. Call it at the start of the entry points whose whole run is short enough for 0.2 s to
-matter (the spine's :func:`stillmotion.animate`); elsewhere the target starts as usual, with the import.
+:func:`start_numba` initialises the target with that probe answering "no BLAS" (``np.dot`` in code
+compiled later uses numba's own loop) unless SciPy's BLAS is loaded already. The probe is answered by
+swapping numba's ``ensure_blas`` for the duration of the start, not by hiding SciPy from the import
+system, so another thread may import SciPy meanwhile. Call it at the start of the entry points whose
+whole run is short enough for 0.2 s to matter (the spine's :func:`stillmotion.animate`); elsewhere the
+target starts as usual, with the import.
 """
 
 from __future__ import annotations
@@ -24,12 +26,19 @@ def start_numba() -> None:
     if "numba.np.arraymath" in sys.modules:
         return
     from numba.core.registry import cpu_target
+    from numba.np import linalg
 
-    blocked = _BLAS_MODULE not in sys.modules
-    if blocked:
-        sys.modules[_BLAS_MODULE] = None  # type: ignore[assignment]  # makes the probe's import fail fast
+    probe = linalg.ensure_blas
+    if _BLAS_MODULE not in sys.modules:
+        linalg.ensure_blas = _no_blas  # numba.np.arraymath imports it by name and calls it once, at import
     try:
         cpu_target.target_context.refresh()
     finally:
-        if blocked and sys.modules.get(_BLAS_MODULE, 0) is None:
-            del sys.modules[_BLAS_MODULE]
+        linalg.ensure_blas = probe
+        arraymath = sys.modules.get("numba.np.arraymath")
+        if arraymath is not None and getattr(arraymath, "ensure_blas", None) is _no_blas:
+            arraymath.ensure_blas = probe
+
+
+def _no_blas() -> None:
+    raise ImportError("BLAS probe skipped: no stillmotion kernel calls BLAS")

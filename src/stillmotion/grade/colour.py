@@ -6,7 +6,6 @@ Pure functions on float32 (H, W, 3) arrays; none mutates its input.
 from __future__ import annotations
 
 import cv2
-import numba
 import numpy as np
 
 #: Rec. 709 luma weights.
@@ -29,28 +28,18 @@ _TO_LINEAR = _srgb_to_linear_exact(_GRID).astype(np.float32)
 _TO_SRGB = _linear_to_srgb_exact(_GRID).astype(np.float32)
 
 
-@numba.njit(cache=True, nogil=True)
-def _curve(values, table):  # pragma: no cover - compiled
-    """Piecewise-linear lookup of ``table`` (samples on [0, 1]) for every value, clamped to [0, 1]."""
-    n = table.shape[0] - 1
-    flat = values.reshape(-1)
-    out = np.empty_like(flat)
-    for k in range(flat.shape[0]):
-        v = min(max(flat[k], 0.0), 1.0) * n
-        i = min(int(v), n - 1)
-        f = v - i
-        out[k] = table[i] + f * (table[i + 1] - table[i])
-    return out.reshape(values.shape)
-
-
 def srgb_to_linear(image: np.ndarray) -> np.ndarray:
     """sRGB-encoded values to linear light; inputs are clamped to [0, 1] (table lookup, error < 1e-6)."""
-    return _curve(np.ascontiguousarray(image, dtype=np.float32), _TO_LINEAR)
+    from .kernels import curve
+
+    return curve(np.ascontiguousarray(image, dtype=np.float32), _TO_LINEAR)
 
 
 def linear_to_srgb(image: np.ndarray) -> np.ndarray:
     """Linear light to sRGB-encoded values; inputs are clamped to [0, 1] (table lookup, error < 1e-4)."""
-    return _curve(np.ascontiguousarray(image, dtype=np.float32), _TO_SRGB)
+    from .kernels import curve
+
+    return curve(np.ascontiguousarray(image, dtype=np.float32), _TO_SRGB)
 
 
 def luma(image: np.ndarray) -> np.ndarray:

@@ -10,7 +10,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import numba
 import numpy as np
 
 from ..errors import InputError
@@ -143,50 +142,6 @@ def _tetrahedral(flat: np.ndarray, base: np.ndarray, f: np.ndarray, step: np.nda
     return c000 + fs[:, 0:1] * (c_a - c000) + fs[:, 1:2] * (c_ab - c_a) + fs[:, 2:3] * (c111 - c_ab)
 
 
-@numba.njit(cache=True, nogil=True)
-def _apply_lut_numba(pixels, table, lo, scale, tetrahedral):  # pragma: no cover - compiled
-    n = table.shape[0]
-    out = np.empty_like(pixels)
-    for p in range(pixels.shape[0]):
-        vr = min(max((pixels[p, 0] - lo[0]) * scale[0], 0.0), 1.0) * (n - 1)
-        vg = min(max((pixels[p, 1] - lo[1]) * scale[1], 0.0), 1.0) * (n - 1)
-        vb = min(max((pixels[p, 2] - lo[2]) * scale[2], 0.0), 1.0) * (n - 1)
-        r0 = min(int(vr), n - 2)
-        g0 = min(int(vg), n - 2)
-        b0 = min(int(vb), n - 2)
-        fr, fg, fb = vr - r0, vg - g0, vb - b0
-        for c in range(3):
-            c000 = table[b0, g0, r0, c]
-            c111 = table[b0 + 1, g0 + 1, r0 + 1, c]
-            if tetrahedral:
-                if fr >= fg:
-                    if fg >= fb:  # r > g > b
-                        a, ab, f1, f2, f3 = table[b0, g0, r0 + 1, c], table[b0, g0 + 1, r0 + 1, c], fr, fg, fb
-                    elif fr >= fb:  # r > b > g
-                        a, ab, f1, f2, f3 = table[b0, g0, r0 + 1, c], table[b0 + 1, g0, r0 + 1, c], fr, fb, fg
-                    else:  # b > r > g
-                        a, ab, f1, f2, f3 = table[b0 + 1, g0, r0, c], table[b0 + 1, g0, r0 + 1, c], fb, fr, fg
-                else:
-                    if fr >= fb:  # g > r > b
-                        a, ab, f1, f2, f3 = table[b0, g0 + 1, r0, c], table[b0, g0 + 1, r0 + 1, c], fg, fr, fb
-                    elif fg >= fb:  # g > b > r
-                        a, ab, f1, f2, f3 = table[b0, g0 + 1, r0, c], table[b0 + 1, g0 + 1, r0, c], fg, fb, fr
-                    else:  # b > g > r
-                        a, ab, f1, f2, f3 = table[b0 + 1, g0, r0, c], table[b0 + 1, g0 + 1, r0, c], fb, fg, fr
-                out[p, c] = c000 + f1 * (a - c000) + f2 * (ab - a) + f3 * (c111 - ab)
-            else:
-                c100 = table[b0, g0, r0 + 1, c]
-                c010 = table[b0, g0 + 1, r0, c]
-                c110 = table[b0, g0 + 1, r0 + 1, c]
-                c001 = table[b0 + 1, g0, r0, c]
-                c101 = table[b0 + 1, g0, r0 + 1, c]
-                c011 = table[b0 + 1, g0 + 1, r0, c]
-                y0 = (c000 * (1 - fr) + c100 * fr) * (1 - fg) + (c010 * (1 - fr) + c110 * fr) * fg
-                y1 = (c001 * (1 - fr) + c101 * fr) * (1 - fg) + (c011 * (1 - fr) + c111 * fr) * fg
-                out[p, c] = y0 * (1 - fb) + y1 * fb
-    return out
-
-
 def apply_lut_fast(image: np.ndarray, lut: Lut3D, *, interpolation: str = "tetrahedral") -> np.ndarray:
     """Same result as :func:`apply_lut` (to float rounding), compiled with numba: ~10x faster per frame."""
     if interpolation not in ("trilinear", "tetrahedral"):
@@ -194,5 +149,7 @@ def apply_lut_fast(image: np.ndarray, lut: Lut3D, *, interpolation: str = "tetra
     lo = np.asarray(lut.domain_min, dtype=np.float32)
     scale = (1.0 / (np.asarray(lut.domain_max, dtype=np.float32) - lo)).astype(np.float32)
     pixels = np.ascontiguousarray(image.reshape(-1, 3), dtype=np.float32)
-    out = _apply_lut_numba(pixels, np.ascontiguousarray(lut.table), lo, scale, interpolation == "tetrahedral")
+    from .kernels import apply_lut_numba
+
+    out = apply_lut_numba(pixels, np.ascontiguousarray(lut.table), lo, scale, interpolation == "tetrahedral")
     return out.reshape(image.shape)

@@ -57,6 +57,15 @@ def output_size(size: str, photo_shape: tuple[int, int]) -> tuple[int, int]:
     return ow + ow % 2, oh + oh % 2
 
 
+def clip_size(image: np.ndarray, size: str) -> tuple[int, int]:
+    """(width, height) of the clip :func:`plan_shot` makes of ``image`` at ``size`` (of the picture inside
+    uniform bars): known before the shot is planned, so the encoder can start meanwhile."""
+    from ..depth.bars import content_box
+
+    top, bottom, left, right = content_box(image)
+    return output_size(size, (bottom - top, right - left))
+
+
 @dataclass(frozen=True)
 class Shot:
     scene: Scene

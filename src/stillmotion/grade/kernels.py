@@ -1,0 +1,66 @@
+"""The compiled kernels of the finishing stage, in their own module so that importing
+:mod:`stillmotion.grade` (the command line does, to parse ``--grade``) does not import numba: the spine's
+:func:`stillmotion.api.animate` imports numba on a worker thread while the photo is decoded."""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+
+@numba.njit(cache=True, nogil=True)
+def curve(values, table):  # pragma: no cover - compiled
+    """Piecewise-linear lookup of ``table`` (samples on [0, 1]) for every value, clamped to [0, 1]."""
+    n = table.shape[0] - 1
+    flat = values.reshape(-1)
+    out = np.empty_like(flat)
+    for k in range(flat.shape[0]):
+        v = min(max(flat[k], 0.0), 1.0) * n
+        i = min(int(v), n - 1)
+        f = v - i
+        out[k] = table[i] + f * (table[i + 1] - table[i])
+    return out.reshape(values.shape)
+
+
+@numba.njit(cache=True, nogil=True)
+def apply_lut_numba(pixels, table, lo, scale, tetrahedral):  # pragma: no cover - compiled
+    n = table.shape[0]
+    out = np.empty_like(pixels)
+    for p in range(pixels.shape[0]):
+        vr = min(max((pixels[p, 0] - lo[0]) * scale[0], 0.0), 1.0) * (n - 1)
+        vg = min(max((pixels[p, 1] - lo[1]) * scale[1], 0.0), 1.0) * (n - 1)
+        vb = min(max((pixels[p, 2] - lo[2]) * scale[2], 0.0), 1.0) * (n - 1)
+        r0 = min(int(vr), n - 2)
+        g0 = min(int(vg), n - 2)
+        b0 = min(int(vb), n - 2)
+        fr, fg, fb = vr - r0, vg - g0, vb - b0
+        for c in range(3):
+            c000 = table[b0, g0, r0, c]
+            c111 = table[b0 + 1, g0 + 1, r0 + 1, c]
+            if tetrahedral:
+                if fr >= fg:
+                    if fg >= fb:  # r > g > b
+                        a, ab, f1, f2, f3 = table[b0, g0, r0 + 1, c], table[b0, g0 + 1, r0 + 1, c], fr, fg, fb
+                    elif fr >= fb:  # r > b > g
+                        a, ab, f1, f2, f3 = table[b0, g0, r0 + 1, c], table[b0 + 1, g0, r0 + 1, c], fr, fb, fg
+                    else:  # b > r > g
+                        a, ab, f1, f2, f3 = table[b0 + 1, g0, r0, c], table[b0 + 1, g0, r0 + 1, c], fb, fr, fg
+                else:
+                    if fr >= fb:  # g > r > b
+                        a, ab, f1, f2, f3 = table[b0, g0 + 1, r0, c], table[b0, g0 + 1, r0 + 1, c], fg, fr, fb
+                    elif fg >= fb:  # g > b > r
+                        a, ab, f1, f2, f3 = table[b0, g0 + 1, r0, c], table[b0 + 1, g0 + 1, r0, c], fg, fb, fr
+                    else:  # b > g > r
+                        a, ab, f1, f2, f3 = table[b0 + 1, g0, r0, c], table[b0 + 1, g0 + 1, r0, c], fb, fg, fr
+                out[p, c] = c000 + f1 * (a - c000) + f2 * (ab - a) + f3 * (c111 - ab)
+            else:
+                c100 = table[b0, g0, r0 + 1, c]
+                c010 = table[b0, g0 + 1, r0, c]
+                c110 = table[b0, g0 + 1, r0 + 1, c]
+                c001 = table[b0 + 1, g0, r0, c]
+                c101 = table[b0 + 1, g0, r0 + 1, c]
+                c011 = table[b0 + 1, g0 + 1, r0, c]
+                y0 = (c000 * (1 - fr) + c100 * fr) * (1 - fg) + (c010 * (1 - fr) + c110 * fr) * fg
+                y1 = (c001 * (1 - fr) + c101 * fr) * (1 - fg) + (c011 * (1 - fr) + c111 * fr) * fg
+                out[p, c] = y0 * (1 - fb) + y1 * fb
+    return out
