@@ -68,3 +68,36 @@ def test_after_a_move_the_wall_beside_the_subject_shows_no_ghost_of_its_outline(
     assert right.sum() > 10
     distance_to_wall = np.linalg.norm(out[right] - WALL, axis=1)
     assert distance_to_wall.max() < 0.12, distance_to_wall.max()
+
+
+def _ring_on_a_wall():
+    """A 96x128 photo: a lavender ring around a dark centre on a light wall. The ring's depth is a steep
+    but continuous slope (0.5 at its rim up to 0.6 at the centre), with a sharp colour edge inside it."""
+    h, w = 96, 128
+    yy, xx = np.mgrid[0:h, 0:w]
+    radius = np.hypot(yy - 48, xx - 64)
+    ring, centre = np.array([0.55, 0.5, 0.65], np.float32), np.array([0.02, 0.02, 0.02], np.float32)
+    image = np.where((radius <= 22)[:, :, None], centre, np.where((radius <= 30)[:, :, None], ring, WALL))
+    q = np.where(radius <= 22, 0.6, np.where(radius <= 30, 0.6 - 0.1 * (radius - 22) / 8, Q_FAR))
+    return image.astype(np.float32), q.astype(np.float32)
+
+
+def test_a_slope_inside_the_subject_is_not_cut_into_steps():
+    # the ring's slope is the subject's own surface, not a fringe beyond its edge: lifting its farther
+    # pixels to the nearest depth around them cut it into steps that tore, and the wall showed through
+    # the ring as a light echo of its rim (the astronaut's helmet ring in dolly_zoom)
+    image, q = _ring_on_a_wall()
+    h, w = q.shape
+    intr = Intrinsics.from_fov(w, h, 55.0)
+    scene = build_scene(image, claim_fringe(q, image, width=4), intr, parallax_gain_px=intr.fx * 0.3, estimated=True)
+    shown = render(scene, CameraState(x=0.3), intr).inverse_depth
+    subject, wall = shown > 0.4, shown < 0.3
+    # wall seen between two parts of the subject along a row, each within 10 px of it
+    reach = 10
+    pad = np.pad(subject, ((0, 0), (reach, reach)))
+    before = np.zeros_like(subject)
+    after = np.zeros_like(subject)
+    for d in range(1, reach + 1):
+        before |= pad[:, reach - d : reach - d + w]
+        after |= pad[:, reach + d : reach + d + w]
+    assert not (wall & before & after).any(), int((wall & before & after).sum())

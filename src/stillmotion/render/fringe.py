@@ -14,10 +14,14 @@ B (far-side pixels past the fringe), and gives each far-side pixel next to the s
 the subject's colour, alpha = (I - B) . (F - B) / |F - B|^2, a one-pixel matting estimate. Pixels with
 alpha above CLAIM_ALPHA join the subject (they take its depth, the nearest within reach), one ring
 per step, for as many rings as the fringe can be wide. The fringe then moves with the subject as a soft
-rim, and what the camera uncovers behind it is filled from pure background. Only pixels by a sharp
-colour edge are candidates: a defocused outline mixes its colours over many pixels with no edge, and
-claiming them would cut the blur into a ragged, tearing outline (the renderer stretches such ramps
-instead, :mod:`.soft_edges`).
+rim, and what the camera uncovers behind it is filled from pure background. The near half of the
+inverse depth's local range is the subject's own surface: of it only the rim next to the far half is a
+candidate (a pixel left half-way up the edge's ramp), and it rises only to its nearest neighbour's depth.
+Lifting the subject's own pixels to the nearest depth around them cut a steep slope inside it (a helmet
+ring's curve) into steps that tore, and the wall showed through the ring as a light echo of its rim.
+And only pixels by a sharp colour edge: a defocused outline mixes its colours over many pixels with no
+edge, and claiming them would cut the blur into a ragged, tearing outline (the renderer stretches such
+ramps instead, :mod:`.soft_edges`).
 
 Only for estimated depth, whose edges follow the photo's colours loosely; a measured map (disparity,
 metric) is left as it is. The side colours are window means computed on a grid reduced by about half
@@ -58,11 +62,17 @@ def claim_fringe(q: np.ndarray, image: np.ndarray, *, width: int | None = None) 
     nearest = cv2.dilate(q, box)  # the nearest surface within reach of each pixel
     img = np.asarray(image, dtype=np.float32)
     # candidates: beyond a depth edge, within reach of it, by a sharp colour edge (a blurred outline
-    # mixes colours everywhere; its depth ramp stretches instead, see soft_edges)
-    ys, xs = np.nonzero((nearest - q > EDGE_STEP * nearest) & sharp_pixels(img).view(bool))
+    # mixes colours everywhere; its depth ramp stretches instead, see soft_edges), on the edge's far side
+    # or the near side's rim (the rest of the near side is the subject's own surface: see the module doc)
+    candidates = (nearest - q > EDGE_STEP * nearest) & sharp_pixels(img).view(bool)
+    if not candidates.any():
+        return q
+    near = _near_side(q, width)
+    outline = cv2.dilate(1 - near, np.ones((3, 3), np.uint8)).view(bool)  # the far side and the near side's rim
+    ys, xs = np.nonzero(candidates & outline)
     if not len(ys):
         return q
-    subject, background = _side_colours(q, img, width)
+    subject, background = _side_colours(near, img, width)
     cell = (ys // subject.factor, xs // subject.factor)
     (f, has_f), (b, has_b) = subject.at(cell), background.at(cell)
     along = f - b
@@ -82,7 +92,8 @@ def claim_fringe(q: np.ndarray, image: np.ndarray, *, width: int | None = None) 
         claimed |= front
     out = q.copy()
     taken = claimed.view(bool)
-    out[taken] = nearest[taken]
+    lift = np.where(near.view(bool), cv2.dilate(q, ring), nearest)  # the rim: no step above its neighbours
+    out[taken] = lift[taken]
     return out
 
 
@@ -106,11 +117,10 @@ class _LocalMean:
         return self.mean[cell], self.count[cell] > 1e-3
 
 
-def _side_colours(q: np.ndarray, img: np.ndarray, width: int) -> tuple[_LocalMean, _LocalMean]:
-    """(F, B): around every pixel, the mean colour of the near side of its depth edges, from 2 to
-    2 ``width`` + 2 pixels inside them (past the mixed pixels), and of the far side past the fringe
-    (``width`` + 1 to 3 ``width`` + 1 pixels out). The sides are split at the middle of the inverse
-    depth's range in a window that spans both rings (on a reduced grid: the split needs no precision)."""
+def _near_side(q: np.ndarray, width: int) -> np.ndarray:
+    """uint8 (H, W), 1 on the near side of the depth edges around each pixel: the inverse depth is split at
+    the middle of its range in a window that spans the rings :func:`_side_colours` reads (on a reduced
+    grid: the split needs no precision)."""
     factor = max(1, width // 2)
     radius = 3 * width + 1
     h, w = q.shape
@@ -118,7 +128,15 @@ def _side_colours(q: np.ndarray, img: np.ndarray, width: int) -> tuple[_LocalMea
     window = np.ones((2 * max(1, round(radius / factor)) + 1,) * 2, np.uint8)
     middle = cv2.resize(0.5 * (cv2.dilate(small, window) + cv2.erode(small, window)), (w, h),
                         interpolation=cv2.INTER_LINEAR)  # fmt: skip
-    near = (q >= middle).view(np.uint8)
+    return (q >= middle).view(np.uint8)
+
+
+def _side_colours(near: np.ndarray, img: np.ndarray, width: int) -> tuple[_LocalMean, _LocalMean]:
+    """(F, B): around every pixel, the mean colour of the ``near`` side of its depth edges (see
+    :func:`_near_side`), from 2 to 2 ``width`` + 2 pixels inside them (past the mixed pixels), and of the
+    far side past the fringe (``width`` + 1 to 3 ``width`` + 1 pixels out)."""
+    factor = max(1, width // 2)
+    radius = 3 * width + 1
     far = 1 - near
 
     def band(mask: np.ndarray, inner: int, outer: int) -> np.ndarray:
