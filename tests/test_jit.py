@@ -63,3 +63,19 @@ def test_scipy_imports_while_numba_starts():
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
     done = subprocess.run([sys.executable, "-c", WHILE_STARTING], env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+PARSE_ONLY = """
+import sys
+from stillmotion.cli import build_parser
+from stillmotion.cli.animate import config_from_args
+
+config_from_args(build_parser("animate").parse_args(["animate", "p.jpg", "-o", "o.mp4", "--grade", "film"]))
+sys.exit(1 if "numba" in sys.modules else 0)
+"""
+
+
+def test_parsing_animate_and_its_grade_leaves_numba_to_the_worker_thread():
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    done = subprocess.run([sys.executable, "-c", PARSE_ONLY], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr or "numba was imported while parsing"
