@@ -24,9 +24,10 @@ which the first version stretched into radial streaks:
 - a far side that is the soft ramp of an estimated edge (its depth keeps falling past the edge) is
   stretched only where its colours are smooth along the edge (RAMP_MAX_STD): a blurred rim then makes a
   soft halo, a textured one (hair) would streak, so there the exemplar fill stays.
-The background layer keeps the tears of the smooth background estimate (see
-:func:`stillmotion.render.scene.build_scene`), so a nested strip a pixel wide stays joined to the fill
-around it instead of tearing away into holes.
+Pixels whose depth moves forward are drawn as a layer of their own, joined to the farther part and torn
+from the background layer, which stays whole behind them (:func:`stillmotion.render.scene.build_scene`):
+joined to the fill at the background's depth, a strip made a skirt that a camera move stretched over
+what it revealed beside the subject.
 
 The result stretches the farther part a few pixels under the nearer one, which is what a narrow gap
 between two parts of one subject should show; wider reveals of the far background keep the exemplar
