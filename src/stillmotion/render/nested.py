@@ -8,9 +8,10 @@ front of a trellis): a camera move opens a gap there that shows the far backgrou
 subject, as dark or bright seams and blotches along its parts.
 
 Behind such an edge lies the farther part itself (the shoulder goes on under the hood). So every band
-pixel looks up the nearest pixel on the far side of any depth edge (one distance transform). The band
-pixel is *nested* when that pixel is farther than it by at least NESTED_GAP of its height above the
-background estimate (closer than that, it is the pixel's own surface curving away), and either
+pixel looks up the nearest pixel on the far side of any depth edge (:func:`far_side`; one distance
+transform). The band pixel is *nested* when that pixel is farther than it by at least NESTED_GAP of its
+height above the background estimate (closer than that, it is the pixel's own surface curving away), and
+either
 - an intermediate surface: in front of the background estimate by more than INTERMEDIATE_FRACTION of
   the band pixel's height above it, and no farther from its edge than that edge's own parallax can open
   a gap (REACH_MARGIN); or
@@ -40,6 +41,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from .band import excess
+
 #: A far-side pixel is an intermediate surface when it stands in front of the background estimate by more
 #: than this fraction of the band pixel's own height above that estimate.
 INTERMEDIATE_FRACTION = 0.1
@@ -67,9 +70,18 @@ SMOOTH_PX = 2
 
 
 def far_side(q: np.ndarray, *, step: float) -> np.ndarray:
-    """bool (H, W): the pixels with a neighbour (3x3) nearer than themselves by more than ``step``."""
-    nearest_around = cv2.dilate(q, np.ones((3, 3), np.uint8))
-    return nearest_around - q > step
+    """bool (H, W): the far side of each depth edge: pixels with a neighbour (3x3) nearer than themselves
+    by more than ``step``, a rise that also stands out by ``step`` from the rises around it (a slope's
+    rises are all alike: at a large parallax a gentle slope rises by more than ``step`` from pixel to
+    pixel), from the foot of the edge (the pixel drops to its farthest neighbour by less than half its
+    rise; a pixel half-way up an edge's ramp rises and drops alike). Without these, a band pixel by a
+    nested edge found its own slope or the ramp as its far side, neither farther by NESTED_GAP, and the
+    gap behind the edge showed the wall: the astronaut's helmet ring in dolly_zoom, whose inner edge is a
+    ramp two pixels wide."""
+    box = np.ones((3, 3), np.uint8)
+    rise = cv2.dilate(q, box) - q
+    drop = q - cv2.erode(q, box)
+    return (rise > step) & (excess(rise) > step) & (drop < 0.5 * rise)
 
 
 def behind_nested_edges(
