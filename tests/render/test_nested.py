@@ -46,12 +46,17 @@ def test_the_part_behind_a_nested_edge_is_what_lies_behind_it():
     np.testing.assert_allclose(colour[rim], np.tile(BLUE, (rim.sum(), 1)), atol=1e-5)
 
 
-def test_a_camera_move_opens_the_gap_onto_the_body_not_the_wall():
-    # a narrow body: the whole of it lies in the band of its own edges, so the smooth background estimate
-    # under the hood is the wall
-    image, q, intr = _hood_on_a_body(body=(20, 44), hood=(24, 36))
+def _narrow_body_moved(hood, x):
+    """The frame of a camera moved by ``x`` (baseline 1 apart) before :func:`_hood_on_a_body` with a
+    narrow body (columns 20-43), whose whole width lies in the band of its own edges, so the smooth
+    background estimate under the hood is the wall."""
+    image, q, intr = _hood_on_a_body(body=(20, 44), hood=hood)
     scene = build_scene(image, q, intr, parallax_gain_px=intr.fx * 1.0)
-    out = render(scene, CameraState(x=1.0), intr).image
+    return render(scene, CameraState(x=x), intr).image
+
+
+def test_a_camera_move_opens_the_gap_onto_the_body_not_the_wall():
+    out = _narrow_body_moved((24, 36), 1.0)
     # the hood's right edge (column 35) moves 14 px left, the body behind it 8: output columns 22..27 of
     # the hood's rows now show what was behind the hood's right part
     gap = out[16:28, 23:27]
@@ -102,3 +107,40 @@ def test_a_lone_intermediate_pixel_lends_neither_its_depth_nor_its_colour():
     at_wall = np.isclose(depth, q_back[ys, xs])
     assert at_wall.any()  # the rims beside the wall still take the wall's colour
     np.testing.assert_allclose(colour[at_wall], np.tile(BLUE, (at_wall.sum(), 1)), atol=0.3)
+
+
+def test_a_nested_edge_on_a_sloping_body_at_high_parallax_is_found():
+    # a red hood on a grey body whose disparity rises 1.2 px a column (more than a pixel of parallax
+    # between neighbours, as an estimated surface has at a large parallax), the hood's right edge a ramp
+    # two pixels wide: behind the hood's right part lies the body, not the wall (the astronaut's helmet
+    # ring in dolly_zoom showed the wall through its inner edge)
+    h, w = 48, 72
+    intr = Intrinsics.from_fov(w, h, 55.0)
+    image = np.empty((h, w, 3), np.float32)
+    image[:] = BLUE
+    disparity = np.full((h, w), 2.0, np.float32)
+    body = 20.0 + 1.2 * (np.arange(w, dtype=np.float32) - 8.0)
+    image[6:42, 8:64], disparity[6:42, 8:64] = GREY, body[8:64]
+    image[14:30, 30:44], disparity[14:30, 30:44] = RED, body[30:44] + 20.0
+    disparity[14:30, 44], disparity[14:30, 45] = body[44] + 13.0, body[45] + 6.0  # the ramp
+    q = disparity / np.float32(intr.fx)
+    gain = intr.fx * 1.0
+    band = disocclusion_band(q, gain=gain, reach=32, tear_px=TEAR_PX)
+    q_back = np.where(band, q.min(), q).astype(np.float32)
+    ys, xs, depth, colour = behind_nested_edges(image, q, band, q_back, step=TEAR_PX / gain, gain=gain)
+    under = (ys >= 17) & (ys < 27) & (xs >= 38) & (xs < 44)
+    assert under.sum() >= 40
+    np.testing.assert_allclose(colour[under], np.tile(GREY, (under.sum(), 1)), atol=0.05)
+    # the body's depth beside the hood (that of its columns 29..46), neither the hood's own nor the wall's
+    assert np.all(depth[under] * intr.fx >= body[29] - 1.0)
+    assert np.all(depth[under] * intr.fx <= body[46] + 1.0)
+
+
+def test_a_nested_strip_does_not_stretch_over_the_wall_beside_the_subject():
+    # the hood near the body's right edge: under the hood's right part the body goes on (at the body's
+    # depth); under the body's last columns lies the wall. Joined in one layer, the two made a skirt that
+    # a move stretched over the wall revealed beside the body (grey on blue); the wall shows there
+    out = _narrow_body_moved((30, 40), 2.0)
+    # the body's right edge (column 43) moves 16 px left, the wall 4: output columns 29..36 show the wall
+    revealed = out[16:28, 29:37]
+    np.testing.assert_allclose(revealed, np.broadcast_to(BLUE, revealed.shape), atol=0.05)

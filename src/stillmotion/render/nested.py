@@ -8,9 +8,10 @@ front of a trellis): a camera move opens a gap there that shows the far backgrou
 subject, as dark or bright seams and blotches along its parts.
 
 Behind such an edge lies the farther part itself (the shoulder goes on under the hood). So every band
-pixel looks up the nearest pixel on the far side of any depth edge (one distance transform). The band
-pixel is *nested* when that pixel is farther than it by at least NESTED_GAP of its height above the
-background estimate (closer than that, it is the pixel's own surface curving away), and either
+pixel looks up the nearest pixel on the far side of any depth edge (:func:`far_side`; one distance
+transform). The band pixel is *nested* when that pixel is farther than it by at least NESTED_GAP of its
+height above the background estimate (closer than that, it is the pixel's own surface curving away), and
+either
 - an intermediate surface: in front of the background estimate by more than INTERMEDIATE_FRACTION of
   the band pixel's height above it, and no farther from its edge than that edge's own parallax can open
   a gap (REACH_MARGIN); or
@@ -24,9 +25,10 @@ which the first version stretched into radial streaks:
 - a far side that is the soft ramp of an estimated edge (its depth keeps falling past the edge) is
   stretched only where its colours are smooth along the edge (RAMP_MAX_STD): a blurred rim then makes a
   soft halo, a textured one (hair) would streak, so there the exemplar fill stays.
-The background layer keeps the tears of the smooth background estimate (see
-:func:`stillmotion.render.scene.build_scene`), so a nested strip a pixel wide stays joined to the fill
-around it instead of tearing away into holes.
+Pixels whose depth moves forward are drawn as a layer of their own, joined to the farther part and torn
+from the background layer, which stays whole behind them (:func:`stillmotion.render.scene.build_scene`):
+joined to the fill at the background's depth, a strip made a skirt that a camera move stretched over
+what it revealed beside the subject.
 
 The result stretches the farther part a few pixels under the nearer one, which is what a narrow gap
 between two parts of one subject should show; wider reveals of the far background keep the exemplar
@@ -38,6 +40,8 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
+
+from .band import excess
 
 #: A far-side pixel is an intermediate surface when it stands in front of the background estimate by more
 #: than this fraction of the band pixel's own height above that estimate.
@@ -66,9 +70,18 @@ SMOOTH_PX = 2
 
 
 def far_side(q: np.ndarray, *, step: float) -> np.ndarray:
-    """bool (H, W): the pixels with a neighbour (3x3) nearer than themselves by more than ``step``."""
-    nearest_around = cv2.dilate(q, np.ones((3, 3), np.uint8))
-    return nearest_around - q > step
+    """bool (H, W): the far side of each depth edge: pixels with a neighbour (3x3) nearer than themselves
+    by more than ``step``, a rise that also stands out by ``step`` from the rises around it (a slope's
+    rises are all alike: at a large parallax a gentle slope rises by more than ``step`` from pixel to
+    pixel), from the foot of the edge (the pixel drops to its farthest neighbour by less than half its
+    rise; a pixel half-way up an edge's ramp rises and drops alike). Without these, a band pixel by a
+    nested edge found its own slope or the ramp as its far side, neither farther by NESTED_GAP, and the
+    gap behind the edge showed the wall: the astronaut's helmet ring in dolly_zoom, whose inner edge is a
+    ramp two pixels wide."""
+    box = np.ones((3, 3), np.uint8)
+    rise = cv2.dilate(q, box) - q
+    drop = q - cv2.erode(q, box)
+    return (rise > step) & (excess(rise) > step) & (drop < 0.5 * rise)
 
 
 def behind_nested_edges(

@@ -1,10 +1,12 @@
 """The pseudo-3D scene built once per shot from a photo and its inverse depth.
 
-Two layers share one texture atlas (photo | background fill):
+The layers share one texture atlas (photo | background fill | nested surfaces):
 - the photo's own surface, a pixel-grid mesh torn at depth discontinuities;
 - a background layer behind every depth edge, within the widest gap the shot's camera path can open:
   the background's depth is extended under the near side of the edge and its colour filled from the
-  background side (3D Photo Inpainting's idea, done once per shot so the fill never flickers).
+  background side (3D Photo Inpainting's idea, done once per shot so the fill never flickers);
+- where one part of a subject stands before another, a nested layer between the two: the farther part
+  going on behind the nearer one (:mod:`.nested`), torn from the background layer behind it.
 """
 
 from __future__ import annotations
@@ -176,8 +178,7 @@ def build_scene(
     with ThreadPoolExecutor(max_workers=1) as pool:
         front = pool.submit(_front_layer, q, intrinsics, gain, guide)
         back, atlas = _background(image, q, intrinsics, gain, fill_backend)
-        layers = (front.result(),) if back is None else (front.result(), back)
-    return Scene(atlas, layers, intrinsics, q)
+    return Scene(atlas, (front.result(), *back), intrinsics, q)
 
 
 def _front_layer(q: np.ndarray, intrinsics: Intrinsics, gain: float, image: np.ndarray | None) -> Layer:
@@ -185,27 +186,69 @@ def _front_layer(q: np.ndarray, intrinsics: Intrinsics, gain: float, image: np.n
 
 
 def _background(image: np.ndarray, q: np.ndarray, intrinsics: Intrinsics, gain: float,
-                fill_backend: str | None) -> tuple[Layer | None, np.ndarray]:  # fmt: skip
-    """The background layer behind every depth edge (None if the photo has none) and the texture atlas."""
+                fill_backend: str | None) -> tuple[tuple[Layer, ...], np.ndarray]:  # fmt: skip
+    """The layers behind the photo's surface (none if the photo has no depth edge) and the texture atlas:
+    the background layer behind every depth edge, and the nested layer where one part of a subject stands
+    before another (see :func:`_nested_layer`)."""
     h, w = q.shape
     q_range = float(q.max() - q.min())
     reach = int(np.ceil(min(gain * q_range * 1.1 + 2, 0.25 * max(h, w))))
     band = disocclusion_band(q, gain=gain, reach=reach, tear_px=TEAR_PX)
     if not band.any():
-        return None, image
+        return (), image
     wide = disocclusion_band(q, gain=2.0 * gain, reach=2 * reach, tear_px=TEAR_PX) | band
     q_back = np.where(band, np.minimum(background_depth(q, wide), q), q).astype(np.float32)
     with ThreadPoolExecutor(max_workers=1) as pool:  # mostly OpenCV: runs beside the fill
         nested = pool.submit(behind_nested_edges, image, q, band, q_back, step=TEAR_PX / gain, gain=gain)
         colour = fill_background_colour(image, band, wide, q=q, q_back=q_back, backend=fill_backend)
         ys, xs, q_nested, colour_nested = nested.result()
-    keep = tear_mask(q_back, gain=gain / BACKGROUND_TEAR_FACTOR)  # the fill may stretch a little more
-    # where one part of the subject stands before another, the farther part goes on behind it; the layer
-    # keeps the smooth estimate's tears, so a nested strip stays joined to the fill around it
-    q_back[ys, xs] = q_nested
-    colour[ys, xs] = colour_nested
-    region = cv2.dilate(band.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
-    keep &= (region[:-1, :-1] & region[:-1, 1:] & region[1:, :-1] & region[1:, 1:]).astype(np.uint8) * 3
-    back = _layer(q_back, keep, intrinsics, gain=gain, u_offset=float(w), zbias=BACKGROUND_ZBIAS)
+    # a nested pixel at the background's own depth changes the fill's colour only; one whose depth moves
+    # forward belongs to the nested layer, built beside the background layer
+    forward = q_nested != q_back[ys, xs]
+    colour[ys[~forward], xs[~forward]] = colour_nested[~forward]
+    atlas = [image, colour]
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        nested_layer = None
+        if forward.any():
+            nested_layer = pool.submit(_nested_layer, image, q, ys[forward], xs[forward], q_nested[forward],
+                                       colour_nested[forward], intrinsics, gain=gain, u_offset=float(2 * w))  # fmt: skip
+        keep = tear_mask(q_back, gain=gain / BACKGROUND_TEAR_FACTOR)  # the fill may stretch a little more
+        region = cv2.dilate(band.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
+        keep &= (region[:-1, :-1] & region[:-1, 1:] & region[1:, :-1] & region[1:, 1:]).astype(np.uint8) * 3
+        layers = (_layer(q_back, keep, intrinsics, gain=gain, u_offset=float(w), zbias=BACKGROUND_ZBIAS),)
+        if nested_layer is not None:
+            layer, texture = nested_layer.result()
+            layers, atlas = layers + (layer,), atlas + [texture]
     log.debug("scene: %dx%d, background reach %d px, band %.1f%%", w, h, reach, 100 * band.mean())
-    return back, np.concatenate([image, colour], axis=1)
+    return layers, np.concatenate(atlas, axis=1)
+
+
+def _nested_layer(image: np.ndarray, q: np.ndarray, ys: np.ndarray, xs: np.ndarray, depth: np.ndarray,
+                  colour: np.ndarray, intrinsics: Intrinsics, *, gain: float,
+                  u_offset: float) -> tuple[Layer, np.ndarray]:  # fmt: skip
+    """The farther part of a subject going on behind a nearer part (:mod:`.nested`): a layer of its own,
+    and its texture (H, W, 3).
+
+    The pixels (ys, xs) take the farther part's ``depth`` and ``colour``. The layer draws the triangles
+    that touch them, joined to the photo's own pixels around them where the depth goes on within the
+    background layer's tear limit (the farther part itself: no crack opens between it and its
+    continuation), torn from everything else. In the background layer, such a strip was joined to the fill
+    at the background's depth around it: a skirt that a camera move stretched, and that covered the fill
+    wherever it came nearer, across what the move revealed beside the subject (streaks of the astronaut's
+    helmet ring over the wall in dolly_zoom). Here the background layer stays whole under the strip, so
+    nothing is torn open either.
+    """
+    q_nested = q.copy()
+    q_nested[ys, xs] = depth
+    texture = image.copy()
+    texture[ys, xs] = colour
+    mine = np.zeros(q.shape, np.uint8)
+    mine[ys, xs] = 1
+    touching = (mine[:-1, :-1] | mine[:-1, 1:] | mine[1:, :-1] | mine[1:, 1:]).view(bool)
+    # a plain jump test: the layer is small, and the background layer lies under any tear
+    limit = BACKGROUND_TEAR_FACTOR * TEAR_PX / gain
+    a, b, c, d = q_nested[:-1, :-1], q_nested[:-1, 1:], q_nested[1:, :-1], q_nested[1:, 1:]
+    upper = (np.maximum(np.maximum(a, b), c) - np.minimum(np.minimum(a, b), c) <= limit) & touching
+    lower = (np.maximum(np.maximum(b, d), c) - np.minimum(np.minimum(b, d), c) <= limit) & touching
+    keep = upper.view(np.uint8) | (lower.view(np.uint8) << 1)
+    return _layer(q_nested, keep, intrinsics, gain=gain, u_offset=u_offset, zbias=BACKGROUND_ZBIAS), texture
