@@ -156,7 +156,10 @@ def animate(
                           inputs=(photo, depth))  # fmt: skip
         # frames that are not graded go to the 8-bit clip as rendered: sample the 8-bit atlas directly
         dtype = np.float32 if finish.grader is not None else np.uint8
-        renders = flowing.renders(shot, dtype=dtype) if flowing is not None else (shot.render(s, dtype=dtype) for s in shot.states())
+        if flowing is not None:
+            renders = flowing.renders(shot, dtype=dtype)
+        else:
+            renders = (shot.render(s, dtype=dtype) for s in shot.states())
         renders = run_ahead(renders)  # the next frame renders while this one waits for the encoder's pipe
         progress(0, total)
         for i, result in enumerate(renders):
