@@ -62,3 +62,42 @@ def test_the_worker_stops_when_the_consumer_goes_away():
     count = len(produced)
     time.sleep(0.3)
     assert len(produced) == count < 20
+
+
+# --- map_ahead: a function mapped over a stream by several threads, results in order ---------------
+
+
+def test_map_ahead_keeps_the_order_and_runs_on_several_threads():
+    from stillmotion.ahead import map_ahead
+
+    threads = set()
+    both_busy = threading.Barrier(2, timeout=5)
+
+    def square(i):
+        threads.add(threading.current_thread().name)
+        if i < 2:
+            both_busy.wait()  # items 0 and 1 are computed at the same time, or this times out
+        time.sleep(0.001 * (i % 3))  # later items finish out of order
+        return i * i
+
+    assert list(map_ahead(square, range(40), workers=2, depth=3)) == [i * i for i in range(40)]
+    assert len(threads) == 2 and threading.current_thread().name not in threads
+
+
+def test_map_ahead_raises_at_the_failed_item_and_stops_starting_new_ones():
+    from stillmotion.ahead import map_ahead
+
+    started = []
+
+    def work(i):
+        started.append(i)
+        if i == 3:
+            raise ValueError("frame 3 failed")
+        return i
+
+    stream = map_ahead(work, range(1000), workers=2, depth=2)
+    assert [next(stream) for _ in range(3)] == [0, 1, 2]
+    with pytest.raises(ValueError, match="frame 3 failed"):
+        next(stream)
+    time.sleep(0.1)
+    assert len(started) < 10

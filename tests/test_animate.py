@@ -204,3 +204,31 @@ def test_a_cropped_frame_keeps_the_face_in_view():
     assert y > 0.05 * first[True].shape[0]  # with room above it
     assert all(by < 0.05 * first[False].shape[0] for _, by, _, _ in detect_faces(first[False])), \
         "centred, the crop cuts into the face"
+
+
+def test_a_frame_does_not_depend_on_the_frames_rendered_before_it_on_that_thread():
+    """Scratch space is kept per thread between frames; what a frame shows must not depend on it, so
+    frames rendered by several threads at once are the frames rendered one after another. DAVIS at
+    1080p, where the previous frame's scratch once changed a few pixels of frames 56-58."""
+    import functools
+    import threading
+
+    from stillmotion.ahead import map_ahead
+    from stillmotion.api import AnimateConfig, plan
+    from stillmotion.depth import estimate
+    from stillmotion.io import read_image
+
+    image = read_image(shared_path("video_frames", "davis_pair", "davis_0.jpg"))
+    shot = plan(image, estimate(image), AnimateConfig(motion="orbit_left", size="source"))
+    states = list(shot.states())
+    render = functools.partial(shot.render, dtype=np.uint8)
+    in_turn = [render(s) for s in states[50:59]]  # each frame after the one before, on this thread
+    alone = []
+    for state in states[56:59]:  # each frame first on a fresh thread
+        worker = threading.Thread(target=lambda s=state: alone.append(render(s)))
+        worker.start()
+        worker.join()
+    for a, b in zip(in_turn[6:], alone):
+        assert np.array_equal(a.image, b.image) and np.array_equal(a.inverse_depth, b.inverse_depth)
+    parallel = list(map_ahead(render, states[50:59], workers=2, depth=3))
+    assert all(np.array_equal(a.image, b.image) for a, b in zip(in_turn, parallel))

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Iterable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
 T = TypeVar("T")
+U = TypeVar("U")
 
 #: How long a blocked hand-over waits before looking whether the consumer has gone (seconds).
 POLL_S = 0.1
@@ -63,4 +65,30 @@ def run_ahead(items: Iterable[T], *, depth: int = 2) -> Iterator[T]:
         worker.join()
 
 
-__all__ = ["run_ahead"]
+def map_ahead(fn: Callable[[T], U], items: Iterable[T], *, workers: int = 2, depth: int = 3) -> Iterator[U]:
+    """Yield ``fn(item)`` for each of ``items``, in order, computed by ``workers`` threads at most ``depth``
+    results ahead of the consumer (``fn`` must be safe to run on several threads at once).
+
+    For the frames of a shot: at the start of a clip the encoder only gathers frames for its look-ahead
+    (x264 holds about 40 before it encodes in earnest) and leaves a core idle, which a second renderer
+    fills; later both simply share the cores with the encoder. An exception raised by ``fn`` is raised
+    here, at the item where it happened; when the consumer stops early, no new item is started.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    pending: deque = deque()
+    source = iter(items)
+    with ThreadPoolExecutor(max_workers=max(1, int(workers)), thread_name_prefix="stillmotion-ahead") as pool:
+        try:
+            for item in source:
+                pending.append(pool.submit(fn, item))
+                if len(pending) > max(1, int(depth)):
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+        finally:
+            for future in pending:
+                future.cancel()
+
+
+__all__ = ["map_ahead", "run_ahead"]

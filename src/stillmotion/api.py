@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 from collections.abc import Iterator
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .ahead import run_ahead
+from .ahead import map_ahead, run_ahead
 from .depth.pipeline import adjust_depth
 from .jit import start_numba
 from .types import CameraState, Depth, DepthKind, ProgressCallback, no_progress
@@ -156,11 +157,10 @@ def animate(
                           inputs=(photo, depth))  # fmt: skip
         # frames that are not graded go to the 8-bit clip as rendered: sample the 8-bit atlas directly
         dtype = np.float32 if finish.grader is not None else np.uint8
-        if flowing is not None:
-            renders = flowing.renders(shot, dtype=dtype)
-        else:
-            renders = (shot.render(s, dtype=dtype) for s in shot.states())
-        renders = run_ahead(renders)  # the next frame renders while this one waits for the encoder's pipe
+        if flowing is not None:  # one loop texture after another: rendered in order, a frame ahead
+            renders = run_ahead(flowing.renders(shot, dtype=dtype))
+        else:  # the next frames render while this one waits for the encoder's pipe
+            renders = map_ahead(functools.partial(shot.render, dtype=dtype), shot.states())
         progress(0, total)
         for i, result in enumerate(renders):
             writer.write(finish(result.image, result.inverse_depth, i))

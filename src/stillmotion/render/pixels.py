@@ -19,8 +19,8 @@ class FramePixels:
 
 @njit(cache=True, nogil=True)
 def _scan(map_u, map_v, weight, threshold, holes):  # pragma: no cover - numba
-    """Write ``holes`` (weight <= 0) and list its pixels, and list both pixels of each rendered horizontal
-    or vertical neighbour pair whose sources are farther apart than ``threshold``. Each row is tested in
+    """Write ``holes`` (weight <= 0), list its pixels and point their sources at (0, 0), and list both pixels
+    of each rendered horizontal or vertical neighbour pair whose sources are farther apart than ``threshold``. Each row is tested in
     branch-free loops, so that they vectorise; then the few marked pixels are listed."""
     height, width = map_u.shape
     limit = np.float32(threshold)
@@ -53,6 +53,7 @@ def _scan(map_u, map_v, weight, threshold, holes):  # pragma: no cover - numba
             if mark[x] & 2:
                 hole_ys[n_holes], hole_xs[n_holes] = y, x
                 n_holes += 1
+                u[x] = v[x] = 0.0  # not drawn: a fixed source, not the last frame's (compared above already)
             elif mark[x]:
                 tear_ys[n_tears], tear_xs[n_tears] = y, x
                 n_tears += 1
@@ -62,7 +63,9 @@ def _scan(map_u, map_v, weight, threshold, holes):  # pragma: no cover - numba
 
 def scan_frame(map_u: np.ndarray, map_v: np.ndarray, weight: np.ndarray, *, tear_px: float) -> FramePixels:
     """The holes of a rendered frame (``weight`` <= 0: no surface) and the rendered pixels beside a tear:
-    neighbours whose source positions ``map_u``, ``map_v`` are more than ``tear_px`` apart."""
+    neighbours whose source positions ``map_u``, ``map_v`` are more than ``tear_px`` apart. The holes'
+    sources are set to (0, 0): the maps are scratch kept between frames, and a hole's sampled colour (the
+    fills replace it) must not depend on which frame the thread rendered before."""
     holes = np.empty(weight.shape, bool)
     hole_ys, hole_xs, tear_ys, tear_xs = _scan(map_u, map_v, weight, tear_px, holes.view(np.uint8))
     # the lists are views of frame-sized buffers: copied, they keep only what they hold

@@ -51,9 +51,9 @@ def render(scene: Scene, state: CameraState, out: Intrinsics, *, dtype=np.float3
         rasterize_mesh(points, layer.mesh.corners, layer.mesh.quads, rot_t, centre, cam.fx, cam.fy, cam.cx, cam.cy,
                        near, layer.u_offset, 1.0 / layer.zbias, inverse, map_u, map_v, index > 0, cover,
                        projected)  # fmt: skip
+    pixels = scan_frame(map_u, map_v, inverse, tear_px=TEAR_SPREAD_PX)
     atlas = scene.atlas_uint8 if np.dtype(dtype) == np.uint8 else scene.atlas
     image = cv2.remap(atlas, map_u, map_v, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-    pixels = scan_frame(map_u, map_v, inverse, tear_px=TEAR_SPREAD_PX)
     smooth_silhouettes(image, pixels.tear_pixels, inverse)
     ys, xs = fill_cracks(image, inverse, pixels.hole_pixels)
     if ys.size:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -42,7 +43,7 @@ BACKGROUND_TEAR_FACTOR = 4.0
 
 @dataclass(frozen=True)
 class Layer:
-    """One mesh of the scene. A scene is rendered by one thread at a time: layers keep scratch space."""
+    """One mesh of the scene. Frames may be rendered on several threads at once: scratch space is per thread."""
 
     points: np.ndarray  # (H, W, 3) float32 world coordinates of each source pixel centre
     mesh: Mesh  # what is drawn: the quads and the vertices they use (stillmotion.render.mesh)
@@ -50,17 +51,28 @@ class Layer:
     zbias: float
 
     @functools.cached_property
+    def _gathered(self) -> np.ndarray:
+        return self.mesh.gather(self.points)
+
+    @functools.cached_property
+    def _scratch(self) -> threading.local:
+        return threading.local()
+
+    @property
     def drawn(self) -> tuple[np.ndarray, np.ndarray]:
         """(m, 3) float32 world points of the vertices the mesh draws, side by side in draw-list order
         (gathered once: read from the whole (H, W, 3) grid, every frame's projection missed the cache),
-        and (m, 3) float32 scratch for their projections, kept between frames."""
-        points = self.mesh.gather(self.points)
-        return points, np.empty_like(points)
+        and (m, 3) float32 scratch for their projections, kept between the frames of one thread."""
+        points = self._gathered
+        scratch = self._scratch
+        if getattr(scratch, "projected", None) is None:
+            scratch.projected = np.empty_like(points)
+        return points, scratch.projected
 
 
 @dataclass(frozen=True)
 class Scene:
-    """The layers and their atlas. Rendered by one thread at a time (it keeps scratch space)."""
+    """The layers and their atlas. Frames may be rendered on several threads at once (scratch is per thread)."""
 
     atlas: np.ndarray  # (H, W * n_layers, 3) float32 RGB (uint8 only in a scene rendered with dtype=np.uint8)
     layers: tuple[Layer, ...]
@@ -78,15 +90,17 @@ class Scene:
         return to_uint8(self.atlas)
 
     @functools.cached_property
-    def _maps(self) -> dict:
-        return {}
+    def _scratch(self) -> threading.local:
+        return threading.local()
 
     def source_maps(self, height: int, width: int) -> tuple[np.ndarray, np.ndarray]:
         """Scratch (H, W) float32 maps of where each output pixel comes from in the atlas, kept between
-        frames (the renderer overwrites every pixel it draws; the others are filled after sampling)."""
-        if (height, width) not in self._maps:
-            self._maps[(height, width)] = (np.zeros((height, width), np.float32), np.zeros((height, width), np.float32))
-        return self._maps[(height, width)]
+        the frames of one thread (the renderer overwrites every pixel it draws; the others are filled after
+        sampling)."""
+        maps = self._scratch.__dict__.setdefault("maps", {})
+        if (height, width) not in maps:
+            maps[(height, width)] = (np.zeros((height, width), np.float32), np.zeros((height, width), np.float32))
+        return maps[(height, width)]
 
     @property
     def shape(self) -> tuple[int, int]:
