@@ -15,13 +15,18 @@ import numpy as np
 _RESHARPEN_SIGMA = 1.0
 
 
+def gradient_magnitude(gray: np.ndarray) -> np.ndarray:
+    """|grad| (Sobel) of a float32 grey image. ``np.hypot``, not ``cv2.magnitude``: OpenCV's result depends
+    on the memory alignment of its two inputs (a vector or a scalar path, one ulp apart), which varies from
+    run to run, and the same photo must give the same depth every time."""
+    return np.hypot(cv2.Sobel(gray, cv2.CV_32F, 1, 0), cv2.Sobel(gray, cv2.CV_32F, 0, 1))
+
+
 def defocus_sharpness(gray: np.ndarray) -> tuple[np.ndarray, float]:
     """(sharpness in [0, 1] (H, W), confidence in [0, 1]) for a small float32 grey image."""
     h, w = gray.shape
-    gx, gy = cv2.Sobel(gray, cv2.CV_32F, 1, 0), cv2.Sobel(gray, cv2.CV_32F, 0, 1)
-    grad = cv2.magnitude(gx, gy)
-    blurred = cv2.GaussianBlur(gray, (0, 0), _RESHARPEN_SIGMA)
-    grad_b = cv2.magnitude(cv2.Sobel(blurred, cv2.CV_32F, 1, 0), cv2.Sobel(blurred, cv2.CV_32F, 0, 1))
+    grad = gradient_magnitude(gray)
+    grad_b = gradient_magnitude(cv2.GaussianBlur(gray, (0, 0), _RESHARPEN_SIGMA))
     edges = cv2.Canny((np.clip(gray, 0, 1) * 255).astype(np.uint8), 30, 90) > 0
     edges &= grad_b > 0.02
     if edges.sum() < 50:

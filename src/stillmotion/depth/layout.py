@@ -15,6 +15,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from .defocus import gradient_magnitude
+
 #: Horizon (fraction of the height from the top) when no sky is found.
 DEFAULT_HORIZON_FRAC = 0.25
 #: Sky must be seen over at least this fraction of the columns to place the horizon.
@@ -26,7 +28,7 @@ def sky_mask(image: np.ndarray) -> np.ndarray:
     h, w = image.shape[:2]
     hsv = cv2.cvtColor(image, cv2.COLOR_RGB2HSV)  # H in degrees, S and V in [0, 1]
     gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
-    grad = cv2.magnitude(cv2.Sobel(gray, cv2.CV_32F, 1, 0), cv2.Sobel(gray, cv2.CV_32F, 0, 1))
+    grad = gradient_magnitude(gray)
     grad = cv2.GaussianBlur(grad, (0, 0), 1.5)
     hue, sat, val = hsv[..., 0], hsv[..., 1], hsv[..., 2]
     bluish = (hue > 180) & (hue < 260) & (sat > 0.12)
