@@ -20,8 +20,9 @@ class FramePixels:
 @njit(cache=True, nogil=True)
 def _scan(map_u, map_v, weight, threshold, holes):  # pragma: no cover - numba
     """Write ``holes`` (weight <= 0), list its pixels and point their sources at (0, 0), and list both pixels
-    of each rendered horizontal or vertical neighbour pair whose sources are farther apart than ``threshold``. Each row is tested in
-    branch-free loops, so that they vectorise; then the few marked pixels are listed."""
+    of each rendered horizontal or vertical neighbour pair whose sources are farther apart than
+    ``threshold``. Each row is tested in branch-free loops, so that they vectorise; then the few marked
+    pixels are listed."""
     height, width = map_u.shape
     limit = np.float32(threshold)
     hole_ys, hole_xs = np.empty(height * width, np.int32), np.empty(height * width, np.int32)
