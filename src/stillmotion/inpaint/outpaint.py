@@ -15,6 +15,7 @@ from collections.abc import Sequence
 import cv2
 import numpy as np
 
+from ..render.overscan import border_points, fit_copy, fit_scale
 from ..types import CameraState, Intrinsics
 
 log = logging.getLogger(__name__)
@@ -47,26 +48,12 @@ def padded_fov_deg(width: int, height: int, fov_deg: float, margin_px: int) -> f
     return math.degrees(2.0 * math.atan(0.5 * (max(width, height) + 2 * margin_px) / f))
 
 
-#: The path is fitted on a copy of the depth at most this many pixels on its long side.
-FIT_SIDE_PX = 400
-
-
-def fit_copy(q: np.ndarray) -> tuple[np.ndarray, float]:
-    """(``q`` at most FIT_SIDE_PX on its long side, the scale it was resized by): the border fit needs only
-    a few hundred points per side."""
-    h, w = q.shape
-    scale = min(1.0, FIT_SIDE_PX / max(h, w))
-    size = (max(2, round(w * scale)), max(2, round(h * scale)))
-    return cv2.resize(q, size, interpolation=cv2.INTER_NEAREST), scale
-
-
 def path_fits(q: np.ndarray, focal_px: float, pads: tuple[int, int, int, int], states: Sequence[CameraState], *,
               half_width: float, half_height: float) -> bool:  # fmt: skip
     """Whether the photo of inverse depth ``q`` (camera: ``focal_px``, principal point in the middle),
     padded by ``pads`` = (top, bottom, left, right) pixels of its edge carried outwards, fills the
     ``half_width`` x ``half_height`` window (normalised image units) of every view from ``states``."""
     from ..errors import InputError
-    from ..render.overscan import border_points, fit_scale
 
     top, bottom, left, right = pads
     h, w = q.shape

@@ -126,8 +126,7 @@ class _NearSides:
         self.jumps = (drop * gain).astype(np.float32)
         self.codes = self._code(far_side + NEAR_SIDE * drop)
         self.ys, self.xs = ys.astype(np.int32), xs.astype(np.int32)
-        self._lowest: np.ndarray | None = None
-        self._count = -1
+        self.shape = q.shape
 
     def _code(self, a: np.ndarray) -> np.ndarray:
         """Codes of inverse depths within the photo's range (a cast truncates: rounded down)."""
@@ -136,19 +135,13 @@ class _NearSides:
     def _depth(self, code: np.ndarray) -> np.ndarray:
         return (self.base + code * self.unit).astype(np.float32)
 
-    def lowest(self, shape: tuple[int, int], radius: int, level: int) -> np.ndarray:
+    def lowest(self, radius: int, level: int) -> np.ndarray:
         """Per cell of 2**level pixels, the lowest code of the edges whose jump reaches the nearest
         pixels (at r/2) of a window of ``radius`` around the cell (NONE where none does)."""
-        count = int(np.count_nonzero(self.jumps > 0.5 * radius - 1.0))
-        if level == 0 and count == self._count:  # the same edges: the window grows from the last one
-            self._lowest = square_filter(self._lowest, radius - radius // 2, largest=False)
-        else:
-            h, w = shape
-            cells = np.full((-(-h >> level), -(-w >> level)), NONE, np.uint16)
-            _lowest(self.ys, self.xs, self.jumps, self.codes, 0.5 * radius - 1.0, level, cells)
-            self._lowest = square_filter(cells, -(-radius // (1 << level)), largest=False)
-        self._count = count
-        return self._lowest
+        h, w = self.shape
+        cells = np.full((-(-h >> level), -(-w >> level)), NONE, np.uint16)
+        _lowest(self.ys, self.xs, self.jumps, self.codes, 0.5 * radius - 1.0, level, cells)
+        return square_filter(cells, -(-radius // (1 << level)), largest=False)
 
 
 def disocclusion_band(q: np.ndarray, *, gain: float, reach: int, tear_px: float) -> np.ndarray:
@@ -184,7 +177,7 @@ def disocclusion_band(q: np.ndarray, *, gain: float, reach: int, tear_px: float)
             far = square_filter(fars[level], cells, largest=False)
         # the near sides on cells of about r/8 pixels (a window a little larger errs on the wide side)
         near_level = int(math.log2(max(radius // CELLS_PER_RADIUS, 1)))
-        lowest = near.lowest(q.shape, radius, near_level)
+        lowest = near.lowest(radius, near_level)
         _test(q, np.ascontiguousarray(gap), np.ascontiguousarray(far), level, lowest, near_level, near.base,
               near.unit, radius, gain, band)  # fmt: skip
         radius *= 2

@@ -21,6 +21,19 @@ from ..types import CameraState, Intrinsics
 from .scene import unproject
 
 
+#: The path is fitted on a copy of the depth at most this many pixels on its long side.
+FIT_SIDE_PX = 400
+
+
+def fit_copy(q: np.ndarray) -> tuple[np.ndarray, float]:
+    """(``q`` at most FIT_SIDE_PX on its long side, the scale it was resized by): the border fit needs only
+    a few hundred points per side."""
+    h, w = q.shape
+    scale = min(1.0, FIT_SIDE_PX / max(h, w))
+    size = (max(2, round(w * scale)), max(2, round(h * scale)))
+    return cv2.resize(q, size, interpolation=cv2.INTER_NEAREST), scale
+
+
 def _camera_coords(points: np.ndarray, state: CameraState) -> np.ndarray:
     pose = state.world_from_camera()
     rot, centre = pose[:3, :3], pose[:3, 3]

@@ -27,7 +27,7 @@ from .depth_prep import grow_fill
 from .fill import fill_background_colour
 from .mesh import Mesh, build_mesh
 from .nested import behind_nested_edges
-from .soft_edges import concentrated, range_radius, sharp_cells
+from .soft_edges import cell_max, concentrated, range_radius, sharp_cells
 
 log = logging.getLogger(__name__)
 
@@ -45,14 +45,13 @@ BACKGROUND_TEAR_FACTOR = 4.0
 class Layer:
     """One mesh of the scene. Frames may be rendered on several threads at once: scratch space is per thread."""
 
-    points: np.ndarray  # (H, W, 3) float32 world coordinates of each source pixel centre
+    #: (m, 3) float32 world points of the vertices the mesh draws, side by side in draw-list order
+    #: (:meth:`Mesh.gather <stillmotion.render.mesh.Mesh.gather>`: projected from the whole (H, W, 3) grid,
+    #: every frame missed the cache; and the grid is not kept)
+    points: np.ndarray
     mesh: Mesh  # what is drawn: the quads and the vertices they use (stillmotion.render.mesh)
     u_offset: float  # where this layer's texture starts in the atlas
     zbias: float
-
-    @functools.cached_property
-    def _gathered(self) -> np.ndarray:
-        return self.mesh.gather(self.points)
 
     @functools.cached_property
     def _scratch(self) -> threading.local:
@@ -60,14 +59,12 @@ class Layer:
 
     @property
     def drawn(self) -> tuple[np.ndarray, np.ndarray]:
-        """(m, 3) float32 world points of the vertices the mesh draws, side by side in draw-list order
-        (gathered once: read from the whole (H, W, 3) grid, every frame's projection missed the cache),
-        and (m, 3) float32 scratch for their projections, kept between the frames of one thread."""
-        points = self._gathered
+        """``points`` and (m, 3) float32 scratch for their projections, kept between the frames of one
+        thread."""
         scratch = self._scratch
         if getattr(scratch, "projected", None) is None:
-            scratch.projected = np.empty_like(points)
-        return points, scratch.projected
+            scratch.projected = np.empty_like(self.points)
+        return self.points, scratch.projected
 
 
 @dataclass(frozen=True)
@@ -120,15 +117,22 @@ def unproject(q: np.ndarray, intrinsics: Intrinsics) -> np.ndarray:
     return points
 
 
+def triangle_ranges(q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(H-1, W-1) ranges of ``q`` over each cell's two triangles (see mesh.build_mesh): the upper one
+    (top-left, top-right, bottom-left corners) and the lower one (top-right, bottom-right, bottom-left)."""
+    a, b, c, d = q[:-1, :-1], q[:-1, 1:], q[1:, :-1], q[1:, 1:]
+    upper = np.maximum(np.maximum(a, b), c) - np.minimum(np.minimum(a, b), c)
+    lower = np.maximum(np.maximum(b, d), c) - np.minimum(np.minimum(b, d), c)
+    return upper, lower
+
+
 def tear_mask(q: np.ndarray, *, gain: float, image: np.ndarray | None = None) -> np.ndarray:
     """uint8 (H-1, W-1) triangle mask (see mesh.build_mesh): a triangle tears when the camera
     path can stretch it by more than TEAR_PX pixels *and* it spans a discontinuity, not a steep slope.
 
     With the ``image`` (for estimated depth, whose edges follow the photo's), a step on a soft ramp
     tears only where it is concentrated or the photo has a sharp edge (:mod:`.soft_edges`)."""
-    a, b, c, d = q[:-1, :-1], q[:-1, 1:], q[1:, :-1], q[1:, 1:]
-    upper = np.maximum(np.maximum(a, b), c) - np.minimum(np.minimum(a, b), c)
-    lower = np.maximum(np.maximum(b, d), c) - np.minimum(np.minimum(b, d), c)
+    upper, lower = triangle_ranges(q)
     limit = TEAR_PX / gain
     torn_upper = (upper > limit) & (excess(upper) > limit)
     torn_lower = (lower > limit) & (excess(lower) > limit)
@@ -161,7 +165,7 @@ def _layer(q: np.ndarray, keep: np.ndarray, intrinsics: Intrinsics, *, gain: flo
     """A mesh layer; flat blocks (off by at most MERGE_PX of parallax) are drawn as large quads."""
     tolerance = min(MERGE_PX / gain, 0.01 * float(q.max()))
     q_mesh, mesh = build_mesh(q, keep, tolerance=tolerance)
-    return Layer(unproject(q_mesh, intrinsics), mesh, u_offset, zbias)
+    return Layer(mesh.gather(unproject(q_mesh, intrinsics)), mesh, u_offset, zbias)
 
 
 def build_scene(
@@ -258,11 +262,9 @@ def _nested_layer(image: np.ndarray, q: np.ndarray, ys: np.ndarray, xs: np.ndarr
     texture[ys, xs] = colour
     mine = np.zeros(q.shape, np.uint8)
     mine[ys, xs] = 1
-    touching = (mine[:-1, :-1] | mine[:-1, 1:] | mine[1:, :-1] | mine[1:, 1:]).view(bool)
+    touching = cell_max(mine).view(bool)
     # a plain jump test: the layer is small, and the background layer lies under any tear
     limit = BACKGROUND_TEAR_FACTOR * TEAR_PX / gain
-    a, b, c, d = q_nested[:-1, :-1], q_nested[:-1, 1:], q_nested[1:, :-1], q_nested[1:, 1:]
-    upper = (np.maximum(np.maximum(a, b), c) - np.minimum(np.minimum(a, b), c) <= limit) & touching
-    lower = (np.maximum(np.maximum(b, d), c) - np.minimum(np.minimum(b, d), c) <= limit) & touching
-    keep = upper.view(np.uint8) | (lower.view(np.uint8) << 1)
+    upper, lower = triangle_ranges(q_nested)
+    keep = ((upper <= limit) & touching).view(np.uint8) | (((lower <= limit) & touching).view(np.uint8) << 1)
     return _layer(q_nested, keep, intrinsics, gain=gain, u_offset=u_offset, zbias=BACKGROUND_ZBIAS), texture

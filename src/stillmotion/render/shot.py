@@ -18,7 +18,7 @@ from ..types import CameraState, Depth, DepthKind, Intrinsics
 from .depth_prep import inverse_depth, sharpen_depth_edges, smooth_ripples
 from .framing import window_centre
 from .fringe import claim_fringe
-from .overscan import border_points, fit_scale, parallax_gain
+from .overscan import border_points, fit_copy, fit_scale, parallax_gain
 from .renderer import RenderResult, render
 from .scene import MERGE_PX, Scene, build_scene
 
@@ -194,10 +194,8 @@ def plan_shot(
         h, w = q.shape
     elif border != "crop":
         raise InputError(f"unknown border mode {border!r}; use crop or fill")
-    # fit the crop on a small copy of the depth: the border only needs a few hundred points per side
-    small = min(1.0, 400.0 / max(h, w))
-    sw, sh = max(2, round(w * small)), max(2, round(h * small))
-    q_small = _resize(q, sw, sh, nearest=True)
+    q_small, _ = fit_copy(q)
+    sh, sw = q_small.shape
     k = fit_scale(border_points(q_small, Intrinsics.from_fov(sw, sh, scene_fov)), samples,
                   half_width=half_w, half_height=half_h, centre=centre)  # fmt: skip
 

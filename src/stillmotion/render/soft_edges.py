@@ -31,7 +31,7 @@ def concentrated(q: np.ndarray, upper: np.ndarray, lower: np.ndarray, *, radius:
     at least CONCENTRATION of the range of ``q`` within ``radius`` pixels of the triangle."""
     kernel = np.ones((2 * radius + 1, 2 * radius + 1), np.uint8)
     spread = cv2.dilate(q, kernel) - cv2.erode(q, kernel)
-    spread = _cell_max(spread)
+    spread = cell_max(spread)
     return upper >= CONCENTRATION * spread, lower >= CONCENTRATION * spread
 
 
@@ -47,9 +47,9 @@ def sharp_pixels(image: np.ndarray) -> np.ndarray:
 
 def sharp_cells(image: np.ndarray) -> np.ndarray:
     """(H-1, W-1) bool: mesh cells within a pixel of a sharp edge in ``image`` (see :func:`sharp_pixels`)."""
-    return _cell_max(sharp_pixels(image)).astype(bool)
+    return cell_max(sharp_pixels(image)).astype(bool)
 
 
-def _cell_max(a: np.ndarray) -> np.ndarray:
+def cell_max(a: np.ndarray) -> np.ndarray:
     """(H-1, W-1): the largest of each cell's four corner values."""
     return np.maximum(np.maximum(a[:-1, :-1], a[:-1, 1:]), np.maximum(a[1:, :-1], a[1:, 1:]))

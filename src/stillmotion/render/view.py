@@ -79,7 +79,8 @@ def revealed_sides(q: np.ndarray, intr: Intrinsics, states: Sequence[CameraState
     """(top, bottom, left, right): ``margin`` on each side of the photo that some view from ``states``
     shows beyond, 0 on the others. Sides are dropped one by one while the photo, padded by ``margin``
     on the remaining ones, still fills every view (tested on a copy of at most 400 px)."""
-    from ..inpaint.outpaint import fit_copy, path_fits
+    from ..inpaint.outpaint import path_fits
+    from .overscan import fit_copy
 
     q_small, scale = fit_copy(q)
     sh, sw = q_small.shape
