@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import logging
 import os
-from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 
+from ..ahead import map_ahead
 from ..errors import InputError
 from ..types import Image, ProgressCallback, no_progress
 from . import Interpolator
@@ -125,29 +124,14 @@ def interpolate_clip(
         workers = default_workers()
     if not getattr(interpolator, "thread_safe", False):
         workers = 1
-    done = 0
+    jobs = _pair_jobs(frames, times)
     if workers <= 1:
-        for job in _pair_jobs(frames, times):
-            for frame in _run_pair(interpolator, *job):
-                yield frame
-                done += 1
-                progress(done, total)
-        return
-    pending: deque[Future] = deque()
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="stillmotion-interp") as pool:
-        try:
-            for job in _pair_jobs(frames, times):
-                pending.append(pool.submit(_run_pair, interpolator, *job))
-                while len(pending) > workers or (pending and pending[0].done()):
-                    for frame in pending.popleft().result():
-                        yield frame
-                        done += 1
-                        progress(done, total)
-            while pending:
-                for frame in pending.popleft().result():
-                    yield frame
-                    done += 1
-                    progress(done, total)
-        finally:
-            for future in pending:
-                future.cancel()
+        outputs: Iterator = (_run_pair(interpolator, *job) for job in jobs)
+    else:
+        outputs = map_ahead(lambda job: _run_pair(interpolator, *job), jobs, workers=workers, depth=workers)
+    done = 0
+    for produced in outputs:
+        for frame in produced:
+            yield frame
+            done += 1
+            progress(done, total)
