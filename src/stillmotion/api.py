@@ -170,11 +170,10 @@ def animate(
 
 
 def _start_renderer() -> None:
-    """The start-up of a shot that holds the GIL, for a worker thread: numba's import and CPU target, the
-    renderer's and the finishing's modules."""
+    """The start-up of a shot that holds the GIL, for a worker thread: numba's import and CPU target, and
+    the renderer's modules (``render.shot`` imports the scene, its fills and the renderer)."""
     start_numba()
-    from . import grade, inpaint  # noqa: F401
-    from .render import renderer, shot  # noqa: F401
+    from .render import shot  # noqa: F401
 
 
 def render_view(
@@ -254,13 +253,16 @@ def estimate_flow(image0: np.ndarray, image1: np.ndarray, *, backend: str = "cla
 
 
 def interpolate_frame(
-    image0: np.ndarray, image1: np.ndarray, *, t: float = 0.5, method: str = "splat", flow: str = "classical-matched",
+    image0: np.ndarray, image1: np.ndarray, *, t: float = 0.5, method: str = "splat", flow: str | None = None,
     flow_options: dict | None = None,
 ) -> np.ndarray:  # fmt: skip
-    """The frame at time ``t`` in [0, 1] between ``image0`` and ``image1``. See :mod:`stillmotion.interpolate`."""
+    """The frame at time ``t`` in [0, 1] between ``image0`` and ``image1``. See :mod:`stillmotion.interpolate`.
+    ``flow``: a flow backend name; by default each ``method``'s own (``classical-matched`` for the splatting
+    methods, ``dis`` for the ``backward`` baseline)."""
     from .interpolate import interpolate_pair
 
-    return interpolate_pair(image0, image1, t=t, method=method, flow=flow, flow_options=flow_options)
+    options = {} if flow is None else {"flow": flow}
+    return interpolate_pair(image0, image1, t=t, method=method, flow_options=flow_options, **options)
 
 
 # --- cinemagraph loops (issue 6) --------------------------------------------------------------------

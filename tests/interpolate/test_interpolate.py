@@ -91,3 +91,13 @@ def test_a_small_object_moving_further_than_its_size_lands_halfway():
     face = (slice(70 + 10, 114 + 10), slice(50 + 30, 94 + 30))
     assert np.abs(out[face] - mid[face]).mean() < 0.02
     assert np.abs(out - mid).mean() < 0.015
+
+
+def test_the_api_leaves_each_method_its_own_default_flow():
+    """stillmotion.interpolate_frame without ``flow`` is the method's own interpolation: the backward
+    baseline with DIS, not with the splatting methods' matched flow."""
+    from stillmotion import interpolate_frame
+
+    a, _, b = _moving_square_scene()
+    for method in ("backward", "splat"):
+        assert np.array_equal(interpolate_frame(a, b, method=method), interpolate_pair(a, b, method=method))
