@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from ..depth.defocus import gradient_magnitude
+
 log = logging.getLogger(__name__)
 
 
@@ -58,7 +60,7 @@ def detect_sky(image: np.ndarray, *, options: SkyOptions = SkyOptions()) -> np.n
     blue = (hue >= lo) & (hue <= hi) & (sat >= options.blue_min_saturation) & (val >= options.min_value)
     bright = (val >= options.bright_min_value) & (sat <= options.bright_max_saturation)
     grey = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY)
-    grad = np.hypot(cv2.Sobel(grey, cv2.CV_32F, 1, 0, ksize=3), cv2.Sobel(grey, cv2.CV_32F, 0, 1, ksize=3)) / 8.0
+    grad = gradient_magnitude(grey) / 8.0
     texture = cv2.blur(grad, (5, 5))
     candidate = (blue | bright) & (texture <= options.max_texture)
     candidate = cv2.morphologyEx(candidate.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)) > 0

@@ -32,11 +32,11 @@ def one_match_per_pixel(points0: np.ndarray, points1: np.ndarray, shape: tuple[i
 
 def interpolate_matches(image0: Image, image1: Image, points0: np.ndarray, points1: np.ndarray) -> Flow:
     """A dense flow (0 -> 1) interpolated edge-aware from the matches ``points0`` (image0) -> ``points1``
-    (image1), float32 (N, 2) (x, y), N >= 1: each pixel takes the locally affine flow of its geodesically
-    nearest matches (see :func:`one_match_per_pixel` for what is kept)."""
+    (image1), float32 (N, 2) (x, y), N >= 1, at most one from each whole pixel of image0 (see
+    :func:`one_match_per_pixel`): each pixel takes the locally affine flow of its geodesically nearest
+    matches."""
     from ..io.image import to_uint8
 
-    points0, points1 = one_match_per_pixel(points0, points1, image0.shape)
     interpolator = cv2.ximgproc.createEdgeAwareInterpolator()
     # each pixel fits its flow to this many nearest matches; OpenCV reads past the matches' end when
     # there are fewer

@@ -43,9 +43,9 @@ def seeded_flow(
     if len(points0) < MIN_MATCHES:
         return flow.copy()
     initial = interpolate_matches(image0, image1, points0, points1)
-    proposal = refine(np.ascontiguousarray(initial, np.float32))
+    proposal = refine(initial)
     better = local_error(image0, image1, proposal) < WIN_RATIO * local_error(image0, image1, flow)
-    return np.where(better[..., None], proposal, flow).astype(np.float32)
+    return np.where(better[..., None], proposal, flow).astype(np.float32, copy=False)
 
 
 def local_error(image0: Image, image1: Image, flow: Flow) -> np.ndarray:
