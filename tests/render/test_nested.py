@@ -31,7 +31,7 @@ def test_the_part_behind_a_nested_edge_is_what_lies_behind_it():
     gain = intr.fx * 1.0
     band = disocclusion_band(q, gain=gain, reach=16, tear_px=TEAR_PX)
     q_back = np.where(band, q.min(), q).astype(np.float32)  # the far wall everywhere under the band
-    ys, xs, depth, colour = behind_nested_edges(image, q, band, q_back, step=TEAR_PX / gain, gain=gain)
+    ys, xs, depth, colour, _ = behind_nested_edges(image, q, band, q_back, step=TEAR_PX / gain, gain=gain)
     hood = (ys >= 14) & (ys < 30) & (xs >= 22) & (xs < 36)
     assert hood.sum() > 20
     # under the hood: the body's depth and colour, never the wall's
@@ -89,10 +89,11 @@ def test_a_subject_sloping_away_at_its_silhouette_is_not_nested_behind_itself():
     def slope(image, disparity):
         disparity[8:40, 48:50] = 18.5
 
-    (ys, xs, depth, colour), q_back = _red_subject_before_a_wall(50, edit=slope)
+    (ys, xs, depth, colour, forward), q_back = _red_subject_before_a_wall(50, edit=slope)
     assert len(ys) > 0  # the rims beside the wall still take the wall's colour
     np.testing.assert_allclose(colour, np.tile(BLUE, (len(ys), 1)), atol=1e-5)
     np.testing.assert_allclose(depth, q_back[ys, xs])
+    assert not forward.any()
 
 
 def test_a_lone_intermediate_pixel_lends_neither_its_depth_nor_its_colour():
@@ -103,8 +104,9 @@ def test_a_lone_intermediate_pixel_lends_neither_its_depth_nor_its_colour():
     def speck(image, disparity):
         image[24, 38], disparity[24, 38] = GREY, 14.0
 
-    (ys, xs, depth, colour), q_back = _red_subject_before_a_wall(40, edit=speck)
+    (ys, xs, depth, colour, forward), q_back = _red_subject_before_a_wall(40, edit=speck)
     at_wall = np.isclose(depth, q_back[ys, xs])
+    assert np.array_equal(at_wall, ~forward)
     assert at_wall.any()  # the rims beside the wall still take the wall's colour
     np.testing.assert_allclose(colour[at_wall], np.tile(BLUE, (at_wall.sum(), 1)), atol=0.3)
 
@@ -127,7 +129,7 @@ def test_a_nested_edge_on_a_sloping_body_at_high_parallax_is_found():
     gain = intr.fx * 1.0
     band = disocclusion_band(q, gain=gain, reach=32, tear_px=TEAR_PX)
     q_back = np.where(band, q.min(), q).astype(np.float32)
-    ys, xs, depth, colour = behind_nested_edges(image, q, band, q_back, step=TEAR_PX / gain, gain=gain)
+    ys, xs, depth, colour, _ = behind_nested_edges(image, q, band, q_back, step=TEAR_PX / gain, gain=gain)
     under = (ys >= 17) & (ys < 27) & (xs >= 38) & (xs < 44)
     assert under.sum() >= 40
     np.testing.assert_allclose(colour[under], np.tile(GREY, (under.sum(), 1)), atol=0.05)

@@ -86,15 +86,18 @@ def far_side(q: np.ndarray, *, step: float) -> np.ndarray:
 
 def behind_nested_edges(
     image: np.ndarray, q: np.ndarray, band: np.ndarray, q_back: np.ndarray, *, step: float, gain: float
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """``(ys, xs, depth, colour)``: the band pixels that lie behind a nested edge, and for each the inverse
-    depth (N,) and colour (N, 3) of the surface behind it. Empty arrays when there is none.
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``(ys, xs, depth, colour, forward)``: the band pixels that lie behind a nested edge, and for each the
+    inverse depth (N,) and colour (N, 3) of the surface behind it, and whether that depth comes forward
+    from the background estimate's (N,) bool (elsewhere ``depth`` is the estimate's and only the colour
+    changes). Empty arrays when there is none.
 
     ``image`` float32 (H, W, 3), ``q`` the photo's inverse depth, ``band`` the background layer's pixels,
     ``q_back`` the background estimate there, ``step`` the smallest inverse-depth jump that is an edge,
     ``gain`` the path's parallax in pixels per unit of inverse depth.
     """
-    none = (np.zeros(0, np.intp), np.zeros(0, np.intp), np.zeros(0, np.float32), np.zeros((0, 3), np.float32))
+    none = (np.zeros(0, np.intp), np.zeros(0, np.intp), np.zeros(0, np.float32), np.zeros((0, 3), np.float32),
+            np.zeros(0, bool))
     seeds = far_side(q, step=step)
     if not seeds.any() or not band.any():
         return none
@@ -146,7 +149,7 @@ def behind_nested_edges(
         return none
     ys, xs, sy, sx, colour, forward = ys[same], xs[same], sy[same], sx[same], colour[same], forward[same]
     depth = np.where(forward, _smoothed(q[sy, sx][:, None], ys, xs)[:, 0], q_back[ys, xs]).astype(np.float32)
-    return ys, xs, depth, _smoothed(colour, ys, xs)
+    return ys, xs, depth, _smoothed(colour, ys, xs), forward
 
 
 def _smoothed(values: np.ndarray, ys: np.ndarray, xs: np.ndarray) -> np.ndarray:

@@ -219,10 +219,9 @@ def _background(image: np.ndarray, q: np.ndarray, intrinsics: Intrinsics, gain: 
     with ThreadPoolExecutor(max_workers=1) as pool:  # mostly OpenCV: runs beside the fill
         nested = pool.submit(behind_nested_edges, image, q, band, q_back, step=TEAR_PX / gain, gain=gain)
         colour = fill_background_colour(image, band, wide, q=q, q_back=q_back, backend=fill_backend)
-        ys, xs, q_nested, colour_nested = nested.result()
+        ys, xs, q_nested, colour_nested, forward = nested.result()
     # a nested pixel at the background's own depth changes the fill's colour only; one whose depth moves
     # forward belongs to the nested layer, built beside the background layer
-    forward = q_nested != q_back[ys, xs]
     colour[ys[~forward], xs[~forward]] = colour_nested[~forward]
     atlas = [image, colour]
     with ThreadPoolExecutor(max_workers=1) as pool:
