@@ -98,9 +98,8 @@ def animate_frames(
     total = shot.frame_count
     finish = Finisher(config.grade, frame_count=total)
     progress(0, total)
-    for i, state in enumerate(shot.states()):
-        result = shot.render(state)
-        yield finish(result.image, result.inverse_depth, i)
+    for i, (frame, _) in enumerate(_finished_frames(shot.states(), _RenderFinished(shot, finish, np.float32), finish)):
+        yield frame
         progress(i + 1, total)
 
 
@@ -157,16 +156,51 @@ def animate(
                           inputs=(photo, depth))  # fmt: skip
         # frames that are not graded go to the 8-bit clip as rendered: sample the 8-bit atlas directly
         dtype = np.float32 if finish.grader is not None else np.uint8
+        # the next frames render and are graded on worker threads while this one waits for the encoder's pipe
         if flowing is not None:  # one loop texture after another: rendered in order, a frame ahead
-            renders = run_ahead(flowing.renders(shot, dtype=dtype))
-        else:  # the next frames render while this one waits for the encoder's pipe
-            renders = map_ahead(functools.partial(shot.render, dtype=dtype), shot.states())
+            frames = _finished_frames(run_ahead(flowing.renders(shot, dtype=dtype)), functools.partial(_finished, finish), finish)
+        else:
+            frames = _finished_frames(shot.states(), _RenderFinished(shot, finish, dtype), finish)
         progress(0, total)
-        for i, result in enumerate(renders):
-            writer.write(finish(result.image, result.inverse_depth, i))
+        for i, (frame, inverse_depth) in enumerate(frames):
+            finish.keep(frame, inverse_depth, i)
+            writer.write(frame)
             progress(i + 1, total)
     finish.close()
     return Path(output)
+
+
+def _finished_frames(items: Iterator, work, finish) -> Iterator[tuple[np.ndarray, np.ndarray | None]]:
+    """``work((index, item))`` (a finished frame and its inverse depth) for each of ``items``, in order,
+    computed on worker threads (:func:`stillmotion.ahead.map_ahead`). When the grade fixes its focus and
+    depth range on the first frame, frame 0 is finished first, on this thread, so that every frame is
+    graded the same way whichever thread finishes it."""
+    numbered = enumerate(items)
+    if finish.needs_first_frame:
+        first = next(numbered, None)
+        if first is None:
+            return
+        yield work(first)
+    yield from map_ahead(work, numbered)
+
+
+def _finished(finish, numbered) -> tuple[np.ndarray, np.ndarray | None]:
+    """Grade one rendered frame: ``numbered`` is (index, RenderResult)."""
+    index, result = numbered
+    return finish.grade(result.image, result.inverse_depth, index), result.inverse_depth
+
+
+@dataclass(frozen=True)
+class _RenderFinished:
+    """Render and grade one frame of ``shot``: called with (index, camera state)."""
+
+    shot: object
+    finish: object
+    dtype: type
+
+    def __call__(self, numbered) -> tuple[np.ndarray, np.ndarray | None]:
+        index, state = numbered
+        return _finished(self.finish, (index, self.shot.render(state, dtype=self.dtype)))
 
 
 def _start_renderer() -> None:

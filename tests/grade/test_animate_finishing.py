@@ -117,3 +117,35 @@ def test_graded_motion_stays_smooth(scene):
     plain = change(list(animate_frames(image, depth, base)))
     graded = change(list(animate_frames(image, depth, AnimateConfig(**{**vars(base), "grade": grade}))))
     assert np.all(graded <= 1.15 * plain + 2e-3), (graded, plain)
+
+
+def test_frames_graded_on_worker_threads_match_one_by_one_grading(scene):
+    """animate grades on the renderer's worker threads; the grade fixes its focus on frame 0 first, so
+    the frames are those of grading one frame after another on one thread."""
+    import threading
+
+    from stillmotion.api import _finished_frames, _RenderFinished, plan
+    from stillmotion.grade import Finisher
+
+    image, depth = scene
+    config = AnimateConfig(motion="zoom_in", duration_s=1.0, fps=8, size="80x60",
+                           grade=parse_grade("dof=1.5,grain=0.2,vignette=0.2"))  # fmt: skip
+    shot = plan(image, depth, config)
+    serial = Finisher(config.grade, frame_count=shot.frame_count)
+    expected = [serial(r.image, r.inverse_depth, i) for i, r in enumerate(map(shot.render, shot.states()))]
+
+    finish = Finisher(config.grade, frame_count=shot.frame_count)
+    assert finish.needs_first_frame
+    threads = []
+    render = _RenderFinished(shot, finish, np.float32)
+
+    def work(numbered):
+        threads.append((numbered[0], threading.current_thread() is threading.main_thread()))
+        return render(numbered)
+
+    got = [frame for frame, _ in _finished_frames(shot.states(), work, finish)]
+    assert len(got) == len(expected) == 8
+    for g, e in zip(got, expected):
+        np.testing.assert_array_equal(g, e)
+    assert threads[0] == (0, True)  # frame 0 on this thread, first
+    assert not any(on_main for index, on_main in threads if index > 0)  # the rest on workers

@@ -1,7 +1,10 @@
 """Finishing a shot: grade every rendered frame and, if asked, write a contact-sheet preview.
 
 :class:`Finisher` is what the animate loop calls once per frame with the renderer's image and inverse
-depth; it keeps only the three frames the preview needs (never the clip).
+depth; it keeps only the three frames the preview needs (never the clip). Grading is the costly part
+(depth of field, grain, the colour LUT: tens of milliseconds a frame and more), so ``animate`` grades
+frames on the renderer's worker threads (:meth:`Finisher.grade`) and keeps them for the preview in
+order (:meth:`Finisher.keep`).
 """
 
 from __future__ import annotations
@@ -50,12 +53,26 @@ class Finisher:
             log.info("grade: %s", describe(grade))
 
     def __call__(self, image: np.ndarray, inverse_depth: np.ndarray | None, index: int) -> np.ndarray:
-        frame = self.grader(image, inverse_depth, index) if self.grader is not None else image
+        frame = self.grade(image, inverse_depth, index)
+        self.keep(frame, inverse_depth, index)
+        return frame
+
+    def grade(self, image: np.ndarray, inverse_depth: np.ndarray | None, index: int) -> np.ndarray:
+        """The finished frame ``index``. Safe on several threads at once once frame 0 has been graded
+        (:attr:`needs_first_frame`): the grade fixes its focus and depth range on the first frame."""
+        return self.grader(image, inverse_depth, index) if self.grader is not None else image
+
+    @property
+    def needs_first_frame(self) -> bool:
+        """Whether frame 0 must be graded before the others (on one thread) for the grade to be fixed."""
+        return self.grader is not None and self.grader.state is None and self.grader.config.needs_depth
+
+    def keep(self, frame: np.ndarray, inverse_depth: np.ndarray | None, index: int) -> None:
+        """Note a finished frame for the preview (call in frame order, on one thread)."""
         if self.preview is not None and index in self._keep:
             self._keep[index] = frame.astype(np.float32) / 255.0 if frame.dtype == np.uint8 else frame.copy()
             if index == 0 and self.preview_depth is None and inverse_depth is not None:
                 self.preview_depth = inverse_depth.copy()  # the first frame's depth: same framing as the frames
-        return frame
 
     def close(self) -> None:
         """Write the preview sheet (atomically) if one was asked for."""
