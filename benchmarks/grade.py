@@ -1,8 +1,15 @@
-"""Per-frame cost of each grade preset (and of depth of field alone) at 1920x1080 and 832x448.
+"""Per-frame cost of each grade preset (and of depth of field alone) at 1920x1080 and 832x448, and what
+a grade adds to a whole ``stillmotion animate`` run.
+
+    python benchmarks/grade.py [--animate-only | --frames-only]
 
 Prints one JSON line per case: {"bench": "grade", "preset", "size", "wall_ms_per_frame",
 "cpu_ms_per_frame"}. The machine is shared, so wall times are noisy; CPU time (all threads of this
 process) is the steadier figure. The median of four frames is reported.
+
+Then {"bench": "grade_animate", ...}: wall and CPU seconds of ``stillmotion animate`` on the shared DAVIS
+photo (1920x1080, 1 s at 24 fps, orbit_left, its depth given as a file) without a grade and with
+``--recipe portrait`` (depth of field, the film look, grain), the best of two runs each.
 """
 
 from __future__ import annotations
@@ -22,7 +29,52 @@ from stillmotion.grade import PRESETS, Grader, parse_grade  # noqa: E402
 CASES = [*PRESETS, "dof=1.0", "dof=2.0,bokeh=hexagon", "grain=0.3", "lut_identity"]
 
 
+ROOT = Path(__file__).resolve().parents[1]
+PHOTO = ROOT.parent / "shared" / "data" / "video_frames" / "davis_pair" / "davis_0.jpg"
+
+
+def animate_cost() -> None:
+    """A whole animate run without and with a grade (frames are graded on the renderer's threads)."""
+    import os
+    import subprocess
+    import tempfile
+
+    if not PHOTO.exists():
+        print(json.dumps({"bench": "grade_animate", "skipped": f"photo not found: {PHOTO}"}))
+        return
+    from stillmotion.depth import estimate
+    from stillmotion.io import read_image
+
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    with tempfile.TemporaryDirectory() as tmp:
+        depth = Path(tmp) / "depth.npy"
+        np.save(depth, estimate(read_image(PHOTO)).values)
+        base = [sys.executable, "-m", "stillmotion", "animate", str(PHOTO), "--motion", "orbit_left", "--duration", "1",
+                "--fps", "24", "--depth", str(depth), "--quiet", "-o", str(Path(tmp) / "out.mp4")]  # fmt: skip
+        subprocess.run(base + ["--duration", "0.25"], env=env, check=True)  # warm the numba cache
+        for label, extra in (("none", []), ("recipe portrait", ["--recipe", "portrait"])):
+            runs = []
+            for _ in range(2):
+                start = time.perf_counter()
+                proc = subprocess.Popen(base + extra, env=env)
+                _, status, usage = os.wait4(proc.pid, 0)
+                if os.waitstatus_to_exitcode(status) != 0:
+                    raise SystemExit(f"animate failed with {label}")
+                runs.append((time.perf_counter() - start, usage.ru_utime + usage.ru_stime))
+            wall, cpu = min(runs)
+            print(json.dumps({"bench": "grade_animate", "grade": label, "size": "1920x1080", "frames": 24,
+                              "wall_s": round(wall, 2), "cpu_s": round(cpu, 2),
+                              "load_average": round(os.getloadavg()[0], 2)}), flush=True)  # fmt: skip
+
+
 def main() -> None:
+    if "--animate-only" not in sys.argv:
+        frame_cost()
+    if "--frames-only" not in sys.argv:
+        animate_cost()
+
+
+def frame_cost() -> None:
     rng = np.random.default_rng(0)
     for width, height in ((1920, 1080), (832, 448)):
         image = np.clip(rng.random((height, width, 3), dtype=np.float32), 0, 1)

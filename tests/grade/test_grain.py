@@ -39,3 +39,17 @@ def test_grain_depends_on_luminance():
 def test_zero_strength_is_identity():
     img = np.random.default_rng(0).random((10, 10, 3), dtype=np.float32)
     assert add_grain(img, strength=0.0) is img
+
+
+def test_grain_is_the_normalised_noise_times_the_luma_response():
+    from stillmotion.grade.colour import luma
+    from stillmotion.grade.grain import SIGMA_AT_FULL
+
+    rng = np.random.default_rng(3)
+    image = rng.random((60, 80, 3), dtype=np.float32)
+    out = add_grain(image, strength=0.7, size_px=1.5, seed=4, frame_index=2)
+    noise = grain_noise((60, 80), size_px=1.5, seed=4, frame_index=2)
+    expected = image + np.float32(SIGMA_AT_FULL * 0.7) * grain_response(luma(image))[..., None] * noise
+    np.testing.assert_allclose(out, expected, atol=2e-6)
+    assert abs(float(noise.mean())) < 1e-5 and abs(float(noise.std()) - 1.0) < 1e-3
+    assert len(np.unique(noise)) > 10_000  # interpolated grains, not 256 levels

@@ -64,3 +64,66 @@ def apply_lut_numba(pixels, table, lo, scale, tetrahedral):  # pragma: no cover 
                 y1 = (c001 * (1 - fr) + c101 * fr) * (1 - fg) + (c011 * (1 - fr) + c111 * fr) * fg
                 out[p, c] = y0 * (1 - fb) + y1 * fb
     return out
+
+
+@numba.njit(cache=True, nogil=True)
+def slice_layer(linear, pos, k, y0, y1, x0, x1):  # pragma: no cover - compiled
+    """Slice ``k`` of a depth of field over the box [y0, y1) x [x0, x1): premultiplied RGBA whose alpha is
+    each pixel's tent weight ``max(0, 1 - |pos - k|)`` (``pos`` the fractional slice index)."""
+    out = np.empty((y1 - y0, x1 - x0, 4), np.float32)
+    kf = np.float32(k)
+    for y in range(y0, y1):
+        for x in range(x0, x1):
+            w = np.float32(1.0) - abs(pos[y, x] - kf)
+            if w < 0.0:
+                w = np.float32(0.0)
+            for c in range(3):
+                out[y - y0, x - x0, c] = linear[y, x, c] * w
+            out[y - y0, x - x0, 3] = w
+    return out
+
+
+@numba.njit(cache=True, nogil=True)
+def composite_over(acc, layer, y0, x0):  # pragma: no cover - compiled
+    """``acc`` (premultiplied RGBA) seen behind ``layer``, whose top-left corner is at (y0, x0), in place."""
+    for y in range(layer.shape[0]):
+        for x in range(layer.shape[1]):
+            keep = np.float32(1.0) - layer[y, x, 3]
+            for c in range(4):
+                acc[y0 + y, x0 + x, c] = acc[y0 + y, x0 + x, c] * keep + layer[y, x, c]
+
+
+@numba.njit(cache=True, nogil=True)
+def unpremultiply(acc, table):  # pragma: no cover - compiled
+    """RGB of premultiplied RGBA ``acc`` (alpha floored at 1e-6), through the curve ``table`` as
+    :func:`curve` applies it."""
+    h, w = acc.shape[0], acc.shape[1]
+    n = table.shape[0] - 1
+    out = np.empty((h, w, 3), np.float32)
+    for y in range(h):
+        for x in range(w):
+            a = max(acc[y, x, 3], np.float32(1e-6))
+            for c in range(3):
+                v = min(max(acc[y, x, c] / a, np.float32(0.0)), np.float32(1.0)) * n
+                i = min(int(v), n - 1)
+                f = v - i
+                out[y, x, c] = table[i] + f * (table[i + 1] - table[i])
+    return out
+
+
+@numba.njit(cache=True, nogil=True)
+def apply_grain(image, noise, mean, inv_std, weights, sigma):  # pragma: no cover - compiled
+    """``image + sigma * response(luma) * (noise - mean) * inv_std`` per channel, the grain's response
+    to luma as :func:`stillmotion.grade.grain.grain_response` gives it."""
+    h, w = image.shape[0], image.shape[1]
+    out = np.empty_like(image)
+    for y in range(h):
+        for x in range(w):
+            v = weights[0] * image[y, x, 0] + weights[1] * image[y, x, 1] + weights[2] * image[y, x, 2]
+            v = min(max(v, np.float32(0.0)), np.float32(1.0))
+            amp = (np.float32(0.2) + np.float32(3.2) * v * (np.float32(1.0) - v)) * min(
+                (np.float32(1.0) - v) * np.float32(8.0), np.float32(1.0))
+            amp *= sigma
+            for c in range(3):
+                out[y, x, c] = image[y, x, c] + amp * (noise[y, x, c] - mean[c]) * inv_std[c]
+    return out

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import cv2
 import numpy as np
 
@@ -47,8 +49,15 @@ def vignette(image: np.ndarray, *, amount: float) -> np.ndarray:
     """Darken the corners of an sRGB image as a linear-light falloff would (sRGB ~ linear ** (1 / 2.2))."""
     if amount <= 0.0:
         return image
-    mask = np.power(vignette_mask(image.shape[:2], amount=amount), np.float32(1.0 / 2.2))
-    return image * mask[..., None]
+    return image * _srgb_vignette(image.shape[:2], float(amount))[..., None]
+
+
+@functools.lru_cache(maxsize=4)
+def _srgb_vignette(shape: tuple[int, int], amount: float) -> np.ndarray:
+    """The vignette's sRGB multiplier (H, W), read-only: every frame of a shot uses the same one."""
+    mask = np.power(vignette_mask(shape, amount=amount), np.float32(1.0 / 2.2))
+    mask.flags.writeable = False
+    return mask
 
 
 def bloom(image: np.ndarray, *, amount: float, threshold: float = 0.6) -> np.ndarray:
