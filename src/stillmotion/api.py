@@ -158,7 +158,8 @@ def animate(
         dtype = np.float32 if finish.grader is not None else np.uint8
         # the next frames render and are graded on worker threads while this one waits for the encoder's pipe
         if flowing is not None:  # one loop texture after another: rendered in order, a frame ahead
-            frames = _finished_frames(run_ahead(flowing.renders(shot, dtype=dtype)), functools.partial(_finished, finish), finish)
+            renders = run_ahead(flowing.renders(shot, dtype=dtype))
+            frames = _finished_frames(renders, functools.partial(_finished, finish), finish)
         else:
             frames = _finished_frames(shot.states(), _RenderFinished(shot, finish, dtype), finish)
         progress(0, total)
