@@ -34,3 +34,30 @@ def test_a_reader_that_stops_early_is_not_an_internal_error():
     err = proc.stderr.read()
     proc.wait(timeout=60)
     assert "internal error" not in err and "Traceback" not in err
+
+
+def test_a_terminated_run_leaves_no_partial_output(tmp_path):
+    """``kill`` (SIGTERM) while the clip is being written: the temporary file is removed, as on Ctrl-C."""
+    import signal
+    import time
+
+    import numpy as np
+
+    from stillmotion.io import write_image
+
+    photo = tmp_path / "photo.png"
+    rng = np.random.default_rng(0)
+    write_image(photo, np.kron(rng.random((24, 32, 3), dtype=np.float32), np.ones((8, 8, 1), np.float32)))
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    proc = _command("animate", str(photo), "-o", str(out_dir / "clip.mp4"), "--duration", "120", "--quiet")
+    deadline = time.monotonic() + 120
+    while not any(out_dir.iterdir()):  # the clip's temporary file appears once frames are written
+        assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read() if proc.poll() else "slow"
+        time.sleep(0.05)
+    time.sleep(0.3)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 128 + signal.SIGTERM
+    assert err.strip() == "error: stopped by SIGTERM"
+    assert list(out_dir.iterdir()) == []

@@ -14,6 +14,7 @@ import importlib
 import logging
 import os
 import pkgutil
+import signal
 import sys
 import traceback
 
@@ -28,6 +29,20 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         sys.stderr.write(f"error: {message} (see '{self.prog} --help')\n")
         raise SystemExit(EXIT_USAGE)
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM or SIGHUP (``kill``, ``timeout``, a closed terminal): raised in the main thread like Ctrl-C,
+    so that what is being written is removed on the way out (Python's default for these signals ends the
+    process at once and leaves the temporary file behind)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _terminate(signum: int, frame) -> None:
+    raise Terminated(signum)
 
 
 def _command_modules():
@@ -75,6 +90,9 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc()
         sys.stderr.write(f"error: {exc}\n")
         return EXIT_USAGE
+    except Terminated as exc:
+        sys.stderr.write(f"error: stopped by {signal.Signals(exc.signum).name}\n")
+        return 128 + exc.signum
     except KeyboardInterrupt:
         sys.stderr.write("error: interrupted\n")
         return 130
@@ -101,6 +119,9 @@ def run() -> None:
     from ..heap import reuse_freed_memory
 
     reuse_freed_memory()
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        if signal.getsignal(signum) is signal.SIG_DFL:  # an ignored signal (nohup) stays ignored
+            signal.signal(signum, _terminate)
     code = main()
     run_exit_handlers = getattr(atexit, "_run_exitfuncs", None)
     if run_exit_handlers is None:  # not CPython: exit the usual way
