@@ -79,3 +79,21 @@ def test_parsing_animate_and_its_grade_leaves_numba_to_the_worker_thread():
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
     done = subprocess.run([sys.executable, "-c", PARSE_ONLY], env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr or "numba was imported while parsing"
+
+
+def test_cache_is_warm_tells_a_compiled_kernel_from_one_to_compile(tmp_path, monkeypatch):
+    import importlib
+    import time
+
+    from stillmotion.jit import cache_is_warm
+
+    source = tmp_path / "warm_kernel_mod.py"
+    source.write_text("import numba\n\n@numba.njit(cache=True)\ndef twice(x):\n    return 2 * x\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    module = importlib.import_module("warm_kernel_mod")
+    assert not cache_is_warm(module.twice)  # never compiled: its first call will compile
+    assert module.twice(3) == 6
+    assert cache_is_warm(module.twice)  # now in numba's cache beside the source
+    later = time.time() + 10
+    os.utime(source, (later, later))  # an edited source: numba compiles again
+    assert not cache_is_warm(module.twice)

@@ -142,6 +142,7 @@ def animate(
         depth_map = load_depth(image, depth, depth_kind, backend=config.depth_backend, source=photo)
         depth_map = adjust_depth(image, depth_map, protect=config.depth_protect, hints=config.depth_hints)
         started.result()
+    _say_if_compiling()
     from .grade import Finisher
     from .render.shot import clip_size
 
@@ -202,6 +203,17 @@ class _RenderFinished:
     def __call__(self, numbered) -> tuple[np.ndarray, np.ndarray | None]:
         index, state = numbered
         return _finished(self.finish, (index, self.shot.render(state, dtype=self.dtype)))
+
+
+def _say_if_compiling() -> None:
+    """On a fresh install the first shot compiles the renderer's numba kernels (several seconds with no
+    progress to show): say so, once, instead of seeming to hang."""
+    from .inpaint.patchmatch import _search
+    from .jit import cache_is_warm
+    from .render.rasterize import rasterize_mesh
+
+    if not cache_is_warm(rasterize_mesh, _search):
+        log.info("first run: compiling the renderer into numba's cache (once; 5-10 s on 2 cores)")
 
 
 def _start_renderer() -> None:

@@ -42,3 +42,20 @@ def start_numba() -> None:
 
 def _no_blas() -> None:
     raise ImportError("BLAS probe skipped: no stillmotion kernel calls BLAS")
+
+
+def cache_is_warm(*dispatchers) -> bool:
+    """Whether numba's on-disk cache already holds these jitted functions (so their first call loads
+    rather than compiles them): each has an index file at least as new as its source file. A guess from
+    numba's cache files (its internals may change: then the answer is True, and nothing is said)."""
+    import os
+
+    for dispatcher in dispatchers:
+        try:
+            index = dispatcher._cache._cache_file._index_path
+            source = dispatcher.py_func.__code__.co_filename
+            if not os.path.exists(index) or os.path.getmtime(index) < os.path.getmtime(source):
+                return False
+        except (AttributeError, OSError):
+            continue
+    return True
