@@ -240,6 +240,7 @@ def render_view(
     from .render.view import view_scene
 
     start_numba()
+    _say_if_compiling()
     state = CameraState(*move, *rotate_deg)
     scene, _, intr = view_scene(image, depth, [state], fov_deg=fov_deg, fill_backend=inpaint_backend, border="fill")
     return render(scene, state, intr).image
