@@ -160,9 +160,9 @@ def animate(
         # the next frames render and are graded on worker threads while this one waits for the encoder's pipe
         if flowing is not None:  # one loop texture after another: rendered in order, a frame ahead
             renders = run_ahead(flowing.renders(shot, dtype=dtype))
-            frames = _finished_frames(renders, functools.partial(_finished, finish), finish)
+            frames = _finished_frames(renders, functools.partial(_finished, finish, eight_bit=True), finish)
         else:
-            frames = _finished_frames(shot.states(), _RenderFinished(shot, finish, dtype), finish)
+            frames = _finished_frames(shot.states(), _RenderFinished(shot, finish, dtype, eight_bit=True), finish)
         progress(0, total)
         for i, (frame, inverse_depth) in enumerate(frames):
             finish.keep(frame, inverse_depth, i)
@@ -186,10 +186,18 @@ def _finished_frames(items: Iterator, work, finish) -> Iterator[tuple[np.ndarray
     yield from map_ahead(work, numbered)
 
 
-def _finished(finish, numbered) -> tuple[np.ndarray, np.ndarray | None]:
-    """Grade one rendered frame: ``numbered`` is (index, RenderResult)."""
+def _finished(finish, numbered, *, eight_bit: bool = False) -> tuple[np.ndarray, np.ndarray | None]:
+    """Grade one rendered frame: ``numbered`` is (index, RenderResult). ``eight_bit``: the frame goes to
+    an 8-bit clip, so it is rounded here, on the worker (as the writer would: the same bytes), and the
+    frames waiting for the encoder take a quarter of the memory. The inverse depth comes along for frame
+    0 only (the preview's depth), to keep no other frame's."""
     index, result = numbered
-    return finish.grade(result.image, result.inverse_depth, index), result.inverse_depth
+    frame = finish.grade(result.image, result.inverse_depth, index)
+    if eight_bit and frame.dtype != np.uint8:
+        from .io.image import to_uint8
+
+        frame = to_uint8(frame)
+    return frame, (result.inverse_depth if index == 0 else None)
 
 
 @dataclass(frozen=True)
@@ -199,10 +207,11 @@ class _RenderFinished:
     shot: object
     finish: object
     dtype: type
+    eight_bit: bool = False
 
     def __call__(self, numbered) -> tuple[np.ndarray, np.ndarray | None]:
         index, state = numbered
-        return _finished(self.finish, (index, self.shot.render(state, dtype=self.dtype)))
+        return _finished(self.finish, (index, self.shot.render(state, dtype=self.dtype)), eight_bit=self.eight_bit)
 
 
 def _say_if_compiling() -> None:
