@@ -8,7 +8,12 @@ A GIF needs one palette for the whole clip, so its frames first stream into an u
 the output (raw RGB in NUT: W*H*3 bytes a frame on disk, no encoding cost); on close, ffmpeg derives the
 palette from that file and then maps the frames onto it. Nothing holds the clip in memory (a one-pass
 ``split,palettegen`` graph would buffer every frame inside ffmpeg) and it is as fast as that one pass
-(a lossless FFV1 stage measured about twice slower).
+(a lossless FFV1 stage measured about twice slower). The frames are dithered onto the palette with an
+ordered (Bayer) pattern: error diffusion (``sierra2_4a``, the first choice) reshuffles its noise over
+the whole frame whenever the picture changes a little, so a camera move shimmered, and that noise
+defeats GIF's compression. On the astronaut's 512x512 ``static`` clip: 4.8 s and 10.7 MB with error
+diffusion, 0.8 s and 5.6 MB with Bayer, the frame-to-frame change 2.50 levels against 0.87 (the
+undithered clip's own: 0.87).
 """
 
 from __future__ import annotations
@@ -81,17 +86,33 @@ def ffmpeg_args(kind: str, *, fps: float, width: int, height: int, options: Enco
     return base + codec + extra
 
 
+def _keep_bits(bits: int) -> str:
+    """An ffmpeg filter keeping the top ``bits`` of each 8-bit RGB channel."""
+    mask = (0xFF << (8 - bits)) & 0xFF
+    return ":".join(f"{c}='bitand(val,{mask})'" for c in "rgb")
+
+
+#: Bits per channel the palette is chosen from, and the frames are mapped from. ffmpeg's palette
+#: histogram and its colour lookups slow down with the number of distinct colours, and a rendered frame
+#: has many: on the astronaut's 512x512 clip the two passes took 2.9 s and 1.7 s at 8 bits, 0.2 s and
+#: 0.9 s like this, for 0.2 dB of PSNR (against the rendered frames; 0.5 dB after a 1-pixel blur), on a
+#: picture whose 256 colours are dithered anyway.
+PALETTE_BITS, MAPPED_BITS = 6, 7
+
+
 def _gif_palette_args(stage: Path, palette: Path) -> list[str]:
     return [
         ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y", "-i", str(stage),
-        "-vf", "palettegen=stats_mode=full", "-frames:v", "1", "-update", "1", str(palette),
+        "-vf", f"lutrgb={_keep_bits(PALETTE_BITS)},palettegen=stats_mode=full", "-frames:v", "1", "-update", "1",
+        str(palette),
     ]  # fmt: skip
 
 
 def _gif_map_args(stage: Path, palette: Path, fps: float, target: Path) -> list[str]:
+    mapping = f"[0:v]lutrgb={_keep_bits(MAPPED_BITS)}[frames];[frames][1:v]paletteuse=dither=bayer:bayer_scale=3"
     return [
         ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y", "-i", str(stage), "-i", str(palette),
-        "-lavfi", "[0:v][1:v]paletteuse=dither=sierra2_4a", "-r", f"{fps:g}", "-loop", "0", "-f", "gif", str(target),
+        "-lavfi", mapping, "-r", f"{fps:g}", "-loop", "0", "-f", "gif", str(target),
     ]  # fmt: skip
 
 
