@@ -8,8 +8,8 @@ fresh pages: the first write to each 4 kB page faults, and the kernel zeroes it.
 
 :func:`reuse_freed_memory` raises both thresholds, so freed blocks stay in the heap and the next frame's
 arrays reuse them, and keeps one heap for all threads, so that a block freed by one worker serves the
-next allocation of any. The process keeps its peak memory mapped instead of returning it as it goes, so this
-is for processes whose whole run is ours: the ``stillmotion`` command calls it at start.
+next allocation of any. The process keeps its peak memory mapped instead of returning it as it goes,
+so this is for processes whose whole run is ours: the ``stillmotion`` command calls it at start.
 """
 
 from __future__ import annotations

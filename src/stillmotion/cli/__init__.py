@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import atexit
+import contextlib
 import importlib
 import logging
 import os
@@ -91,7 +92,8 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write(f"error: {exc}\n")
         return EXIT_USAGE
     except Terminated as exc:
-        sys.stderr.write(f"error: stopped by {signal.Signals(exc.signum).name}\n")
+        with contextlib.suppress(OSError):  # after SIGHUP the terminal may be gone
+            sys.stderr.write(f"error: stopped by {signal.Signals(exc.signum).name}\n")
         return 128 + exc.signum
     except KeyboardInterrupt:
         sys.stderr.write("error: interrupted\n")
