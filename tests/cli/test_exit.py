@@ -52,7 +52,7 @@ def test_a_terminated_run_leaves_no_partial_output(tmp_path):
     out_dir.mkdir()
     proc = _command("animate", str(photo), "-o", str(out_dir / "clip.mp4"), "--duration", "120", "--quiet")
     deadline = time.monotonic() + 120
-    while not any(out_dir.iterdir()):  # the clip's temporary file appears once frames are written
+    while not any(".part" in p.name for p in out_dir.iterdir()):  # the clip's temporary file (the encoder runs)
         assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read() if proc.poll() else "slow"
         time.sleep(0.05)
     time.sleep(0.3)
@@ -61,3 +61,25 @@ def test_a_terminated_run_leaves_no_partial_output(tmp_path):
     assert proc.returncode == 128 + signal.SIGTERM
     assert err.strip() == "error: stopped by SIGTERM"
     assert list(out_dir.iterdir()) == []
+
+
+def test_a_stop_whose_exception_was_lost_is_raised_at_the_next_progress_report(monkeypatch):
+    """A signal handler that runs inside a finalizer loses its exception; the stop is remembered."""
+    import argparse
+    import signal
+
+    import pytest
+
+    from stillmotion.cli import _stop
+    from stillmotion.cli._progress import progress_bar
+
+    monkeypatch.setattr(_stop, "_requested", [])
+    try:
+        _stop._handler(signal.SIGTERM, None)  # as if Python had run the handler inside a __del__
+    except _stop.Terminated:
+        pass  # ... and printed "Exception ignored" instead of raising
+    for quiet in (True, False):
+        with progress_bar(argparse.Namespace(quiet=quiet), "rendering") as progress:
+            with pytest.raises(_stop.Terminated) as stop:
+                progress(1, 10)
+        assert stop.value.signum == signal.SIGTERM

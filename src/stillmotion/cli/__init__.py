@@ -20,6 +20,8 @@ import sys
 import traceback
 
 from ..errors import StillmotionError
+from . import _stop
+from ._stop import Terminated
 
 EXIT_USAGE = 2
 
@@ -30,20 +32,6 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         sys.stderr.write(f"error: {message} (see '{self.prog} --help')\n")
         raise SystemExit(EXIT_USAGE)
-
-
-class Terminated(KeyboardInterrupt):
-    """SIGTERM or SIGHUP (``kill``, ``timeout``, a closed terminal): raised in the main thread like Ctrl-C,
-    so that what is being written is removed on the way out (Python's default for these signals ends the
-    process at once and leaves the temporary file behind)."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(signum)
-        self.signum = signum
-
-
-def _terminate(signum: int, frame) -> None:
-    raise Terminated(signum)
 
 
 def _command_modules():
@@ -121,9 +109,7 @@ def run() -> None:
     from ..heap import reuse_freed_memory
 
     reuse_freed_memory()
-    for signum in (signal.SIGTERM, signal.SIGHUP):
-        if signal.getsignal(signum) is signal.SIG_DFL:  # an ignored signal (nohup) stays ignored
-            signal.signal(signum, _terminate)
+    _stop.install()  # SIGTERM and SIGHUP stop the run as Ctrl-C does, removing what was being written
     code = main()
     run_exit_handlers = getattr(atexit, "_run_exitfuncs", None)
     if run_exit_handlers is None:  # not CPython: exit the usual way

@@ -6,7 +6,8 @@ import contextlib
 import sys
 from collections.abc import Iterator
 
-from ..types import ProgressCallback, no_progress
+from ..types import ProgressCallback
+from . import _stop
 
 #: Seconds between progress lines when stderr is not a terminal (a log file).
 LOG_INTERVAL_S = 5.0
@@ -14,12 +15,13 @@ LOG_INTERVAL_S = 5.0
 
 @contextlib.contextmanager
 def progress_bar(args, desc: str, unit: str = "frame") -> Iterator[ProgressCallback]:
-    """Yield a ``progress(done, total)`` callback drawing a tqdm bar, or a no-op under ``--quiet``.
+    """Yield a ``progress(done, total)`` callback drawing a tqdm bar (nothing under ``--quiet``); either
+    way it stops the run if SIGTERM or SIGHUP came (:mod:`._stop`).
 
     The bar appears at the first report, so a run that fails during its checks prints only its error.
     """
     if getattr(args, "quiet", False):
-        yield no_progress
+        yield lambda done, total: _stop.check()
         return
     from tqdm import tqdm
 
@@ -30,6 +32,7 @@ def progress_bar(args, desc: str, unit: str = "frame") -> Iterator[ProgressCallb
 
     def update(done: int, total: int) -> None:
         nonlocal bar
+        _stop.check()  # a stop whose exception was lost in a finalizer is raised here (see _stop)
         if bar is None:
             bar = tqdm(desc=desc, unit=unit, total=total, file=sys.stderr, leave=False, dynamic_ncols=True,
                        mininterval=interval)  # fmt: skip
