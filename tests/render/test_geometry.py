@@ -104,3 +104,32 @@ def test_a_camera_in_the_plane_of_the_near_surface_draws_only_what_lies_ahead(te
     assert np.isfinite(out.image).all()
     assert out.inverse_depth.max() < 0.5  # the box lies in the camera's plane: nothing of it is drawn
     assert (out.inverse_depth > 0).mean() > 0.5  # the wall ahead fills most of the frame
+
+
+def test_a_torn_seam_shows_its_two_sides_not_what_lies_behind_the_far_one():
+    """A subject on the ground in front of a wall: a seam one or two pixels wide along the subject's torn
+    outline shows the subject and the ground around it, not the background layer (which holds what lies
+    behind them: DAVIS showed tan dots of wall along the jeans over the gravel); a wider reveal does."""
+    import dataclasses
+
+    h, w = 60, 80
+    intr = Intrinsics.from_fov(w, h, 55.0)
+    image = np.empty((h, w, 3), np.float32)
+    q = np.empty((h, w), np.float32)
+    image[:20], q[:20] = (0.9, 0.9, 0.9), 0.1  # a wall, far
+    image[20:], q[20:] = (0.5, 0.5, 0.5), 0.5  # grey ground in front of it
+    image[30:50, 30:50], q[30:50, 30:50] = (0.0, 0.0, 1.0), 1.0  # a blue subject on the ground
+    scene = build_scene(image, q, intr, parallax_gain_px=60.0)
+    assert len(scene.layers) > 1
+    atlas = scene.atlas.copy()
+    atlas[:, w:] = (1.0, 0.0, 0.0)  # paint what the background layers show red
+    scene = dataclasses.replace(scene, atlas=atlas)
+
+    def red_pixels(dx: float) -> int:
+        out = render(scene, CameraState(x=dx / (0.5 * intr.fx)), intr)  # the subject moves dx px over the ground
+        near = out.image[26:54, 24:56]
+        assert np.isfinite(out.image).all()
+        return int((near[..., 0] - near[..., 1] > 0.05).sum())  # blue, grey and their mixtures: red = green
+
+    assert [red_pixels(dx) for dx in (0.3, 0.6, 1.0)] == [0, 0, 0]  # seams: the two sides
+    assert red_pixels(4.0) > 20  # a real reveal beside the subject: the background layer

@@ -46,7 +46,7 @@ def render(scene: Scene, state: CameraState, out: Intrinsics, *, dtype=np.float3
     cover = _NO_COVER
     for index, layer in enumerate(scene.layers):
         if index == 1:  # the background layers show only through the holes of the photo's own surface
-            cover = (inverse > 0.0).view(np.uint8)
+            cover = _wide_holes_only(inverse)
         points, projected = layer.drawn
         rasterize_mesh(points, layer.mesh.corners, layer.mesh.quads, rot_t, centre, cam.fx, cam.fy, cam.cx, cam.cy,
                        near, layer.u_offset, 1.0 / layer.zbias, inverse, map_u, map_v, index > 0, cover,
@@ -56,11 +56,31 @@ def render(scene: Scene, state: CameraState, out: Intrinsics, *, dtype=np.float3
     image = cv2.remap(atlas, map_u, map_v, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
     smooth_silhouettes(image, pixels.tear_pixels, inverse)
     ys, xs = fill_cracks(image, inverse, pixels.hole_pixels)
+    # a crack is a seam between two surfaces: its pixels end as the mean of both sides around them, like
+    # the torn edge's own pixels (at the shot's first pose, the photo's anti-aliased outline)
+    hy, hx = pixels.hole_pixels
+    filled = inverse[hy, hx] > 0.0
+    smooth_silhouettes(image, (hy[filled], hx[filled]), inverse)
     if ys.size:
         remaining = np.zeros(inverse.shape, bool)
         remaining[ys, xs] = True
         image, inverse = _fill_holes(image, inverse, remaining)
-    return RenderResult(image, inverse, pixels.holes)
+    # the seams left out of the background layers are filled from the surfaces around them, as the layers
+    # filled them before: they are not holes any layer should have covered
+    holes = pixels.holes if cover is _NO_COVER else pixels.holes & (cover == 0)
+    return RenderResult(image, inverse, holes)
+
+
+def _wide_holes_only(inverse: np.ndarray) -> np.ndarray:
+    """uint8 (H, W) cover for the background layers: 1 except in the holes of the photo's own surface
+    that are at least three pixels wide. A narrower hole is the seam of a tear (along every torn edge,
+    even before the camera moves) or a crack; it is filled from the surfaces around it
+    (:func:`stillmotion.render.cracks.fill_cracks`, then averaged with both sides), which are the edge's
+    own two sides. Through such a seam the background layer showed what lies behind the far side (a
+    subject on the ground in front of a wall: the wall's fill behind the ground), as a dotted outline of
+    the wrong colour (DAVIS: tan dots along the dancer's jeans over the gravel, from the first frame)."""
+    holes = (inverse <= 0.0).view(np.uint8)
+    return 1 - cv2.morphologyEx(holes, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
 
 
 def _fill_holes(image: np.ndarray, inverse: np.ndarray, holes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
