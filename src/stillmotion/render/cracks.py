@@ -5,7 +5,10 @@ layer; when the camera moves they open as cracks one or two pixels wide. Each cr
 colour of the farthest surface seen within a small window around it (the side that the nearer surface
 uncovered), averaged over the window's pixels at that depth, so a crack never borrows the foreground's
 colour. Only the hole pixels are visited, which keeps the cost proportional to the cracks, not to the
-frame. Wider holes are left for the caller's general fill.
+frame. Wider holes are left for the caller's general fill. The renderer then blends each filled pixel
+with its neighbours (both sides of the seam), as it does a torn edge's own pixels, and it leaves seams
+narrower than three pixels to this fill even where a background layer lies behind them
+(:func:`stillmotion.render.renderer.render`).
 """
 
 from __future__ import annotations

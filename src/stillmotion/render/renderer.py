@@ -23,7 +23,9 @@ _NO_COVER = np.zeros((1, 1), np.uint8)  # the photo's layer draws everywhere
 class RenderResult:
     image: np.ndarray  # (H, W, 3) float32 RGB (uint8 when rendered with dtype=np.uint8)
     inverse_depth: np.ndarray  # (H, W) float32, 1/z of what each pixel shows
-    holes: np.ndarray  # (H, W) bool: pixels no surface covered (filled in ``image``)
+    #: (H, W) bool: pixels no surface covered (filled in ``image``), but for the seams under 3 px wide
+    #: that a scene with background layers leaves to the crack fill on purpose
+    holes: np.ndarray
 
 
 def frame_intrinsics(base: Intrinsics, state: CameraState) -> Intrinsics:
