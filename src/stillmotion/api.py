@@ -98,7 +98,8 @@ def animate_frames(
     total = shot.frame_count
     finish = Finisher(config.grade, frame_count=total)
     progress(0, total)
-    for i, (frame, _) in enumerate(_finished_frames(shot.states(), _RenderFinished(shot, finish, np.float32), finish)):
+    render = functools.partial(_render_finished, shot, np.float32, finish)
+    for i, (frame, _) in enumerate(_finished_frames(shot.states(), render, finish)):
         yield frame
         progress(i + 1, total)
 
@@ -162,7 +163,8 @@ def animate(
             renders = run_ahead(flowing.renders(shot, dtype=dtype))
             frames = _finished_frames(renders, functools.partial(_finished, finish, eight_bit=True), finish)
         else:
-            frames = _finished_frames(shot.states(), _RenderFinished(shot, finish, dtype, eight_bit=True), finish)
+            render = functools.partial(_render_finished, shot, dtype, finish, eight_bit=True)
+            frames = _finished_frames(shot.states(), render, finish)
         progress(0, total)
         for i, (frame, inverse_depth) in enumerate(frames):
             finish.keep(frame, inverse_depth, i)
@@ -200,18 +202,10 @@ def _finished(finish, numbered, *, eight_bit: bool = False) -> tuple[np.ndarray,
     return frame, (result.inverse_depth if index == 0 else None)
 
 
-@dataclass(frozen=True)
-class _RenderFinished:
-    """Render and grade one frame of ``shot``: called with (index, camera state)."""
-
-    shot: object
-    finish: object
-    dtype: type
-    eight_bit: bool = False
-
-    def __call__(self, numbered) -> tuple[np.ndarray, np.ndarray | None]:
-        index, state = numbered
-        return _finished(self.finish, (index, self.shot.render(state, dtype=self.dtype)), eight_bit=self.eight_bit)
+def _render_finished(shot, dtype, finish, numbered, *, eight_bit: bool = False) -> tuple[np.ndarray, np.ndarray | None]:
+    """Render and grade one frame of ``shot``: ``numbered`` is (index, camera state)."""
+    index, state = numbered
+    return _finished(finish, (index, shot.render(state, dtype=dtype)), eight_bit=eight_bit)
 
 
 def _say_if_compiling() -> None:

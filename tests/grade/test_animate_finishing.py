@@ -124,7 +124,9 @@ def test_frames_graded_on_worker_threads_match_one_by_one_grading(scene):
     the frames are those of grading one frame after another on one thread."""
     import threading
 
-    from stillmotion.api import _finished_frames, _RenderFinished, plan
+    import functools
+
+    from stillmotion.api import _finished_frames, _render_finished, plan
     from stillmotion.grade import Finisher
 
     image, depth = scene
@@ -137,7 +139,7 @@ def test_frames_graded_on_worker_threads_match_one_by_one_grading(scene):
     finish = Finisher(config.grade, frame_count=shot.frame_count)
     assert finish.needs_first_frame
     threads = []
-    render = _RenderFinished(shot, finish, np.float32)
+    render = functools.partial(_render_finished, shot, np.float32, finish)
 
     def work(numbered):
         threads.append((numbered[0], threading.current_thread() is threading.main_thread()))
