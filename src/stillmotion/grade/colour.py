@@ -24,22 +24,24 @@ def _linear_to_srgb_exact(x: np.ndarray) -> np.ndarray:
 
 _TABLE_SIZE = 4096
 _GRID = np.linspace(0.0, 1.0, _TABLE_SIZE + 1)
-_TO_LINEAR = _srgb_to_linear_exact(_GRID).astype(np.float32)
-_TO_SRGB = _linear_to_srgb_exact(_GRID).astype(np.float32)
+#: The transfer functions sampled on [0, 1], read piecewise-linearly (grade.kernels): sRGB -> linear, and
+#: linear -> sRGB (also read by the depth of field's final pass).
+TO_LINEAR_TABLE = _srgb_to_linear_exact(_GRID).astype(np.float32)
+TO_SRGB_TABLE = _linear_to_srgb_exact(_GRID).astype(np.float32)
 
 
 def srgb_to_linear(image: np.ndarray) -> np.ndarray:
     """sRGB-encoded values to linear light; inputs are clamped to [0, 1] (table lookup, error < 1e-6)."""
     from .kernels import curve
 
-    return curve(np.ascontiguousarray(image, dtype=np.float32), _TO_LINEAR)
+    return curve(np.ascontiguousarray(image, dtype=np.float32), TO_LINEAR_TABLE)
 
 
 def linear_to_srgb(image: np.ndarray) -> np.ndarray:
     """Linear light to sRGB-encoded values; inputs are clamped to [0, 1] (table lookup, error < 1e-4)."""
     from .kernels import curve
 
-    return curve(np.ascontiguousarray(image, dtype=np.float32), _TO_SRGB)
+    return curve(np.ascontiguousarray(image, dtype=np.float32), TO_SRGB_TABLE)
 
 
 def luma(image: np.ndarray) -> np.ndarray:

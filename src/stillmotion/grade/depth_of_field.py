@@ -25,7 +25,7 @@ import cv2
 import numpy as np
 
 from .bokeh import bokeh_kernel
-from .colour import _TO_SRGB, srgb_to_linear
+from .colour import TO_SRGB_TABLE, srgb_to_linear
 
 #: Largest kernel radius convolved at full resolution; larger ones run on a reduced copy.
 MAX_DIRECT_RADIUS_PX = 5.0
@@ -120,4 +120,4 @@ def depth_of_field(
         y0, y1, x0, x1 = max(0, box[0] - reach), min(h, box[1] + reach), max(0, box[2] - reach), min(w, box[3] + reach)
         layer = _blur_premultiplied(slice_layer(linear, pos, k, y0, y1, x0, x1), abs(float(r)), shape)
         composite_over(acc, layer, y0, x0)
-    return unpremultiply(acc, _TO_SRGB)  # the composite's colour, back in sRGB (within [0, 1])
+    return unpremultiply(acc, TO_SRGB_TABLE)  # the composite's colour, back in sRGB (within [0, 1])

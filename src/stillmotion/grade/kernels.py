@@ -8,17 +8,23 @@ import numba
 import numpy as np
 
 
+@numba.njit(cache=True, nogil=True, inline="always")
+def _lookup(value, table):  # pragma: no cover - compiled
+    """``table`` (samples on [0, 1]) read piecewise-linearly at ``value`` clamped to [0, 1]."""
+    n = table.shape[0] - 1
+    v = min(max(value, 0.0), 1.0) * n
+    i = min(int(v), n - 1)
+    f = v - i
+    return table[i] + f * (table[i + 1] - table[i])
+
+
 @numba.njit(cache=True, nogil=True)
 def curve(values, table):  # pragma: no cover - compiled
     """Piecewise-linear lookup of ``table`` (samples on [0, 1]) for every value, clamped to [0, 1]."""
-    n = table.shape[0] - 1
     flat = values.reshape(-1)
     out = np.empty_like(flat)
     for k in range(flat.shape[0]):
-        v = min(max(flat[k], 0.0), 1.0) * n
-        i = min(int(v), n - 1)
-        f = v - i
-        out[k] = table[i] + f * (table[i + 1] - table[i])
+        out[k] = _lookup(flat[k], table)
     return out.reshape(values.shape)
 
 
@@ -98,23 +104,20 @@ def unpremultiply(acc, table):  # pragma: no cover - compiled
     """RGB of premultiplied RGBA ``acc`` (alpha floored at 1e-6), through the curve ``table`` as
     :func:`curve` applies it."""
     h, w = acc.shape[0], acc.shape[1]
-    n = table.shape[0] - 1
     out = np.empty((h, w, 3), np.float32)
     for y in range(h):
         for x in range(w):
             a = max(acc[y, x, 3], np.float32(1e-6))
             for c in range(3):
-                v = min(max(acc[y, x, c] / a, np.float32(0.0)), np.float32(1.0)) * n
-                i = min(int(v), n - 1)
-                f = v - i
-                out[y, x, c] = table[i] + f * (table[i + 1] - table[i])
+                out[y, x, c] = _lookup(acc[y, x, c] / a, table)
     return out
 
 
 @numba.njit(cache=True, nogil=True)
 def apply_grain(image, noise, mean, inv_std, weights, sigma):  # pragma: no cover - compiled
-    """``image + sigma * response(luma) * (noise - mean) * inv_std`` per channel, the grain's response
-    to luma as :func:`stillmotion.grade.grain.grain_response` gives it."""
+    """``image + sigma * response(luma) * (noise - mean) * inv_std`` per channel, in one pass; the
+    response to luma is :func:`stillmotion.grade.grain.grain_response`, the NumPy reference that the
+    tests hold this kernel to."""
     h, w = image.shape[0], image.shape[1]
     out = np.empty_like(image)
     for y in range(h):
