@@ -29,39 +29,28 @@ from stillmotion.grade import PRESETS, Grader, parse_grade  # noqa: E402
 CASES = [*PRESETS, "dof=1.0", "dof=2.0,bokeh=hexagon", "grain=0.3", "lut_identity"]
 
 
-ROOT = Path(__file__).resolve().parents[1]
-PHOTO = ROOT.parent / "shared" / "data" / "video_frames" / "davis_pair" / "davis_0.jpg"
-
-
 def animate_cost() -> None:
-    """A whole animate run without and with a grade (frames are graded on the renderer's threads)."""
+    """A whole animate run without and with a grade (frames are graded on the renderer's threads), timed
+    as benchmarks/speed.py times its runs."""
     import os
-    import subprocess
     import tempfile
 
-    if not PHOTO.exists():
-        print(json.dumps({"bench": "grade_animate", "skipped": f"photo not found: {PHOTO}"}))
+    from speed import DEFAULT_PHOTO, best, run_timed  # benchmarks/ is this script's directory
+
+    if not DEFAULT_PHOTO.exists():
+        print(json.dumps({"bench": "grade_animate", "skipped": f"photo not found: {DEFAULT_PHOTO}"}))
         return
     from stillmotion.depth import estimate
     from stillmotion.io import read_image
 
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
     with tempfile.TemporaryDirectory() as tmp:
         depth = Path(tmp) / "depth.npy"
-        np.save(depth, estimate(read_image(PHOTO)).values)
-        base = [sys.executable, "-m", "stillmotion", "animate", str(PHOTO), "--motion", "orbit_left", "--duration", "1",
+        np.save(depth, estimate(read_image(DEFAULT_PHOTO)).values)
+        base = [sys.executable, "-m", "stillmotion", "animate", str(DEFAULT_PHOTO), "--motion", "orbit_left",
                 "--fps", "24", "--depth", str(depth), "--quiet", "-o", str(Path(tmp) / "out.mp4")]  # fmt: skip
-        subprocess.run(base + ["--duration", "0.25"], env=env, check=True)  # warm the numba cache
+        run_timed(base + ["--duration", "0.25"])  # warm the numba cache
         for label, extra in (("none", []), ("recipe portrait", ["--recipe", "portrait"])):
-            runs = []
-            for _ in range(2):
-                start = time.perf_counter()
-                proc = subprocess.Popen(base + extra, env=env)
-                _, status, usage = os.wait4(proc.pid, 0)
-                if os.waitstatus_to_exitcode(status) != 0:
-                    raise SystemExit(f"animate failed with {label}")
-                runs.append((time.perf_counter() - start, usage.ru_utime + usage.ru_stime))
-            wall, cpu = min(runs)
+            wall, cpu, _ = best(2, run_timed, base + ["--duration", "1", *extra])
             print(json.dumps({"bench": "grade_animate", "grade": label, "size": "1920x1080", "frames": 24,
                               "wall_s": round(wall, 2), "cpu_s": round(cpu, 2),
                               "load_average": round(os.getloadavg()[0], 2)}), flush=True)  # fmt: skip
