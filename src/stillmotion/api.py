@@ -211,11 +211,11 @@ def _render_finished(shot, dtype, finish, numbered, *, eight_bit: bool = False) 
 def _say_if_compiling() -> None:
     """On a fresh install the first shot compiles the renderer's numba kernels (several seconds with no
     progress to show): say so, once, instead of seeming to hang."""
-    from .inpaint.patchmatch import _search
+    from .inpaint.patchmatch import random_field
     from .jit import cache_is_warm
     from .render.rasterize import rasterize_mesh
 
-    if not cache_is_warm(rasterize_mesh, _search):
+    if not cache_is_warm(rasterize_mesh, random_field):  # a kernel of the frames, one of the shot's fill
         log.info("first run: compiling the renderer into numba's cache (once; 5-10 s on 2 cores)")
 
 
