@@ -83,3 +83,26 @@ def test_a_stop_whose_exception_was_lost_is_raised_at_the_next_progress_report(m
             with pytest.raises(_stop.Terminated) as stop:
                 progress(1, 10)
         assert stop.value.signum == signal.SIGTERM
+
+
+def test_a_stop_lost_in_a_callback_prints_no_traceback():
+    """The handler ran inside a finalizer (or llvmlite's callback, as in CI): Python would print
+    "Exception ignored" and a traceback; the stop is raised again, with nothing else on stderr."""
+    code = (
+        "import signal\n"
+        "from stillmotion.cli import _stop\n"
+        "_stop.install()\n"
+        "class Finalized:\n"
+        "    def __del__(self):\n"
+        "        _stop._handler(signal.SIGTERM, None)\n"
+        "Finalized()\n"  # collected at once: the handler's exception is unraisable
+        "try:\n"
+        "    _stop.check()\n"
+        "except _stop.Terminated as stop:\n"
+        "    print('stopped', stop.signum)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], env=ENV, capture_output=True, text=True, timeout=60)
+    import signal
+
+    assert done.stdout.strip() == f"stopped {int(signal.SIGTERM)}"
+    assert done.stderr == ""

@@ -3,14 +3,16 @@
 Python's default for these signals ends the process at once, which leaves the output's temporary file
 behind. :func:`install` makes them raise :class:`Terminated` (a ``KeyboardInterrupt``) in the main thread
 instead, so the writers remove what they were writing on the way out. An exception raised by a signal
-handler is lost when the handler happens to run inside a finalizer (Python prints "Exception ignored" and
-goes on), so the request is also remembered, and :func:`check` (called with every progress report)
-raises it again.
+handler is lost when the handler happens to run inside a finalizer or a C library's callback (numba's
+compiler calls back into Python from llvmlite: Python goes on and prints "Exception ignored" with a
+traceback), so the request is also remembered, :func:`check` (called with every progress report)
+raises it again, and that lost exception is not printed: the run ends with its one-line error.
 """
 
 from __future__ import annotations
 
 import signal
+import sys
 
 _requested: list[int] = []
 
@@ -33,6 +35,13 @@ def install() -> None:
     for signum in (signal.SIGTERM, signal.SIGHUP):
         if signal.getsignal(signum) is signal.SIG_DFL:
             signal.signal(signum, _handler)
+    previous = sys.unraisablehook
+
+    def quiet_if_stopping(unraisable) -> None:
+        if not isinstance(unraisable.exc_value, Terminated):  # a lost stop is raised again by check()
+            previous(unraisable)
+
+    sys.unraisablehook = quiet_if_stopping
 
 
 def check() -> None:
