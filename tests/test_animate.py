@@ -86,7 +86,7 @@ def test_the_encoder_opens_at_the_size_of_the_picture_inside_bars(tmp_path, text
     bars, which is the size the plan renders."""
     from stillmotion import animate
     from stillmotion.io import read_image, write_image
-    from stillmotion.render.shot import clip_size
+    from stillmotion.render.sizes import clip_size
 
     image, depth = _scene(texture)
     h, w = image.shape[:2]
@@ -105,7 +105,7 @@ def test_the_encoder_opens_at_the_size_of_the_picture_inside_bars(tmp_path, text
 
 
 def test_size_presets_and_source(texture):
-    from stillmotion.render.shot import output_size
+    from stillmotion.render.sizes import output_size
 
     assert output_size("landscape", (100, 100)) == (832, 448)
     assert output_size("portrait", (100, 100)) == (448, 832)

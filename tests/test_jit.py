@@ -97,3 +97,38 @@ def test_cache_is_warm_tells_a_compiled_kernel_from_one_to_compile(tmp_path, mon
     later = time.time() + 10
     os.utime(source, (later, later))  # an edited source: numba compiles again
     assert not cache_is_warm(module.twice)
+
+
+PRELOAD = """
+import sys
+import numpy as np
+sys.path.insert(0, sys.argv[1])
+import preload_kernel_mod as mod
+from stillmotion.jit import preload_cached
+
+preload_cached(mod.twice, mod.fresh)
+loaded = sum(mod.twice.stats.cache_hits.values()), sum(mod.twice.stats.cache_misses.values()), len(mod.twice.overloads)
+assert len(mod.fresh.overloads) == 0, "a kernel not in the cache must not be compiled by the preload"
+assert mod.twice(np.arange(3.0))[2] == 4.0 and mod.twice(np.arange(3, dtype=np.int64))[2] == 4
+print(repr((loaded, len(mod.twice.overloads))))
+"""
+
+
+def test_preload_loads_every_cached_signature_without_compiling_or_calling(tmp_path):
+    """The kernels a shot will call are loaded from numba's cache on a thread ahead of their first call:
+    every signature the cache holds, none compiled, and a kernel that is not cached is left alone."""
+    import ast
+
+    (tmp_path / "preload_kernel_mod.py").write_text(
+        "import numba\n\n@numba.njit(cache=True)\ndef twice(x):\n    return 2 * x\n\n"
+        "@numba.njit(cache=True)\ndef fresh(x):\n    return x + 1\n"
+    )
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    fill = "import sys, numpy as np; sys.path.insert(0, sys.argv[1]); import preload_kernel_mod as m; " \
+           "m.twice(np.ones(2)); m.twice(np.ones(2, np.int64))"  # fmt: skip
+    subprocess.run([sys.executable, "-c", fill, str(tmp_path)], env=env, check=True)  # two signatures cached
+    done = subprocess.run([sys.executable, "-c", PRELOAD, str(tmp_path)], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    (hits, misses, loaded), after_calls = ast.literal_eval(done.stdout.strip())
+    assert loaded == 2 and hits == 2 and misses == 0  # both loaded from the cache, nothing compiled
+    assert after_calls == 2  # the calls found them: no new overload

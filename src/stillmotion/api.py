@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -81,7 +82,7 @@ def _check_config(config: AnimateConfig, shape: tuple[int, int]) -> None:
     """Refuse an unknown motion or a bad size before any expensive work."""
     from .camera import get_motion
     from .camera.keyframes import is_path_file
-    from .render.shot import output_size
+    from .render.sizes import output_size
 
     output_size(config.size, shape)
     if not is_path_file(config.motion):
@@ -145,10 +146,12 @@ def animate(
         started.result()
     _say_if_compiling()
     from .grade import Finisher
-    from .render.shot import clip_size
+    from .render.sizes import clip_size
 
     width, height = clip_size(image, config.size)
     inputs = (photo, depth, flow.mask if flow is not None else None)
+    preload = threading.Thread(target=_preload_kernels, name="stillmotion-preload", daemon=True)
+    preload.start()
     # the encoder starts now and is ready when the first frame is: the shot is planned meanwhile
     with open_writer(output, fps=config.fps, width=width, height=height, inputs=inputs) as writer:
         shot = plan(image, depth_map, config)
@@ -171,6 +174,7 @@ def animate(
             writer.write(frame)
             progress(i + 1, total)
     finish.close()
+    preload.join()  # long done: its kernels were called
     return Path(output)
 
 
@@ -224,6 +228,23 @@ def _start_renderer() -> None:
     the renderer's modules (``render.shot`` imports the scene, its fills and the renderer)."""
     start_numba()
     from .render import shot  # noqa: F401
+
+
+def _preload_kernels() -> None:
+    """Load the compiled kernels of a shot's planning, then of its frames, from numba's cache, in the
+    order the shot first calls them: a thread does this while the main one plans (~0.1 s of loading
+    that would otherwise wait on the main thread and on the first frame)."""
+    from .inpaint import patchmatch, pyramid
+    from .jit import preload_cached
+    from .render import antialias, band, cracks, mesh, pixels, rasterize
+
+    try:
+        preload_cached(band._lowest, band._test, mesh._flat_blocks, mesh._straighten_edges, mesh._emit,
+                       pyramid.halve_known, patchmatch.random_field, patchmatch._cost_of_field, patchmatch._search,
+                       patchmatch.upsample_field, patchmatch.upsample_cost, patchmatch._vote, rasterize.rasterize_mesh,
+                       pixels._scan, cracks._fill_from_background, antialias._box_where)  # fmt: skip
+    except Exception:  # noqa: BLE001 - only a head start: a kernel that fails to load here loads at its call
+        log.debug("preloading the kernels failed", exc_info=True)
 
 
 def render_view(

@@ -59,3 +59,21 @@ def cache_is_warm(*dispatchers) -> bool:
         except (AttributeError, OSError):
             continue
     return True
+
+
+def preload_cached(*dispatchers) -> None:
+    """Load the machine code that numba's on-disk cache holds for these jitted functions now, every
+    signature cached for this machine, so that their first calls find it loaded. Loading takes 5-10 ms a
+    function; a short run spends ~0.1 s of its critical path on it, which a thread can take instead
+    while the main one does other work. Nothing is compiled: a function not cached yet (a fresh install)
+    compiles at its first call, as usual. Uses numba's cache index (internals that may change: then
+    nothing is preloaded)."""
+    for dispatcher in dispatchers:
+        try:
+            magic = dispatcher.targetctx.codegen().magic_tuple()
+            signatures = [key[0] for key in dispatcher._cache._cache_file._load_index() if key[1] == magic]
+        except (AttributeError, OSError, TypeError, ValueError):
+            continue
+        for signature in signatures:
+            if signature not in dispatcher.overloads:
+                dispatcher.compile(signature)

@@ -28,17 +28,16 @@ import json
 import logging
 import math
 import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from ..errors import InputError
+from ..render.sizes import SIZE_PRESETS, width_by_height
 
 log = logging.getLogger(__name__)
 
-SIZE_PRESETS: dict[str, tuple[int, int]] = {"landscape": (832, 448), "square": (640, 640), "portrait": (448, 832)}
 STORY_KEYS = {"fps", "size", "transition", "generator", "model", "device", "steps", "strength", "scenes"}
 SCENE_KEYS = {
     "image", "prompt", "motion", "duration", "intensity", "grade", "negative_prompt", "seed", "transition",
@@ -97,10 +96,10 @@ def parse_size(size: object) -> tuple[int, int]:
     text = str(size).strip().lower()
     if text in SIZE_PRESETS:
         return SIZE_PRESETS[text]
-    match = re.fullmatch(r"(\d+)\s*[x×]\s*(\d+)", text)
-    if not match:
+    given = width_by_height(text)
+    if given is None:
         raise InputError(f"size: expected landscape, square, portrait or WxH, got {size!r}")
-    width, height = int(match.group(1)), int(match.group(2))
+    width, height = given
     if not (16 <= width <= MAX_SIDE and 16 <= height <= MAX_SIDE):
         raise InputError(f"size: each side must be between 16 and {MAX_SIDE} pixels, got {width}x{height}")
     if width % 2 or height % 2:

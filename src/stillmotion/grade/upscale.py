@@ -59,7 +59,7 @@ def upscale(image: np.ndarray, *, factor: int, model: str = "fast") -> np.ndarra
 
 def upscale_if_small(image: np.ndarray, *, factor: int, model: str = "fast", size: str = "source") -> np.ndarray:
     """Upscale ``image`` only when it is smaller than the clip it will make (``size`` as in animate)."""
-    from ..render.shot import output_size
+    from ..render.sizes import output_size
 
     h, w = image.shape[:2]
     out_w, out_h = output_size(size, (h * factor, w * factor))

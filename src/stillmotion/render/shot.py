@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import logging
 import math
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -21,13 +20,10 @@ from .fringe import claim_fringe
 from .overscan import border_points, fit_copy, fit_scale, parallax_gain
 from .renderer import RenderResult, render
 from .scene import MERGE_PX, Scene, build_scene
+from .sizes import output_size
 
 log = logging.getLogger(__name__)
 
-#: Output size presets (those of the Kandinsky 2.2 video service).
-SIZE_PRESETS = {"landscape": (832, 448), "square": (640, 640), "portrait": (448, 832)}
-MAX_SOURCE_SIDE = 1920
-MAX_OUTPUT_SIDE = 7680
 #: A photo that the output magnifies more than UPSAMPLE_FROM times is upsampled to the output's pixel
 #: density (at most MAX_UPSAMPLE times): a mesh much coarser than the output shows the gaps of its torn
 #: triangles (depth edges) as speckled outlines even before the camera moves. Below that, the few
@@ -36,34 +32,6 @@ UPSAMPLE_FROM = 1.25
 MAX_UPSAMPLE = 2.0
 #: Poses sampled along the path to fit the crop and measure the parallax.
 PLAN_SAMPLES = 65
-
-
-def output_size(size: str, photo_shape: tuple[int, int]) -> tuple[int, int]:
-    """(width, height) of the clip: a preset, ``source`` (photo aspect, long side <= 1920) or ``WxH``.
-    Sizes are even, as H.264 and VP9 in yuv420p need."""
-    h, w = photo_shape
-    key = size.strip().lower()
-    if key in SIZE_PRESETS:
-        return SIZE_PRESETS[key]
-    if key == "source":
-        scale = min(1.0, MAX_SOURCE_SIDE / max(h, w))
-        return max(2, int(round(w * scale / 2)) * 2), max(2, int(round(h * scale / 2)) * 2)
-    match = re.fullmatch(r"(\d+)\s*[x×]\s*(\d+)", key)
-    if not match:
-        raise InputError(f"unknown size {size!r}; use landscape, square, portrait, source or WxH (e.g. 1280x720)")
-    ow, oh = int(match.group(1)), int(match.group(2))
-    if not (16 <= ow <= MAX_OUTPUT_SIDE and 16 <= oh <= MAX_OUTPUT_SIDE):
-        raise InputError(f"size {ow}x{oh} is out of range: each side must be within 16..{MAX_OUTPUT_SIDE}")
-    return ow + ow % 2, oh + oh % 2
-
-
-def clip_size(image: np.ndarray, size: str) -> tuple[int, int]:
-    """(width, height) of the clip :func:`plan_shot` makes of ``image`` at ``size`` (of the picture inside
-    uniform bars): known before the shot is planned, so the encoder can start meanwhile."""
-    from ..depth.bars import content_box
-
-    top, bottom, left, right = content_box(image)
-    return output_size(size, (bottom - top, right - left))
 
 
 @dataclass(frozen=True)

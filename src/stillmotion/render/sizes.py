@@ -1,0 +1,51 @@
+"""Clip sizes: the presets, ``source`` and ``WxH``.
+
+Kept apart from the shot planner, which imports the renderer's compiled kernels, so that a bad size is
+refused, and the encoder sized, without waiting for numba.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..errors import InputError
+
+#: Output size presets (those of the Kandinsky 2.2 video service).
+SIZE_PRESETS = {"landscape": (832, 448), "square": (640, 640), "portrait": (448, 832)}
+MAX_SOURCE_SIDE = 1920
+MAX_OUTPUT_SIDE = 7680
+
+
+def output_size(size: str, photo_shape: tuple[int, int]) -> tuple[int, int]:
+    """(width, height) of the clip: a preset, ``source`` (photo aspect, long side <= 1920) or ``WxH``.
+    Sizes are even, as H.264 and VP9 in yuv420p need."""
+    h, w = photo_shape
+    key = size.strip().lower()
+    if key in SIZE_PRESETS:
+        return SIZE_PRESETS[key]
+    if key == "source":
+        scale = min(1.0, MAX_SOURCE_SIDE / max(h, w))
+        return max(2, int(round(w * scale / 2)) * 2), max(2, int(round(h * scale / 2)) * 2)
+    given = width_by_height(key)
+    if given is None:
+        raise InputError(f"unknown size {size!r}; use landscape, square, portrait, source or WxH (e.g. 1280x720)")
+    ow, oh = given
+    if not (16 <= ow <= MAX_OUTPUT_SIDE and 16 <= oh <= MAX_OUTPUT_SIDE):
+        raise InputError(f"size {ow}x{oh} is out of range: each side must be within 16..{MAX_OUTPUT_SIDE}")
+    return ow + ow % 2, oh + oh % 2
+
+
+def width_by_height(text: str) -> tuple[int, int] | None:
+    """``"1280x720"`` (or ``1280 × 720``) -> (1280, 720); None for any other text."""
+    match = re.fullmatch(r"(\d+)\s*[x×]\s*(\d+)", text.strip().lower())
+    return None if match is None else (int(match.group(1)), int(match.group(2)))
+
+
+def clip_size(image, size: str) -> tuple[int, int]:
+    """(width, height) of the clip :func:`stillmotion.render.shot.plan_shot` makes of ``image`` at
+    ``size`` (of the picture inside uniform bars): known before the shot is planned, so the encoder can
+    start meanwhile."""
+    from ..depth.bars import content_box
+
+    top, bottom, left, right = content_box(image)
+    return output_size(size, (bottom - top, right - left))
