@@ -62,3 +62,40 @@ def test_a_narrow_patch_of_sky_does_not_place_the_horizon():
     assert horizon_row(sky) == DEFAULT_HORIZON_FRAC * 100
     sky[:40] = True  # sky over the whole width
     assert abs(horizon_row(sky) - 40) <= 1
+
+
+def _sparse_reference(w_across, w_down, values, fixed):
+    """The same harmonic system solved by SciPy's sparse LU: the graph Laplacian of the grid, values held
+    on the fixed pixels."""
+    import scipy.sparse as sparse
+    import scipy.sparse.linalg as sparse_linalg
+
+    h, w = values.shape
+    index = np.arange(h * w).reshape(h, w)
+    i = np.concatenate([index[:, :-1].ravel(), index[:-1].ravel()])
+    j = np.concatenate([index[:, 1:].ravel(), index[1:].ravel()])
+    weight = np.concatenate([w_across.ravel(), w_down.ravel()])
+    adjacency = sparse.coo_matrix((weight, (i, j)), shape=(h * w, h * w)).tocsr()
+    adjacency = adjacency + adjacency.T
+    laplacian = (sparse.diags(np.asarray(adjacency.sum(axis=1)).ravel()) - adjacency).tocsr()
+    known, free = fixed.ravel(), ~fixed.ravel()
+    out = values.ravel().astype(np.float64)
+    rhs = -(laplacian[free][:, known] @ out[known])
+    out[free] = sparse_linalg.spsolve(laplacian[free][:, free].tocsc(), rhs)
+    return out.reshape(h, w)
+
+
+def test_the_block_solver_matches_a_sparse_solve_of_the_same_system():
+    from stillmotion.depth.border_layout import _solve_grid
+
+    rng = np.random.default_rng(3)
+    for h, w in ((9, 14), (17, 6), (30, 40)):
+        values = rng.random((h, w))
+        fixed = rng.random((h, w)) < 0.15
+        fixed[[0, -1]] = True
+        fixed[:, [0, -1]] = True
+        # weights over four decades, as colour edges make them
+        w_across, w_down = 10.0 ** rng.uniform(-4, 0, (h, w - 1)), 10.0 ** rng.uniform(-4, 0, (h - 1, w))
+        ours = _solve_grid(w_across, w_down, values, fixed)
+        assert np.allclose(ours, _sparse_reference(w_across, w_down, values, fixed), atol=1e-5)
+        assert np.array_equal(ours[fixed], values[fixed].astype(np.float32))

@@ -15,17 +15,19 @@ Known failure, which is why the caller uses only part of it and only to bring th
 that fills the frame and touches its top (a close-up face, a cup seen from above) is connected to the
 "far" top border, and small enclosed parts (eyes) take the average of their surroundings.
 
-Solved as one sparse linear system (the graph Laplacian with colour affinities
+Solved as one linear system (the graph Laplacian with colour affinities
 ``exp(-beta * |dLab|^2 / mean |dLab|^2)``, fixed values on the borders) on a copy of at most
-``solve_size`` pixels on the long side, then resized back.
+``solve_size`` pixels on the long side, then resized back. On a 4-connected grid the system is block
+tridiagonal: one block per column of the short side, joined to the next column by a diagonal block, so
+block elimination (the block Thomas algorithm; stable for a symmetric positive definite system) solves it
+exactly with NumPy's dense LAPACK routines, in the time a sparse solver takes, without SciPy's sparse
+modules, whose import alone took 0.25 s of a 2-3 s clip.
 """
 
 from __future__ import annotations
 
 import cv2
 import numpy as np
-import scipy.sparse as sparse
-import scipy.sparse.linalg as sparse_linalg
 
 #: Floor of the colour affinity, so that regions fully enclosed by edges are still connected.
 _MIN_AFFINITY = 1e-4
@@ -61,21 +63,54 @@ def border_layout(
 
 def _harmonic(image: np.ndarray, values: np.ndarray, fixed: np.ndarray, *, beta: float) -> np.ndarray:
     """Solve ``L u = 0`` on the free pixels with ``u = values`` on the ``fixed`` ones (4-connected graph)."""
-    h, w = values.shape
     lab = cv2.cvtColor(image, cv2.COLOR_RGB2Lab)
-    index = np.arange(h * w).reshape(h, w)
-    pairs = [(index[:, :-1], index[:, 1:], lab[:, :-1] - lab[:, 1:]), (index[:-1], index[1:], lab[:-1] - lab[1:])]
-    i = np.concatenate([a.ravel() for a, _, _ in pairs])
-    j = np.concatenate([b.ravel() for _, b, _ in pairs])
-    d2 = np.concatenate([(d**2).sum(axis=-1).ravel() for _, _, d in pairs])
-    weight = np.exp(-beta * d2 / max(float(d2.mean()), 1e-9)) + _MIN_AFFINITY
-    n = h * w
-    adjacency = sparse.coo_matrix((weight, (i, j)), shape=(n, n)).tocsr()
-    adjacency = adjacency + adjacency.T
-    laplacian = (sparse.diags(np.asarray(adjacency.sum(axis=1)).ravel()) - adjacency).tocsr()
-    known = fixed.ravel()
-    free = ~known
-    rhs = -(laplacian[free][:, known] @ values.ravel()[known])
-    out = values.ravel().astype(np.float64)
-    out[free] = sparse_linalg.spsolve(laplacian[free][:, free].tocsc(), rhs)
-    return out.reshape(h, w).astype(np.float32)
+    across = (lab[:, :-1] - lab[:, 1:]) ** 2  # between horizontal neighbours
+    down = (lab[:-1] - lab[1:]) ** 2  # between vertical neighbours
+    d2_across, d2_down = across.sum(axis=-1), down.sum(axis=-1)
+    mean = max(float((d2_across.sum() + d2_down.sum()) / (d2_across.size + d2_down.size)), 1e-9)
+    w_across = np.exp(-beta * d2_across.astype(np.float64) / mean) + _MIN_AFFINITY
+    w_down = np.exp(-beta * d2_down.astype(np.float64) / mean) + _MIN_AFFINITY
+    if values.shape[0] > values.shape[1]:  # blocks along the short side
+        return _solve_grid(w_down.T, w_across.T, values.T, fixed.T).T
+    return _solve_grid(w_across, w_down, values, fixed)
+
+
+def _solve_grid(w_across: np.ndarray, w_down: np.ndarray, values: np.ndarray, fixed: np.ndarray) -> np.ndarray:
+    """The harmonic values on an (h, w) grid with edge weights ``w_across`` (h, w - 1) and ``w_down``
+    (h - 1, w), ``values`` held where ``fixed``: block tridiagonal elimination, one h x h block a column.
+
+    Each free pixel's row: its degree on the diagonal, minus each free neighbour's weight; the weights
+    to held neighbours times their values go to the right-hand side. Held pixels are identity rows, so
+    the system stays symmetric positive definite."""
+    h, w = values.shape
+    free = ~fixed
+    held = np.where(fixed, values, 0.0).astype(np.float64)
+    degree = np.zeros((h, w))
+    rhs = np.zeros((h, w))
+    for weight, a, b in ((w_across, np.s_[:, :-1], np.s_[:, 1:]), (w_down, np.s_[:-1], np.s_[1:])):
+        degree[a] += weight
+        degree[b] += weight
+        rhs[a] += weight * held[b]
+        rhs[b] += weight * held[a]
+    rhs = np.where(fixed, values, rhs)
+    diagonal = np.where(fixed, 1.0, degree)
+    vertical = np.where(free[:-1] & free[1:], -w_down, 0.0)  # couplings within a column
+    horizontal = np.where(free[:, :-1] & free[:, 1:], -w_across, 0.0)  # column i to column i + 1 (diagonal)
+    steps = np.arange(h - 1)
+    inverses = np.empty((w, h, h))
+    reduced = np.empty((h, w))
+    for i in range(w):
+        block = np.diag(diagonal[:, i])
+        block[steps, steps + 1] = block[steps + 1, steps] = vertical[:, i]
+        r = rhs[:, i].copy()
+        if i > 0:  # eliminate column i - 1: D_i - C D'^-1 C and r_i - C D'^-1 r'
+            c = horizontal[:, i - 1]
+            block -= inverses[i - 1] * c[:, None] * c[None, :]
+            r -= c * (inverses[i - 1] @ reduced[:, i - 1])
+        inverses[i] = np.linalg.inv(block)
+        reduced[:, i] = r
+    out = np.empty((h, w))
+    out[:, -1] = inverses[-1] @ reduced[:, -1]
+    for i in range(w - 2, -1, -1):
+        out[:, i] = inverses[i] @ (reduced[:, i] - horizontal[:, i] * out[:, i + 1])
+    return out.astype(np.float32)

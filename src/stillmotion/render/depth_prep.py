@@ -9,6 +9,8 @@ Unknown values are filled from the farther (background) side, never left at infi
 
 from __future__ import annotations
 
+import math
+
 import cv2
 import numpy as np
 
@@ -17,6 +19,8 @@ from ..types import Depth, DepthKind
 
 #: Inverse depth of the farthest surface of a relative depth map (nearest = 1): a 1:8 depth range.
 FAR_Q = 0.125
+#: Pixels sampled (on a regular grid) for the robust range of a relative depth map.
+PERCENTILE_SAMPLES = 500_000
 
 
 def grow_fill(q: np.ndarray, known: np.ndarray) -> np.ndarray:
@@ -48,7 +52,10 @@ def inverse_depth(depth: Depth, *, focal_px: float) -> np.ndarray:
     elif depth.kind == DepthKind.METRIC:
         q = 1.0 / np.maximum(values, np.float32(1e-12))
     else:
-        lo, hi = (float(v) for v in np.percentile(values, [0.5, 99.5]))
+        # the range from a regular subsample of at most ~0.5 Mpx: the same percentiles to a fraction of a
+        # per cent of the range, at a quarter of the cost for 1080p (~30 ms of the shot's set-up)
+        step = max(1, int(math.sqrt(values.size / PERCENTILE_SAMPLES)))
+        lo, hi = (float(v) for v in np.percentile(values[::step, ::step], [0.5, 99.5]))
         if hi - lo <= 1e-9:
             lo, hi = float(values.min()), float(values.max()) + 1e-6
         # in place on the copy above, in float32 (Python floats keep it so): ~20 ms for a 1080p map
