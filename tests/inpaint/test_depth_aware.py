@@ -95,3 +95,20 @@ def test_renderer_background_fill_hides_the_foreground(layered_scene, backend):
     out = fill_behind(image, band, inverse_depth=inverse, background_depth=q_back, backend=backend)
     assert not _reddish(out[band]).any()
     assert np.array_equal(out[~band], image[~band])
+
+
+def test_a_near_side_behind_the_closest_holes_background_stays_context():
+    from stillmotion.inpaint.depth_aware import nearer_than_closest_hole
+
+    # a hole (columns 10-19) whose background lies at 0.4, beside a hill (0.3, columns 20-39) and a
+    # post (0.8, columns 40-49) that are both the near side of some edge
+    q = np.full((8, 60), 0.1, np.float32)
+    q[:, 20:40], q[:, 40:50] = 0.3, 0.8
+    hole = np.zeros(q.shape, bool)
+    hole[:, 10:20] = True
+    limit = np.where(hole, 0.4, np.inf).astype(np.float32)
+    candidates = np.zeros(q.shape, bool)
+    candidates[:, 5:50] = True
+    out = nearer_than_closest_hole(q, hole, limit, candidates)
+    assert out[:, 40:50].all()  # the post stands before the hole's background: excluded
+    assert not out[:, :40].any()  # the hill behind it stays, and so does the sky (nothing in the hole)

@@ -190,6 +190,7 @@ def fill_behind(
     inverse_depth: np.ndarray,
     background_depth: np.ndarray,
     exclude: np.ndarray | None = None,
+    near_side: np.ndarray | None = None,
     backend: str = "patch",
     reach_px: int = 12,
     share: float = 0.25,
@@ -202,10 +203,14 @@ def fill_behind(
 
     ``inverse_depth`` is the photo's (larger = nearer), ``background_depth`` the caller's estimate of the
     hidden surface's inverse depth (only its hole pixels are read); ``exclude`` adds pixels that must be
-    neither source nor context; sources may be nearer than the background by ``share`` of the jump to
-    the foreground (or 2 % of the depth range). Returns a new image, changed only in the hole.
+    neither source nor context; ``near_side`` pixels (the near side of any depth edge, beyond the hole)
+    are neither where they stand nearer than the background of the hole pixel closest to them, and stay
+    context and sources where they lie behind it (see
+    :func:`~stillmotion.inpaint.depth_aware.nearer_than_closest_hole`); sources may be nearer than the
+    background by ``share`` of the jump to the foreground (or 2 % of the depth range). Returns a new
+    image, changed only in the hole.
     """
-    from .depth_aware import foreground_near
+    from .depth_aware import foreground_near, nearer_than_closest_hole
 
     image = _check_image(image)
     hole = np.asarray(hole, dtype=bool)
@@ -218,6 +223,8 @@ def fill_behind(
     limit = np.where(hole, q_back + tolerance, np.inf).astype(np.float32)
     near = foreground_near(q, hole, limit, reach_px=reach_px)
     exclude = near if exclude is None else (near | (np.asarray(exclude, dtype=bool) & ~hole))
+    if near_side is not None:
+        exclude |= nearer_than_closest_hole(q, hole, limit, np.asarray(near_side, dtype=bool))
     sources = np.where(hole, q_back, q).astype(np.float32)
     fill = BACKENDS.create(backend, **options)
     log.debug("background fill: %s, %.1f%% of the pixels, %d excluded", backend, 100 * hole.mean(), int(exclude.sum()))

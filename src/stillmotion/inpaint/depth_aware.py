@@ -137,6 +137,27 @@ def foreground_near(inverse_depth: np.ndarray, hole: np.ndarray, limit: np.ndarr
     return ~hole & (near_limit > _NONE / 2) & (inverse_depth > near_limit)
 
 
+def nearer_than_closest_hole(inverse_depth: np.ndarray, hole: np.ndarray, limit: np.ndarray,
+                             candidates: np.ndarray) -> np.ndarray:  # fmt: skip
+    """The ``candidates`` outside the hole that are nearer than the ``limit`` of the hole pixel closest to
+    them: foreground to the part of the hole they border. A candidate behind that limit is background
+    there, whatever edge it is the near side of (the hill beside a hat, itself the near side of the
+    hill's ridge against the sky)."""
+    candidates = candidates & ~hole
+    if not candidates.any():
+        return candidates
+    _, labels = cv2.distanceTransformWithLabels((~hole).astype(np.uint8), cv2.DIST_L2, 3,
+                                                labelType=cv2.DIST_LABEL_PIXEL)  # fmt: skip
+    # label n is the n-th hole pixel in raster order
+    closest = np.empty(int(hole.sum()) + 1, np.float32)
+    closest[0] = -np.inf
+    closest[1:] = limit[hole]
+    ys, xs = np.nonzero(candidates)
+    out = np.zeros_like(candidates)
+    out[ys, xs] = inverse_depth[ys, xs] > closest[labels[ys, xs]]
+    return out
+
+
 def to_inverse(values: np.ndarray, kind) -> np.ndarray:
     """Inverse depth (larger = nearer) from a depth map of any :class:`~stillmotion.types.DepthKind`."""
     from ..types import DepthKind
@@ -159,4 +180,4 @@ def from_inverse(inverse: np.ndarray, kind) -> np.ndarray:
     return inverse.astype(np.float32)
 
 
-__all__ = ["background_depth", "depth_constraints", "from_inverse", "to_inverse"]
+__all__ = ["background_depth", "depth_constraints", "from_inverse", "nearer_than_closest_hole", "to_inverse"]

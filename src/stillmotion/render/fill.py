@@ -1,8 +1,11 @@
 """Colour of the background layer: what lies behind the near side of each depth edge.
 
 The pixels to invent (``band``: the near side of visible depth edges) are filled from the far side
-only. The mask handed to the inpainter is the band widened into the foreground, so the only known
-pixels close to the band are background ones: foreground colour never leaks into the fill.
+only. The band widened into the foreground (``wide``) marks what may be foreground: such a pixel is
+neither source nor context where it stands nearer than the background of the band pixel closest to it,
+so foreground colour does not leak into the fill. Where it lies behind that background it stays: the
+near side of a farther edge is still the background of a nearer one (a hill, itself the near side of its
+ridge against the sky, is context for the fill behind a head standing before it).
 """
 
 from __future__ import annotations
@@ -25,15 +28,16 @@ def fill_background_colour(
 ) -> np.ndarray:
     """A copy of ``image`` whose ``band`` pixels are filled from the background side of their edge.
 
-    ``wide`` is the band grown twice as far into the foreground: it is what the inpainter may not copy
-    from, so the band's nearest known pixels lie on the background side. Given the photo's inverse depth
-    ``q`` and the background's ``q_back``, an inpaint ``backend`` fills it depth-aware (texture only from
-    surfaces at least as far, see :func:`stillmotion.inpaint.fill_behind`); otherwise a smooth Telea fill.
+    ``wide`` is the band grown twice as far into the foreground. Given the photo's inverse depth ``q`` and
+    the background's ``q_back``, an inpaint ``backend`` fills the band depth-aware (texture only from
+    surfaces at least as far, see :func:`stillmotion.inpaint.fill_behind`), and a ``wide`` pixel is kept
+    from the fill only where it stands nearer than the background of the band pixel closest to it;
+    otherwise a smooth Telea fill, which copies from nothing in ``wide``.
     """
     if backend is not None and q is not None and q_back is not None:
         from ..inpaint import fill_behind
 
-        return fill_behind(image, band, inverse_depth=q, background_depth=q_back, exclude=wide, backend=backend)
+        return fill_behind(image, band, inverse_depth=q, background_depth=q_back, near_side=wide, backend=backend)
     h, w = band.shape
     count = int(wide.sum())
     scale = min(1.0, float(np.sqrt(MAX_FILL_PIXELS / max(count, 1))))
