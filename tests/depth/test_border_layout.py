@@ -99,3 +99,21 @@ def test_the_block_solver_matches_a_sparse_solve_of_the_same_system():
         ours = _solve_grid(w_across, w_down, values, fixed)
         assert np.allclose(ours, _sparse_reference(w_across, w_down, values, fixed), atol=1e-5)
         assert np.array_equal(ours[fixed], values[fixed].astype(np.float32))
+
+
+def test_sealed_anchors_do_not_spread_into_what_surrounds_them():
+    """A held object whose colour barely differs from what is around it: unsealed, its value spreads over
+    the surroundings and fades towards the borders (a halo); sealed at its outline, they keep the layout."""
+    h, w = 100, 160
+    image = 0.3 + 0.1 * textured(h, w, 3)  # grain everywhere: the outline is no stronger an edge than it
+    image[20:100, 60:90] -= 0.02  # a person, hardly darker than the hill behind
+    ramp = ground_ramp(h, w, 10.0)
+    anchors = np.full((h, w), np.nan, np.float32)
+    anchors[20:100, 60:90] = 1.0
+    person = np.isfinite(anchors)
+    beside = np.s_[30:70, 95:110]
+    halo = border_layout(image, ramp, anchors=anchors)[beside] - ramp[beside]
+    sealed = border_layout(image, ramp, anchors=anchors, seal=(person, ~person))
+    assert halo.mean() > 0.2  # the failure this guards against
+    assert np.abs(sealed[beside] - ramp[beside]).mean() < 0.05  # was 0.4 just beside the outline
+    assert np.abs(sealed[25:95, 65:85] - 1.0).max() < 1e-3

@@ -89,3 +89,48 @@ def test_the_gradient_does_not_depend_on_where_its_arrays_lie_in_memory():
         kept.append(np.empty(16 * (k % 4) + 8, np.uint8))  # small blocks move where the next arrays land
         results.add(gradient_magnitude(gray).tobytes())
     assert len(results) == 1
+
+
+def _blocks(h: int, w: int, cell: int, seed: int) -> np.ndarray:
+    """Random colour squares of ``cell`` pixels, (h, w, 3) float32."""
+    small = textured(h // cell + 1, w // cell + 1, seed)
+    return cv2.resize(small, (small.shape[1] * cell, small.shape[0] * cell), interpolation=cv2.INTER_NEAREST)[:h, :w]
+
+
+def test_a_sharp_subjects_depth_stops_at_its_outline():
+    """A portrait: a crisp subject (head and shoulders) before a blurred background. The background a few
+    pixels beside the subject is as far as the background elsewhere on the same rows: the defocus cue
+    used to spread the subject's sharpness across its outline, a near glow tens of pixels wide."""
+    h, w = 240, 320
+    background = cv2.GaussianBlur(_blocks(h, w, 16, 7) * (0.6, 0.7, 0.4) + (0.1, 0.2, 0.05), (0, 0), 3)
+    subject = _blocks(h, w, 4, 8) * (0.5, 0.2, 0.3) + (0.3, 0.15, 0.5)  # colours the background lacks
+    yy, xx = np.mgrid[0:h, 0:w]
+    head = (xx - 160) ** 2 + (yy - 85) ** 2 < 38**2
+    shoulders = (yy > 130) & (np.abs(xx - 160) < 40 + (yy - 130) * 0.6)
+    person = (head | shoulders).astype(np.uint8)
+    image = np.where(person[..., None] > 0, subject, background).astype(np.float32)
+    inv = estimate(image, backend="classical").values
+
+    ring = np.ones((11, 11), np.uint8), np.ones((5, 5), np.uint8)
+    beside = (cv2.dilate(person, ring[0]) > 0) & (cv2.dilate(person, ring[1]) == 0)  # 3-5 px outside
+    far = cv2.dilate(person, np.ones((81, 81), np.uint8)) == 0  # background over 40 px away
+    inside = cv2.erode(person, np.ones((9, 9), np.uint8)) > 0
+    rows = [r for r in range(40, 200) if beside[r].any() and far[r].any() and inside[r].any()]
+    glow = np.mean([inv[r][beside[r]].mean() - inv[r][far[r]].mean() for r in rows])
+    step = np.mean([inv[r][inside[r]].mean() - inv[r][far[r]].mean() for r in rows])
+    assert step > 0.3  # the subject stands well in front
+    assert glow < 0.3 * step  # 3-5 px outside it, the background's depth (it was 0.78 * step)
+
+
+def test_no_halo_beside_the_head_on_the_film_photo(data_dir):
+    """The FILM frame (a boy in a dark hat before a dark hill): the boy is held near, and the faint edge
+    between hat and hill let his depth spread over the hill to the right of his head, fading towards the
+    frame's border (a bright column in the preview). The hill there is now as far as at the border."""
+    from stillmotion.io import read_image
+
+    image = read_image(data_dir / "video_frames" / "film_pair" / "one.png")
+    inv = estimate(image, backend="classical").values
+    rows = slice(220, 330)  # below the hat's brim, above the shoulder; the boy's right side ends by x = 615
+    hill, border = inv[rows, 630:780], inv[rows, 784:796].mean(axis=1)
+    assert (hill.max(axis=1) - border).max() < 0.12  # was 0.3: the column's brightness
+    assert inv[rows, 430:530].mean() > border.mean() + 0.3  # the boy stays near

@@ -15,6 +15,12 @@ Known failure, which is why the caller uses only part of it and only to bring th
 that fills the frame and touches its top (a close-up face, a cup seen from above) is connected to the
 "far" top border, and small enclosed parts (eyes) take the average of their surroundings.
 
+Held anchors (detected people) are a wall of near values: where the colour edge between a person and what
+stands behind them is faint (a dark hat before a dark hill), the walk crosses it easily and the person's
+depth spreads far into the background, fading towards the borders (a halo). So the caller can say where
+the held objects end (``seal``: the objects as segmented, and what is surely not them): the walk does not
+step from one to the other.
+
 Solved as one linear system (the graph Laplacian with colour affinities
 ``exp(-beta * |dLab|^2 / mean |dLab|^2)``, fixed values on the borders) on a copy of at most
 ``solve_size`` pixels on the long side, then resized back. On a 4-connected grid the system is block
@@ -38,12 +44,14 @@ def border_layout(
     layout: np.ndarray,
     *,
     anchors: np.ndarray | None = None,
+    seal: tuple[np.ndarray, np.ndarray] | None = None,
     beta: float = 1.0,
     solve_size: int = 160,
 ) -> np.ndarray:
     """Inverse depth (H, W) float32: ``layout`` (H, W) kept on the four borders of the float32 RGB ``image``
     (H, W, 3), ``anchors`` (H, W; NaN = free) held where given (they win over the border), and
-    everything else interpolated edge-aware."""
+    everything else interpolated edge-aware. ``seal`` = (inside, outside), two bool (H, W) masks: the walk
+    does not step between them (the outline of what the anchors hold is a depth edge)."""
     h, w = layout.shape
     f = min(1.0, solve_size / max(h, w))
     size = (max(4, round(w * f)), max(4, round(h * f)))
@@ -52,17 +60,32 @@ def border_layout(
     fixed = np.zeros(values.shape, bool)
     fixed[[0, -1], :] = True
     fixed[:, [0, -1]] = True
+    known = np.zeros(values.shape, bool)
     if anchors is not None:
         held = cv2.resize(anchors.astype(np.float32), size, interpolation=cv2.INTER_NEAREST)
         known = np.isfinite(held)
         values[known] = held[known]
         fixed |= known
-    solved = _harmonic(small, values, fixed, beta=beta)
+    sealed = None
+    if seal is not None:
+        inside, outside = (cv2.resize(m.astype(np.float32), size, interpolation=cv2.INTER_AREA) > 0.5 for m in seal)
+        inside |= known  # a held pixel that the resizing moved past the outline is still held
+        sealed = (inside, outside & ~inside)
+    solved = _harmonic(small, values, fixed, sealed=sealed, beta=beta)
     return cv2.resize(solved, (w, h), interpolation=cv2.INTER_LINEAR)
 
 
-def _harmonic(image: np.ndarray, values: np.ndarray, fixed: np.ndarray, *, beta: float) -> np.ndarray:
-    """Solve ``L u = 0`` on the free pixels with ``u = values`` on the ``fixed`` ones (4-connected graph)."""
+def _harmonic(
+    image: np.ndarray,
+    values: np.ndarray,
+    fixed: np.ndarray,
+    *,
+    sealed: tuple[np.ndarray, np.ndarray] | None = None,
+    beta: float,
+) -> np.ndarray:
+    """Solve ``L u = 0`` on the free pixels with ``u = values`` on the ``fixed`` ones (4-connected graph).
+    ``sealed`` = (a, b), two bool masks: neighbours one in ``a`` and the other in ``b`` are joined only by
+    the affinity's floor."""
     lab = cv2.cvtColor(image, cv2.COLOR_RGB2Lab)
     across = (lab[:, :-1] - lab[:, 1:]) ** 2  # between horizontal neighbours
     down = (lab[:-1] - lab[1:]) ** 2  # between vertical neighbours
@@ -70,6 +93,10 @@ def _harmonic(image: np.ndarray, values: np.ndarray, fixed: np.ndarray, *, beta:
     mean = max(float((d2_across.sum() + d2_down.sum()) / (d2_across.size + d2_down.size)), 1e-9)
     w_across = np.exp(-beta * d2_across.astype(np.float64) / mean) + _MIN_AFFINITY
     w_down = np.exp(-beta * d2_down.astype(np.float64) / mean) + _MIN_AFFINITY
+    if sealed is not None:
+        a, b = sealed
+        w_across = np.where((a[:, :-1] & b[:, 1:]) | (b[:, :-1] & a[:, 1:]), _MIN_AFFINITY, w_across)
+        w_down = np.where((a[:-1] & b[1:]) | (b[:-1] & a[1:]), _MIN_AFFINITY, w_down)
     if values.shape[0] > values.shape[1]:  # blocks along the short side
         return _solve_grid(w_down.T, w_across.T, values.T, fixed.T).T
     return _solve_grid(w_across, w_down, values, fixed)

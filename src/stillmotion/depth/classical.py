@@ -10,7 +10,9 @@ Works on a small copy of the photo (``work_size`` on the long side) and returns 
    connected to: a post standing on the floor is as near at its top as at its foot, while a wall behind
    it stays far. Only the lift over the ground plane is used (nothing stands farther than the ground at
    its own row) and only ``CONNECTIVITY_WEIGHT`` of it. Detected people (face, hair, body as segmented)
-   are held at the depth of the ground below them, so a head touching the top of the frame is not far.
+   are held at the depth of the ground below them, so a head touching the top of the frame is not far;
+   the walk does not cross their outline as segmented (:func:`people_outline`), or their depth would
+   spread as a halo into a background of similar colour.
 2. **Foreground** (:mod:`.foreground`, :mod:`.faces`, :mod:`.occlusion`): objects that contrast with the
    photo's borders (and detected people: a face plus the body below it) are segmented with GrabCut and
    each is brought forward by one step, a quarter of the ground's inverse depth where it stands (its
@@ -18,7 +20,8 @@ Works on a small copy of the photo (``work_size`` on the long side) and returns 
    objects than for far ones. (A full "pop-up", giving each object the ground depth where it stands, was
    tried: with an unsupervised segmentation it failed badly on wrongly merged regions.)
 3. **Defocus** (:mod:`.defocus`): where the photo mixes sharp and blurred parts (portraits, macro), sharp
-   is near. Its weight is the cue's own confidence, so all-sharp photos are not distorted.
+   is near. Its weight is the cue's own confidence, so all-sharp photos are not distorted. The background
+   takes its blur from its own edges only, not from the subject's beyond the segmented outline.
    **Texture gradient**: on all-sharp photos the same measure works the other way, fine dense detail
    being typical of far surfaces (measured on Middlebury Cones and Motorcycle: correlation -0.4 with the
    true disparity), so it then pushes finely textured areas back a little.
@@ -37,7 +40,7 @@ import numpy as np
 from ..types import Depth, DepthKind
 from .bars import content_box
 from .border_layout import border_layout
-from .defocus import defocus_sharpness
+from .defocus import REAL_DEFOCUS, defocus_sharpness
 from .faces import detect_faces
 from .foreground import border_contrast, foreground_mask
 from .layout import ground_ramp, horizon_row, sky_mask
@@ -86,6 +89,36 @@ def people_anchors(
     return anchors
 
 
+def people_outline(
+    fg: np.ndarray, anchors: np.ndarray, faces: list[tuple[int, int, int, int]], scale: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """(people, not people): bool (H, W) masks between which the border layout's walk may not step. People
+    are held near (``anchors``), and their outline as segmented is a depth edge: without it their depth
+    spreads into a background of similar colour (a dark hat before a dark hill). ``people`` are the parts
+    of the foreground ``fg`` that hold an anchor (arms included); below a face, what GrabCut left out (a
+    dark collar) is still the person's neck or body, so it counts as neither. Only people: the
+    unsupervised segmentation of other objects sometimes merges a wall with what stands before it, and
+    sealing that flattened a dancer's leg into the wall (DAVIS)."""
+    objects = fg > 0.5
+    count, labels = cv2.connectedComponents(objects.astype(np.uint8), connectivity=8)
+    held = np.zeros(count, bool)
+    held[labels[np.isfinite(anchors) & objects]] = True
+    held[0] = False
+    return held[labels], ~(objects | people_bodies(fg.shape, faces, scale))
+
+
+def people_bodies(shape: tuple[int, int], faces: list[tuple[int, int, int, int]], scale: float) -> np.ndarray:
+    """Bool (H, W) at the working size: below each face, a column as wide as the face and three faces
+    high, where the person's neck and body are taken to be."""
+    h, w = shape
+    bodies = np.zeros((h, w), bool)
+    for x, y, fw, fh in faces:
+        x0, y0, x1, y1 = (int(round(v * scale)) for v in (x, y, x + fw, y + fh))
+        cx, bw = (x0 + x1) // 2, max(1, (x1 - x0) // 2)
+        bodies[y1 : min(h, y1 + 3 * (y1 - y0)), max(0, cx - bw) : cx + bw] = True
+    return bodies
+
+
 def people_seed(shape: tuple[int, int], faces: list[tuple[int, int, int, int]], scale: float) -> tuple[np.ndarray, np.ndarray]:
     """(sure, probable) bool (H, W) masks at the working size: the middle of each face is surely a person;
     the head around the face box (hair) and a body column below it probably are (GrabCut decides the
@@ -93,15 +126,13 @@ def people_seed(shape: tuple[int, int], faces: list[tuple[int, int, int, int]], 
     renderer tears open when the camera moves."""
     h, w = shape
     sure = np.zeros((h, w), bool)
-    probable = np.zeros((h, w), bool)
+    probable = people_bodies(shape, faces, scale)
     for x, y, fw, fh in faces:
         x0, y0, x1, y1 = (int(round(v * scale)) for v in (x, y, x + fw, y + fh))
         mx, my = (x1 - x0) // 5, (y1 - y0) // 5
         sure[max(0, y0 + my) : y1 - my, max(0, x0 + mx) : x1 - mx] = True
         hx, hy = (x1 - x0) * 3 // 10, (y1 - y0) * 6 // 10
         probable[max(0, y0 - hy) : y1, max(0, x0 - hx) : x1 + hx] = True
-        cx, bw = (x0 + x1) // 2, max(1, (x1 - x0) // 2)
-        probable[y1 : min(h, y1 + 3 * (y1 - y0)), max(0, cx - bw) : cx + bw] = True
     return sure, probable
 
 
@@ -143,12 +174,13 @@ class ClassicalDepth:
         # In a world of a ground plane and upright things standing on it, nothing is farther than the
         # ground at its own row (what stands at row c is at the ground's depth there, and the ground's
         # inverse depth grows with the row), so the border interpolation may only bring things forward.
-        lift = np.maximum(border_layout(small, ground, anchors=anchors) - ground, 0.0)
+        seal = people_outline(fg, anchors, faces, scale)
+        lift = np.maximum(border_layout(small, ground, anchors=anchors, seal=seal) - ground, 0.0)
         layout = ground + CONNECTIVITY_WEIGHT * lift
 
-        sharp, confidence = defocus_sharpness(gray)
+        sharp, confidence = defocus_sharpness(gray, foreground=fg)
         inv = layout + (1.0 - confidence) * occlusion_step(fg, ground, ratio=OCCLUSION_RATIO)
-        if confidence > 0.25:  # a photo with real defocus blur: sharp = near, and it outweighs the segmentation
+        if confidence > REAL_DEFOCUS:  # real defocus blur: sharp = near, and it outweighs the segmentation
             weight = 0.6 * confidence
             inv = (1.0 - weight) * inv + weight * (1.0 + FOREGROUND_STEP) * sharp
         else:  # all sharp: finer detail = farther (texture gradient)
