@@ -132,3 +132,17 @@ def test_preload_loads_every_cached_signature_without_compiling_or_calling(tmp_p
     (hits, misses, loaded), after_calls = ast.literal_eval(done.stdout.strip())
     assert loaded == 2 and hits == 2 and misses == 0  # both loaded from the cache, nothing compiled
     assert after_calls == 2  # the calls found them: no new overload
+
+
+def test_animate_preloads_kernels_that_exist(monkeypatch):
+    """The kernels animate preloads are named one by one: a renamed kernel must fail here, not silently
+    drop out of the preload (which only logs at debug level)."""
+    from numba.core.dispatcher import Dispatcher
+
+    import stillmotion.api as api
+    import stillmotion.jit as jit
+
+    seen = []
+    monkeypatch.setattr(jit, "preload_cached", lambda *kernels: seen.extend(kernels))
+    api._preload_kernels()
+    assert len(seen) >= 10 and all(isinstance(kernel, Dispatcher) for kernel in seen)
