@@ -13,7 +13,12 @@ backward sampling of both frames.
    smooth, so the fill is clean.
 4. Visibility at time t: a pixel is seen in frame 0 when consistent frame-0 pixels land on it, and
    likewise for frame 1.
-5. The flows from time t are scaled to full size, both frames are sampled with bicubic interpolation and
+5. Where the two frames, sampled along the flows from t, still disagree strongly, the blend would show
+   both: a half-transparent double of an object whose flow failed. There one frame is taken instead
+   (:mod:`~stillmotion.interpolate.choose`): the other where a frame's sample is a duplicate of a
+   tracked pixel shown elsewhere already, else the nearer frame in time where the flow saw no moving
+   object; at motion boundaries the blend still hedges.
+6. The flows from time t are scaled to full size, both frames are sampled with bicubic interpolation and
    blended with ``blend * visibility`` (:mod:`~stillmotion.interpolate.resample`): each region comes from
    the frame that sees it, and texture is not blurred by splatting.
 
@@ -31,7 +36,7 @@ are consistent (:mod:`.quadratic`). Flows are estimated once per pair: the neigh
 :class:`PairFlow`'s cache. Without neighbours (two frames), ``a = 0``: the straight-line interpolation
 above.
 
-Steps 2 and 3 run at the working size in compiled single passes (:mod:`~stillmotion.interpolate.weights`,
+Steps 2, 3 and 5 run at the working size in compiled single passes (:mod:`~stillmotion.interpolate.weights`,
 :mod:`~stillmotion.interpolate.splat`); everything per pair is computed once whatever the number of t.
 """
 
@@ -44,6 +49,7 @@ import numpy as np
 
 from ..types import Flow, Image
 from . import INTERPOLATORS, MATCHED_FLOW
+from .choose import ChooseConfig, choose_frames
 from .fill import push_pull_fill
 from .flows import PairFlow
 from .quadratic import accelerations, combine_curved, share_of_frame0, splat_curved
@@ -60,6 +66,8 @@ class FlowSplatConfig:
     inconsistency_penalty: float = 4.0
     #: visibility below which a frame gives way to the other (soft, in [0, 1])
     visibility_floor: float = 0.3
+    #: where the two frames disagree strongly at time t, one frame instead of a blend (None: always blend)
+    choose: ChooseConfig | None = ChooseConfig()
 
 
 @numba.njit(cache=True, nogil=True, fastmath=True)
@@ -93,6 +101,11 @@ class PairState:
     #: what each frame's pixels carry when splatted: their flow to the other frame and "consistent" (1/0)
     carried0: np.ndarray
     carried1: np.ndarray
+    #: the frames at the working size, and 1 where their pixels pass the forward-backward check
+    small0: Image
+    small1: Image
+    tracked0: np.ndarray
+    tracked1: np.ndarray
     #: accelerations of frame 0's and frame 1's pixels (quadratic motion), or None (straight lines)
     accel: tuple[np.ndarray, np.ndarray] | None = None
 
@@ -126,9 +139,9 @@ class FlowSplatInterpolator:
         if after is not None:
             f_after, f_back = self.pair_flow.small(image1, after)  # the next pair's
             flows_after = (self.pair_flow.downscale(after), f_after, f_back)
-        accel = accelerations(small0, small1, fwd, bwd, carried0[..., 2] > 0, carried1[..., 2] > 0,
-                              flows_before, flows_after)  # fmt: skip
-        return PairState(fwd, bwd, weight0, weight1, carried0, carried1, accel)
+        tracked0, tracked1 = carried0[..., 2].copy(), carried1[..., 2].copy()
+        accel = accelerations(small0, small1, fwd, bwd, tracked0 > 0, tracked1 > 0, flows_before, flows_after)
+        return PairState(fwd, bwd, weight0, weight1, carried0, carried1, small0, small1, tracked0, tracked1, accel)
 
     def interpolate(self, image0: Image, image1: Image, times: list[float], *,
                     before: Image | None = None, after: Image | None = None) -> list[Image]:
@@ -168,6 +181,10 @@ class FlowSplatInterpolator:
         if t >= 1.0:
             return image1.copy()
         flows_t, share0 = self.flows_at_time(state, t)
+        if self.config.choose is not None:
+            share0 = choose_frames(share0, state.small0, state.small1, flows_t, t=t, fwd=state.fwd, bwd=state.bwd,
+                                   tracked0=state.tracked0, tracked1=state.tracked1, accel=state.accel,
+                                   config=self.config.choose)  # fmt: skip
         return sample_and_blend(image0, image1, flows_t, share0)
 
 
