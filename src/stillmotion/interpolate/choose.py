@@ -28,7 +28,8 @@ working size:
    fast clip flow 0.15-0.24 dB).
 
 The frame's share in the blend is set to 1 or 0 over the regions, feathered (``feather_px``) into the
-share around them; where the samples agree the blend is unchanged. Pure maths: arrays in, new arrays out.
+share around them; where the samples agree the blend is unchanged. All sampling is OpenCV's bilinear
+``remap`` (the duplicate test only over the regions' bounding box). Pure maths: arrays in, new arrays out.
 """
 
 from __future__ import annotations
@@ -36,9 +37,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import cv2
-import numba
 import numpy as np
 
+from ..flow.consistency import pixel_grid
 from ..types import Flow, Image
 
 
@@ -60,87 +61,30 @@ class ChooseConfig:
     feather_px: float = 3.0
 
 
-@numba.njit(cache=True, nogil=True, fastmath=True, inline="always")
-def _taps(field, px, py):  # pragma: no cover - compiled
-    """Bilinear taps (x0, y0, x1, y1, wx, wy) at (px, py), clamped to the field (a replicated border)."""
-    h, w = field.shape[:2]
-    cx = min(max(px, np.float32(0.0)), np.float32(w - 1))
-    cy = min(max(py, np.float32(0.0)), np.float32(h - 1))
-    x0 = min(int(cx), w - 2) if w > 1 else 0
-    y0 = min(int(cy), h - 2) if h > 1 else 0
-    return x0, y0, min(x0 + 1, w - 1), min(y0 + 1, h - 1), cx - np.float32(x0), cy - np.float32(y0)
+def _disagreement(image0: Image, image1: Image, flows_t: np.ndarray) -> np.ndarray:
+    """Mean channel difference of the two frames sampled (bilinearly) along the flows from t, at every other
+    pixel of every other row (a quarter of the work: it is smoothed over several pixels), (H/2, W/2)."""
+    xs, ys = (grid[::2, ::2] for grid in pixel_grid(*flows_t.shape[:2]))
+    sub = flows_t[::2, ::2]
+    from0 = cv2.remap(image0, xs + sub[..., 0], ys + sub[..., 1], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    from1 = cv2.remap(image1, xs + sub[..., 2], ys + sub[..., 3], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    return np.abs(from0 - from1).mean(axis=2)
 
 
-@numba.njit(cache=True, nogil=True, fastmath=True, inline="always")
-def _sample(field, c, x0, y0, x1, y1, wx, wy):  # pragma: no cover - compiled
-    top = (1 - wx) * field[y0, x0, c] + wx * field[y0, x1, c]
-    bottom = (1 - wx) * field[y1, x0, c] + wx * field[y1, x1, c]
-    return (1 - wy) * top + wy * bottom
-
-
-@numba.njit(cache=True, nogil=True, fastmath=True, inline="always")
-def _is_duplicate(x, y, px, py, flow, accel, tracked, flows_t, c, s, accel_coef, limit2):  # pragma: no cover
-    """Whether the source pixel at (px, py), sampled for (x, y) at time t, is a duplicate there: it passes
-    the forward-backward check (``tracked``), its own displacement to time t (``s * flow + accel_coef *
-    accel``) ends at a point e more than sqrt(limit2) px from (x, y), and the flow from t at e (channels
-    c, c + 1 of ``flows_t``) leads back to it: it is shown at e already."""
-    x0, y0, x1, y1, wx, wy = _taps(flow, px, py)
-    top = (1 - wx) * tracked[y0, x0] + wx * tracked[y0, x1]
-    bottom = (1 - wx) * tracked[y1, x0] + wx * tracked[y1, x1]
-    if (1 - wy) * top + wy * bottom < 0.5:
-        return False
-    ex = px + s * _sample(flow, 0, x0, y0, x1, y1, wx, wy) + accel_coef * _sample(accel, 0, x0, y0, x1, y1, wx, wy)
-    ey = py + s * _sample(flow, 1, x0, y0, x1, y1, wx, wy) + accel_coef * _sample(accel, 1, x0, y0, x1, y1, wx, wy)
-    if (ex - x) * (ex - x) + (ey - y) * (ey - y) <= limit2:
-        return False
-    x0, y0, x1, y1, wx, wy = _taps(flows_t, ex, ey)
-    bx = ex + _sample(flows_t, c, x0, y0, x1, y1, wx, wy) - px
-    by = ey + _sample(flows_t, c + 1, x0, y0, x1, y1, wx, wy) - py
-    return bx * bx + by * by <= limit2
-
-
-@numba.njit(cache=True, nogil=True, fastmath=True)
-def _disagreement_kernel(image0, image1, flows_t, step, diff):  # pragma: no cover - compiled
-    """``diff`` (H/step, W/step) = mean channel difference of the two frames sampled along the flows from t,
-    at every ``step``-th pixel of every ``step``-th row."""
-    channels = image0.shape[2]
-    scale = np.float32(1.0 / channels)
-    for j in range(diff.shape[0]):
-        y = j * step
-        for i in range(diff.shape[1]):
-            x = i * step
-            ax0, ay0, ax1, ay1, awx, awy = _taps(image0, np.float32(x) + flows_t[y, x, 0], np.float32(y) + flows_t[y, x, 1])
-            bx0, by0, bx1, by1, bwx, bwy = _taps(image1, np.float32(x) + flows_t[y, x, 2], np.float32(y) + flows_t[y, x, 3])
-            total = np.float32(0.0)
-            for c in range(channels):
-                total += abs(_sample(image0, c, ax0, ay0, ax1, ay1, awx, awy) - _sample(image1, c, bx0, by0, bx1, by1, bwx, bwy))
-            diff[j, i] = total * scale
-
-
-@numba.njit(cache=True, nogil=True, fastmath=True)
-def _preference_kernel(regions, flows_t, fwd, bwd, accel0, accel1, tracked0, tracked1, t, limit2, prefer):  # pragma: no cover
-    """Inside ``regions``: ``prefer`` = 1 where only frame 1's sample is a duplicate (take frame 0), -1
-    where only frame 0's is (take frame 1), else 0 (also outside)."""
-    h, w = regions.shape
-    s0 = np.float32(t)
-    s1 = np.float32(1.0 - t)
-    a0 = np.float32(0.5 * (t * t - t))
-    a1 = np.float32(0.5 * (s1 * s1 - s1))
-    for y in range(h):
-        for x in range(w):
-            prefer[y, x] = 0
-            if not regions[y, x]:
-                continue
-            px0 = np.float32(x) + flows_t[y, x, 0]
-            py0 = np.float32(y) + flows_t[y, x, 1]
-            px1 = np.float32(x) + flows_t[y, x, 2]
-            py1 = np.float32(y) + flows_t[y, x, 3]
-            dup0 = _is_duplicate(x, y, px0, py0, fwd, accel0, tracked0, flows_t, 0, s0, a0, limit2)
-            dup1 = _is_duplicate(x, y, px1, py1, bwd, accel1, tracked1, flows_t, 2, s1, a1, limit2)
-            if dup1 and not dup0:
-                prefer[y, x] = 1
-            elif dup0 and not dup1:
-                prefer[y, x] = -1
+def _duplicates(flow_t: Flow, motion: np.ndarray, tracked: np.ndarray, box: tuple[slice, slice], *,
+                limit2: float) -> np.ndarray:
+    """Bool, over ``box`` of the working size: whether the pixel of a frame sampled at time t along
+    ``flow_t`` (the flow from t to that frame) is a duplicate there: it passes the forward-backward check
+    (``tracked``), its own displacement to time t (``motion``, at the frame's pixels) ends at a point e more
+    than sqrt(limit2) px away, and the flow from t at e leads back to it: it is shown at e already."""
+    xs, ys = (grid[box] for grid in pixel_grid(*tracked.shape))
+    px, py = xs + flow_t[box][..., 0], ys + flow_t[box][..., 1]
+    sampled = cv2.remap(np.dstack([motion, tracked]), px, py, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    ex, ey = px + sampled[..., 0], py + sampled[..., 1]
+    back = cv2.remap(flow_t, ex, ey, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    far = (ex - xs) ** 2 + (ey - ys) ** 2 > limit2
+    returns = (ex + back[..., 0] - px) ** 2 + (ey + back[..., 1] - py) ** 2 <= limit2
+    return (sampled[..., 2] >= 0.5) & far & returns
 
 
 def _regions(disagreement: np.ndarray, config: ChooseConfig) -> np.ndarray | None:
@@ -190,22 +134,23 @@ def choose_frames(
     share0 = np.asarray(share0, np.float32)
     h, w = share0.shape
     flows_t = np.ascontiguousarray(flows_t, np.float32)
-    # on every other pixel of every other row (a quarter of the work): it is smoothed over several pixels
-    diff = np.empty(((h + 1) // 2, (w + 1) // 2), np.float32)
-    _disagreement_kernel(np.ascontiguousarray(image0, np.float32), np.ascontiguousarray(image1, np.float32), flows_t, 2, diff)
-    disagreement = cv2.GaussianBlur(diff, (0, 0), config.sigma_px / 2)
+    disagreement = cv2.GaussianBlur(_disagreement(image0, image1, flows_t), (0, 0), config.sigma_px / 2)
     regions = _regions(cv2.resize(disagreement, (w, h), interpolation=cv2.INTER_LINEAR), config)
     if regions is None:
         return share0.copy()
-    zero = np.zeros((h, w, 2), np.float32)
-    a0, a1 = accel if accel is not None else (zero, zero)
-    prefer = np.empty((h, w), np.int8)
-    _preference_kernel(
-        regions, flows_t, np.ascontiguousarray(fwd, np.float32), np.ascontiguousarray(bwd, np.float32),
-        np.ascontiguousarray(a0, np.float32), np.ascontiguousarray(a1, np.float32),
-        np.ascontiguousarray(tracked0, np.float32), np.ascontiguousarray(tracked1, np.float32), float(t),
-        np.float32(config.duplicate_px**2), prefer,
-    )  # fmt: skip
+    # each frame's own displacement to time t: t * flow (+ the quadratic term) for frame 0, (1 - t) * flow
+    # for frame 1 along its backward flow
+    a0, a1 = accel if accel is not None else (0.0, 0.0)
+    motion0 = np.float32(t) * fwd + np.float32(0.5 * (t * t - t)) * a0
+    motion1 = np.float32(1.0 - t) * bwd + np.float32(0.5 * (t * t - t)) * a1
+    limit2 = float(config.duplicate_px**2)
+    rows, cols = np.flatnonzero(regions.any(axis=1)), np.flatnonzero(regions.any(axis=0))
+    box = (slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1))  # the regions' bounding box
+    dup0 = _duplicates(np.ascontiguousarray(flows_t[..., 0:2]), motion0, tracked0, box, limit2=limit2)
+    dup1 = _duplicates(np.ascontiguousarray(flows_t[..., 2:4]), motion1, tracked1, box, limit2=limit2)
+    prefer = np.zeros((h, w), np.int8)
+    in_box = regions[box]
+    prefer[box] = np.where(in_box & dup1 & ~dup0, 1, np.where(in_box & dup0 & ~dup1, -1, 0))
     # undecided pixels take the nearer frame only where the flow from t is smooth: there it saw no
     # moving object, so what differs moved unseen; at a motion boundary the blend hedges its position
     smooth_flow = _motion_spread(flows_t, config.spread_radius_px) < config.smooth_spread_px

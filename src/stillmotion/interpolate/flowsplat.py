@@ -36,8 +36,9 @@ are consistent (:mod:`.quadratic`). Flows are estimated once per pair: the neigh
 :class:`PairFlow`'s cache. Without neighbours (two frames), ``a = 0``: the straight-line interpolation
 above.
 
-Steps 2, 3 and 5 run at the working size in compiled single passes (:mod:`~stillmotion.interpolate.weights`,
-:mod:`~stillmotion.interpolate.splat`); everything per pair is computed once whatever the number of t.
+Steps 2 and 3 run at the working size in compiled single passes (:mod:`~stillmotion.interpolate.weights`,
+:mod:`~stillmotion.interpolate.splat`), step 5 with OpenCV's ``remap``; everything per pair is computed once
+whatever the number of t.
 """
 
 from __future__ import annotations
@@ -101,13 +102,20 @@ class PairState:
     #: what each frame's pixels carry when splatted: their flow to the other frame and "consistent" (1/0)
     carried0: np.ndarray
     carried1: np.ndarray
-    #: the frames at the working size, and 1 where their pixels pass the forward-backward check
+    #: the frames at the working size
     small0: Image
     small1: Image
-    tracked0: np.ndarray
-    tracked1: np.ndarray
     #: accelerations of frame 0's and frame 1's pixels (quadratic motion), or None (straight lines)
     accel: tuple[np.ndarray, np.ndarray] | None = None
+
+    @property
+    def tracked0(self) -> np.ndarray:
+        """1 where frame 0's pixels pass the forward-backward check (what they carry), else 0."""
+        return self.carried0[..., 2]
+
+    @property
+    def tracked1(self) -> np.ndarray:
+        return self.carried1[..., 2]
 
 
 class FlowSplatInterpolator:
@@ -139,9 +147,9 @@ class FlowSplatInterpolator:
         if after is not None:
             f_after, f_back = self.pair_flow.small(image1, after)  # the next pair's
             flows_after = (self.pair_flow.downscale(after), f_after, f_back)
-        tracked0, tracked1 = carried0[..., 2].copy(), carried1[..., 2].copy()
-        accel = accelerations(small0, small1, fwd, bwd, tracked0 > 0, tracked1 > 0, flows_before, flows_after)
-        return PairState(fwd, bwd, weight0, weight1, carried0, carried1, small0, small1, tracked0, tracked1, accel)
+        accel = accelerations(small0, small1, fwd, bwd, carried0[..., 2] > 0, carried1[..., 2] > 0,
+                              flows_before, flows_after)  # fmt: skip
+        return PairState(fwd, bwd, weight0, weight1, carried0, carried1, small0, small1, accel)
 
     def interpolate(self, image0: Image, image1: Image, times: list[float], *,
                     before: Image | None = None, after: Image | None = None) -> list[Image]:
