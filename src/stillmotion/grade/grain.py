@@ -55,10 +55,11 @@ def grain_noise(shape: tuple[int, int], *, size_px: float, seed: int, frame_inde
 
 
 def grain_response(luma: np.ndarray) -> np.ndarray:
-    """Grain amplitude against luma: 1 at mid-grey, falling to ~0.2 at black and 0 at white."""
-    y = np.clip(luma, 0.0, 1.0).astype(np.float32, copy=False)
-    shadow = np.float32(0.2) + np.float32(3.2) * y * (np.float32(1.0) - y)
-    return shadow * np.minimum((np.float32(1.0) - y) * np.float32(8.0), np.float32(1.0))
+    """Grain amplitude against luma: 1 at mid-grey, falling to ~0.2 at black and 0 at white (the curve
+    :func:`add_grain` applies, from the same compiled function)."""
+    from .kernels import grain_amplitudes
+
+    return grain_amplitudes(np.asarray(luma, dtype=np.float32))
 
 
 def add_grain(

@@ -113,20 +113,34 @@ def unpremultiply(acc, table):  # pragma: no cover - compiled
     return out
 
 
+@numba.njit(cache=True, nogil=True, inline="always")
+def _grain_amplitude(luma):  # pragma: no cover - compiled
+    """Grain amplitude at one luma value: 1 at mid-grey, falling to ~0.2 at black and 0 at white."""
+    v = min(max(luma, np.float32(0.0)), np.float32(1.0))
+    shadow = np.float32(0.2) + np.float32(3.2) * v * (np.float32(1.0) - v)
+    return shadow * min((np.float32(1.0) - v) * np.float32(8.0), np.float32(1.0))
+
+
+@numba.njit(cache=True, nogil=True)
+def grain_amplitudes(luma):  # pragma: no cover - compiled
+    """:func:`_grain_amplitude` of every value of the float32 array ``luma``."""
+    flat = luma.reshape(-1)
+    out = np.empty_like(flat)
+    for k in range(flat.shape[0]):
+        out[k] = _grain_amplitude(flat[k])
+    return out.reshape(luma.shape)
+
+
 @numba.njit(cache=True, nogil=True)
 def apply_grain(image, noise, mean, inv_std, weights, sigma):  # pragma: no cover - compiled
-    """``image + sigma * response(luma) * (noise - mean) * inv_std`` per channel, in one pass; the
-    response to luma is :func:`stillmotion.grade.grain.grain_response`, the NumPy reference that the
-    tests hold this kernel to."""
+    """``image + sigma * amplitude(luma) * (noise - mean) * inv_std`` per channel, in one pass (the
+    amplitude is :func:`_grain_amplitude`, as :func:`stillmotion.grade.grain.grain_response` reads it)."""
     h, w = image.shape[0], image.shape[1]
     out = np.empty_like(image)
     for y in range(h):
         for x in range(w):
             v = weights[0] * image[y, x, 0] + weights[1] * image[y, x, 1] + weights[2] * image[y, x, 2]
-            v = min(max(v, np.float32(0.0)), np.float32(1.0))
-            amp = (np.float32(0.2) + np.float32(3.2) * v * (np.float32(1.0) - v)) * min(
-                (np.float32(1.0) - v) * np.float32(8.0), np.float32(1.0))
-            amp *= sigma
+            amp = _grain_amplitude(v) * sigma
             for c in range(3):
                 out[y, x, c] = image[y, x, c] + amp * (noise[y, x, c] - mean[c]) * inv_std[c]
     return out
