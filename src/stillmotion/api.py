@@ -321,7 +321,18 @@ def estimate_flow(image0: np.ndarray, image1: np.ndarray, *, backend: str = "cla
     """
     from .flow import estimate_flow as _estimate
 
-    return _estimate(image0, image1, backend=backend, **options)
+    return _estimate(_float_rgb(image0), _float_rgb(image1), backend=backend, **options)
+
+
+def _float_rgb(image):
+    """8- or 16-bit pixels as float32 in [0, 1] (what the flow and interpolation code works in); anything
+    else as given. Without it, uint8 frames were taken as 0..255 floats and gave wrong results silently."""
+    image = np.asarray(image)
+    if image.dtype == np.uint8:
+        return image.astype(np.float32) / np.float32(255.0)
+    if image.dtype == np.uint16:
+        return image.astype(np.float32) / np.float32(65535.0)
+    return image
 
 
 def interpolate_frame(
@@ -330,11 +341,16 @@ def interpolate_frame(
 ) -> np.ndarray:  # fmt: skip
     """The frame at time ``t`` in [0, 1] between ``image0`` and ``image1``. See :mod:`stillmotion.interpolate`.
     ``flow``: a flow backend name; by default each ``method``'s own (``classical-matched`` for the splatting
-    methods, ``dis`` for the ``backward`` baseline)."""
+    methods, ``dis`` for the ``backward`` baseline). Frames may be float in [0, 1], or 8- or 16-bit; 8-bit
+    frames give an 8-bit frame back, the others float32."""
     from .interpolate import interpolate_pair
+    from .io.image import to_uint8
 
     options = {} if flow is None else {"flow": flow}
-    return interpolate_pair(image0, image1, t=t, method=method, flow_options=flow_options, **options)
+    eight_bit = np.asarray(image0).dtype == np.uint8 and np.asarray(image1).dtype == np.uint8
+    frame = interpolate_pair(_float_rgb(image0), _float_rgb(image1), t=t, method=method, flow_options=flow_options,
+                             **options)  # fmt: skip
+    return to_uint8(frame) if eight_bit else frame
 
 
 # --- cinemagraph loops (issue 6) --------------------------------------------------------------------

@@ -46,17 +46,15 @@ def _no_blas() -> None:
 
 def cache_is_warm(*dispatchers) -> bool:
     """Whether numba's on-disk cache already holds these jitted functions (so their first call loads
-    rather than compiles them): each has an index file at least as new as its source file. A guess from
-    numba's cache files (its internals may change: then the answer is True, and nothing is said)."""
-    import os
-
+    rather than compiles them): each has a cache index that numba itself takes as fresh for the source
+    as it is now (recent numba compares a hash of the source's content, older numba its modification
+    time; comparing file times here said "compiling" on every run after a checkout touched the sources).
+    Uses numba's internals: if they change, the answer is True and nothing is said."""
     for dispatcher in dispatchers:
         try:
-            index = dispatcher._cache._cache_file._index_path
-            source = dispatcher.py_func.__code__.co_filename
-            if not os.path.exists(index) or os.path.getmtime(index) < os.path.getmtime(source):
+            if not dispatcher._cache._cache_file._load_index():
                 return False
-        except (AttributeError, OSError):
+        except (AttributeError, OSError, TypeError, ValueError, EOFError):
             continue
     return True
 

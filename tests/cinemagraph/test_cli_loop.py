@@ -102,7 +102,7 @@ def test_motion_from_a_video(scene):
         (["--mask", "empty.png", "--hint", "10,10,5,0"], "is empty"),
         (["--mask", "mask.png", "--hint", "96,10,5,0"], "outside the photo"),
         (["--mask", "mask.png", "--anchor", "5,-2", "--hint", "10,10,5,0"], "outside the photo"),
-        (["--material", "water"], "--material water needs --mask"),
+        (["--material", "water"], "--material water needs a mask of where it flows \\(loop --mask"),
         (["--mask", "mask.png", "--hint", "10,10,5,0", "--freeze", "full.png"], "frozen areas cover"),
         (["--mask", "mask.png"], "nothing to animate|no motion"),
         (["--mask", "mask.png", "--hint", "10,10,5"], "--hint must be 4 numbers"),
@@ -131,6 +131,26 @@ def test_bad_input_one_line_and_no_output(scene, capsys, extra, message):
     assert re.search(message, err), err
     assert not out.exists()
     assert not [p for p in tmp.iterdir() if ".part" in p.name]
+
+
+def test_long_loops_tiny_photos_nan_hints_and_folders_are_refused(scene, capsys):
+    tmp, _, _ = scene
+    (tmp / "nan.json").write_text('{"hints": [[40, 30, NaN, 5]]}')
+    (tmp / "ref").mkdir()
+    cv2.imwrite(str(tmp / "tiny.png"), np.zeros((3, 3, 3), np.uint8))
+    photo, mask = str(tmp / "photo.png"), ["--mask", str(tmp / "mask.png")]
+    cases = [
+        ([photo, *mask, "--hint", "10,30,5,0", "--duration", "61"], "--duration must be in (0, 60] seconds"),
+        ([photo, *mask, "--hints", str(tmp / "nan.json"), "--duration", "0.5"], "must be finite"),
+        ([photo, *mask, "--motion-from", str(tmp / "ref"), "--duration", "0.5"], "is a folder; give a video file"),
+        ([str(tmp / "tiny.png"), "--hint", "1,1,1,1", "--duration", "0.5"], "too small for a loop: 3x3"),
+    ]
+    for argv, message in cases:
+        out = tmp / "out.gif"
+        code = main(["loop", *argv, "-o", str(out), "--quiet"])
+        err = capsys.readouterr().err
+        assert code == 2 and err.startswith("error: ") and err.count("\n") == 1 and message in err, (argv, err)
+        assert not out.exists()
 
 
 def test_missing_photo(tmp_path, capsys):

@@ -24,12 +24,20 @@ def test_load_hints_both_forms(tmp_path):
     assert load_hints(path).hints == (Hint(1, 2, 3, 4),)
 
 
-@pytest.mark.parametrize("text", ["{", '{"arrows": []}', '{"hints": [[1, 2]]}', '{"anchors": [{"x": 1}]}'])
+@pytest.mark.parametrize("text", ["{", '{"arrows": []}', '{"hints": [[1, 2]]}', '{"anchors": [{"x": 1}]}',
+                                  '{"hints": [[400, 300, NaN, 5]]}', '[[1, 2, 1e400, 0]]', '{"anchors": [[NaN, 1]]}'])
 def test_load_hints_rejects_bad_files(tmp_path, text):
     path = tmp_path / "h.json"
     path.write_text(text)
     with pytest.raises(InputError, match="hints file"):
         load_hints(path)
+
+
+def test_hints_must_be_finite_in_python_too():
+    with pytest.raises(InputError, match="must be finite"):
+        Hint(1, 2, float("nan"), 0)
+    with pytest.raises(InputError, match="must be finite"):
+        Anchor(float("inf"), 0)
 
 
 def test_hints_outside_the_photo_are_refused():

@@ -39,6 +39,16 @@ def test_no_sky_in_a_textured_picture():
     assert not detect_sky(image).any()
 
 
+def test_a_bright_speck_at_the_top_is_not_a_sky():
+    # a bright smooth patch touching the top edge over 1 % of a textured picture (the butterfly's stucco)
+    rng = np.random.default_rng(0)
+    image = rng.random((80, 120, 3)).astype(np.float32)
+    image[:8, 50:62] = 0.9
+    assert not detect_sky(image).any()
+    image[:20, 30:90] = 0.9  # 12 %: a sky
+    assert detect_sky(image)[2:15, 40:80].all()
+
+
 def test_blue_ground_not_connected_to_the_top_is_not_sky():
     image, _ = _landscape()
     image[:50] = 0.2 * np.random.default_rng(1).random((50, 200, 3)).astype(np.float32)  # dark textured top

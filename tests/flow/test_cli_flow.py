@@ -41,3 +41,47 @@ def test_preview_of_an_existing_flo_and_a_corrupt_one(tmp_path, capsys):
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 2 and len(err) == 1 and "corrupt .flo" in err[0]
     assert not (tmp_path / "q.png").exists()
+
+
+def test_preview_never_overwrites_an_input_and_a_bad_one_leaves_no_flo(tmp_path, capsys, shifted_pair):
+    image0, image1, _ = shifted_pair
+    a, b, out = tmp_path / "a.png", tmp_path / "b.png", tmp_path / "f.flo"
+    write_image(a, image0)
+    write_image(b, image1)
+    before = a.read_bytes()
+    code = main(["flow", str(a), str(b), "-o", str(out), "--preview", str(a)])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(err) == 1 and "input" in err[0]
+    assert a.read_bytes() == before and not out.exists()
+    for preview in (tmp_path / "missing" / "p.png", tmp_path / "p.txt"):
+        code = main(["flow", str(a), str(b), "-o", str(out), "--preview", str(preview)])
+        err = capsys.readouterr().err.strip().splitlines()
+        assert code == 2 and len(err) == 1 and err[0].startswith("error: ")
+        assert not out.exists()
+
+
+def test_frames_too_small_for_dis_are_an_input_error(tmp_path, capsys):
+    for side in (8, 11):
+        write_image(tmp_path / "a.png", np.zeros((side, side, 3), np.float32))
+        write_image(tmp_path / "b.png", np.ones((side, side, 3), np.float32))
+        code = main(["flow", str(tmp_path / "a.png"), str(tmp_path / "b.png"), "-o", str(tmp_path / "f.flo")])
+        err = capsys.readouterr().err.strip().splitlines()
+        assert code == 2 and err == [f"error: frames are too small for optical flow: {side}x{side}"]
+    write_image(tmp_path / "a.png", np.zeros((12, 12, 3), np.float32))
+    write_image(tmp_path / "b.png", np.zeros((12, 12, 3), np.float32))
+    assert main(["flow", str(tmp_path / "a.png"), str(tmp_path / "b.png"), "-o", str(tmp_path / "f.flo"), "--quiet"]) == 0
+    assert read_flo(tmp_path / "f.flo").shape == (12, 12, 2)
+
+
+def test_the_api_takes_8_bit_frames(shifted_pair):
+    from stillmotion import api
+
+    image0, image1, true = shifted_pair
+    as8 = [np.round(x * 255).astype(np.uint8) for x in (image0, image1)]
+    flow8 = api.estimate_flow(*as8)
+    flow = api.estimate_flow(*[x.astype(np.float32) / 255 for x in as8])
+    np.testing.assert_allclose(flow8, flow, atol=1e-5)
+    assert np.median(np.linalg.norm(flow8[20:-20, 20:-20] - true, axis=2)) < 0.2
+    mid8 = api.interpolate_frame(*as8)
+    mid = api.interpolate_frame(*[x.astype(np.float32) / 255 for x in as8])
+    assert mid8.dtype == np.uint8 and np.abs(mid8.astype(np.float32) - mid * 255).max() <= 1.0

@@ -41,7 +41,11 @@ def test_tiny_checkpoint_round_trip(tmp_path, kind):
     # the same numbers as running the network directly on the centred replicate padding
     left, right, top, bottom = pad_to_multiple_of_8(70, 100)
     assert (left, right, top, bottom) == (2, 2, 1, 1)
-    assert pad_to_multiple_of_8(37, 50) == (3, 3, 1, 2) and pad_to_multiple_of_8(37, 50, centred=False) == (3, 3, 0, 3)
+    assert pad_to_multiple_of_8(69, 74) == (3, 3, 1, 2) and pad_to_multiple_of_8(69, 74, centred=False) == (3, 3, 0, 3)
+    # frames smaller than the correlation pyramid needs are padded up to 64 (a 12x16 frame crashed the pooling)
+    assert pad_to_multiple_of_8(12, 16) == (24, 24, 26, 26)
+    small = backend.estimate(a[:12, :16], b[:12, :16])
+    assert small.shape == (12, 16, 2) and np.isfinite(small).all()
 
     def prep(x):
         t = torch.from_numpy(np.round(x * 255)).permute(2, 0, 1)[None].float()

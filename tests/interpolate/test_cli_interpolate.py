@@ -91,3 +91,32 @@ def test_unreadable_video_is_an_input_error(tmp_path, capsys):
     code = main(["interpolate", str(bad), "-o", str(tmp_path / "out.mp4"), "--factor", "2"])
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 2 and len(err) == 1 and err[0].startswith("error: cannot read video")
+
+
+def test_bad_rates_workers_and_flow_sizes_are_one_line_errors(tmp_path, capsys):
+    f0, _, f1 = _moving_square_scene()
+    frames = tmp_path / "frames"
+    frames.mkdir()
+    for i, f in enumerate((f0, f1)):
+        write_image(frames / f"{i}.png", f)
+    write_image(tmp_path / "a.png", f0)
+    write_image(tmp_path / "b.png", f1)
+    pair = [str(tmp_path / "a.png"), str(tmp_path / "b.png"), "-o", str(tmp_path / "m.png")]
+    clip = [str(frames), "-o", str(tmp_path / "c") + "/"]
+    cases = [
+        (clip + ["--fps", "nan"], "--fps must be in (0, 240]"),
+        (clip + ["--fps", "inf"], "--fps must be in (0, 240]"),
+        (clip + ["--factor", "2", "--input-fps", "0"], "--input-fps must be in (0, 240]"),
+        (clip + ["--factor", "2", "--input-fps", "nan"], "--input-fps must be in (0, 240]"),
+        (clip + ["--factor", "100"], "--factor 100 makes 2400 fps from 24 fps"),
+        (pair + ["--workers", "0"], "--workers must be at least 1"),
+        (pair + ["--flow-max-pixels", "-5"], "--flow-max-pixels must be 0 (full size) or at least 4096"),
+        (clip + ["--factor", "2", "--flow-max-pixels", "50"], "--flow-max-pixels must be 0 (full size) or at least"),
+    ]
+    for argv, message in cases:
+        code = main(["interpolate", *argv])
+        err = capsys.readouterr().err.strip().splitlines()
+        assert code == 2 and len(err) == 1 and err[0].startswith("error: " + message), (argv, err)
+    assert not (tmp_path / "m.png").exists() and not (tmp_path / "c").exists()
+    assert main(["interpolate", *clip, "--factor", "2", "--input-fps", "10", "--quiet"]) == 0
+    assert len(list((tmp_path / "c").glob("*.png"))) == 3

@@ -130,6 +130,18 @@ def test_wrong_frame_and_no_frame_leave_nothing(tmp_path):
     assert _leftovers(tmp_path) == []
 
 
+def test_gif_faster_than_50_fps_is_refused(tmp_path):
+    # gif delays are in 1/100 s: 60 fps would be written as 1/100 s delays, which browsers play at ~1/10 s
+    with pytest.raises(OutputError, match="at most 50 fps"):
+        open_writer(tmp_path / "fast.gif", fps=60, width=W, height=H).__enter__()
+    assert _leftovers(tmp_path) == []
+    with open_writer(tmp_path / "ok.gif", fps=50, width=W, height=H) as writer:
+        for i in range(3):
+            writer.write(_frame(i))
+    with Image.open(tmp_path / "ok.gif") as img:
+        assert img.n_frames == 3 and img.info["duration"] == 20
+
+
 @pytest.mark.parametrize("name", ["odd.mp4", "odd.webm"])
 def test_odd_sizes_are_refused_for_yuv420p(tmp_path, name):
     with pytest.raises(OutputError, match="even"):

@@ -9,6 +9,7 @@ forward-splatted along it symmetrically from both ends of the loop (:mod:`.rende
 from .field import FieldOptions, build_field
 from .hints import Anchor, Hint, MotionHints, load_hints, parse_anchor, parse_hint
 from .materials import MATERIALS, Material, get_material
+from .pipeline import LoopConfig, make_loop
 from .render import RenderOptions, loop_frames
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "Anchor",
     "FieldOptions",
     "Hint",
+    "LoopConfig",
     "Material",
     "MotionHints",
     "RenderOptions",
@@ -23,6 +25,7 @@ __all__ = [
     "get_material",
     "load_hints",
     "loop_frames",
+    "make_loop",
     "parse_anchor",
     "parse_hint",
 ]

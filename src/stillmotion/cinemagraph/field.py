@@ -325,7 +325,7 @@ def build_field(
         vel = material_velocity((h, w), material, seed=options.seed)
         source = f"material {material.name}"
     else:
-        raise InputError("no motion given: use --hint/--hints, --material or --motion-from")
+        raise InputError("no motion given: use --hint/--hints or --material (or, with loop, --motion-from)")
     fade_diag = material.fade_diag if material is not None else options.fade_diag
     # small still islands (rocks in a stream) do not stop the flow: it passes under them, as under a stone
     # lying on the water; the renderer never moves or overwrites their pixels (they are not in the region)

@@ -8,6 +8,7 @@ Coordinates are in pixels of the photo as read (EXIF orientation applied), x rig
 from __future__ import annotations
 
 import json
+import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,9 @@ class Hint:
     dx: float
     dy: float
 
+    def __post_init__(self) -> None:
+        _check_finite("hint", (self.x, self.y, self.dx, self.dy))
+
 
 @dataclass(frozen=True)
 class Anchor:
@@ -31,6 +35,15 @@ class Anchor:
 
     x: float
     y: float
+
+    def __post_init__(self) -> None:
+        _check_finite("anchor", (self.x, self.y))
+
+
+def _check_finite(what: str, values: tuple) -> None:
+    """NaN or infinite coordinates (JSON's NaN, 1e400) would silently wreck the whole motion field."""
+    if not all(math.isfinite(v) for v in values):
+        raise InputError(f"{what} {tuple(values)} must be finite numbers")
 
 
 @dataclass(frozen=True)
@@ -130,6 +143,11 @@ def load_hints(path: str | os.PathLike) -> MotionHints:
     hints, anchors = data.get("hints", []), data.get("anchors", [])
     if not isinstance(hints, list) or not isinstance(anchors, list):
         raise InputError(f"hints file {path}: 'hints' and 'anchors' must be lists")
-    return MotionHints(
-        tuple(_hint_from_json(h, path) for h in hints), tuple(_anchor_from_json(a, path) for a in anchors)
-    )
+    try:
+        return MotionHints(
+            tuple(_hint_from_json(h, path) for h in hints), tuple(_anchor_from_json(a, path) for a in anchors)
+        )
+    except InputError as exc:
+        if str(exc).startswith("hints file"):
+            raise
+        raise InputError(f"hints file {path}: {exc}") from None

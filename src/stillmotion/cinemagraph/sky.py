@@ -36,6 +36,8 @@ class SkyOptions:
     min_top_fraction: float = 0.02
     #: height of the top band, as a fraction of the height (scanned photos have dark border rows)
     top_band: float = 0.03
+    #: less sky than this fraction of the photo is no sky (bright wall or petal bits along the top edge)
+    min_area: float = 0.02
 
 
 def _fill_small_holes(mask: np.ndarray, *, max_fraction: float) -> np.ndarray:
@@ -85,5 +87,8 @@ def detect_sky(image: np.ndarray, *, options: SkyOptions = SkyOptions()) -> np.n
     soft = cv2.ximgproc.guidedFilter(np.ascontiguousarray(image, np.float32), soft, radius, 1e-3)
     # keep clear of the skyline: a stray dark pixel of a tree top would be dragged across the sky
     mask = cv2.erode((soft > 0.5).astype(np.uint8), np.ones((5, 5), np.uint8), borderType=cv2.BORDER_REPLICATE) > 0
+    if mask.mean() < options.min_area:
+        log.info("sky detection: %.1f%% of the photo is too little to be a sky; no sky", 100 * mask.mean())
+        return np.zeros((h, w), bool)
     log.info("sky detection: %.0f%% of the photo", 100 * mask.mean())
     return mask

@@ -51,6 +51,8 @@ def average_video_flow(
     """Mean optical flow (h, w, 2) between consecutive frames of a video, on a copy at most
     ``work_side_px`` on its long side, in pixels per video frame of that copy; and the video's fps."""
     path = Path(path)
+    if path.is_dir():
+        raise InputError(f"reference video {path} is a folder; give a video file (.mp4, .webm, .gif, ...)")
     if not path.is_file():
         raise InputError(f"reference video not found: {path}")
     fps, frames = _frames(path)

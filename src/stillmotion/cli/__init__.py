@@ -72,6 +72,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     level = logging.DEBUG if args.debug else (logging.WARNING if args.quiet else logging.INFO)
     logging.basicConfig(level=level, format="%(message)s", stream=sys.stderr)
+    # imageio-ffmpeg warns that a rotated video's frames are read at their displayed size, which is what we
+    # want: not a message for the user (it came through --quiet)
+    logging.getLogger("imageio_ffmpeg").setLevel(logging.DEBUG if args.debug else logging.ERROR)
     try:
         return int(args._run(args) or 0)
     except StillmotionError as exc:

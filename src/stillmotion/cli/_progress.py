@@ -19,11 +19,14 @@ def progress_bar(args, desc: str, unit: str = "frame") -> Iterator[ProgressCallb
     way it stops the run if SIGTERM or SIGHUP came (:mod:`._stop`).
 
     The bar appears at the first report, so a run that fails during its checks prints only its error.
+    Log messages written meanwhile go through tqdm, on their own line (into a log file they were glued to
+    the bar's last state, which ends without a newline).
     """
     if getattr(args, "quiet", False):
         yield lambda done, total: _stop.check()
         return
     from tqdm import tqdm
+    from tqdm.contrib.logging import logging_redirect_tqdm
 
     bar = None
 
@@ -42,7 +45,8 @@ def progress_bar(args, desc: str, unit: str = "frame") -> Iterator[ProgressCallb
         bar.update(done - bar.n)
 
     try:
-        yield update
+        with logging_redirect_tqdm():
+            yield update
     finally:
         if bar is not None:
             bar.close()

@@ -32,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
     from ..errors import InputError, OutputError
     from ..flow import check_pair, create_backend
     from ..flow.preview import flow_to_colour
-    from ..io import read_image, write_image
+    from ..io import check_image_output, check_output, read_image, write_image
     from ..io.flo import write_flo
 
     if len(args.inputs) == 1:
@@ -45,6 +45,9 @@ def run(args: argparse.Namespace) -> int:
         raise OutputError(f"--output must end in .flo, got {args.output}")
     if args.iters is not None and args.iters < 1:
         raise InputError(f"--iters must be at least 1, got {args.iters}")
+    check_output(args.output, inputs=tuple(args.inputs))
+    if args.preview is not None:  # before the work: a bad preview path must not leave the .flo alone behind
+        check_image_output(args.preview, inputs=tuple(args.inputs))
     image0, image1 = read_image(args.inputs[0]), read_image(args.inputs[1])
     check_pair(image0, image1)
     backend = create_backend(args.backend, preset=args.preset, weights=args.weights, iters=args.iters)
@@ -53,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
     log.info("%s flow %dx%d in %.2f s", backend.name, flow.shape[1], flow.shape[0], time.perf_counter() - start)
     write_flo(args.output, flow, inputs=tuple(args.inputs))
     if args.preview is not None:
-        write_image(args.preview, flow_to_colour(flow))
+        write_image(args.preview, flow_to_colour(flow), inputs=tuple(args.inputs))
     return 0
 
 

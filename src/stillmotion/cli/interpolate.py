@@ -19,8 +19,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     rate = parser.add_mutually_exclusive_group()
     rate.add_argument("--factor", type=int, help="clip: K - 1 new frames between each pair (output fps x K)")
     rate.add_argument("--fps", type=float, help="clip: re-time to this frame rate")
-    parser.add_argument("--input-fps", type=float, help="frame rate of a folder of frames (default 24)")
-    parser.add_argument("--method", default="splat", help="splat (default) or backward (baseline)")
+    parser.add_argument("--input-fps", type=float,
+                        help="frame rate of the input: a folder of frames (default 24), or instead of a video's own")
+    parser.add_argument("--method", default="splat",
+                        help="splat (default), splat-colour (splats colours instead of flows), backward (baseline)")
     parser.add_argument("--flow", default=None,
                         help="flow backend: classical-matched, classical, classical-fast, classical-hq, dis, raft "
                              "(default: classical-matched at full size for two frames, which follows small fast "
@@ -48,9 +50,32 @@ def _interpolator(args, *, clip: bool):
     return create_interpolator(args.method, flow=flow, flow_options=options)
 
 
+#: Highest output frame rate (as ``animate`` and ``loop``); also what a GIF can still play at is 50.
+MAX_FPS = 240.0
+#: Smallest ``--flow-max-pixels`` other than 0 (full size): 64x64, well above what DIS needs (12 px a side).
+MIN_FLOW_PIXELS = 64 * 64
+
+
+def _check_options(args: argparse.Namespace) -> None:
+    """Refuse bad numbers before any work."""
+    import math
+
+    from ..errors import InputError
+
+    for name in ("fps", "input_fps"):
+        value = getattr(args, name)
+        if value is not None and not (math.isfinite(value) and 0 < value <= MAX_FPS):
+            raise InputError(f"--{name.replace('_', '-')} must be in (0, {MAX_FPS:g}], got {value}")
+    if args.workers is not None and args.workers < 1:
+        raise InputError(f"--workers must be at least 1, got {args.workers}")
+    if args.flow_max_pixels is not None and args.flow_max_pixels != 0 and args.flow_max_pixels < MIN_FLOW_PIXELS:
+        raise InputError(f"--flow-max-pixels must be 0 (full size) or at least {MIN_FLOW_PIXELS}, got {args.flow_max_pixels}")
+
+
 def run(args: argparse.Namespace) -> int:
     from ..errors import InputError
 
+    _check_options(args)
     if len(args.inputs) == 2:
         if args.factor is not None or args.fps is not None:
             raise InputError("--factor/--fps are for a clip; with two frames use --t")
@@ -63,9 +88,10 @@ def run(args: argparse.Namespace) -> int:
 def _pair(args) -> int:
     from ..flow import check_pair
     from ..interpolate import check_time
-    from ..io import read_image, write_image
+    from ..io import check_image_output, read_image, write_image
 
     t = check_time(args.t)
+    check_image_output(args.output, inputs=tuple(args.inputs))
     image0, image1 = read_image(args.inputs[0]), read_image(args.inputs[1])
     check_pair(image0, image1)
     frame = _interpolator(args, clip=False).interpolate(image0, image1, [t])[0]
@@ -86,15 +112,15 @@ def _clip(args) -> int:
 
     if args.factor is None and args.fps is None:
         raise InputError("a clip needs --factor K or --fps N")
-    if args.workers is not None and args.workers < 1:
-        raise InputError(f"--workers must be at least 1, got {args.workers}")
     output_kind(args.output)  # refuse a bad extension before any work
     info = probe_clip(args.inputs[0])
     if info.frame_count < 2:
         raise InputError(f"{args.inputs[0]} has {info.frame_count} frame(s); interpolation needs at least 2")
-    in_fps = args.input_fps or info.fps or 24.0
-    times = list(output_times(info.frame_count, factor=args.factor, in_fps=in_fps, out_fps=args.fps))
+    in_fps = args.input_fps if args.input_fps is not None else (info.fps or 24.0)
     out_fps = in_fps * args.factor if args.factor else args.fps
+    if args.factor is not None and args.factor >= 1 and out_fps > MAX_FPS:
+        raise InputError(f"--factor {args.factor} makes {out_fps:g} fps from {in_fps:g} fps; at most {MAX_FPS:g} fps")
+    times = list(output_times(info.frame_count, factor=args.factor, in_fps=in_fps, out_fps=args.fps))
     log.info("%d frames at %g fps -> %d frames at %g fps", info.frame_count, in_fps, len(times), out_fps)
     interpolator = _interpolator(args, clip=True)
     from ..interpolate.clip import default_workers

@@ -26,6 +26,10 @@ FLOW_BACKENDS: Registry[FlowEstimator] = Registry("flow")
 DEFAULT_BACKEND = "classical"
 
 
+#: Smallest frame side optical flow accepts (OpenCV's DIS needs 12 pixels).
+MIN_FLOW_SIDE = 12
+
+
 def check_pair(image0: Image, image1: Image) -> None:
     """Raise :class:`InputError` unless both images are (H, W, 3) of the same size."""
     for name, img in (("image0", image0), ("image1", image1)):
@@ -36,7 +40,7 @@ def check_pair(image0: Image, image1: Image) -> None:
         raise InputError(
             f"frames differ in size: {image0.shape[1]}x{image0.shape[0]} and {image1.shape[1]}x{image1.shape[0]}"
         )
-    if min(image0.shape[:2]) < 8:
+    if min(image0.shape[:2]) < MIN_FLOW_SIDE:
         raise InputError(f"frames are too small for optical flow: {image0.shape[1]}x{image0.shape[0]}")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +26,16 @@ class ClipInfo:
 
 
 def _frame_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES and not p.name.startswith("."))
+    """The folder's frames in natural order: ``2.png`` before ``10.png`` (plain string order would scramble
+    unpadded numbering), zero-padded names as before."""
+    frames = [p for p in folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES and not p.name.startswith(".")]
+    return sorted(frames, key=_natural_key)
+
+
+def _natural_key(path: Path) -> tuple:
+    """Sort key splitting digits from the rest: ``frame10`` -> ('frame', 10, '')."""
+    parts = re.split(r"(\d+)", path.name)
+    return tuple((0, int(p), p) if p.isdigit() else (1, 0, p.lower()) for p in parts)
 
 
 def probe_clip(path: str | os.PathLike) -> ClipInfo:

@@ -4,13 +4,14 @@ from .atomic import atomic_output, check_output
 from .depth_file import read_depth, write_depth
 from .depth_fill import fill_invalid
 from .depth_match import match_depth
-from .image import MAX_PIXELS, read_image, write_image
+from .image import MAX_PIXELS, check_image_output, read_image, write_image
 from .video import check_clip_output, open_writer, output_kind
 
 __all__ = [
     "MAX_PIXELS",
     "atomic_output",
     "check_clip_output",
+    "check_image_output",
     "check_output",
     "fill_invalid",
     "match_depth",

@@ -20,7 +20,7 @@ import numpy as np
 
 from ..errors import InputError, OutputError
 from ._checks import check_input_file, check_pixels, read_head
-from .atomic import atomic_output
+from .atomic import atomic_output, check_output
 
 log = logging.getLogger(__name__)
 
@@ -310,14 +310,26 @@ def to_uint8(image: np.ndarray) -> np.ndarray:
 _WRITE_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".webp": "WEBP", ".tif": "TIFF", ".tiff": "TIFF"}
 
 
+def check_image_output(path: str | os.PathLike, *, inputs: tuple = ()) -> Path:
+    """Check now, writing nothing, that :func:`write_image` could write ``path`` (a supported extension,
+    an existing writable folder, not one of ``inputs``). Call it before long work."""
+    _image_format(Path(path))
+    return check_output(path, inputs=inputs)
+
+
+def _image_format(path: Path) -> str:
+    fmt = _WRITE_FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise OutputError(f"unsupported image extension {path.suffix!r} for {path}; use .png, .jpg, .webp or .tif")
+    return fmt
+
+
 def write_image(path: str | os.PathLike, image: np.ndarray, *, inputs: tuple = ()) -> None:
     """Write float32 RGB [0, 1] (or uint8) to PNG/JPEG/WebP/TIFF by extension, atomically."""
     from PIL import Image
 
     path = Path(path)
-    fmt = _WRITE_FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        raise OutputError(f"unsupported image extension {path.suffix!r} for {path}; use .png, .jpg, .webp or .tif")
+    fmt = _image_format(path)
     image = np.asarray(image)
     if image.ndim != 3 or image.shape[2] != 3:
         raise ValueError(f"write_image expects an (H, W, 3) RGB image, got shape {image.shape}")

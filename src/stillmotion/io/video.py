@@ -36,6 +36,8 @@ from .image import to_uint8
 log = logging.getLogger(__name__)
 
 VIDEO_EXTENSIONS = (".mp4", ".webm", ".gif")
+#: Fastest gif frame rate: delays of 2/100 s; browsers play delays of 1/100 s or less at about 1/10 s.
+MAX_GIF_FPS = 50.0
 
 
 def output_kind(path: str | os.PathLike) -> str:
@@ -123,6 +125,9 @@ def _check_clip_size(kind: str, *, fps: float, width: int, height: int) -> None:
         raise OutputError(f"clip size must be positive, got {width}x{height}")
     if kind in ("mp4", "webm") and (width % 2 or height % 2):
         raise OutputError(f"{kind} (yuv420p) needs an even width and height, got {width}x{height}")
+    if kind == "gif" and fps > MAX_GIF_FPS:
+        raise OutputError(f"a gif plays at most {MAX_GIF_FPS:g} fps (its frame delays are in 1/100 s, and browsers "
+                          f"slow shorter ones down), got {fps:g}; lower --fps or write .mp4 or .webm")  # fmt: skip
 
 
 class ClipWriter:

@@ -27,11 +27,16 @@ def _torch():
     return torch
 
 
+#: Smallest padded side: the correlation pyramid halves the 1/8-resolution features three times.
+MIN_SIDE = 64
+
+
 def pad_to_multiple_of_8(height: int, width: int, *, centred: bool = True) -> tuple[int, int, int, int]:
-    """(left, right, top, bottom) replicate-padding amounts making the size a multiple of 8; ``centred``
-    splits the vertical padding top/bottom as the authors' Sintel evaluation does (else all at the bottom)."""
-    pad_h = (-height) % 8
-    pad_w = (-width) % 8
+    """(left, right, top, bottom) replicate-padding amounts making the size a multiple of 8 and at least
+    ``MIN_SIDE``; ``centred`` splits the vertical padding top/bottom as the authors' Sintel evaluation does
+    (else all at the bottom)."""
+    pad_h = max((-height) % 8, MIN_SIDE - height)
+    pad_w = max((-width) % 8, MIN_SIDE - width)
     if centred:
         return pad_w // 2, pad_w - pad_w // 2, pad_h // 2, pad_h - pad_h // 2
     return pad_w // 2, pad_w - pad_w // 2, 0, pad_h
@@ -81,8 +86,9 @@ def resolve_weights(weights: str | os.PathLike | None) -> Path:
         if (DEFAULT_CACHE / name).is_file():
             return DEFAULT_CACHE / name
     raise ModelNotFoundError(
-        f"no RAFT weights given and none in {DEFAULT_CACHE}; pass --weights raft-things.pth (the authors' "
-        "checkpoints; benchmarks/fetch_raft_weights.py can fetch them). Nothing is downloaded at run time."
+        f"no RAFT weights given and none in {DEFAULT_CACHE}; pass --weights with one of the authors' "
+        "checkpoints (raft-things/sintel/kitti/small.pth; benchmarks/fetch_raft_weights.py fetches raft-small, "
+        "raft-sintel and raft-kitti into that folder). Nothing is downloaded at run time."
     )
 
 
