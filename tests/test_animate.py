@@ -232,3 +232,16 @@ def test_a_frame_does_not_depend_on_the_frames_rendered_before_it_on_that_thread
         assert np.array_equal(a.image, b.image) and np.array_equal(a.inverse_depth, b.inverse_depth)
     parallel = list(map_ahead(render, states[50:59], workers=2, depth=3))
     assert all(np.array_equal(a.image, b.image) for a, b in zip(in_turn, parallel))
+
+
+def test_animate_config_takes_a_grade_spec_string():
+    import pytest
+
+    from stillmotion.api import AnimateConfig
+    from stillmotion.errors import InputError
+    from stillmotion.grade import GradeConfig, parse_grade
+
+    assert AnimateConfig(grade="film, grain=0.1").grade == parse_grade("film, grain=0.1")
+    assert isinstance(AnimateConfig(grade="noir").grade, GradeConfig)
+    with pytest.raises(InputError, match="unknown preset"):
+        AnimateConfig(grade="nope")

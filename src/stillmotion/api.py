@@ -45,11 +45,19 @@ class AnimateConfig:
     depth_protect: str = "faces"
     #: a painted PNG or JSON of points correcting the depth, spread edge-aware (stillmotion.depth.hints)
     depth_hints: str | None = None
-    grade: GradeConfig | None = None  #: finishing (see stillmotion.grade.parse_grade); None = as rendered
+    #: finishing: a GradeConfig or a spec string such as "film, grain=0.3" (stillmotion.grade.parse_grade);
+    #: None = as rendered
+    grade: GradeConfig | str | None = None
     upscale: int = 1  #: 2 or 4: super-resolve a photo smaller than the output first (stillmotion.grade.upscale)
     upscale_model: str = "fast"
     #: what a path that reveals beyond the photo's edge does: "crop" in, or "fill" (outpaint) the border
     border: str = "crop"
+
+    def __post_init__(self) -> None:
+        if isinstance(self.grade, str):  # the CLI's --grade spec works in Python too
+            from .grade import parse_grade
+
+            object.__setattr__(self, "grade", parse_grade(self.grade))
 
 
 def load_depth(

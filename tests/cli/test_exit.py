@@ -106,3 +106,29 @@ def test_a_stop_lost_in_a_callback_prints_no_traceback():
 
     assert done.stdout.strip() == f"stopped {int(signal.SIGTERM)}"
     assert done.stderr == ""
+
+
+def test_ctrl_c_inside_compiled_code_is_an_interrupt_not_an_internal_error(monkeypatch, capsys):
+    # a KeyboardInterrupt that arrives while a numba kernel runs comes back as a SystemError caused by it
+    from stillmotion.cli import main, motions
+    from stillmotion.cli._stop import Terminated
+
+    def interrupted_in_a_kernel(args):
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt as exc:
+            raise SystemError("CPUDispatcher(<function _scan>) returned a result with an exception set") from exc
+
+    monkeypatch.setattr(motions, "run", interrupted_in_a_kernel)
+    assert main(["motions"]) == 130
+    assert capsys.readouterr().err == "error: interrupted\n"
+
+    def stopped_in_a_kernel(args):
+        try:
+            raise Terminated(15)
+        except Terminated as exc:
+            raise SystemError("returned a result with an exception set") from exc
+
+    monkeypatch.setattr(motions, "run", stopped_in_a_kernel)
+    assert main(["motions"]) == 143
+    assert capsys.readouterr().err == "error: stopped by SIGTERM\n"

@@ -291,6 +291,12 @@ def test_classical_3d_run(tmp_path):
         ('{"border": "smear"}', "border"),
         ('{"max_frames": 0}', "max_frames"),
         ('{"color_coherence": "purple"}', "color_coherence"),
+        ('{"seed": "abc"}', "seed: expected an integer"),
+        ('{"fps": "abc"}', "fps: expected a number"),
+        ('{"fps": 0}', "fps: expected a number in (0, 240]"),
+        ('{"strength": "abc"}', "strength: expected a number"),
+        ('{"W": Infinity}', "W: expected an integer"),
+        ('{"diffusion_cadence": Infinity}', "diffusion_cadence: expected an integer"),
     ],
 )
 def test_bad_settings_files(tmp_path, capsys, text, message):
@@ -299,6 +305,18 @@ def test_bad_settings_files(tmp_path, capsys, text, message):
     assert main(["deforum", str(path), "-o", str(tmp_path / "o.mp4"), "--quiet"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("error: ") and message in err[0]
+
+
+def test_null_seed_is_random_and_a_bad_3d_fov_is_an_error(tmp_path, capsys):
+    assert read_settings(_settings_file(tmp_path, seed=None)).seed == -1
+    path = _settings_file(tmp_path, animation_mode="3D", max_frames=3, fov_schedule="0:(40), 2:(0)")
+    from stillmotion.io import write_image
+
+    write_image(tmp_path / "init.png", np.full((64, 96, 3), 0.5, np.float32))
+    code = main(["deforum", str(path), "-o", str(tmp_path / "o.mp4"), "--image", str(tmp_path / "init.png"), "--quiet"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and err == ["error: fov_schedule: frame 2 gives 0 degrees; expected 1..170"]
+    assert not (tmp_path / "o.mp4").exists()
 
 
 def test_steps_follow_a1111s_switch():

@@ -120,8 +120,13 @@ def test_deforum_strength_is_converted_to_denoise():
 def test_missing_model_is_a_one_line_error(tmp_path):
     from stillmotion.generate.generators import load_generator
 
-    with pytest.raises(ModelNotFoundError, match="nothing is downloaded"):
+    with pytest.raises(ModelNotFoundError, match="model folder not found"):
         load_generator("sd15", model=str(tmp_path / "no-such-model"))
+    (tmp_path / "empty-model").mkdir()
+    with pytest.raises(ModelNotFoundError, match="nothing is downloaded"):
+        load_generator("sd15", model=str(tmp_path / "empty-model"))
+    with pytest.raises(ModelNotFoundError, match="no local weights at 'someone/not-in-the-cache'"):
+        load_generator("sd15", model="someone/not-in-the-cache")
 
 
 def test_prompt_scene_without_the_extra_names_it(tmp_path, monkeypatch, capsys):

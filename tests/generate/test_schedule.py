@@ -76,6 +76,19 @@ def test_expressions_agree_with_numexpr(expr):
     np.testing.assert_allclose(ours, numexpr.evaluate(expr, local_dict={"t": t}), rtol=1e-12)
 
 
+@pytest.mark.parametrize("expr", ["1 & 2", "1 | 2", "~1", "6 & 3 | 8", "(2 > 1) & (3 > 4)"])
+def test_bitwise_operators_on_integers_agree_with_numexpr(expr):
+    ours = parse_expression(expr).evaluate(t=0)
+    np.testing.assert_allclose(ours, np.asarray(numexpr.evaluate(expr), np.float64))
+
+
+def test_deep_expressions_are_an_error_not_a_crash():
+    for text in ("-" * 1000 + "1", "+".join(["1"] * 5000), "sin(" * 2000 + "1" + ")" * 2000):
+        with pytest.raises(ExpressionError, match="nested too deeply"):
+            parse_expression(text)
+    assert parse_expression("+".join(["1"] * 150)).evaluate(t=0) == 150
+
+
 @pytest.mark.parametrize(
     ("text", "where"),
     [

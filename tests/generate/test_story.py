@@ -17,6 +17,13 @@ ROOT = Path(__file__).resolve().parents[2]
 PHOTOS = ROOT.parent / "shared" / "data" / "photos"
 
 
+def _tiny_png(path):
+    """A real 8x6 PNG: a story checks its photos' headers when it is loaded."""
+    from stillmotion.io import write_image
+
+    write_image(path, np.full((6, 8, 3), 0.5, np.float32))
+
+
 def _ramp_clip(level: float, count: int, size=(6, 8)):
     """Frame i of the clip is the constant ``level + i / 1000``: every frame is identifiable."""
     for i in range(count):
@@ -71,7 +78,7 @@ def _fake_source(scene, story, frame_count):
 
 def test_three_scene_story_frame_count_and_dissolves(tmp_path):
     for name in ("a.png", "b.png", "c.png"):
-        (tmp_path / name).write_bytes(b"")
+        _tiny_png(tmp_path / name)
     path = _write_story(tmp_path, """
 fps: 10
 size: 32x16
@@ -94,7 +101,7 @@ scenes:
 
 
 def test_story_writes_png_frames(tmp_path):
-    (tmp_path / "a.png").write_bytes(b"")
+    _tiny_png(tmp_path / "a.png")
     path = _write_story(tmp_path, "fps: 4\nsize: 16x16\nscenes:\n  - {image: a.png, duration: 1}\n"
                                   "  - {image: a.png, duration: 1}\n")  # fmt: skip
     out = tmp_path / "film"
@@ -113,10 +120,16 @@ def test_story_writes_png_frames(tmp_path):
         ("scenes:\n  - {image: a.png, duration: -1}\n", "scene 1 duration"),
         ("size: 33x20\nscenes:\n  - {image: a.png}\n", "even sides"),
         ("scenes: [\n", "not valid YAML"),
+        ("scenes:\n  - {image: a.png}\n  - {image: fake.jpg}\n", "scene 2: cannot read photo"),
+        ("scenes:\n  - {image: a.png, depth: d.npy, depth_kind: weird}\n", "scene 1 depth: unknown depth kind"),
+        ("scenes:\n  - {image: a.png, depth: nan.npy}\n", "scene 1 depth: depth file"),
     ],
 )
 def test_bad_stories_are_one_line_errors(tmp_path, capsys, body, message):
-    (tmp_path / "a.png").write_bytes(b"")
+    _tiny_png(tmp_path / "a.png")
+    (tmp_path / "fake.jpg").write_text("not a photo")
+    np.save(tmp_path / "d.npy", np.linspace(0, 1, 48, dtype=np.float32).reshape(6, 8))
+    np.save(tmp_path / "nan.npy", np.full((6, 8), np.nan, np.float32))
     path = _write_story(tmp_path, body)
     with pytest.raises(InputError, match=None) as info:
         load_story(path)
@@ -130,10 +143,14 @@ def test_bad_stories_are_one_line_errors(tmp_path, capsys, body, message):
 def test_relative_paths_resolve_against_the_story_folder(tmp_path, monkeypatch):
     sub = tmp_path / "stories"
     sub.mkdir()
-    (sub / "pic.png").write_bytes(b"")
-    path = _write_story(sub, "scenes:\n  - image: pic.png\n")
+    _tiny_png(sub / "pic.png")
+    cube = "LUT_3D_SIZE 2\n" + "".join(f"{r} {g} {b}\n" for b in (0, 1) for g in (0, 1) for r in (0, 1))
+    (sub / "warm.cube").write_text(cube)
+    path = _write_story(sub, "scenes:\n  - image: pic.png\n    grade: \"lut=warm.cube, vignette=0.2\"\n")
     monkeypatch.chdir(tmp_path)
-    assert load_story(path).scenes[0].image == (sub / "pic.png").resolve()
+    scene = load_story(path).scenes[0]
+    assert scene.image == (sub / "pic.png").resolve()
+    assert Path(scene.grade.split(",")[0].partition("=")[2]).resolve() == (sub / "warm.cube").resolve()
 
 
 def test_fit_to_size_crops_the_centre():

@@ -56,7 +56,8 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         cmd = sub.add_parser(module.NAME, help=module.HELP, description=module.HELP)
         if command is None or command == module.NAME:
             module.add_arguments(cmd)
-        cmd.add_argument("--quiet", action="store_true", help="no progress bar or messages on stderr")
+        cmd.add_argument("--quiet", action="store_true",
+                         help="no progress bar or progress messages on stderr (warnings and errors still show)")
         cmd.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
         cmd.set_defaults(_run=module.run)
     return parser
@@ -75,6 +76,9 @@ def main(argv: list[str] | None = None) -> int:
     # imageio-ffmpeg warns that a rotated video's frames are read at their displayed size, which is what we
     # want: not a message for the user (it came through --quiet)
     logging.getLogger("imageio_ffmpeg").setLevel(logging.DEBUG if args.debug else logging.ERROR)
+    if not args.debug:  # transformers' and diffusers' own notes (optional packages, memory hints) are not ours
+        for variable in ("TRANSFORMERS_VERBOSITY", "DIFFUSERS_VERBOSITY"):
+            os.environ.setdefault(variable, "error")
     try:
         return int(args._run(args) or 0)
     except StillmotionError as exc:
@@ -82,22 +86,42 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc()
         sys.stderr.write(f"error: {exc}\n")
         return EXIT_USAGE
-    except Terminated as exc:
-        with contextlib.suppress(OSError):  # after SIGHUP the terminal may be gone
-            sys.stderr.write(f"error: stopped by {signal.Signals(exc.signum).name}\n")
-        return 128 + exc.signum
-    except KeyboardInterrupt:
-        sys.stderr.write("error: interrupted\n")
-        return 130
+    except (Terminated, KeyboardInterrupt) as exc:
+        return _stopped(exc)
     except BrokenPipeError:  # the reader of stdout went away (``stillmotion motions | head -1``): stop quietly
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())  # Python's own flush at exit must not fail again
         return 1
     except Exception as exc:  # a bug, not bad input: say so in one line unless --debug
+        stop = _stop_behind(exc)
+        if stop is not None:  # Ctrl-C inside a numba kernel comes back as a SystemError caused by it
+            return _stopped(stop)
         if args.debug:
             raise
         sys.stderr.write(f"error: internal error ({type(exc).__name__}: {exc}); rerun with --debug\n")
         return 1
+
+
+def _stopped(exc: BaseException) -> int:
+    """The message and exit code of a run stopped by Ctrl-C (130) or by SIGTERM/SIGHUP (128 + signal)."""
+    if isinstance(exc, Terminated):
+        with contextlib.suppress(OSError):  # after SIGHUP the terminal may be gone
+            sys.stderr.write(f"error: stopped by {signal.Signals(exc.signum).name}\n")
+        return 128 + exc.signum
+    sys.stderr.write("error: interrupted\n")
+    return 130
+
+
+def _stop_behind(exc: BaseException) -> BaseException | None:
+    """The Ctrl-C or stop signal among the causes of ``exc``, if any: a signal that arrives while compiled
+    code runs is raised when it returns, and Python reports that as a SystemError caused by it."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, (KeyboardInterrupt, Terminated)):
+            return exc
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return None
 
 
 def run() -> None:

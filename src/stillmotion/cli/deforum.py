@@ -37,6 +37,9 @@ def run(args) -> int:
     from ..generate.story import parse_size
     from ..io import read_image
 
+    from ..io import check_clip_output
+
+    check_clip_output(args.output, inputs=(args.settings,))  # before a generator takes seconds to load
     settings = read_settings(args.settings)
     overrides = {}
     if args.frames is not None:
@@ -53,6 +56,8 @@ def run(args) -> int:
     image_path = Path(args.image) if args.image else settings.init_image
     if image_path is not None and not image_path.is_file():
         raise InputError(f"init image not found: {image_path}")
+    if args.inpaint_holes and not args.generator:
+        log.warning("--inpaint-holes needs --generator (the classical repair always fills holes); ignored")
     generator = None
     if args.generator:
         from ..generate.generators import load_generator

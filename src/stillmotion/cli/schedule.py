@@ -17,11 +17,15 @@ def add_arguments(parser) -> None:
     parser.add_argument("--index", action="store_true", help="print 'frame value' pairs")
 
 
+#: The same limit as a Deforum settings file's max_frames.
+MAX_FRAMES = 100_000
+
+
 def run(args) -> int:
     from ..generate.schedule import schedule_values
 
-    if args.frames < 1:
-        raise InputError(f"--frames must be at least 1, got {args.frames}")
+    if not 1 <= args.frames <= MAX_FRAMES:
+        raise InputError(f"--frames must be within 1..{MAX_FRAMES} (as Deforum's max_frames), got {args.frames}")
     values = schedule_values(args.schedule, args.frames, seed=args.seed)
     lines = (f"{i} {v:.10g}" if args.index else f"{v:.10g}" for i, v in enumerate(values))
     sys.stdout.write("\n".join(lines) + "\n")

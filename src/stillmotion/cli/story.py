@@ -30,6 +30,9 @@ def run(args) -> int:
     from ..errors import InputError
     from ..generate.story import load_story, parse_size
 
+    from ..io import check_clip_output
+
+    check_clip_output(args.output, inputs=(args.story,))  # a bad output fails before the story is read
     story = load_story(args.story)
     overrides = {}
     if args.generator:

@@ -12,6 +12,7 @@ import logging
 import cv2
 import numpy as np
 
+from ..errors import InputError
 from ..types import CameraState
 from .motion2d import affine_matrix, warp_2d
 from .motion3d import MirroredSource, compose, deforum_delta, long_side_fov_deg, render_3d, state_from_pose
@@ -76,7 +77,11 @@ class Motion3D:
                           rotation_y_deg=series["rotation_3d_y"][i], rotation_z_deg=series["rotation_3d_z"][i])
             for i in range(count)
         ]  # fmt: skip
-        self.fovs = [long_side_fov_deg(series["fov_schedule"][i], width, height) for i in range(count)]
+        fovs = np.asarray(series["fov_schedule"][:count], np.float64)
+        bad = np.flatnonzero(~((fovs >= 1.0) & (fovs <= 170.0)))
+        if bad.size:
+            raise InputError(f"fov_schedule: frame {bad[0]} gives {fovs[bad[0]]:g} degrees; expected 1..170")
+        self.fovs = [long_side_fov_deg(float(f), width, height) for f in fovs]
         self._first: np.ndarray | None = None
         self._source: MirroredSource | None = None
         self._states: list[CameraState] = []

@@ -6,6 +6,7 @@ listed in one warning, never fatal.
 from __future__ import annotations
 
 import json
+import math
 import logging
 import os
 from dataclasses import dataclass, field
@@ -80,6 +81,8 @@ class DeforumSettings:
 
 
 def _load(path: Path) -> dict:
+    if path.is_dir():
+        raise InputError(f"settings file {path} is a folder")
     if not path.is_file():
         raise InputError(f"settings file not found: {path}")
     try:
@@ -94,8 +97,10 @@ def _load(path: Path) -> dict:
             import yaml
 
             data = yaml.safe_load(text)
-        except Exception:
-            pass
+        except Exception as yaml_error:  # noqa: BLE001 - yaml.YAMLError; a .yaml file gets its own message
+            if path.suffix.lower() in (".yaml", ".yml"):
+                detail = " ".join(str(yaml_error).split())
+                raise InputError(f"{path}: not valid YAML: {detail}") from None
         if not isinstance(data, dict):
             raise InputError(
                 f"{path}: not a Deforum settings file (JSON error at line {json_error.lineno}, "
@@ -109,10 +114,22 @@ def _load(path: Path) -> dict:
 def _int(value: object, name: str, *, low: int, high: int) -> int:
     try:
         number = int(float(str(value).strip()))
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: Infinity
         raise InputError(f"{name}: expected an integer, got {value!r}") from None
     if not low <= number <= high:
         raise InputError(f"{name}: expected {low}..{high}, got {number}")
+    return number
+
+
+def _number(value: object, name: str, *, low: float, high: float, low_open: bool = False) -> float:
+    """A finite number in [low, high] (or (low, high] with ``low_open``), else a one-line error."""
+    try:
+        number = float(str(value).strip())
+    except ValueError:
+        raise InputError(f"{name}: expected a number, got {value!r}") from None
+    inside = (low < number if low_open else low <= number) and number <= high
+    if not (math.isfinite(number) and inside):
+        raise InputError(f"{name}: expected a number in {'(' if low_open else '['}{low:g}, {high:g}], got {value!r}")
     return number
 
 
@@ -180,7 +197,7 @@ def settings_from_mapping(data: dict, *, base: Path, source: Path | None = None)
     if str(coherence).strip().lower() in ("image", "video input"):
         log.warning("color_coherence %r is not supported; matching frame 0 in LAB instead", coherence)
         coherence = "LAB"
-    seed = int(get("seed", -1))
+    seed = _int(-1 if get("seed") is None else get("seed"), "seed", low=-1, high=2**32 - 1)  # null: random
     behavior = str(get("seed_behavior", "iter")).strip().lower()
     if behavior not in SEED_BEHAVIORS:
         log.warning("seed_behavior %r is not supported; using 'iter' (supported: %s)", behavior,
@@ -207,14 +224,14 @@ def settings_from_mapping(data: dict, *, base: Path, source: Path | None = None)
                 "enable_steps_scheduling", "steps_schedule"):  # fmt: skip
         if key in data:
             used.add(key)
-    fps = float(data.get("fps", 15) or 15)
+    fps = _number(data.get("fps", 15), "fps", low=0, high=240, low_open=True)
     ignored = tuple(sorted(k for k in data if k not in used))
     settings = DeforumSettings(
         mode=mode.upper(),
         max_frames=max_frames,
         width=width - width % 8,
         height=height - height % 8,
-        fps=fps if 0 < fps <= 240 else 15.0,
+        fps=fps,
         border=border,
         color_coherence=color_mode(coherence),
         cadence=cadence,
@@ -224,7 +241,7 @@ def settings_from_mapping(data: dict, *, base: Path, source: Path | None = None)
         seed_behavior=behavior,
         seed_iter_n=_int(data.get("seed_iter_N", 1), "seed_iter_N", low=1, high=100_000),
         init_image=init_path,
-        init_strength=float(data.get("strength", 0.0) or 0.0),
+        init_strength=_number(data.get("strength") or 0.0, "strength", low=0.0, high=1.0),
         source=source,
         ignored=ignored,
     )

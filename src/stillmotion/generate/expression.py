@@ -16,7 +16,8 @@ Grammar (Python's precedence, as numexpr uses Python's parser)::
     power      := atom ["**" unary]
     atom       := NUMBER | NAME | NAME "(" [comparison ("," comparison)*] ")" | "(" comparison ")"
 
-Division is true division; ``&``, ``|`` and ``~`` are logical on comparisons (as in numexpr).
+Division is true division; ``&``, ``|`` and ``~`` are logical on comparisons and bitwise on integers (as in
+numexpr). Trees deeper than ``MAX_DEPTH`` are refused.
 """
 
 from __future__ import annotations
@@ -208,8 +209,16 @@ _BINARY: dict[str, Callable] = {
     "+": np.add, "-": np.subtract, "*": np.multiply, "/": np.true_divide, "//": np.floor_divide,
     "%": np.mod, "**": np.power,
     "<": np.less, "<=": np.less_equal, ">": np.greater, ">=": np.greater_equal, "==": np.equal, "!=": np.not_equal,
-    "&": lambda a, b: np.logical_and(a, b), "|": lambda a, b: np.logical_or(a, b),
+    "&": lambda a, b: _bitwise(np.logical_and, np.bitwise_and, a, b),
+    "|": lambda a, b: _bitwise(np.logical_or, np.bitwise_or, a, b),
 }  # fmt: skip
+
+
+def _bitwise(logical: Callable, bitwise: Callable, a, b):
+    """numexpr's ``&`` and ``|``: logical on comparisons, bitwise on integers (``1 & 2`` is 0)."""
+    if np.asarray(a).dtype == bool or np.asarray(b).dtype == bool:
+        return logical(a, b)
+    return bitwise(np.asarray(a).astype(np.int64), np.asarray(b).astype(np.int64))
 
 
 def _evaluate(node: Node, env: Mapping[str, np.ndarray | float]):
@@ -222,8 +231,10 @@ def _evaluate(node: Node, env: Mapping[str, np.ndarray | float]):
         value = _evaluate(node[2], env)
         if node[1] == "-":
             return np.negative(value)
-        if node[1] == "~":
-            return np.logical_not(value)
+        if node[1] == "~":  # numexpr: logical on a comparison, bitwise on an integer (~1 is -2)
+            if np.asarray(value).dtype == bool:
+                return np.logical_not(value)
+            return np.invert(np.asarray(value).astype(np.int64))
         return value
     if kind == "bin":
         return _BINARY[node[1]](_evaluate(node[2], env), _evaluate(node[3], env))
@@ -251,4 +262,29 @@ class Expression:
 def parse_expression(text: str, *, variables: frozenset[str] | set[str] = frozenset({"t"})) -> Expression:
     """Parse ``text``; raises :class:`ExpressionError` saying where when it is malformed."""
     variables = frozenset(variables)
-    return Expression(text, _Parser(text, variables).parse(), variables)
+    try:
+        tree = _Parser(text, variables).parse()
+    except RecursionError:
+        raise ExpressionError(f"expression nested too deeply (more than {MAX_DEPTH} levels)") from None
+    if _depth(tree) > MAX_DEPTH:  # evaluation recurses too: 5000 chained '+' would overflow it
+        raise ExpressionError(f"expression nested too deeply (more than {MAX_DEPTH} levels)")
+    return Expression(text, tree, variables)
+
+
+#: Deepest expression tree accepted (far beyond any schedule a person writes; well within Python's stack).
+MAX_DEPTH = 200
+
+
+def _depth(tree: Node) -> int:
+    """Depth of a parsed tree, without recursion."""
+    deepest, stack = 0, [(tree, 1)]
+    while stack:
+        node, level = stack.pop()
+        deepest = max(deepest, level)
+        if node[0] == "un":
+            stack.append((node[2], level + 1))
+        elif node[0] == "bin":
+            stack.extend(((node[2], level + 1), (node[3], level + 1)))
+        elif node[0] == "call":
+            stack.extend((arg, level + 1) for arg in node[2])
+    return deepest

@@ -69,13 +69,16 @@ def _load(cls, source: str, what: str, *, dtype=None, **kwargs):
 
     if dtype is not None and dtype != torch.float32:
         kwargs["torch_dtype"] = dtype
+    looks_like_path = source.startswith((".", "~", "/")) or source.count("/") > 1  # a hub id is "owner/name"
+    if looks_like_path and not Path(os.path.expanduser(source)).exists():
+        raise ModelNotFoundError(f"{what}: model folder not found: {source}")
     try:
-        return cls.from_pretrained(source, local_files_only=True, **kwargs)
+        return cls.from_pretrained(os.path.expanduser(source), local_files_only=True, **kwargs)
     except (OSError, ValueError, EnvironmentError) as exc:
-        first = " ".join(str(exc).split())[:200]
+        log.debug("%s: loading %r failed: %s", what, source, exc)
         raise ModelNotFoundError(
-            f"{what}: no local weights at {source!r} (a diffusers folder or a Hugging Face cache entry; "
-            f"nothing is downloaded): {first}"
+            f"{what}: no local weights at {source!r}: give a diffusers model folder, or an id already in the "
+            "Hugging Face cache (nothing is downloaded; --debug shows the loader's own message)"
         ) from None
 
 

@@ -41,7 +41,7 @@ log = logging.getLogger(__name__)
 STORY_KEYS = {"fps", "size", "transition", "generator", "model", "device", "steps", "strength", "scenes"}
 SCENE_KEYS = {
     "image", "prompt", "motion", "duration", "intensity", "grade", "negative_prompt", "seed", "transition",
-    "depth", "depth_kind", "loop", "strength",
+    "depth", "depth_kind", "strength",
 }  # fmt: skip
 MAX_SIDE = 4096
 
@@ -152,6 +152,19 @@ def _resolve(path: object, base: Path, what: str) -> Path:
     return resolved
 
 
+def _grade_with_paths(grade: str, base: Path) -> str:
+    """The grade spec with a relative ``lut=`` file resolved against the story's folder, as every other
+    path in a story is (it was taken relative to the current directory)."""
+    tokens = []
+    for token in grade.split(","):
+        name, sep, value = token.partition("=")
+        if sep and name.strip() == "lut" and value.strip():
+            path = Path(os.path.expanduser(value.strip()))
+            token = f"lut={path if path.is_absolute() else base / path}"
+        tokens.append(token)
+    return ",".join(tokens)
+
+
 def _scene(raw: object, index: int, base: Path, default_transition: float) -> SceneSpec:
     label = f"scene {index}"
     if not isinstance(raw, dict):
@@ -164,6 +177,13 @@ def _scene(raw: object, index: int, base: Path, default_transition: float) -> Sc
     if has_image == has_prompt:
         raise InputError(f"{label}: give exactly one of image: (a photo) or prompt: (text)")
     image = _resolve(raw["image"], base, f"{label} image") if has_image else None
+    if image is not None:
+        from ..io.image import check_image
+
+        try:
+            check_image(image)  # not an image, or too large: fail now, not after the scenes before it
+        except InputError as exc:
+            raise InputError(f"{label}: {exc}") from None
     prompt = str(raw["prompt"]).strip() if has_prompt else None
     if has_prompt and not prompt:
         raise InputError(f"{label}: prompt is empty")
@@ -184,7 +204,15 @@ def _scene(raw: object, index: int, base: Path, default_transition: float) -> Sc
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
         raise InputError(f"{label} seed: expected an integer, got {seed!r}")
     depth = _resolve(raw["depth"], base, f"{label} depth") if raw.get("depth") is not None else None
-    grade = None if raw.get("grade") is None else str(raw["grade"])
+    depth_kind = str(raw.get("depth_kind", "inverse"))
+    if depth is not None:
+        from ..io import read_depth
+
+        try:
+            read_depth(depth, depth_kind)  # unknown kind, unreadable, NaN or constant: fail before any frame
+        except InputError as exc:
+            raise InputError(f"{label} depth: {exc}") from None
+    grade = None if raw.get("grade") is None else _grade_with_paths(str(raw["grade"]), base)
     if grade:
         from ..grade import parse_grade
 
@@ -205,7 +233,7 @@ def _scene(raw: object, index: int, base: Path, default_transition: float) -> Sc
         seed=seed,
         transition_s=_number(raw.get("transition", default_transition), f"{label} transition", low=0, high=60),
         depth=depth,
-        depth_kind=str(raw.get("depth_kind", "inverse")),
+        depth_kind=depth_kind,
         strength=None if strength is None else _number(strength, f"{label} strength", low=0, high=1),
     )
 
@@ -245,6 +273,8 @@ def story_from_mapping(data: object, *, base: Path, source: Path | None = None) 
 def load_story(path: str | os.PathLike) -> StorySpec:
     """Read and validate a story file (YAML or JSON)."""
     path = Path(path)
+    if path.is_dir():
+        raise InputError(f"story file {path} is a folder; give a .yaml or .json story")
     if not path.is_file():
         raise InputError(f"story file not found: {path}")
     try:

@@ -64,6 +64,18 @@ def read_image(path: str | os.PathLike, *, max_pixels: int = MAX_PIXELS) -> np.n
     return _to_float_rgb(array, path)
 
 
+def check_image(path: str | os.PathLike, *, max_pixels: int = MAX_PIXELS) -> None:
+    """Check now, from the header only, that :func:`read_image` can open ``path``: it exists, is an image
+    of a supported format, and is not too large (a truncated file is found only when it is decoded).
+    For checking every input of a long run (a story's photos) before its first frame."""
+    path = check_input_file(path, "photo")
+    if read_head(path, 4) in _TIFF_MAGIC:
+        return
+    img = _open_pil(path)
+    with img:
+        check_pixels(path, "photo", img.size[0], img.size[1], max_pixels)
+
+
 @contextlib.contextmanager
 def no_pil_bomb_limit():
     """PIL's own bomb check (a warning, then an error at twice its limit) is replaced by ``max_pixels``."""
