@@ -135,7 +135,7 @@ def animate(
 
     config = config or AnimateConfig()
     check_clip_output(output, inputs=(photo, depth))  # refuse a bad output before any work
-    check_preview_path(preview)
+    check_preview_path(preview, output=output, inputs=(photo, depth))
     # numba's start and the renderer's imports hold the GIL: a worker thread does them while this one
     # decodes the photo and finds its depth (OpenCV and NumPy release the GIL)
     with ThreadPoolExecutor(max_workers=1) as pool:

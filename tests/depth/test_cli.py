@@ -62,3 +62,22 @@ def test_unknown_backend_is_refused(tmp_path, photo, capsys):
     with pytest.raises(SystemExit) as exc:
         main(["depth", str(photo), "-o", str(tmp_path / "d.npy"), "--backend", "magic"])
     assert exc.value.code == 2
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--layers", "{tmp}/layers", "--layer-count", "0"], "--layer-count must be in 1..16"),
+        (["--preview", "{tmp}/missing/p.png"], "output folder does not exist"),
+        (["--preview", "{tmp}/p.gif"], "unsupported image extension"),
+        (["--preview", "{tmp}/d.png"], "would overwrite each other"),
+        (["--preview", "{tmp}/chelsea.png"], "refusing to overwrite an input"),
+    ],
+)
+def test_bad_side_outputs_fail_before_the_depth_is_written(tmp_path, photo, capsys, extra, message):
+    out = tmp_path / "d.png"
+    before = photo.read_bytes()
+    code = main(["depth", str(photo), "-o", str(out), "--quiet", *[e.replace("{tmp}", str(tmp_path)) for e in extra]])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(err) == 1 and message in err[0], err
+    assert not out.exists() and photo.read_bytes() == before

@@ -66,16 +66,32 @@ def test_cli_grade_recipe_and_preview(tmp_path, texture):
         (["--grade", "vignette=lots"], "vignette must be a number"),
         (["--grade", "lut=/nonexistent/x.cube"], "cannot read LUT"),
         (["--preview", "sheet.mp4"], "--preview must be an image"),
+        # checked before the render, so the clip is not left behind when the preview cannot be written
+        (["--preview", "{tmp}/missing/sheet.png"], "output folder does not exist"),
+        (["--preview", "{tmp}/photo.png"], "refusing to overwrite an input"),
     ],
 )
 def test_cli_bad_finishing_options_are_one_line_errors(tmp_path, texture, argv, fragment):
     photo = tmp_path / "photo.png"
     write_image(photo, texture)
+    argv = [a.replace("{tmp}", str(tmp_path)) for a in argv]
     res = run_cli("animate", str(photo), "-o", str(tmp_path / "out.gif"), "--duration", "0.2", *argv)
     assert res.returncode == 2
     assert res.stderr.strip().startswith("error:") and fragment in res.stderr
     assert len(res.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "out.gif").exists()
+    assert read_image(photo).shape == texture.shape
+
+
+def test_a_preview_inside_the_frames_folder_is_refused(tmp_path, texture):
+    photo, frames = tmp_path / "photo.png", tmp_path / "frames"
+    write_image(photo, texture)
+    assert run_cli("animate", str(photo), "-o", f"{frames}/", "--duration", "0.25", "--fps", "12").returncode == 0
+    before = (frames / "0001.png").read_bytes()
+    res = run_cli("animate", str(photo), "-o", f"{frames}/", "--duration", "0.25", "--fps", "12",
+                  "--preview", str(frames / "0001.png"))  # fmt: skip
+    assert res.returncode == 2 and "would overwrite each other" in res.stderr
+    assert (frames / "0001.png").read_bytes() == before
 
 
 def test_explicit_options_win_over_the_recipe(tmp_path):

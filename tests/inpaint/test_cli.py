@@ -100,3 +100,35 @@ def test_depth_aware_with_depth_out(tmp_path, photo):
     assert code == 0
     filled = np.load(depth_out)
     assert np.allclose(filled[10:30, 30:36], 0.2)
+
+
+@pytest.mark.parametrize(
+    ("depth_out", "message"),
+    [("filled.jpg", "unsupported depth output extension"), ("missing/filled.npy", "output folder does not exist"),
+     ("depth.npy", "refusing to overwrite an input"), ("out.png", "would overwrite each other")],
+)  # fmt: skip
+def test_a_bad_depth_out_fails_before_the_photo_is_written(tmp_path, photo, capsys, depth_out, message):
+    mask = np.zeros((48, 64), np.uint8)
+    mask[10:30, 30:36] = 255
+    np.save(tmp_path / "depth.npy", np.linspace(0.1, 1, 48 * 64, dtype=np.float32).reshape(48, 64))
+    before = (tmp_path / "depth.npy").read_bytes()
+    out = tmp_path / "out.png"
+    code = main(["inpaint", str(photo), "--mask", str(_mask(tmp_path, mask)), "-o", str(out), "--depth",
+                 str(tmp_path / "depth.npy"), "--depth-out", str(tmp_path / depth_out)])  # fmt: skip
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(err) == 1 and message in err[0], err
+    assert not out.exists() and (tmp_path / "depth.npy").read_bytes() == before
+
+
+def test_depth_of_another_size_is_resampled_and_a_huge_seed_refused(tmp_path, photo, capsys):
+    mask = np.zeros((48, 64), np.uint8)
+    mask[10:30, 30:36] = 255
+    half = np.full((24, 32), 0.2, np.float32)
+    half[5:15, 10:15] = 1.0
+    np.save(tmp_path / "half.npy", half)
+    out = tmp_path / "out.png"
+    argv = ["inpaint", str(photo), "--mask", str(_mask(tmp_path, mask)), "-o", str(out), "--quiet"]
+    assert main([*argv, "--depth", str(tmp_path / "half.npy")]) == 0 and out.exists()
+    out.unlink()
+    assert main([*argv, "--seed", str(10**20)]) == 2
+    assert "--seed must be in 0.." in capsys.readouterr().err and not out.exists()

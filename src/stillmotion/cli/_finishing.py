@@ -67,7 +67,8 @@ def resolve(args: argparse.Namespace) -> Finishing:
     # refuse bad finishing options before any rendering
     if grade is not None and grade.lut_path:
         read_cube(grade.lut_path)
-    check_preview_path(getattr(args, "preview", None))
+    check_preview_path(getattr(args, "preview", None), output=getattr(args, "output", None),
+                       inputs=(getattr(args, "photo", None), getattr(args, "depth", None)))  # fmt: skip
     return Finishing(
         motion=args.motion if args.motion is not None else (recipe.motion if recipe else None),
         intensity=args.intensity if args.intensity is not None else (recipe.intensity if recipe else None),

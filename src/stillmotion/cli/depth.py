@@ -33,23 +33,33 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..depth.pipeline import DepthConfig, check_depth_output, prepare_depth
-    from ..io import read_image, write_depth, write_image
+    from ..errors import InputError
+    from ..io import check_image_output, check_output, check_separate_outputs, read_image, write_depth, write_image
     from ._progress import progress_bar
 
+    # every output is checked before any work, so a bad one fails at once and leaves nothing behind
+    inputs = tuple(p for p in (args.photo, args.depth_hints) if p)
     check_depth_output(args.output)
+    check_output(args.output, inputs=inputs)
+    if args.preview:
+        check_image_output(args.preview, inputs=inputs)
+    if args.layers:
+        if not 1 <= args.layer_count <= 16:
+            raise InputError(f"--layer-count must be in 1..16, got {args.layer_count}")
+        check_output(args.layers, directory=True, inputs=inputs)
+    check_separate_outputs(("-o", args.output), ("--preview", args.preview), ("--layers", args.layers))
     image = read_image(args.photo)
     config = DepthConfig(backend=args.backend, model=args.model, protect=args.protect, hints=args.depth_hints)
     with progress_bar(args, "depth") as progress:
         depth, backend = prepare_depth(image, config=config, source=args.photo, progress=progress)
-    log.info("depth written to %s (backend %s)", args.output, backend)
-    inputs = tuple(p for p in (args.photo, args.depth_hints) if p)
+    if args.layers:  # the slow part first: if it fails or is interrupted, nothing has been written yet
+        from ..depth.layers import export_layers
+
+        export_layers(image, depth, args.layers, count=args.layer_count, inputs=inputs)
     write_depth(args.output, depth.values, inputs=inputs)
+    log.info("depth written to %s (backend %s)", args.output, backend)
     if args.preview:
         from ..depth.preview import side_by_side
 
         write_image(args.preview, side_by_side(image, depth.values), inputs=inputs)
-    if args.layers:
-        from ..depth.layers import export_layers
-
-        export_layers(image, depth, args.layers, count=args.layer_count, inputs=inputs)
     return 0

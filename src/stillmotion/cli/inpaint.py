@@ -53,8 +53,20 @@ def _read_mask(path: str, shape: tuple[int, int]) -> np.ndarray:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..depth.pipeline import check_depth_output
+    from ..io import check_image_output, check_output, check_separate_outputs, match_depth
+
     if args.depth_out and not args.depth:
         raise InputError("--depth-out needs --depth")
+    inputs = tuple(p for p in (args.photo, args.mask, args.depth) if p)
+    # both outputs are checked before any work: a bad --depth-out must not leave the filled photo alone
+    check_image_output(args.output, inputs=inputs)
+    if args.depth_out:
+        check_depth_output(args.depth_out)
+        check_output(args.depth_out, inputs=inputs)
+    check_separate_outputs(("-o", args.output), ("--depth-out", args.depth_out))
+    if args.seed is not None and not 0 <= args.seed < 2**32:
+        raise InputError(f"--seed must be in 0..{2**32 - 1}, got {args.seed}")
     image = read_image(args.photo)
     mask = _read_mask(args.mask, image.shape[:2])
     options = {}
@@ -81,13 +93,13 @@ def run(args: argparse.Namespace) -> int:
     BACKENDS.create(args.backend, **options)  # unknown names and bad options fail before any work
     with progress_bar(args, "inpaint") as progress:
         if args.depth:
-            depth = read_depth(args.depth, args.depth_kind)
+            depth = match_depth(read_depth(args.depth, args.depth_kind), image.shape[:2])  # as animate does
             filled, filled_depth = inpaint_rgbd(image, mask, depth, backend=args.backend, progress=progress, **options)
         else:
             filled = inpaint(image, mask, backend=args.backend, progress=progress, **options)
-    write_image(args.output, filled, inputs=(args.photo, args.mask, args.depth))
+    write_image(args.output, filled, inputs=inputs)
     if args.depth_out:
         from ..inpaint.depth_aware import to_inverse
 
-        write_depth(args.depth_out, to_inverse(filled_depth.values, filled_depth.kind), inputs=(args.photo, args.depth))
+        write_depth(args.depth_out, to_inverse(filled_depth.values, filled_depth.kind), inputs=inputs)
     return 0

@@ -92,10 +92,18 @@ class Finisher:
         log.info("preview: wrote %s", self.preview)
 
 
-def check_preview_path(preview: str | os.PathLike | None) -> None:
-    """Refuse a preview path that is not an image file, before any work."""
-    if preview is not None and os.path.splitext(str(preview))[1].lower() not in PREVIEW_EXTENSIONS:
+def check_preview_path(preview: str | os.PathLike | None, *, output: str | os.PathLike | None = None,
+                       inputs: tuple = ()) -> None:  # fmt: skip
+    """Refuse, before any work, a preview path that is not an image file, cannot be written, is one of
+    ``inputs``, or would overwrite the run's ``output`` (or a frame in its folder of frames)."""
+    if preview is None:
+        return
+    if os.path.splitext(str(preview))[1].lower() not in PREVIEW_EXTENSIONS:
         raise OutputError(f"--preview must be an image ({', '.join(PREVIEW_EXTENSIONS)}), got {str(preview)!r}")
+    from ..io import check_output, check_separate_outputs
+
+    check_output(preview, inputs=tuple(p for p in inputs if p is not None))
+    check_separate_outputs(("the output", output), ("--preview", preview))
 
 
 def describe(config: GradeConfig) -> str:

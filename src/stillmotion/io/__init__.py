@@ -1,5 +1,6 @@
 """Files in and out. Everything is converted to the data contracts of :mod:`stillmotion.types` here."""
 
+from ._checks import check_separate_outputs
 from .atomic import atomic_output, check_output
 from .depth_file import read_depth, write_depth
 from .depth_fill import fill_invalid
@@ -13,6 +14,7 @@ __all__ = [
     "check_clip_output",
     "check_image_output",
     "check_output",
+    "check_separate_outputs",
     "fill_invalid",
     "match_depth",
     "open_writer",

@@ -1,11 +1,12 @@
-"""Checks shared by the readers: the input file exists and is readable, its size is sane."""
+"""Checks shared by the readers and writers: an input file exists and is readable, its size is sane;
+a run's outputs do not overwrite one another."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
-from ..errors import InputError
+from ..errors import InputError, OutputError
 
 
 def check_input_file(path: str | os.PathLike, what: str) -> Path:
@@ -42,3 +43,15 @@ def read_head(path: Path, size: int = 16) -> bytes:
     """The first ``size`` bytes of ``path`` (for format sniffing)."""
     with open(path, "rb") as fh:
         return fh.read(size)
+
+
+def check_separate_outputs(*outputs: tuple[str, str | os.PathLike | None]) -> None:
+    """Refuse two outputs of one run, given as ``(option name, path)``, that are the same file or of which
+    one lies inside the other (a preview inside a folder of frames): the second would silently replace
+    the first. ``None`` paths are skipped."""
+    given = [(name, Path(os.path.expanduser(os.fspath(path))).resolve()) for name, path in outputs if path is not None]
+    for i, (first_name, first) in enumerate(given):
+        for second_name, second in given[i + 1 :]:
+            if first == second or first in second.parents or second in first.parents:
+                raise OutputError(f"{first_name} and {second_name} would overwrite each other ({first}, {second}); "
+                                  "give them separate paths")  # fmt: skip
