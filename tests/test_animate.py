@@ -68,6 +68,15 @@ def test_loop_ends_where_it_starts(texture):
     assert np.abs(frames[-1] - frames[0]).mean() < 2.0 * step
 
 
+@pytest.mark.parametrize("motion", ["circle", "swing"])
+def test_periodic_motions_do_not_repeat_their_first_frame(texture, motion):
+    # without --loop too: played in a loop, a closing frame equal to the first showed the same image twice
+    image, depth = _scene(texture)
+    frames = list(animate_frames(image, depth, AnimateConfig(motion=motion, duration_s=1.0, fps=12)))
+    steps = [np.abs(a - b).mean() for a, b in zip(frames, frames[1:] + frames[:1])]
+    assert len(frames) == 12 and min(steps) > 0.25 * np.median(steps)
+
+
 def test_bars_baked_into_the_photo_are_cut_away(texture):
     image, depth = _scene(texture)
     h, w = image.shape[:2]
@@ -114,6 +123,12 @@ def test_size_presets_and_source(texture):
     assert output_size("source", (3000, 4000)) == (1920, 1440)
     assert output_size("source", (481, 641)) == (640, 480)  # even sizes for yuv420p
     assert output_size("1280x720", (10, 10)) == (1280, 720)
+    from stillmotion.errors import InputError
+
+    with pytest.raises(InputError, match="too small to animate"):  # was a misleading "turns away" error
+        output_size("64x64", (2, 3))
+    with pytest.raises(InputError, match="size source would be 1920x10"):  # WxH refused the same size
+        output_size("source", (20, 4000))
 
 
 def _cli(*args, check=True):
@@ -176,6 +191,26 @@ def test_cli_view_renders_the_right_stereo_view(tmp_path):
     psnr = 10 * np.log10(1.0 / np.mean((rendered - truth) ** 2))
     psnr_left = 10 * np.log10(1.0 / np.mean((original - truth) ** 2))
     assert psnr > 21.0 and psnr > psnr_left + 5.0
+
+
+def test_cli_view_refuses_impossible_cameras_and_bad_numbers(tmp_path, texture):
+    from stillmotion.cli import main
+    from stillmotion.io import write_image
+
+    photo, out = tmp_path / "photo.png", tmp_path / "view.png"
+    write_image(photo, texture)
+    cases = [
+        (["--rotate", "0,60,0"], "turns away from the photo"),
+        (["--rotate", "0,180,0"], "behind the photo's surface"),
+        (["--move", "0,0,100"], "behind the photo's surface"),
+        (["--move", "nan,0,0"], "three finite numbers"),
+        (["--baseline", "inf"], "--baseline must be a finite number"),
+    ]
+    for extra, message in cases:
+        proc = _cli("view", str(photo), "-o", str(out), "--quiet", *extra, check=False)
+        assert proc.returncode == 2 and message in proc.stderr, (extra, proc.stderr)
+        assert len(proc.stderr.strip().splitlines()) == 1 and not out.exists()
+    assert main(["view", str(photo), "-o", str(out), "--move", "0.05,0,0", "--quiet"]) == 0 and out.exists()
 
 
 def test_importing_stillmotion_does_not_import_torch():

@@ -37,9 +37,13 @@ PATH_EXTENSIONS = (".json", ".toml", ".yaml", ".yml")
 
 
 def _load(path: Path) -> dict:
-    if not path.exists():
-        raise InputError(f"camera path file not found: {path}")
-    text = path.read_text(encoding="utf-8")
+    from ..io._checks import check_input_file
+
+    check_input_file(path, "camera path file")  # missing, a folder, unreadable, empty
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise InputError(f"camera path file {path} is not UTF-8 text") from None
     try:
         if path.suffix.lower() == ".json":
             data = json.loads(text)
@@ -52,7 +56,8 @@ def _load(path: Path) -> dict:
 
             data = yaml.safe_load(text)
     except Exception as exc:  # noqa: BLE001 - any parser error is a malformed file
-        raise InputError(f"camera path file {path} is malformed: {exc}") from None
+        detail = " ".join(str(exc).split())  # YAML's message spans lines, with a caret: one line here
+        raise InputError(f"camera path file {path} is malformed: {detail}") from None
     if isinstance(data, list):
         data = {"keyframes": data}
     if not isinstance(data, dict) or not isinstance(data.get("keyframes"), list):
@@ -77,6 +82,9 @@ class KeyframePath:
             raise InputError(f"camera path file {path} has no keyframe")
         times, rows = [], []
         previous = {k: (math.nan if k == "fov" else 0.0) for k in KEYS}
+        tables = [f for f in frames if isinstance(f, dict)]
+        if any("t" in f for f in tables) and any("time_s" in f for f in tables):
+            raise InputError(f"{path}: give every keyframe's time as 't' (0..1) or every one as 'time_s', not both")
         for i, frame in enumerate(frames):
             if not isinstance(frame, dict):
                 raise InputError(f"{path}: keyframe {i} must be a table of values")
@@ -90,6 +98,11 @@ class KeyframePath:
             else:
                 raise InputError(f"{path}: keyframe {i} needs a time: 't' (0..1) or 'time_s' (seconds)")
             t = _number(t, path, i, "t")
+            if not -1e-9 <= t <= 1.0 + 1e-9:
+                if "time_s" in frame:
+                    raise InputError(f"{path}: keyframe {i}: time_s {t * duration_s:g} is outside the clip's "
+                                     f"0..{duration_s:g} s")  # fmt: skip
+                raise InputError(f"{path}: keyframe {i}: t {t:g} is outside 0..1")
             row = {k: _number(frame[k], path, i, k) if k in frame else previous[k] for k in KEYS}
             previous = row
             times.append(t)

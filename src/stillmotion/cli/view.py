@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 
 from ..api import load_depth, render_view
 from ..errors import InputError
@@ -17,8 +18,8 @@ def _triple(text: str) -> tuple[float, float, float]:
         values = tuple(float(v) for v in text.split(","))
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected three numbers x,y,z, got {text!r}") from None
-    if len(values) != 3:
-        raise argparse.ArgumentTypeError(f"expected three numbers x,y,z, got {text!r}")
+    if len(values) != 3 or not all(math.isfinite(v) for v in values):
+        raise argparse.ArgumentTypeError(f"expected three finite numbers x,y,z, got {text!r}")
     return values  # type: ignore[return-value]
 
 
@@ -36,8 +37,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..io import check_image_output
+
     if not 1.0 <= args.fov <= 170.0:
         raise InputError(f"--fov must be within 1..170 degrees, got {args.fov}")
+    if not math.isfinite(args.baseline):
+        raise InputError(f"--baseline must be a finite number, got {args.baseline}")
+    check_image_output(args.output, inputs=(args.photo, args.depth))  # before the work
     image = read_image(args.photo)
     depth = load_depth(image, args.depth, args.depth_kind)
     move = (args.move[0] + args.baseline, args.move[1], args.move[2])

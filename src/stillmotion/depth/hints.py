@@ -31,9 +31,9 @@ _WORK_SIZE = 640
 
 def read_hints(path: str | os.PathLike, *, shape: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
     """(hint values in [0, 1], bool mask of hinted pixels), both (H, W) of ``shape``."""
-    path = Path(path)
-    if not path.exists():
-        raise InputError(f"depth hints file not found: {path}")
+    from ..io._checks import check_input_file
+
+    path = check_input_file(path, "depth hints file")  # missing, a folder, unreadable, empty
     H, W = shape
     if path.suffix.lower() == ".json":
         return _read_points(path, H, W)
@@ -59,7 +59,7 @@ def read_hints(path: str | os.PathLike, *, shape: tuple[int, int]) -> tuple[np.n
 
 def _read_points(path: Path, H: int, W: int) -> tuple[np.ndarray, np.ndarray]:
     try:
-        data = json.loads(path.read_text())
+        data = json.loads(path.read_text(encoding="utf-8"))
         points = data["points"] if isinstance(data, dict) else data
         values = np.zeros((H, W), np.float32)
         mask = np.zeros((H, W), np.uint8)
@@ -74,7 +74,7 @@ def _read_points(path: Path, H: int, W: int) -> tuple[np.ndarray, np.ndarray]:
             cv2.circle(mask, (round(x), round(y)), max(1, round(r)), 1, -1)
     except InputError:
         raise
-    except (ValueError, KeyError, TypeError) as exc:
+    except (ValueError, KeyError, TypeError) as exc:  # UnicodeDecodeError is a ValueError
         raise InputError(f"depth hints {path}: expected {{\"points\": [{{\"x\", \"y\", \"depth\"}}...]}} ({exc})") from None
     if not mask.any():
         raise InputError(f"depth hints {path} hold no point")

@@ -60,6 +60,19 @@ def _densify(poly: np.ndarray, step: float) -> np.ndarray:
     return poly[idx] + (nxt[idx] - poly[idx]) * frac[:, None]
 
 
+def seen_border(border: np.ndarray, state: CameraState, *, centre: tuple[float, float] = (0.0, 0.0),
+                remedy: str = "lower --intensity") -> np.ndarray:  # fmt: skip
+    """The photo's ``border`` points as ``state`` sees them (image-plane units after its focal scale); an
+    InputError when the camera is behind the photo's surface or looks past it (``centre`` not inside)."""
+    cam = _camera_coords(border, state)
+    if np.any(cam[:, 2] <= 1e-6):
+        raise InputError(f"the camera moves behind the photo's surface; {remedy}")
+    poly = cam[:, :2] / cam[:, 2:3] * state.focal_scale
+    if cv2.pointPolygonTest(poly.astype(np.float32).reshape(-1, 1, 2), (float(centre[0]), float(centre[1])), False) <= 0:
+        raise InputError(f"the camera turns away from the photo; {remedy}")
+    return poly
+
+
 def fit_scale(
     border: np.ndarray,
     states: Sequence[CameraState],
@@ -75,12 +88,7 @@ def fit_scale(
     k_min = 1.0
     step = 0.5 * min(half_width, half_height) / 400.0
     for state in states:
-        cam = _camera_coords(border, state)
-        if np.any(cam[:, 2] <= 1e-6):
-            raise InputError("the camera path moves behind the photo's surface; lower --intensity")
-        poly = cam[:, :2] / cam[:, 2:3] * state.focal_scale
-        if cv2.pointPolygonTest(poly.astype(np.float32).reshape(-1, 1, 2), (float(ox), float(oy)), False) <= 0:
-            raise InputError("the camera path turns away from the photo; lower --intensity")
+        poly = seen_border(border, state, centre=centre)
         dense = _densify(poly, step)
         k = float(np.min(np.maximum(np.abs(dense[:, 0] - ox) / half_width, np.abs(dense[:, 1] - oy) / half_height)))
         k_min = min(k_min, k)

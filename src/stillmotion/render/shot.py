@@ -47,7 +47,10 @@ class Shot:
     picture: tuple[float, float, float, float] = (0.0, 1.0, 0.0, 1.0)
 
     def times(self) -> np.ndarray:
-        return frame_times(self.frame_count, loop=self.loop)
+        """Clip times of the frames. A periodic motion (circle, swing, static) ends where it starts, so it
+        leaves out the closing frame as ``--loop`` does: played in a loop, that frame showed twice."""
+        periodic = self.path.motion is not None and self.path.motion.periodic
+        return frame_times(self.frame_count, loop=self.loop or periodic)
 
     def states(self) -> Iterator[CameraState]:
         for t in self.times():

@@ -14,18 +14,27 @@ from ..errors import InputError
 SIZE_PRESETS = {"landscape": (832, 448), "square": (640, 640), "portrait": (448, 832)}
 MAX_SOURCE_SIDE = 1920
 MAX_OUTPUT_SIDE = 7680
+#: Smallest photo side animate accepts (the depth, mesh and framing need a few pixels of picture).
+MIN_PHOTO_SIDE = 8
 
 
 def output_size(size: str, photo_shape: tuple[int, int]) -> tuple[int, int]:
     """(width, height) of the clip: a preset, ``source`` (photo aspect, long side <= 1920) or ``WxH``.
-    Sizes are even, as H.264 and VP9 in yuv420p need."""
+    Sizes are even, as H.264 and VP9 in yuv420p need (an odd ``WxH`` is rounded up). A photo smaller than
+    ``MIN_PHOTO_SIDE`` is refused whatever the size: there is no scene to move through."""
     h, w = photo_shape
+    if min(h, w) < MIN_PHOTO_SIDE:
+        raise InputError(f"the photo is {w}x{h}: too small to animate (at least {MIN_PHOTO_SIDE} px a side)")
     key = size.strip().lower()
     if key in SIZE_PRESETS:
         return SIZE_PRESETS[key]
     if key == "source":
         scale = min(1.0, MAX_SOURCE_SIDE / max(h, w))
-        return max(2, int(round(w * scale / 2)) * 2), max(2, int(round(h * scale / 2)) * 2)
+        ow, oh = max(2, int(round(w * scale / 2)) * 2), max(2, int(round(h * scale / 2)) * 2)
+        if min(ow, oh) < 16:  # a 4000x20 strip: 1920x10 at the source's aspect
+            raise InputError(f"size source would be {ow}x{oh} for this {w}x{h} photo (each side must be at least "
+                             "16); give --size WxH")  # fmt: skip
+        return ow, oh
     given = width_by_height(key)
     if given is None:
         raise InputError(f"unknown size {size!r}; use landscape, square, portrait, source or WxH (e.g. 1280x720)")

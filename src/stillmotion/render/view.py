@@ -41,7 +41,13 @@ def view_scene(image: np.ndarray, depth: Depth, states: Sequence[CameraState], *
     what opens behind depth edges). q and the intrinsics stay the photo's."""
     from .scene import build_scene
 
+    from .overscan import border_points, fit_copy, seen_border
+
     q, intr, gain = prepare_view(image, depth, states, fov_deg=fov_deg)
+    q_small, _ = fit_copy(q)
+    edge = border_points(q_small, Intrinsics.from_fov(q_small.shape[1], q_small.shape[0], fov_deg))
+    for state in states:  # a camera behind the photo or looking past it would draw a smear, not a view
+        seen_border(edge, state, remedy="move or turn the camera less")
     scene_image, scene_q, scene_intr = image, q, intr
     if border == "fill":
         scene_image, scene_q, scene_intr = _extended(image, q, intr, states, fov_deg=fov_deg)
