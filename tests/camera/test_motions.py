@@ -126,3 +126,25 @@ def test_bad_keyframe_files(tmp_path):
         make_path(str(bad), scale=SCALE)
     with pytest.raises(InputError, match="not found"):
         make_path(str(tmp_path / "missing.toml"), scale=SCALE)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("t.json", '{"keyframes": [{"t": -1}, {"t": 2}]}', "t -1 is outside 0..1"),
+        ("mixed.json", '{"keyframes": [{"t": 0}, {"time_s": 2}]}', "not both"),
+        ("huge.json", '{"keyframes": [{"t": 0}, {"t": 1, "x": 1e308}]}', "out of range"),
+        ("bytes.toml", b"\xff\xfe", "not UTF-8"),
+        ("multi.yaml", "keyframes:\n  - {t: 0\n", "malformed"),
+    ],
+)
+def test_more_bad_keyframe_files(tmp_path, name, content, message):
+    path = tmp_path / name
+    path.write_bytes(content) if isinstance(content, bytes) else path.write_text(content)
+    with pytest.raises(InputError, match=None) as info:
+        make_path(str(path), scale=SCALE)
+    assert message in str(info.value) and "\n" not in str(info.value)
+    folder = tmp_path / "folder.json"
+    folder.mkdir()
+    with pytest.raises(InputError, match="is a directory"):
+        make_path(str(folder), scale=SCALE)

@@ -57,3 +57,12 @@ def test_bad_hints(tmp_path):
     cv2.imwrite(str(empty), np.zeros((120, 200), np.uint8))
     with pytest.raises(InputError, match="no hint"):
         read_hints(empty, shape=(120, 200))
+
+
+def test_a_folder_or_non_utf8_hints_file_is_an_input_error(tmp_path):
+    (tmp_path / "hints.json").mkdir()
+    with pytest.raises(InputError, match="is a directory"):  # was IsADirectoryError: "internal error"
+        read_hints(tmp_path / "hints.json", shape=(10, 10))
+    (tmp_path / "bytes.json").write_bytes(b"\xff\xfe{}")
+    with pytest.raises(InputError, match="depth hints"):
+        read_hints(tmp_path / "bytes.json", shape=(10, 10))

@@ -63,3 +63,14 @@ def test_animate_frames_the_subject_instead_of_cutting_its_top():
     framed_top, centred_top = figure_top(first[True]), figure_top(first[False])
     assert framed_top is not None and 0.03 < framed_top < 0.35, "framed: the figure's top, with room above"
     assert centred_top == 0.0, "centred: the figure runs out of the top of the frame"
+
+
+def test_a_flat_picture_has_no_subject_and_no_warning():
+    import warnings
+
+    from stillmotion.render.framing import subject_rows
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # it printed "Mean of empty slice" and framed rows 2147483647
+        assert subject_rows(np.full((256, 256, 3), 0.5, np.float32)) is None
+        assert window_centre(np.full((256, 256, 3), 0.5, np.float32), 256, 138) is None

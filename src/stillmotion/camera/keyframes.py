@@ -152,6 +152,8 @@ def _number(value, path: Path, index: int, key: str) -> float:
         raise InputError(f"{path}: keyframe {index} value {key}={value!r} is not a number")
     if not math.isfinite(value):
         raise InputError(f"{path}: keyframe {index} value {key} is not finite")
+    if abs(value) > 1e6:  # 1e308 overflowed float32 further on (a warning, then a misleading error)
+        raise InputError(f"{path}: keyframe {index} value {key}={value:g} is out of range (at most 1e6)")
     return float(value)
 
 

@@ -75,6 +75,8 @@ def subject_rows(image: np.ndarray) -> tuple[int, int] | None:
     small = cv2.resize(np.asarray(image, np.float32), (max(8, round(w * f)), max(8, round(h * f))),
                        interpolation=cv2.INTER_AREA)  # fmt: skip
     sal = border_contrast(small)
+    if not np.isfinite(sal).all() or float(sal.max()) <= 1e-6:  # a flat picture: nothing stands out
+        return None
     threshold = max(0.5 * float(sal.max()), float(np.percentile(sal, 80)))
     count, labels, stats, _ = cv2.connectedComponentsWithStats((sal >= threshold).astype(np.uint8), connectivity=8)
     if count <= 1:
