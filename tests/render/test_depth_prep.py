@@ -1,8 +1,10 @@
 """Snapping estimated depth ramps onto the side of the edge the colour belongs to."""
 
 import numpy as np
+import pytest
 
 from stillmotion.render.depth_prep import sharpen_depth_edges
+from stillmotion.types import Depth, DepthKind
 
 
 def _subject_and_wall(offset: int):
@@ -50,3 +52,26 @@ def test_a_wide_ramp_is_not_cut_into_a_staircase():
     narrow[:, 32] = 0.7
     snapped = sharpen_depth_edges(narrow, radius=1)
     assert set(np.unique(snapped).tolist()) == {np.float32(0.2), np.float32(1.0)}
+
+
+@pytest.mark.parametrize("kind", [DepthKind.METRIC, DepthKind.DISPARITY])
+def test_a_few_spikes_in_an_absolute_map_do_not_set_the_scale(texture, kind):
+    # 9 noisy pixels (1 cm before a scene at 1-20 m) stopped zoom_in ("behind the photo's surface") and gave
+    # pan_left 2400 px of parallax
+    from stillmotion.api import AnimateConfig, animate_frames
+    from stillmotion.render.depth_prep import SPIKE_FACTOR, inverse_depth
+
+    import cv2
+
+    texture = cv2.resize(texture, (128, 96))  # the 9 spikes are under 0.1 % of the photo
+    h, w = texture.shape[:2]
+    metric = np.linspace(1.0, 20.0, h * w, dtype=np.float32).reshape(h, w)
+    values = metric if kind == DepthKind.METRIC else 40.0 / metric
+    values = values.copy()
+    values[:3, :3] = 0.01 if kind == DepthKind.METRIC else 4000.0
+    q = inverse_depth(Depth(values, kind), focal_px=50.0)
+    clean = inverse_depth(Depth(np.where(values == values[0, 0], values[3, 3], values), kind), focal_px=50.0)
+    assert q.max() <= SPIKE_FACTOR * clean.max() * 1.001
+    assert np.array_equal(q[3:, 3:], clean[3:, 3:])  # the rest of the map is untouched
+    frames = list(animate_frames(texture, Depth(values, kind), AnimateConfig(motion="zoom_in", duration_s=0.25, fps=8)))
+    assert len(frames) == 2

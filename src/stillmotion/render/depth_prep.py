@@ -21,6 +21,9 @@ from ..types import Depth, DepthKind
 FAR_Q = 0.125
 #: Pixels sampled (on a regular grid) for the robust range of a relative depth map.
 PERCENTILE_SAMPLES = 500_000
+#: Absolute depth (disparity, metric): no pixel is taken nearer than this times the 99.9th percentile of the
+#: inverse depth (isolated spikes of a sensor map would otherwise set the whole shot's scale).
+SPIKE_FACTOR = 1.5
 
 
 def grow_fill(q: np.ndarray, known: np.ndarray) -> np.ndarray:
@@ -47,14 +50,21 @@ def inverse_depth(depth: Depth, *, focal_px: float) -> np.ndarray:
     """Scene inverse depth ``q = 1/z`` (float32, all finite and > 0) for the photo's camera.
     Unknown values are first filled from the farther side (:func:`stillmotion.io.fill_invalid`)."""
     values = fill_invalid(depth).values.astype(np.float32)
-    if depth.kind == DepthKind.DISPARITY:
-        q = values / np.float32(focal_px)
-    elif depth.kind == DepthKind.METRIC:
-        q = 1.0 / np.maximum(values, np.float32(1e-12))
+    step = max(1, int(math.sqrt(values.size / PERCENTILE_SAMPLES)))
+    if depth.kind in (DepthKind.DISPARITY, DepthKind.METRIC):
+        if depth.kind == DepthKind.DISPARITY:
+            q = values / np.float32(focal_px)
+        else:
+            q = 1.0 / np.maximum(values, np.float32(1e-12))
+        # a few spikes (sensor noise in a phone or LiDAR map: 9 pixels at 1 cm before a scene at 1-20 m)
+        # set the path's clearance and the parallax: nothing may be nearer than SPIKE_FACTOR times the
+        # nearest 0.1 % of the photo
+        limit = SPIKE_FACTOR * float(np.percentile(q[::step, ::step], 99.9))
+        if limit > 0:
+            np.minimum(q, np.float32(limit), out=q)
     else:
         # the range from a regular subsample of at most ~0.5 Mpx: the same percentiles to a fraction of a
         # per cent of the range, at a quarter of the cost for 1080p (~30 ms of the shot's set-up)
-        step = max(1, int(math.sqrt(values.size / PERCENTILE_SAMPLES)))
         lo, hi = (float(v) for v in np.percentile(values[::step, ::step], [0.5, 99.5]))
         if hi - lo <= 1e-9:
             lo, hi = float(values.min()), float(values.max()) + 1e-6
