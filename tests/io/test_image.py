@@ -165,6 +165,55 @@ def test_tiff_lzw_and_orientation_tag(tmp_path):
     np.testing.assert_allclose(read_image(tmp_path / "o.tif"), np.rot90(a, 1) / 255.0, atol=1e-6)
 
 
+def test_cmyk_tiff_is_converted_to_rgb_as_pil_converts_it(tmp_path):
+    a = _smooth8()
+    cmyk = Image.fromarray(a).convert("CMYK")
+    expected = np.asarray(cmyk.convert("RGB")) / 255.0
+    cmyk.save(tmp_path / "pil.tif")  # PIL writes PhotometricInterpretation = separated, 4 samples
+    np.testing.assert_allclose(read_image(tmp_path / "pil.tif"), expected, atol=1e-6)
+    c16 = np.asarray(cmyk).astype(np.uint16) * 257
+    tifffile.imwrite(tmp_path / "c16.tif", c16, photometric="separated")
+    np.testing.assert_allclose(read_image(tmp_path / "c16.tif"), expected, atol=1e-6)
+    alpha = np.full(a.shape[:2] + (1,), 65535, np.uint16)
+    alpha[:10] = 0  # transparent rows become white, as for RGBA
+    tifffile.imwrite(tmp_path / "a.tif", np.concatenate([c16, alpha], -1), photometric="separated", extrasamples=["unassalpha"])
+    out = read_image(tmp_path / "a.tif")
+    np.testing.assert_allclose(out[:10], 1.0, atol=1e-6)
+    np.testing.assert_allclose(out[10:], expected[10:], atol=1e-6)
+
+
+def test_tiff_inks_other_than_cmyk_are_refused(tmp_path):
+    a = np.zeros((8, 8, 4), np.uint8)
+    tifffile.imwrite(tmp_path / "i.tif", a, photometric="separated", extratags=[(332, "H", 1, 2, True)])
+    with pytest.raises(InputError, match="inks other than CMYK"):
+        read_image(tmp_path / "i.tif")
+
+
+def test_white_is_zero_tiff_is_inverted(tmp_path):
+    g = _rgb16()[:, :, 0]
+    tifffile.imwrite(tmp_path / "w.tif", 65535 - g, photometric="miniswhite")
+    np.testing.assert_allclose(read_image(tmp_path / "w.tif"), np.repeat(g[:, :, None] / 65535.0, 3, 2), atol=1e-6)
+
+
+def test_palette_tiff_shows_its_colours_not_its_indices(tmp_path):
+    p = Image.fromarray(_smooth8()).quantize(16)
+    p.save(tmp_path / "p.tif")
+    np.testing.assert_allclose(read_image(tmp_path / "p.tif"), np.asarray(p.convert("RGB")) / 255.0, atol=1e-6)
+
+
+@pytest.mark.parametrize("dtype", [np.int32, np.int16, np.uint32])
+def test_tiff_integers_without_a_brightness_scale_are_refused(tmp_path, dtype):
+    tifffile.imwrite(tmp_path / "i.tif", (_rgb8()[:, :, 0].astype(dtype)) * 100)
+    with pytest.raises(InputError, match=f"{np.dtype(dtype).name} samples"):
+        read_image(tmp_path / "i.tif")
+
+
+def test_tiff_colour_model_neither_reader_knows_is_refused(tmp_path):
+    tifffile.imwrite(tmp_path / "l.tif", _rgb8(), photometric="itulab")
+    with pytest.raises(InputError, match="colour model ITULAB is not supported"):
+        read_image(tmp_path / "l.tif")
+
+
 def test_float_tiff_out_of_range_is_clipped_with_a_warning(tmp_path, caplog):
     f = np.linspace(-0.5, 2.0, 24 * 32 * 3, dtype=np.float32).reshape(24, 32, 3)
     tifffile.imwrite(tmp_path / "f.tif", f, photometric="rgb")

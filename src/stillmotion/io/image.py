@@ -50,9 +50,10 @@ def _register_heif() -> None:
 def read_image(path: str | os.PathLike, *, max_pixels: int = MAX_PIXELS) -> np.ndarray:
     """Read a photo with its EXIF orientation applied, as float32 (H, W, 3) RGB in [0, 1].
 
-    8/16-bit PNG, JPEG, WebP, BMP, TIFF (8/16-bit integer or float), and HEIC/HEIF when pillow-heif is
-    installed. Greyscale is repeated into three channels; alpha is composited over white. Float data is
-    taken as already in [0, 1] and clipped (with a warning when it is not). A file whose header claims
+    8/16-bit PNG, JPEG, WebP, BMP, TIFF (8/16-bit unsigned integer or float; grey, RGB, CMYK or palette),
+    and HEIC/HEIF when pillow-heif is installed. CMYK is converted as PIL converts it (its colour profile
+    is not used). Greyscale is repeated into three channels; alpha is composited over white. Float data
+    is taken as already in [0, 1] and clipped (with a warning when it is not). A file whose header claims
     more than ``max_pixels`` pixels is refused before decoding. Every failure is an :class:`InputError`.
     """
     path = check_input_file(path, "photo")
@@ -190,7 +191,8 @@ def _pil_array(img) -> np.ndarray:
 
 
 def _read_tiff(path: Path, max_pixels: int) -> tuple[np.ndarray, int]:
-    """TIFF through tifffile (keeps 16-bit and float data); PIL for compressions tifffile cannot decode."""
+    """TIFF through tifffile (keeps 16-bit and float data); PIL for compressions tifffile cannot decode and
+    for colour models other than grey and RGB that tifffile returns undecoded (palette, CIELab, YCbCr)."""
     import tifffile
 
     try:
@@ -199,28 +201,85 @@ def _read_tiff(path: Path, max_pixels: int) -> tuple[np.ndarray, int]:
             axes, shape = page.axes, page.shape
             sizes = dict(zip(axes, shape))
             check_pixels(path, "photo", int(sizes.get("X", 0)), int(sizes.get("Y", 0)), max_pixels)
+            _check_tiff_samples(page, path)
             tag = page.tags.get("Orientation")
             orientation = int(tag.value) if tag is not None else 1
-            try:
-                array = page.asarray()
-            except ValueError as exc:
-                if "imagecodecs" not in str(exc):
-                    raise
-                log.debug("tifffile cannot decode %s (%s); using PIL", path, exc)
-                array = None
+            colour = _tiff_colour(page, path)
+            array = None
+            if colour is not None:
+                try:
+                    array = page.asarray()
+                except ValueError as exc:
+                    if "imagecodecs" not in str(exc):
+                        raise
+                    log.debug("tifffile cannot decode %s (%s); using PIL", path, exc)
     except InputError:
         raise
     except Exception as exc:  # noqa: BLE001 - any parser failure is a corrupt input
         raise InputError(f"cannot read photo {path}: corrupt TIFF ({exc})") from None
     if array is None:
-        array, _ = _read_with_pil(path, max_pixels)
+        try:
+            array, _ = _read_with_pil(path, max_pixels)
+        except InputError:
+            if colour is not None:  # only a compression PIL lacks too: its message says which
+                raise
+            model = getattr(page.photometric, "name", page.photometric)
+            raise InputError(f"cannot read photo {path}: its TIFF colour model {model} is not supported") from None
         return array, orientation
     array = np.asarray(array)
     if "S" in axes and array.ndim == 3 and axes.index("S") == 0:  # planar RGB: (S, Y, X) -> (Y, X, S)
         array = np.moveaxis(array, 0, -1)
     while array.ndim > 3:  # leading sample/plane axes of size 1
         array = array[0]
+    if colour == "miniswhite":  # 0 is white: invert the grey channel, not an alpha after it
+        array = _to_unit_float(array.reshape(array.shape[:2] + (-1,)), path)
+        array[:, :, 0] = 1.0 - array[:, :, 0]
+    elif colour == "cmyk":
+        array = _cmyk_to_rgb(_to_unit_float(array, path))
     return array, orientation
+
+
+def _check_tiff_samples(page, path: Path) -> None:
+    """Refuse, from the header, integer samples other than 8 and 16-bit unsigned: signed or 32-bit integers
+    (scientific data, label maps) have no agreed brightness scale, and dividing by the type's maximum turns
+    them black."""
+    dtype = page.dtype
+    if dtype is not None and dtype.kind in "iuc" and dtype not in (np.uint8, np.uint16):
+        raise InputError(
+            f"photo {path} is a TIFF of {dtype} samples, which have no brightness scale; "
+            "save it with 8- or 16-bit unsigned integers or floats in [0, 1]"
+        )
+
+
+def _tiff_colour(page, path: Path) -> str | None:
+    """How to turn what tifffile decodes into grey or RGB (plus alpha), from the PhotometricInterpretation
+    tag: ``"as-is"``, ``"miniswhite"``, ``"cmyk"``, or None for models tifffile returns undecoded (palette
+    indices, CIELab, YCbCr without JPEG) and PIL converts."""
+    from tifffile import PHOTOMETRIC
+
+    photometric = page.photometric
+    if photometric in (PHOTOMETRIC.MINISBLACK, PHOTOMETRIC.RGB):
+        return "as-is"
+    if photometric == PHOTOMETRIC.YCBCR and page.compression in (6, 7, 33007, 34892):  # JPEG: decoded to RGB
+        return "as-is"
+    if photometric == PHOTOMETRIC.MINISWHITE:
+        return "miniswhite"
+    if photometric == PHOTOMETRIC.SEPARATED:
+        inks = page.samplesperpixel - len(page.extrasamples)
+        inkset = page.tags.valueof(332, 1)  # InkSet: 1 = CMYK (the default), 2 = other inks
+        if inkset != 1 or inks != 4:
+            raise InputError(
+                f"photo {path} is a TIFF separated into inks other than CMYK (InkSet {inkset}, {inks} inks); "
+                "convert it to RGB"
+            )
+        return "cmyk"
+    return None
+
+
+def _cmyk_to_rgb(cmyk: np.ndarray) -> np.ndarray:
+    """CMYK(+extra samples) in [0, 1] -> RGB(+extra samples), as PIL converts CMYK: ``(1 - C) (1 - K)``."""
+    rgb = (1.0 - cmyk[..., :3]) * (1.0 - cmyk[..., 3:4])
+    return np.concatenate([rgb, cmyk[..., 4:]], axis=-1)
 
 
 def _orientation(exif) -> int:
