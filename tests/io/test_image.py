@@ -12,8 +12,8 @@ import tifffile
 from PIL import Image, ImageOps
 
 from stillmotion.errors import InputError, OutputError
-from stillmotion.io import read_image, write_image
-from stillmotion.io.image import apply_orientation, to_uint8
+from stillmotion.io import read_depth, read_image, write_image
+from stillmotion.io.image import apply_orientation, check_image, to_uint8
 
 
 def _rgb8(h=24, w=32, seed=0):
@@ -237,6 +237,20 @@ def test_heic(tmp_path):
     exif[0x0112] = 6
     Image.fromarray(a).save(tmp_path / "r.heic", quality=95, exif=exif.tobytes())
     assert read_image(tmp_path / "r.heic").shape == (64, 48, 3)  # rotated once, not twice or never
+
+
+def test_png_with_megabytes_of_compressed_xmp_is_read(tmp_path):
+    from PIL import PngImagePlugin
+
+    info = PngImagePlugin.PngInfo()
+    info.add_itxt("XML:com.adobe.xmp", "x" * 3_000_000, zip=True)  # PIL alone refuses text over 1 MB
+    a8, a16 = _rgb8(), _rgb16()[:, :, 0]
+    Image.fromarray(a8).save(tmp_path / "a8.png", pnginfo=info)
+    Image.fromarray(a16).save(tmp_path / "a16.png", pnginfo=info)
+    check_image(tmp_path / "a8.png")
+    np.testing.assert_allclose(read_image(tmp_path / "a8.png"), a8 / 255.0, atol=1e-6)
+    np.testing.assert_allclose(read_image(tmp_path / "a16.png")[:, :, 0], a16 / 65535.0, atol=1e-6)
+    np.testing.assert_array_equal(read_depth(tmp_path / "a16.png", "inverse").values, a16)
 
 
 def test_decompression_bomb_is_refused_from_the_header(tmp_path, bomb_png):

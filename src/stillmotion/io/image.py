@@ -79,17 +79,22 @@ def check_image(path: str | os.PathLike, *, max_pixels: int = MAX_PIXELS) -> Non
 
 @contextlib.contextmanager
 def no_pil_bomb_limit():
-    """PIL's own bomb check (a warning, then an error at twice its limit) is replaced by ``max_pixels``."""
-    from PIL import Image
+    """PIL's own bomb check (a warning, then an error at twice its limit) is replaced by ``max_pixels``.
+
+    PIL's 1 MB limit on one decompressed PNG text chunk is raised to the 64 MB it allows a file's text in
+    all: phones and editors write XMP metadata of several MB, and such a photo is not corrupt.
+    """
+    from PIL import Image, PngImagePlugin
 
     with _pil_limit_lock, warnings.catch_warnings():
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-        old = Image.MAX_IMAGE_PIXELS
+        old, old_text = Image.MAX_IMAGE_PIXELS, PngImagePlugin.MAX_TEXT_CHUNK
         Image.MAX_IMAGE_PIXELS = None
+        PngImagePlugin.MAX_TEXT_CHUNK = max(old_text, PngImagePlugin.MAX_TEXT_MEMORY)
         try:
             yield
         finally:
-            Image.MAX_IMAGE_PIXELS = old
+            Image.MAX_IMAGE_PIXELS, PngImagePlugin.MAX_TEXT_CHUNK = old, old_text
 
 
 def _open_pil(path: Path):
