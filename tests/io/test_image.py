@@ -13,7 +13,7 @@ from PIL import Image, ImageOps
 
 from stillmotion.errors import InputError, OutputError
 from stillmotion.io import read_depth, read_image, write_image
-from stillmotion.io.image import apply_orientation, check_image, to_uint8
+from stillmotion.io.image import apply_orientation, check_image, read_mask_image, to_uint8
 
 
 def _rgb8(h=24, w=32, seed=0):
@@ -251,6 +251,33 @@ def test_png_with_megabytes_of_compressed_xmp_is_read(tmp_path):
     np.testing.assert_allclose(read_image(tmp_path / "a8.png"), a8 / 255.0, atol=1e-6)
     np.testing.assert_allclose(read_image(tmp_path / "a16.png")[:, :, 0], a16 / 65535.0, atol=1e-6)
     np.testing.assert_array_equal(read_depth(tmp_path / "a16.png", "inverse").values, a16)
+
+
+def test_mask_image_is_its_alpha_when_transparent_else_its_brightness(tmp_path):
+    level = np.zeros((24, 32), np.uint8)
+    level[4:12, 8:20] = 255
+    white, black = np.full((24, 32, 3), 255, np.uint8), np.zeros((24, 32, 3), np.uint8)
+    Image.fromarray(np.dstack([white, level]), "RGBA").save(tmp_path / "white.png")
+    Image.fromarray(np.dstack([black, level]), "RGBA").save(tmp_path / "black.png")
+    Image.fromarray(np.stack([255 - level, level], -1), "LA").save(tmp_path / "la.png")  # alpha wins over grey
+    for name in ("white.png", "black.png", "la.png"):
+        np.testing.assert_array_equal(read_mask_image(tmp_path / name), level / 255.0, err_msg=name)
+    grey = np.asarray(Image.fromarray(_smooth8()).convert("L"))
+    Image.fromarray(np.dstack([_smooth8(), np.full_like(grey, 255)]), "RGBA").save(tmp_path / "opaque.png")
+    np.testing.assert_allclose(read_mask_image(tmp_path / "opaque.png"), grey / 255.0, atol=1 / 255)
+    tifffile.imwrite(tmp_path / "m16.tif", level.astype(np.uint16) * 257)
+    np.testing.assert_array_equal(read_mask_image(tmp_path / "m16.tif"), level / 255.0)
+
+
+def test_mask_image_errors_name_the_mask_not_a_photo(tmp_path):
+    (tmp_path / "t.png").write_bytes(b"not an image")
+    with pytest.raises(InputError, match="cannot read freeze mask .*t.png: not an image"):
+        read_mask_image(tmp_path / "t.png", what="freeze mask")
+    with pytest.raises(InputError, match="freeze mask not found"):
+        read_mask_image(tmp_path / "none.png", what="freeze mask")
+    tifffile.imwrite(tmp_path / "i.tif", np.zeros((8, 8), np.int32))
+    with pytest.raises(InputError, match="^mask .*i.tif is a TIFF of int32"):
+        read_mask_image(tmp_path / "i.tif")
 
 
 def test_decompression_bomb_is_refused_from_the_header(tmp_path, bomb_png):
