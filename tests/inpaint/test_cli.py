@@ -132,3 +132,24 @@ def test_depth_of_another_size_is_resampled_and_a_huge_seed_refused(tmp_path, ph
     out.unlink()
     assert main([*argv, "--seed", str(10**20)]) == 2
     assert "--seed must be in 0.." in capsys.readouterr().err and not out.exists()
+
+
+@pytest.mark.parametrize("under", ["white", "black", "grey+alpha"])
+def test_mask_painted_on_a_transparent_layer_fills_where_it_is_opaque(tmp_path, photo, under):
+    """The alpha is the mask, whatever colour is under it (it used to be composited over white: white paint
+    covered the whole photo, black paint selected everything but the stroke)."""
+    painted = np.zeros((48, 64), np.uint8)
+    painted[16:32, 20:40] = 255
+    colour = 0 if under == "black" else 255
+    if under == "grey+alpha":
+        Image.fromarray(np.stack([np.full_like(painted, colour), painted], -1), "LA").save(tmp_path / "m.png")
+    else:
+        rgb = np.full((48, 64, 3), colour, np.uint8)
+        Image.fromarray(np.dstack([rgb, painted]), "RGBA").save(tmp_path / "m.png")
+    src = np.asarray(Image.open(photo)).copy()
+    out = tmp_path / "out.png"
+    assert main(["inpaint", str(photo), "--mask", str(tmp_path / "m.png"), "-o", str(out), "--backend", "telea", "--quiet"]) == 0
+    result = np.asarray(Image.open(out))
+    assert np.array_equal(result[painted == 0], src[painted == 0])
+    assert (result[painted > 0] != src[painted > 0]).any(axis=-1).mean() > 0.5
+

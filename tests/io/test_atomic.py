@@ -124,3 +124,29 @@ def test_check_output_refuses_what_atomic_output_refuses_and_writes_nothing(tmp_
         with pytest.raises(OutputError, match="cannot write"):
             check_output("/proc/stillmotion-probe.mp4")
     assert os.listdir(tmp_path) == ["photo.jpg"]
+
+
+@pytest.mark.parametrize("name", ["a" * 251 + ".txt", "é" * 125 + ".txt", "f" * 255])
+def test_every_name_the_file_system_takes_can_be_written(tmp_path, name):
+    """The temporary name (``.NAME.XXXXXXXX.part.EXT``) is longer than the output's; it used to overflow
+    the 255-byte limit for names the file system takes."""
+    from stillmotion.io import check_output
+
+    directory = "." not in name
+    check_output(tmp_path / name, directory=directory)
+    for _ in range(2):  # new, then replacing the first output (a directory is swapped aside)
+        with atomic_output(tmp_path / name, directory=directory) as tmp:
+            (tmp / "0000.png" if directory else tmp).write_bytes(b"done")
+    assert os.listdir(tmp_path) == [name]
+
+
+def test_a_name_too_long_for_the_file_system_is_an_output_error(tmp_path):
+    from stillmotion.io import check_output
+
+    for directory in (False, True):
+        with pytest.raises(OutputError, match=r"is 304 bytes long; the file system takes at most \d+$"):
+            check_output(tmp_path / ("b" * 300 + ".mp4"), directory=directory)
+        with pytest.raises(OutputError, match="304 bytes long"):
+            with atomic_output(tmp_path / ("b" * 300 + ".mp4"), directory=directory):
+                pytest.fail("the block must not run")
+    assert os.listdir(tmp_path) == []

@@ -163,7 +163,7 @@ def test_all_nan_constant_and_nearly_empty_maps_are_refused(tmp_path):
         read_depth(tmp_path / "nan.npy", "inverse")
     np.save(tmp_path / "const.npy", np.full((30, 40), 3.0, np.float32))
     with pytest.raises(InputError, match="constant"):
-        read_depth(tmp_path / "const.npy", "metric")
+        read_depth(tmp_path / "const.npy", "inverse")  # known up to shift and scale: no depth at all
     zeros = np.zeros((30, 40), np.float32)
     np.save(tmp_path / "zeros.npy", zeros)
     with pytest.raises(InputError, match="no valid value"):
@@ -203,3 +203,32 @@ def test_png_bomb_header_is_refused(tmp_path, bomb_png):
     bomb_png(tmp_path / "bomb.png", 60000, 60000)
     with pytest.raises(InputError, match="megapixels"):
         read_depth(tmp_path / "bomb.png", "inverse")
+
+
+@pytest.mark.parametrize("kind", ["disparity", "metric"])
+def test_constant_absolute_map_is_a_plane_facing_the_camera(tmp_path, kind):
+    """A constant disparity or metric map says how far the plane is; only a constant inverse map is empty."""
+    values = np.full((30, 40), 3.0, np.float32)
+    values[0, 0] = 0.0  # unknown: filled from the rest
+    np.save(tmp_path / "plane.npy", values)
+    d = read_depth(tmp_path / "plane.npy", kind)
+    assert d.kind == DepthKind(kind) and np.all(d.values[d.valid] == 3.0) and not d.valid[0, 0]
+
+
+def test_constant_disparity_renders_the_photo_shifted_by_it(tmp_path):
+    import cv2
+    from PIL import Image
+
+    from stillmotion.cli import main
+
+    rng = np.random.default_rng(0)
+    photo = cv2.GaussianBlur((rng.random((64, 96, 3)) * 255).astype(np.uint8), (0, 0), 1.5)
+    Image.fromarray(photo).save(tmp_path / "photo.png")
+    np.save(tmp_path / "d.npy", np.full((64, 96), 6.0, np.float32))
+    out = tmp_path / "view.png"
+    args = ["view", str(tmp_path / "photo.png"), "--depth", str(tmp_path / "d.npy"), "--depth-kind", "disparity"]
+    assert main([*args, "--baseline", "1", "-o", str(out), "--quiet"]) == 0
+    view = np.asarray(Image.open(out)).astype(int)
+    assert view.shape == photo.shape
+    # the right view of a plane at disparity 6: each point 6 px further left; the last 6 columns are filled
+    assert np.abs(view[:, :-8] - photo[:, 6:-2]).max() <= 2

@@ -12,8 +12,8 @@ import tifffile
 from PIL import Image, ImageOps
 
 from stillmotion.errors import InputError, OutputError
-from stillmotion.io import read_image, write_image
-from stillmotion.io.image import apply_orientation, to_uint8
+from stillmotion.io import read_depth, read_image, write_image
+from stillmotion.io.image import apply_orientation, check_image, read_mask_image, to_uint8
 
 
 def _rgb8(h=24, w=32, seed=0):
@@ -165,6 +165,55 @@ def test_tiff_lzw_and_orientation_tag(tmp_path):
     np.testing.assert_allclose(read_image(tmp_path / "o.tif"), np.rot90(a, 1) / 255.0, atol=1e-6)
 
 
+def test_cmyk_tiff_is_converted_to_rgb_as_pil_converts_it(tmp_path):
+    a = _smooth8()
+    cmyk = Image.fromarray(a).convert("CMYK")
+    expected = np.asarray(cmyk.convert("RGB")) / 255.0
+    cmyk.save(tmp_path / "pil.tif")  # PIL writes PhotometricInterpretation = separated, 4 samples
+    np.testing.assert_allclose(read_image(tmp_path / "pil.tif"), expected, atol=1e-6)
+    c16 = np.asarray(cmyk).astype(np.uint16) * 257
+    tifffile.imwrite(tmp_path / "c16.tif", c16, photometric="separated")
+    np.testing.assert_allclose(read_image(tmp_path / "c16.tif"), expected, atol=1e-6)
+    alpha = np.full(a.shape[:2] + (1,), 65535, np.uint16)
+    alpha[:10] = 0  # transparent rows become white, as for RGBA
+    tifffile.imwrite(tmp_path / "a.tif", np.concatenate([c16, alpha], -1), photometric="separated", extrasamples=["unassalpha"])
+    out = read_image(tmp_path / "a.tif")
+    np.testing.assert_allclose(out[:10], 1.0, atol=1e-6)
+    np.testing.assert_allclose(out[10:], expected[10:], atol=1e-6)
+
+
+def test_tiff_inks_other_than_cmyk_are_refused(tmp_path):
+    a = np.zeros((8, 8, 4), np.uint8)
+    tifffile.imwrite(tmp_path / "i.tif", a, photometric="separated", extratags=[(332, "H", 1, 2, True)])
+    with pytest.raises(InputError, match="inks other than CMYK"):
+        read_image(tmp_path / "i.tif")
+
+
+def test_white_is_zero_tiff_is_inverted(tmp_path):
+    g = _rgb16()[:, :, 0]
+    tifffile.imwrite(tmp_path / "w.tif", 65535 - g, photometric="miniswhite")
+    np.testing.assert_allclose(read_image(tmp_path / "w.tif"), np.repeat(g[:, :, None] / 65535.0, 3, 2), atol=1e-6)
+
+
+def test_palette_tiff_shows_its_colours_not_its_indices(tmp_path):
+    p = Image.fromarray(_smooth8()).quantize(16)
+    p.save(tmp_path / "p.tif")
+    np.testing.assert_allclose(read_image(tmp_path / "p.tif"), np.asarray(p.convert("RGB")) / 255.0, atol=1e-6)
+
+
+@pytest.mark.parametrize("dtype", [np.int32, np.int16, np.uint32])
+def test_tiff_integers_without_a_brightness_scale_are_refused(tmp_path, dtype):
+    tifffile.imwrite(tmp_path / "i.tif", (_rgb8()[:, :, 0].astype(dtype)) * 100)
+    with pytest.raises(InputError, match=f"{np.dtype(dtype).name} samples"):
+        read_image(tmp_path / "i.tif")
+
+
+def test_tiff_colour_model_neither_reader_knows_is_refused(tmp_path):
+    tifffile.imwrite(tmp_path / "l.tif", _rgb8(), photometric="itulab")
+    with pytest.raises(InputError, match="colour model ITULAB is not supported"):
+        read_image(tmp_path / "l.tif")
+
+
 def test_float_tiff_out_of_range_is_clipped_with_a_warning(tmp_path, caplog):
     f = np.linspace(-0.5, 2.0, 24 * 32 * 3, dtype=np.float32).reshape(24, 32, 3)
     tifffile.imwrite(tmp_path / "f.tif", f, photometric="rgb")
@@ -188,6 +237,47 @@ def test_heic(tmp_path):
     exif[0x0112] = 6
     Image.fromarray(a).save(tmp_path / "r.heic", quality=95, exif=exif.tobytes())
     assert read_image(tmp_path / "r.heic").shape == (64, 48, 3)  # rotated once, not twice or never
+
+
+def test_png_with_megabytes_of_compressed_xmp_is_read(tmp_path):
+    from PIL import PngImagePlugin
+
+    info = PngImagePlugin.PngInfo()
+    info.add_itxt("XML:com.adobe.xmp", "x" * 3_000_000, zip=True)  # PIL alone refuses text over 1 MB
+    a8, a16 = _rgb8(), _rgb16()[:, :, 0]
+    Image.fromarray(a8).save(tmp_path / "a8.png", pnginfo=info)
+    Image.fromarray(a16).save(tmp_path / "a16.png", pnginfo=info)
+    check_image(tmp_path / "a8.png")
+    np.testing.assert_allclose(read_image(tmp_path / "a8.png"), a8 / 255.0, atol=1e-6)
+    np.testing.assert_allclose(read_image(tmp_path / "a16.png")[:, :, 0], a16 / 65535.0, atol=1e-6)
+    np.testing.assert_array_equal(read_depth(tmp_path / "a16.png", "inverse").values, a16)
+
+
+def test_mask_image_is_its_alpha_when_transparent_else_its_brightness(tmp_path):
+    level = np.zeros((24, 32), np.uint8)
+    level[4:12, 8:20] = 255
+    white, black = np.full((24, 32, 3), 255, np.uint8), np.zeros((24, 32, 3), np.uint8)
+    Image.fromarray(np.dstack([white, level]), "RGBA").save(tmp_path / "white.png")
+    Image.fromarray(np.dstack([black, level]), "RGBA").save(tmp_path / "black.png")
+    Image.fromarray(np.stack([255 - level, level], -1), "LA").save(tmp_path / "la.png")  # alpha wins over grey
+    for name in ("white.png", "black.png", "la.png"):
+        np.testing.assert_array_equal(read_mask_image(tmp_path / name), level / 255.0, err_msg=name)
+    grey = np.asarray(Image.fromarray(_smooth8()).convert("L"))
+    Image.fromarray(np.dstack([_smooth8(), np.full_like(grey, 255)]), "RGBA").save(tmp_path / "opaque.png")
+    np.testing.assert_allclose(read_mask_image(tmp_path / "opaque.png"), grey / 255.0, atol=1 / 255)
+    tifffile.imwrite(tmp_path / "m16.tif", level.astype(np.uint16) * 257)
+    np.testing.assert_array_equal(read_mask_image(tmp_path / "m16.tif"), level / 255.0)
+
+
+def test_mask_image_errors_name_the_mask_not_a_photo(tmp_path):
+    (tmp_path / "t.png").write_bytes(b"not an image")
+    with pytest.raises(InputError, match="cannot read freeze mask .*t.png: not an image"):
+        read_mask_image(tmp_path / "t.png", what="freeze mask")
+    with pytest.raises(InputError, match="freeze mask not found"):
+        read_mask_image(tmp_path / "none.png", what="freeze mask")
+    tifffile.imwrite(tmp_path / "i.tif", np.zeros((8, 8), np.int32))
+    with pytest.raises(InputError, match="^mask .*i.tif is a TIFF of int32"):
+        read_mask_image(tmp_path / "i.tif")
 
 
 def test_decompression_bomb_is_refused_from_the_header(tmp_path, bomb_png):

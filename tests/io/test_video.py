@@ -219,3 +219,12 @@ def test_gif_dither_does_not_crawl(tmp_path):
         second = np.asarray(img.convert("RGB")).astype(int)
     changed = np.any(first != second, axis=2).mean()
     assert changed < 0.6, changed  # measured: Bayer 0.36, sierra2_4a (error diffusion) 0.98
+
+
+def test_gif_with_the_longest_name_is_written(tmp_path):
+    """The GIF writer names its raw-frame stage and palette after the temporary file: they must fit too."""
+    out = tmp_path / ("g" * 251 + ".gif")
+    _write(out)
+    with Image.open(out) as img:
+        assert img.n_frames == N
+    assert _leftovers(tmp_path) == [out.name]

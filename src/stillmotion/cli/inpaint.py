@@ -40,10 +40,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _read_mask(path: str, shape: tuple[int, int]) -> np.ndarray:
-    from ..io._checks import check_input_file
+    from ..io.image import read_mask_image
 
-    check_input_file(path, "mask")  # say "mask", not "photo", when it is missing or unreadable
-    mask = read_image(path).mean(axis=2)
+    mask = read_mask_image(path, what="mask")  # alpha, when painted on a transparent layer; else brightness
     if mask.shape != shape:
         raise InputError(
             f"mask {path} is {mask.shape[1]}x{mask.shape[0]} but the photo is {shape[1]}x{shape[0]}; "

@@ -1,9 +1,10 @@
 """Write outputs under a temporary name and rename on success; never leave a partial file.
 
 The temporary name is a hidden sibling of the output (``.NAME.XXXX.part.EXT``), so the final rename stays
-on one file system and is atomic for files. A directory output (PNG frames) replacing an existing one is
-swapped in by two renames, and an existing directory is only ever replaced when it holds nothing but
-numbered PNG frames of an earlier run: a user's folder is never deleted.
+on one file system and is atomic for files; NAME is cut to 64 bytes there, so that any output name the
+file system takes has a temporary name it takes too. A directory output (PNG frames) replacing an
+existing one is swapped in by two renames, and an existing directory is only ever replaced when it holds
+nothing but numbered PNG frames of an earlier run: a user's folder is never deleted.
 """
 
 from __future__ import annotations
@@ -19,6 +20,10 @@ from pathlib import Path
 from ..errors import OutputError
 
 _FRAME_NAME = re.compile(r"^\d+\.png$")
+
+#: The output's name is cut to this many bytes inside temporary names: they then stay far below the 255
+#: bytes file systems allow, with room for the side files a writer names after them (GIF: .frames.nut).
+_TEMP_NAME_BYTES = 64
 
 
 def _check_parent(path: Path) -> Path:
@@ -67,10 +72,34 @@ def _check_replaceable(path: Path, *, directory: bool) -> None:
             )
 
 
-def _preflight(path: Path, *, directory: bool, inputs: tuple) -> Path:
-    """The checks made before writing ``path``; returns its folder."""
+def _temp_prefix(name: str) -> str:
+    """``.NAME.`` with NAME cut to whole characters within :data:`_TEMP_NAME_BYTES` bytes."""
+    name = name[:_TEMP_NAME_BYTES]
+    while len(os.fsencode(name)) > _TEMP_NAME_BYTES:
+        name = name[:-1]
+    return f".{name}."
+
+
+def _name_max(folder: Path) -> int:
+    """The longest file name, in bytes, that ``folder``'s file system takes (255 when it does not say)."""
+    try:
+        limit = os.pathconf(folder, "PC_NAME_MAX")
+    except (AttributeError, OSError, ValueError):  # no pathconf (Windows), or the folder does not exist
+        return 255
+    return limit if limit > 0 else 255
+
+
+def _check_name(path: Path) -> None:
     if path.name in ("", ".", ".."):
         raise OutputError(f"output {path} must name a new file or folder")
+    size, limit = len(os.fsencode(path.name)), _name_max(path.parent)
+    if size > limit:  # checked first: the file system refuses even to look such a name up
+        raise OutputError(f"output name {path.name[:32]}... is {size} bytes long; the file system takes at most {limit}")
+
+
+def _preflight(path: Path, *, directory: bool, inputs: tuple) -> Path:
+    """The checks made before writing ``path``; returns its folder."""
+    _check_name(path)
     _check_inputs(path, inputs, directory=directory)
     _check_replaceable(path, directory=directory)
     return _check_parent(path)
@@ -86,7 +115,7 @@ def check_output(path: str | os.PathLike, *, directory: bool = False, inputs: tu
     path = Path(path)
     parent = _preflight(path, directory=directory, inputs=inputs)
     try:
-        with tempfile.NamedTemporaryFile(prefix=f".{path.name}.", suffix=".probe", dir=parent):
+        with tempfile.NamedTemporaryFile(prefix=_temp_prefix(path.name), suffix=".probe", dir=parent):
             pass
     except OSError as exc:
         raise OutputError(f"cannot write in output folder {parent}: {exc.strerror or exc}") from None
@@ -106,9 +135,9 @@ def atomic_output(path: str | os.PathLike, *, directory: bool = False, inputs: t
     parent = _preflight(path, directory=directory, inputs=inputs)
     try:
         if directory:
-            tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".part", dir=parent))
+            tmp = Path(tempfile.mkdtemp(prefix=_temp_prefix(path.name), suffix=".part", dir=parent))
         else:
-            fd, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".part{path.suffix}", dir=parent)
+            fd, name = tempfile.mkstemp(prefix=_temp_prefix(path.stem), suffix=f".part{path.suffix}", dir=parent)
             os.close(fd)
             tmp = Path(name)
     except OSError as exc:
@@ -134,7 +163,7 @@ def _replace_directory(tmp: Path, path: Path) -> None:
     old = None
     try:
         if path.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".old", dir=path.parent))
+            old = Path(tempfile.mkdtemp(prefix=_temp_prefix(path.name), suffix=".old", dir=path.parent))
             os.replace(path, old / path.name)
         os.replace(tmp, path)
     except OSError as exc:

@@ -35,8 +35,10 @@ def read_depth(path: str | os.PathLike, kind: DepthKind | str, *, max_pixels: in
 
     Non-finite values are invalid; so are zero and negative values of disparity and metric maps
     (0 = unknown in Middlebury/KITTI disparity files). Inverse-depth maps (larger = nearer, any shift)
-    keep every finite value. A map with (almost) no valid value, or a constant one, is refused: it holds
-    no depth. 8-bit PNGs are accepted with a warning (256 levels give coarse, terraced depth).
+    keep every finite value. A map with (almost) no valid value is refused, and so is a constant inverse
+    map: known only up to shift and scale, it holds no depth. A constant disparity or metric map is a
+    plane facing the camera, and is kept. 8-bit PNGs are accepted with a warning (256 levels give coarse,
+    terraced depth).
     """
     try:
         kind = DepthKind(kind)
@@ -54,10 +56,11 @@ def read_depth(path: str | os.PathLike, kind: DepthKind | str, *, max_pixels: in
         raise InputError(f"depth file {path} has no valid value (all NaN, infinite or unknown)")
     if fraction < MIN_VALID_FRACTION:
         raise InputError(f"depth file {path}: only {fraction:.2%} of its values are valid, too few to use")
-    known = values[valid]
-    lo, hi = float(known.min()), float(known.max())
-    if hi - lo <= 1e-6 * max(abs(lo), abs(hi), 1e-30):
-        raise InputError(f"depth file {path} is constant ({lo:g} everywhere it is known): it holds no depth")
+    if kind == DepthKind.INVERSE:
+        known = values[valid]
+        lo, hi = float(known.min()), float(known.max())
+        if hi - lo <= 1e-6 * max(abs(lo), abs(hi), 1e-30):
+            raise InputError(f"depth file {path} is constant ({lo:g} everywhere it is known): it holds no depth")
     values = np.where(valid, values, 0.0).astype(np.float32)
     if fraction < 1.0:
         log.debug("depth file %s: %.1f%% of the values are unknown and will be filled", path, 100 * (1 - fraction))

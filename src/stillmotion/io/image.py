@@ -4,7 +4,8 @@ Reading is done in three steps so that nothing big is allocated for a hostile fi
 (PIL, or tifffile for TIFF) and the claimed size checked against ``max_pixels``; then the pixels are decoded
 with the decoder that keeps their precision (PIL for 8-bit data, OpenCV for 16-bit PNG because PIL
 truncates 16-bit colour to 8 bits, tifffile for 16-bit and float TIFF); then the EXIF orientation is applied
-and the array converted to the float contract. Alpha is composited over white.
+and the array converted to the float contract. Alpha is composited over white, except in masks, where a
+transparent layer's alpha is the mask (:func:`read_mask_image`).
 """
 
 from __future__ import annotations
@@ -50,18 +51,41 @@ def _register_heif() -> None:
 def read_image(path: str | os.PathLike, *, max_pixels: int = MAX_PIXELS) -> np.ndarray:
     """Read a photo with its EXIF orientation applied, as float32 (H, W, 3) RGB in [0, 1].
 
-    8/16-bit PNG, JPEG, WebP, BMP, TIFF (8/16-bit integer or float), and HEIC/HEIF when pillow-heif is
-    installed. Greyscale is repeated into three channels; alpha is composited over white. Float data is
-    taken as already in [0, 1] and clipped (with a warning when it is not). A file whose header claims
+    8/16-bit PNG, JPEG, WebP, BMP, TIFF (8/16-bit unsigned integer or float; grey, RGB, CMYK or palette),
+    and HEIC/HEIF when pillow-heif is installed. CMYK is converted as PIL converts it (its colour profile
+    is not used). Greyscale is repeated into three channels; alpha is composited over white. Float data
+    is taken as already in [0, 1] and clipped (with a warning when it is not). A file whose header claims
     more than ``max_pixels`` pixels is refused before decoding. Every failure is an :class:`InputError`.
     """
     path = check_input_file(path, "photo")
+    return _to_float_rgb(_read_upright(path, max_pixels, "photo"), path)
+
+
+def read_mask_image(path: str | os.PathLike, *, what: str = "mask", max_pixels: int = MAX_PIXELS) -> np.ndarray:
+    """Read a mask drawn as an image, as float32 (H, W) in [0, 1] where 1 (white, opaque) is selected.
+
+    A file with a real alpha channel (somewhere not opaque) is a layer painted over a transparent background:
+    its alpha is the mask, whatever colour is under it. Otherwise the mask is the brightness (Rec. 601 luma,
+    as PIL's "L"). Formats, size check and EXIF orientation are those of :func:`read_image`; thresholding is
+    left to the caller. Every failure is an :class:`InputError` naming the file as ``what``.
+    """
+    path = check_input_file(path, what)
+    level = _to_unit_float(_as_channels(_read_upright(path, max_pixels, what), path, what), path, what)
+    channels = level.shape[2]
+    if channels in (2, 4) and level[:, :, -1].min() < 1.0:
+        return np.ascontiguousarray(level[:, :, -1])
+    if channels < 3:
+        return np.ascontiguousarray(level[:, :, 0])
+    return level[:, :, :3] @ np.array([0.299, 0.587, 0.114], np.float32)
+
+
+def _read_upright(path: Path, max_pixels: int, what: str) -> np.ndarray:
+    """The decoded samples of ``path`` (any dtype, alpha not applied) with the EXIF orientation applied."""
     if read_head(path, 4) in _TIFF_MAGIC:
-        array, orientation = _read_tiff(path, max_pixels)
+        array, orientation = _read_tiff(path, max_pixels, what)
     else:
-        array, orientation = _read_with_pil(path, max_pixels)
-    array = apply_orientation(array, orientation)
-    return _to_float_rgb(array, path)
+        array, orientation = _read_with_pil(path, max_pixels, what)
+    return apply_orientation(array, orientation)
 
 
 def check_image(path: str | os.PathLike, *, max_pixels: int = MAX_PIXELS) -> None:
@@ -78,20 +102,25 @@ def check_image(path: str | os.PathLike, *, max_pixels: int = MAX_PIXELS) -> Non
 
 @contextlib.contextmanager
 def no_pil_bomb_limit():
-    """PIL's own bomb check (a warning, then an error at twice its limit) is replaced by ``max_pixels``."""
-    from PIL import Image
+    """PIL's own bomb check (a warning, then an error at twice its limit) is replaced by ``max_pixels``.
+
+    PIL's 1 MB limit on one decompressed PNG text chunk is raised to the 64 MB it allows a file's text in
+    all: phones and editors write XMP metadata of several MB, and such a photo is not corrupt.
+    """
+    from PIL import Image, PngImagePlugin
 
     with _pil_limit_lock, warnings.catch_warnings():
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-        old = Image.MAX_IMAGE_PIXELS
+        old, old_text = Image.MAX_IMAGE_PIXELS, PngImagePlugin.MAX_TEXT_CHUNK
         Image.MAX_IMAGE_PIXELS = None
+        PngImagePlugin.MAX_TEXT_CHUNK = max(old_text, PngImagePlugin.MAX_TEXT_MEMORY)
         try:
             yield
         finally:
-            Image.MAX_IMAGE_PIXELS = old
+            Image.MAX_IMAGE_PIXELS, PngImagePlugin.MAX_TEXT_CHUNK = old, old_text
 
 
-def _open_pil(path: Path):
+def _open_pil(path: Path, what: str = "photo"):
     from PIL import Image, UnidentifiedImageError
 
     _register_heif()
@@ -99,31 +128,31 @@ def _open_pil(path: Path):
         with no_pil_bomb_limit():
             return Image.open(path)
     except UnidentifiedImageError:
-        raise InputError(f"cannot read photo {path}: not an image file of a supported format") from None
+        raise InputError(f"cannot read {what} {path}: not an image file of a supported format") from None
     except Exception as exc:  # noqa: BLE001 - a header the decoder chokes on is a corrupt input
-        raise InputError(f"cannot read photo {path}: corrupt image header ({exc})") from None
+        raise InputError(f"cannot read {what} {path}: corrupt image header ({exc})") from None
 
 
-def _read_with_pil(path: Path, max_pixels: int) -> tuple[np.ndarray, int]:
-    img = _open_pil(path)
+def _read_with_pil(path: Path, max_pixels: int, what: str) -> tuple[np.ndarray, int]:
+    img = _open_pil(path, what)
     with img:
-        check_pixels(path, "photo", img.size[0], img.size[1], max_pixels)
+        check_pixels(path, what, img.size[0], img.size[1], max_pixels)
         if img.format == "PNG" and _is_16bit_png(img):
             orientation = _orientation(img.info.get("exif"))
-            return _read_png16(path), orientation
+            return _read_png16(path, what), orientation
         try:
             with no_pil_bomb_limit():
                 img.load()
         except Exception as exc:  # noqa: BLE001 - truncated or corrupt pixel data
-            raise InputError(f"cannot read photo {path}: corrupt or truncated image data ({exc})") from None
+            raise InputError(f"cannot read {what} {path}: corrupt or truncated image data ({exc})") from None
         orientation = _orientation(img.getexif())
         icc = img.info.get("icc_profile")
         if icc and img.mode in ("RGB", "RGBA"):
-            img = _to_srgb(img, icc, path)
+            img = _to_srgb(img, icc, path, what)
         return _pil_array(img), orientation
 
 
-def _to_srgb(img, icc: bytes, path: Path):
+def _to_srgb(img, icc: bytes, path: Path, what: str):
     """Convert pixels tagged with a colour profile other than sRGB (Display P3 from phones, Adobe RGB)
     to sRGB, the contract's encoding; an unreadable profile is ignored with a warning."""
     import io
@@ -143,9 +172,9 @@ def _to_srgb(img, icc: bytes, path: Path):
             outputMode=img.mode,
         )
     except Exception as exc:  # noqa: BLE001 - a broken profile must not lose the photo
-        log.warning("photo %s: colour profile ignored (%s); pixels taken as sRGB", path, exc)
+        log.warning("%s %s: colour profile ignored (%s); pixels taken as sRGB", what, path, exc)
         return img
-    log.debug("photo %s: converted from colour profile %r to sRGB", path, name)
+    log.debug("%s %s: converted from colour profile %r to sRGB", what, path, name)
     return converted
 
 
@@ -154,7 +183,7 @@ def _is_16bit_png(img) -> bool:
     return any(isinstance(raw, str) and "16" in raw for raw in rawmodes)
 
 
-def _read_png16(path: Path) -> np.ndarray:
+def _read_png16(path: Path, what: str) -> np.ndarray:
     """16-bit PNG through OpenCV (PIL would truncate colour to 8 bits); BGR(A) -> RGB(A)."""
     import cv2
     from PIL import Image
@@ -163,10 +192,10 @@ def _read_png16(path: Path) -> np.ndarray:
         with no_pil_bomb_limit(), Image.open(path) as img:
             img.verify()
     except Exception as exc:  # noqa: BLE001
-        raise InputError(f"cannot read photo {path}: corrupt or truncated PNG ({exc})") from None
+        raise InputError(f"cannot read {what} {path}: corrupt or truncated PNG ({exc})") from None
     array = cv2.imdecode(np.fromfile(path, dtype=np.uint8), cv2.IMREAD_UNCHANGED)
     if array is None:
-        raise InputError(f"cannot read photo {path}: corrupt 16-bit PNG")
+        raise InputError(f"cannot read {what} {path}: corrupt 16-bit PNG")
     if array.ndim == 3 and array.shape[2] >= 3:
         array = np.concatenate([array[:, :, 2::-1], array[:, :, 3:]], axis=2)
     return array
@@ -189,8 +218,9 @@ def _pil_array(img) -> np.ndarray:
     return np.asarray(img.convert("RGB"))  # 1, P, CMYK, YCbCr, LAB, HSV
 
 
-def _read_tiff(path: Path, max_pixels: int) -> tuple[np.ndarray, int]:
-    """TIFF through tifffile (keeps 16-bit and float data); PIL for compressions tifffile cannot decode."""
+def _read_tiff(path: Path, max_pixels: int, what: str) -> tuple[np.ndarray, int]:
+    """TIFF through tifffile (keeps 16-bit and float data); PIL for compressions tifffile cannot decode and
+    for colour models other than grey and RGB that tifffile returns undecoded (palette, CIELab, YCbCr)."""
     import tifffile
 
     try:
@@ -198,29 +228,86 @@ def _read_tiff(path: Path, max_pixels: int) -> tuple[np.ndarray, int]:
             page = tif.pages[0]
             axes, shape = page.axes, page.shape
             sizes = dict(zip(axes, shape))
-            check_pixels(path, "photo", int(sizes.get("X", 0)), int(sizes.get("Y", 0)), max_pixels)
+            check_pixels(path, what, int(sizes.get("X", 0)), int(sizes.get("Y", 0)), max_pixels)
+            _check_tiff_samples(page, path, what)
             tag = page.tags.get("Orientation")
             orientation = int(tag.value) if tag is not None else 1
-            try:
-                array = page.asarray()
-            except ValueError as exc:
-                if "imagecodecs" not in str(exc):
-                    raise
-                log.debug("tifffile cannot decode %s (%s); using PIL", path, exc)
-                array = None
+            colour = _tiff_colour(page, path, what)
+            array = None
+            if colour is not None:
+                try:
+                    array = page.asarray()
+                except ValueError as exc:
+                    if "imagecodecs" not in str(exc):
+                        raise
+                    log.debug("tifffile cannot decode %s (%s); using PIL", path, exc)
     except InputError:
         raise
     except Exception as exc:  # noqa: BLE001 - any parser failure is a corrupt input
-        raise InputError(f"cannot read photo {path}: corrupt TIFF ({exc})") from None
+        raise InputError(f"cannot read {what} {path}: corrupt TIFF ({exc})") from None
     if array is None:
-        array, _ = _read_with_pil(path, max_pixels)
+        try:
+            array, _ = _read_with_pil(path, max_pixels, what)
+        except InputError:
+            if colour is not None:  # only a compression PIL lacks too: its message says which
+                raise
+            model = getattr(page.photometric, "name", page.photometric)
+            raise InputError(f"cannot read {what} {path}: its TIFF colour model {model} is not supported") from None
         return array, orientation
     array = np.asarray(array)
     if "S" in axes and array.ndim == 3 and axes.index("S") == 0:  # planar RGB: (S, Y, X) -> (Y, X, S)
         array = np.moveaxis(array, 0, -1)
     while array.ndim > 3:  # leading sample/plane axes of size 1
         array = array[0]
+    if colour == "miniswhite":  # 0 is white: invert the grey channel, not an alpha after it
+        array = _to_unit_float(array.reshape(array.shape[:2] + (-1,)), path, what)
+        array[:, :, 0] = 1.0 - array[:, :, 0]
+    elif colour == "cmyk":
+        array = _cmyk_to_rgb(_to_unit_float(array, path, what))
     return array, orientation
+
+
+def _check_tiff_samples(page, path: Path, what: str) -> None:
+    """Refuse, from the header, integer samples other than 8 and 16-bit unsigned: signed or 32-bit integers
+    (scientific data, label maps) have no agreed brightness scale, and dividing by the type's maximum turns
+    them black."""
+    dtype = page.dtype
+    if dtype is not None and dtype.kind in "iuc" and dtype not in (np.uint8, np.uint16):
+        raise InputError(
+            f"{what} {path} is a TIFF of {dtype} samples, which have no brightness scale; "
+            "save it with 8- or 16-bit unsigned integers or floats in [0, 1]"
+        )
+
+
+def _tiff_colour(page, path: Path, what: str) -> str | None:
+    """How to turn what tifffile decodes into grey or RGB (plus alpha), from the PhotometricInterpretation
+    tag: ``"as-is"``, ``"miniswhite"``, ``"cmyk"``, or None for models tifffile returns undecoded (palette
+    indices, CIELab, YCbCr without JPEG) and PIL converts."""
+    from tifffile import PHOTOMETRIC
+
+    photometric = page.photometric
+    if photometric in (PHOTOMETRIC.MINISBLACK, PHOTOMETRIC.RGB):
+        return "as-is"
+    if photometric == PHOTOMETRIC.YCBCR and page.compression in (6, 7, 33007, 34892):  # JPEG: decoded to RGB
+        return "as-is"
+    if photometric == PHOTOMETRIC.MINISWHITE:
+        return "miniswhite"
+    if photometric == PHOTOMETRIC.SEPARATED:
+        inks = page.samplesperpixel - len(page.extrasamples)
+        inkset = page.tags.valueof(332, 1)  # InkSet: 1 = CMYK (the default), 2 = other inks
+        if inkset != 1 or inks != 4:
+            raise InputError(
+                f"{what} {path} is a TIFF separated into inks other than CMYK (InkSet {inkset}, {inks} inks); "
+                "convert it to RGB"
+            )
+        return "cmyk"
+    return None
+
+
+def _cmyk_to_rgb(cmyk: np.ndarray) -> np.ndarray:
+    """CMYK(+extra samples) in [0, 1] -> RGB(+extra samples), as PIL converts CMYK: ``(1 - C) (1 - K)``."""
+    rgb = (1.0 - cmyk[..., :3]) * (1.0 - cmyk[..., 3:4])
+    return np.concatenate([rgb, cmyk[..., 4:]], axis=-1)
 
 
 def _orientation(exif) -> int:
@@ -262,15 +349,20 @@ def apply_orientation(array: np.ndarray, orientation: int) -> np.ndarray:
     return np.ascontiguousarray(out)
 
 
-def _to_float_rgb(array: np.ndarray, path: Path) -> np.ndarray:
+def _as_channels(array: np.ndarray, path: Path, what: str) -> np.ndarray:
+    """Decoded samples as (H, W, C), or InputError when there are none or they are not an image's."""
     array = np.asarray(array)
     if array.size == 0:
-        raise InputError(f"photo {path} holds no pixels")
+        raise InputError(f"{what} {path} holds no pixels")
     if array.ndim == 2:
         array = array[:, :, None]
     if array.ndim != 3:
-        raise InputError(f"photo {path} has an unsupported layout: array of shape {array.shape}")
-    out = _to_unit_float(array, path)
+        raise InputError(f"{what} {path} has an unsupported layout: array of shape {array.shape}")
+    return array
+
+
+def _to_float_rgb(array: np.ndarray, path: Path) -> np.ndarray:
+    out = _to_unit_float(_as_channels(array, path, "photo"), path)
     channels = out.shape[2]
     if channels in (2, 4):  # colour + alpha: composite over white
         colour, alpha = out[:, :, : channels - 1], out[:, :, channels - 1 :]
@@ -283,7 +375,7 @@ def _to_float_rgb(array: np.ndarray, path: Path) -> np.ndarray:
     return np.ascontiguousarray(out[:, :, :3], dtype=np.float32)
 
 
-def _to_unit_float(array: np.ndarray, path: Path) -> np.ndarray:
+def _to_unit_float(array: np.ndarray, path: Path, what: str = "photo") -> np.ndarray:
     if array.dtype == np.bool_:
         return array.astype(np.float32)
     if np.issubdtype(array.dtype, np.unsignedinteger):  # in place: no second 25 MB array for a 1080p photo
@@ -295,13 +387,13 @@ def _to_unit_float(array: np.ndarray, path: Path) -> np.ndarray:
     if np.issubdtype(array.dtype, np.floating):
         out = array.astype(np.float32)
         if not np.isfinite(out).all():
-            log.warning("photo %s holds NaN or infinite values; they are read as 0", path)
+            log.warning("%s %s holds NaN or infinite values; they are read as 0", what, path)
             out = np.nan_to_num(out, nan=0.0, posinf=1.0, neginf=0.0)
         lo, hi = float(out.min()), float(out.max())
         if lo < -1e-3 or hi > 1.0 + 1e-3:
-            log.warning("photo %s holds float values in [%g, %g]; clipped to [0, 1]", path, lo, hi)
+            log.warning("%s %s holds float values in [%g, %g]; clipped to [0, 1]", what, path, lo, hi)
         return np.clip(out, 0.0, 1.0)
-    raise InputError(f"photo {path} holds {array.dtype} values, expected integers or floats")
+    raise InputError(f"{what} {path} holds {array.dtype} values, expected integers or floats")
 
 
 def to_uint8(image: np.ndarray) -> np.ndarray:
