@@ -77,22 +77,23 @@ def gdepth_jpeg(fmt="RangeInverse", corrupt=False) -> bytes:
     return _insert_after_soi(_photo_jpeg(), segments)
 
 
-def dynamic_depth_jpeg(truncate=False) -> bytes:
+def dynamic_depth_jpeg(truncate=False, container="Container", item="Item") -> bytes:
+    """``container``/``item``: the XMP prefixes (Dynamic Depth's own, or a motion photo's GContainer)."""
     stored = _encode_range_inverse(_true_z())
     depth_png = cv2.imencode(".png", stored)[1].tobytes()
     confidence_png = cv2.imencode(".png", np.full((H, W), 255, np.uint8))[1].tobytes()
     xmp = _xmp_packet(
         '<rdf:Description rdf:about="" xmlns:Device="http://ns.google.com/photos/dd/1.0/device/" '
-        'xmlns:Container="http://ns.google.com/photos/dd/1.0/container/" '
-        'xmlns:Item="http://ns.google.com/photos/dd/1.0/item/" '
+        f'xmlns:{container}="http://ns.google.com/photos/dd/1.0/container/" '
+        f'xmlns:{item}="http://ns.google.com/photos/dd/1.0/item/" '
         'xmlns:DepthMap="http://ns.google.com/photos/dd/1.0/depthmap/">'
-        "<Device:Container><Container:Directory><rdf:Seq>"
-        '<rdf:li rdf:parseType="Resource"><Container:Item Item:Mime="image/jpeg" Item:Semantic="Primary"/></rdf:li>'
-        f'<rdf:li rdf:parseType="Resource"><Container:Item Item:Mime="image/png" Item:Semantic="Depth" '
-        f'Item:Length="{len(depth_png)}" Item:DataURI="android/depthmap"/></rdf:li>'
-        f'<rdf:li rdf:parseType="Resource"><Container:Item Item:Mime="image/png" Item:Semantic="Depth" '
-        f'Item:Length="{len(confidence_png)}" Item:DataURI="android/confidencemap"/></rdf:li>'
-        "</rdf:Seq></Container:Directory></Device:Container>"
+        f"<Device:Container><{container}:Directory><rdf:Seq>"
+        f'<rdf:li rdf:parseType="Resource"><{container}:Item {item}:Mime="image/jpeg" {item}:Semantic="Primary"/></rdf:li>'
+        f'<rdf:li rdf:parseType="Resource"><{container}:Item {item}:Mime="image/png" {item}:Semantic="Depth" '
+        f'{item}:Length="{len(depth_png)}" {item}:DataURI="android/depthmap"/></rdf:li>'
+        f'<rdf:li rdf:parseType="Resource"><{container}:Item {item}:Mime="image/png" {item}:Semantic="Depth" '
+        f'{item}:Length="{len(confidence_png)}" {item}:DataURI="android/confidencemap"/></rdf:li>'
+        f"</rdf:Seq></{container}:Directory></Device:Container>"
         f'<DepthMap:DepthMap DepthMap:Format="RangeInverse" DepthMap:Near="{NEAR}" DepthMap:Far="{FAR}" '
         'DepthMap:Units="Meters" DepthMap:DepthURI="android/depthmap" DepthMap:ConfidenceURI="android/confidencemap" '
         'DepthMap:ItemSemantic="Depth"/>'
@@ -225,3 +226,40 @@ def test_animate_uses_embedded_phone_depth_by_default(tmp_path, monkeypatch):
     with pytest.raises(RuntimeError, match="stop after planning"):
         api.animate(photo, tmp_path / "out.mp4", config=api.AnimateConfig(depth_protect="none"))
     np.testing.assert_allclose(1.0 / seen["depth"].values, _true_z(), rtol=5e-3)
+
+
+def test_heif_depth_uses_z_near_and_z_far():
+    # left 1 m, right 10 m: sample 0 is the near end for uniform Z, the far end for uniform inverse Z
+    z = heif_depth_to_inverse(np.array([[0, 255]], np.float32), {"representation_type": 2, "z_near": 1.0, "z_far": 10.0})
+    np.testing.assert_allclose(z, [[1.0, 0.1]], rtol=1e-6)  # was 1e6 on the near side, 1 on the far one
+    inv = heif_depth_to_inverse(np.array([[255, 0]], np.float32), {"representation_type": 0, "z_near": 1.0, "z_far": 10.0})
+    np.testing.assert_allclose(inv, [[1.0, 0.1]], rtol=1e-6)  # the far side was 0: infinitely far
+
+
+def test_apple_stored_range_and_depth_maps(tmp_path):
+    from stillmotion.depth.phone import _apple_to_inverse
+
+    raw = np.array([[255, 0]], np.uint8)
+    xmp = 'apdi:FloatMinValue="0.1" apdi:FloatMaxValue="1.0" apdi:IntMinValue="0" apdi:IntMaxValue="255"'
+    np.testing.assert_allclose(_apple_to_inverse(raw, xmp, is_depth=False), [[1.0, 0.1]], rtol=1e-6)
+    depth_xmp = 'apdi:FloatMinValue="1.0" apdi:FloatMaxValue="10.0" apdi:IntMinValue="0" apdi:IntMaxValue="255"'
+    np.testing.assert_allclose(_apple_to_inverse(raw[:, ::-1], depth_xmp, is_depth=True), [[1.0, 0.1]], rtol=1e-6)
+    relative = _apple_to_inverse(np.array([[0, 255]], np.uint8), "", is_depth=True)
+    assert relative[0, 0] > relative[0, 1] > 0  # near stays nearer, nothing at 1e6 or 0
+
+
+def test_gdepth_without_near_far_keeps_near_bright(tmp_path, caplog):
+    from stillmotion.depth.phone import _range_to_inverse
+
+    stored = np.array([[0, 65535]], np.uint16)  # d = 0 is the nearest in both formats
+    for fmt in ("RangeInverse", "RangeLinear"):
+        q = _range_to_inverse(stored, fmt, None, None)
+        assert q[0, 0] > q[0, 1], fmt
+
+
+def test_dynamic_depth_with_another_xmp_prefix(tmp_path):
+    data = dynamic_depth_jpeg(container="GContainer", item="GContainerItem")
+    assert b"<GContainer:Item" in data and b"GContainerItem:Length" in data
+    found = find_phone_depth(_write(tmp_path, "gc.jpg", data))
+    assert found is not None
+    np.testing.assert_allclose(1.0 / found.inverse, _true_z(), rtol=2e-3)

@@ -12,10 +12,12 @@ Formats read (all parsed here from the published layouts; nothing is guessed fro
   that order. The depth item is the one ``DepthMap:DepthURI`` names (else the one with semantic
   ``Depth``), decoded with the ``DepthMap:`` Format/Near/Far as above.
 - **Apple JPEG**: the disparity map is a secondary image of the Multi-Picture Format index (APP2 ``MPF``),
-  marked by Apple's depth XMP (``depthData`` / ``apdi`` namespaces, not the portrait matte); disparity
-  is already inverse depth.
+  marked by Apple's depth XMP (``depthData`` / ``apdi`` namespaces, not the portrait matte); its stored
+  integers map linearly onto ``apdi:FloatMinValue``..``FloatMaxValue`` (disparity in 1/m, already inverse
+  depth, or depth in m, inverted).
 - **Apple / HEIF**: depth auxiliary images exposed by pillow-heif (``info["depth_images"]``), with the
-  ISO 23008-12 depth representation (d_min, d_max, representation type) when present.
+  ISO 23008-12 depth representation when present: type 0 uniform inverse Z and type 2 uniform Z between
+  ``z_near`` and ``z_far``, type 1 uniform disparity between ``d_min`` and ``d_max``.
 
 The map is returned as inverse depth (``1/z`` in the file's units when near/far are known), turned by
 the photo's EXIF orientation and resampled to the photo's size. A corrupt or inconsistent block is logged
@@ -123,7 +125,8 @@ def _range_to_inverse(array: np.ndarray, fmt: str | None, near: float | None, fa
     d = array.astype(np.float64) / float(np.iinfo(array.dtype).max if array.dtype.kind == "u" else max(array.max(), 1))
     if near is None or far is None or not (0 < near < far) or not np.isfinite([near, far]).all():
         log.warning("phone depth: near/far missing or invalid (%s, %s); using relative values", near, far)
-        return (d if (fmt or "RangeInverse") == "RangeInverse" else 1.0 / (1.0 + d)).astype(np.float32)
+        # in both formats d = 0 is the nearest: 1/z falls linearly with d (RangeInverse) or as 1/(1 + d)
+        return (1.0 - d if (fmt or "RangeInverse") == "RangeInverse" else 1.0 / (1.0 + d)).astype(np.float32)
     if fmt in (None, "RangeInverse"):
         z = far * near / (far - d * (far - near))
     elif fmt == "RangeLinear":
@@ -154,10 +157,12 @@ def _gdepth(data: bytes, xmp: str) -> EmbeddedDepth | None:
 
 
 def _dynamic_depth(data: bytes, xmp: str) -> EmbeddedDepth | None:
-    items = re.findall(r"<Container:Item\b([^>]*?)/?>", xmp, flags=re.S)
+    # XMP prefixes are the writer's choice: Dynamic Depth writes Container:Item / Item:Mime, motion photos
+    # GContainer:Item / GContainerItem:Mime
+    items = re.findall(r"<\w*Container:Item\b([^>]*?)/?>", xmp, flags=re.S)
     if not items or "DepthMap" not in xmp:
         return None
-    parsed = [{k: v for k, v in re.findall(r'Item:(\w+)\s*=\s*"([^"]*)"', item)} for item in items]
+    parsed = [{k: v for k, v in re.findall(r'\w*Item:(\w+)\s*=\s*"([^"]*)"', item)} for item in items]
     appended = parsed[1:]  # the first item is the primary image itself
     lengths = [int(it.get("Length", "0")) + int(it.get("Padding", "0")) for it in appended]
     if any(n <= 0 for n in lengths):
@@ -214,11 +219,30 @@ def _apple_mpf(data: bytes) -> EmbeddedDepth | None:
         if "portraiteffectsmatte" in xmp.lower() or "hdrgainmap" in xmp.lower():
             continue
         if "depthData" in xmp or "disparity" in xmp.lower():
-            array = _decode_image(data[offset : offset + size]).astype(np.float32)
-            if "depth" in (_attr(xmp, "apdi:AuxiliaryImageType") or "").lower() and "disparity" not in xmp.lower():
-                array = 1.0 / np.maximum(array, 1e-6)
-            return EmbeddedDepth(array, "Apple MPF disparity")
+            raw = _decode_image(data[offset : offset + size])
+            is_depth = "depth" in (_attr(xmp, "apdi:AuxiliaryImageType") or "").lower() and "disparity" not in xmp.lower()
+            return EmbeddedDepth(_apple_to_inverse(raw, xmp, is_depth=is_depth), "Apple MPF depth" if is_depth else "Apple MPF disparity")
     return None
+
+
+def _apple_to_inverse(raw: np.ndarray, xmp: str, *, is_depth: bool) -> np.ndarray:
+    """Apple's stored auxiliary image -> inverse depth. Its XMP says which stored integers
+    (``apdi:IntMinValue``/``IntMaxValue``) stand for which values (``FloatMinValue``/``FloatMaxValue``:
+    disparity in 1/m, or depth in m); without them the values are relative (larger = nearer for disparity,
+    farther for depth)."""
+    values = raw.astype(np.float64)
+    lo_f, hi_f = _float(_attr(xmp, "apdi:FloatMinValue")), _float(_attr(xmp, "apdi:FloatMaxValue"))
+    lo_i, hi_i = _float(_attr(xmp, "apdi:IntMinValue")), _float(_attr(xmp, "apdi:IntMaxValue"))
+    top = float(np.iinfo(raw.dtype).max) if raw.dtype.kind == "u" else max(float(values.max()), 1.0)
+    lo_i, hi_i = (0.0, top) if lo_i is None or hi_i is None or hi_i <= lo_i else (lo_i, hi_i)
+    if lo_f is not None and hi_f is not None and np.isfinite([lo_f, hi_f]).all() and hi_f > lo_f:
+        values = lo_f + (values - lo_i) / (hi_i - lo_i) * (hi_f - lo_f)
+        if is_depth:
+            values = 1.0 / np.maximum(values, 1e-3 * max(hi_f, 1e-6))  # metres -> 1/m, no division by 0
+    else:
+        d = np.clip((values - lo_i) / (hi_i - lo_i), 0.0, 1.0)
+        values = 1.0 / (1.0 + d) if is_depth else d  # relative: d = 0 is the nearest depth, the farthest disparity
+    return values.astype(np.float32)
 
 
 def _heif(path: Path) -> EmbeddedDepth | None:
@@ -242,16 +266,25 @@ def heif_depth_to_inverse(array: np.ndarray, meta: dict) -> np.ndarray:
     """ISO 23008-12 depth representation -> inverse depth. ``representation_type`` 0 = uniform inverse
     Z, 1 = uniform disparity, 2 = uniform Z, 3 = non-uniform; ``d_min``/``d_max`` the range when given."""
     top = float(np.iinfo(np.uint16).max if array.max() > 255 else 255)
-    d = array / top
+    d = np.clip(array / top, 0.0, 1.0)
     kind = int(meta.get("representation_type", 1))
-    d_min, d_max = meta.get("d_min"), meta.get("d_max")
-    if d_min is not None and d_max is not None and d_max > d_min:
-        values = d_min + d * (d_max - d_min)
-    else:
+
+    def span(low, high):
+        ok = low is not None and high is not None and np.isfinite([low, high]).all() and 0 <= low < high
+        return (float(low), float(high)) if ok else None
+
+    d_range = span(meta.get("d_min"), meta.get("d_max"))
+    z_range = span(meta.get("z_near"), meta.get("z_far")) or d_range  # some writers put Z in d_min/d_max
+    if kind == 0 and z_range and z_range[0] > 0:  # uniform inverse Z: sample 0 is 1/z_far, the top 1/z_near
+        near, far = z_range
+        values = 1.0 / far + d * (1.0 / near - 1.0 / far)
+    elif kind == 2:  # uniform Z: sample 0 is z_near, the top z_far
+        values = 1.0 / np.maximum(z_range[0] + d * (z_range[1] - z_range[0]), 1e-6) if z_range else 1.0 / (1.0 + d)
+    elif kind == 1 and d_range:  # uniform disparity
+        values = d_range[0] + d * (d_range[1] - d_range[0])
+    else:  # relative (no range given, or 3: non-uniform)
         values = d
-    if kind == 2:  # uniform Z: convert
-        return (1.0 / np.maximum(values, 1e-6)).astype(np.float32)
-    return values.astype(np.float32)
+    return np.asarray(values, np.float32)
 
 
 # ---------------------------------------------------------------- public
