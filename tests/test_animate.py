@@ -280,3 +280,16 @@ def test_animate_config_takes_a_grade_spec_string():
     assert isinstance(AnimateConfig(grade="noir").grade, GradeConfig)
     with pytest.raises(InputError, match="unknown preset"):
         AnimateConfig(grade="nope")
+
+
+def test_animate_frames_applies_the_configs_depth_hints(tmp_path, texture):
+    # they were silently dropped: only animate() applied depth_protect and depth_hints
+    import json
+
+    image, depth = _scene(texture)
+    hints = tmp_path / "hints.json"
+    hints.write_text(json.dumps({"points": [{"x": 10, "y": 10, "depth": 1.0, "radius": 8}]}))
+    base = AnimateConfig(motion="pan_right", duration_s=0.25, fps=8)
+    plain = list(animate_frames(image, depth, base))
+    hinted = list(animate_frames(image, depth, AnimateConfig(**{**vars(base), "depth_hints": str(hints)})))
+    assert np.abs(plain[-1] - hinted[-1]).mean() > 1e-3

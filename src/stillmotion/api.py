@@ -100,9 +100,12 @@ def _check_config(config: AnimateConfig, shape: tuple[int, int]) -> None:
 def animate_frames(
     image: np.ndarray, depth: Depth, config: AnimateConfig, *, progress: ProgressCallback = no_progress
 ) -> Iterator[np.ndarray]:
-    """Yield the frames (float32 RGB) of a camera move through ``image`` with ``depth``, one at a time."""
+    """Yield the frames (float32 RGB) of a camera move through ``image`` with ``depth``, one at a time.
+    The config's ``depth_protect`` and ``depth_hints`` are applied to ``depth`` first, as :func:`animate`
+    applies them."""
     from .grade import Finisher
 
+    depth = adjust_depth(image, depth, protect=config.depth_protect, hints=config.depth_hints)
     shot = plan(image, depth, config)
     total = shot.frame_count
     finish = Finisher(config.grade, frame_count=total)

@@ -263,3 +263,36 @@ def test_dynamic_depth_with_another_xmp_prefix(tmp_path):
     found = find_phone_depth(_write(tmp_path, "gc.jpg", data))
     assert found is not None
     np.testing.assert_allclose(1.0 / found.inverse, _true_z(), rtol=2e-3)
+
+
+def test_story_scenes_and_view_use_embedded_phone_depth(tmp_path, monkeypatch):
+    # both took the classical estimate although animate used the phone's depth
+    import stillmotion.api as api
+    from stillmotion.cli import main
+
+    photo = _write(tmp_path, "portrait.jpg", gdepth_jpeg())
+    seen = []
+    real_plan = api.plan
+
+    def spy(image, depth, cfg, **kwargs):
+        seen.append(depth)
+        return real_plan(image, depth, cfg, **kwargs)
+
+    monkeypatch.setattr(api, "plan", spy)
+    story = tmp_path / "s.yaml"
+    story.write_text("fps: 8\nsize: 64x48\nscenes:\n  - {image: portrait.jpg, duration: 0.25, motion: pan_right}\n")
+    assert main(["story", str(story), "-o", str(tmp_path / "film") + "/", "--quiet"]) == 0
+    np.testing.assert_allclose(1.0 / seen[0].values, _true_z(), rtol=5e-3)
+
+    import stillmotion.cli.view as view
+
+    loaded = []
+    real_load = view.load_depth
+    monkeypatch.setattr(view, "load_depth", lambda *a, **k: loaded.append(real_load(*a, **k)) or loaded[-1])
+    assert main(["view", str(photo), "-o", str(tmp_path / "v.png"), "--move", "0.02,0,0", "--quiet"]) == 0
+    np.testing.assert_allclose(1.0 / loaded[0].values, _true_z(), rtol=5e-3)
+
+
+def test_a_model_that_is_not_there_is_an_error_not_the_classical_estimate(tmp_path):
+    with pytest.raises(InputError, match="no local depth model"):
+        depth_stage.resolve_backend("auto", model=str(tmp_path / "nope"))

@@ -45,7 +45,8 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(f"--baseline must be a finite number, got {args.baseline}")
     check_image_output(args.output, inputs=(args.photo, args.depth))  # before the work
     image = read_image(args.photo)
-    depth = load_depth(image, args.depth, args.depth_kind)
+    # without --depth: the depth a phone embedded in the photo, else the estimate (as animate does)
+    depth = load_depth(image, args.depth, args.depth_kind, backend="auto", source=args.photo)
     move = (args.move[0] + args.baseline, args.move[1], args.move[2])
     view = render_view(image, depth, move=move, rotate_deg=args.rotate, fov_deg=args.fov)
     write_image(args.output, view, inputs=(args.photo, args.depth))

@@ -58,6 +58,9 @@ def resolve_backend(backend: str = AUTO, *, source: str | os.PathLike | None = N
         found = find_local_model(model)
         if found is not None:
             return found[0]
+    if model is not None:  # asked for by name: a typo must not quietly give the classical estimate
+        raise InputError(f"--model {model}: no local depth model there (a model folder, or an id already in the "
+                         "Hugging Face cache; nothing is downloaded)")  # fmt: skip
     return "classical"
 
 

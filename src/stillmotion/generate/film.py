@@ -89,13 +89,16 @@ def photo_scene_frames(scene: SceneSpec, story: StorySpec, frame_count: int) -> 
     from dataclasses import replace
 
     from ..api import AnimateConfig, load_depth, plan
+    from ..depth.pipeline import adjust_depth
     from ..io import read_image
     from .story import intensity_values
 
     assert scene.image is not None
     intensities = intensity_values(scene, frame_count)
     image = read_image(scene.image)
-    depth = load_depth(image, scene.depth, scene.depth_kind)
+    # as animate does: the depth a phone embedded in the photo when there is some, faces held rigid
+    depth = load_depth(image, scene.depth, scene.depth_kind, backend="auto", source=scene.image)
+    depth = adjust_depth(image, depth, protect=AnimateConfig.depth_protect)
     config = AnimateConfig(
         motion=scene.motion,
         intensity=float(intensities.max()),
