@@ -81,3 +81,15 @@ def test_bad_side_outputs_fail_before_the_depth_is_written(tmp_path, photo, caps
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 2 and len(err) == 1 and message in err[0], err
     assert not out.exists() and photo.read_bytes() == before
+
+
+def test_layers_replace_the_folder_an_earlier_run_wrote(tmp_path, photo):
+    # the second run refused the folder: it "held other files than PNG frames" (its own layers.json)
+    layers = tmp_path / "layers"
+    assert main(["depth", str(photo), "-o", str(tmp_path / "d.npy"), "--layers", str(layers), "--quiet"]) == 0
+    assert main(["depth", str(photo), "-o", str(tmp_path / "d2.npy"), "--layers", str(layers), "--layer-count", "2",
+                 "--quiet"]) == 0  # fmt: skip
+    assert sorted(p.name for p in layers.iterdir()) == ["layer_00.png", "layer_01.png", "layers.json"]
+    (layers / "notes.txt").write_text("mine")
+    assert main(["depth", str(photo), "-o", str(tmp_path / "d3.npy"), "--layers", str(layers), "--quiet"]) == 2
+    assert (layers / "notes.txt").read_text() == "mine"

@@ -63,3 +63,24 @@ def test_auto_finds_a_model_in_the_hub_cache_layout(tmp_path, monkeypatch):
     assert depth_stage.resolve_backend("auto") == "depth_anything_v2"
     depth = depth_stage.estimate(np.random.default_rng(1).random((40, 60, 3)).astype(np.float32), backend="auto")
     assert depth.shape == (40, 60)
+
+
+def test_quiet_cli_run_with_a_model_prints_nothing(tmp_path):
+    # transformers' "Loading weights" bar came through --quiet
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import cv2
+
+    root = Path(__file__).resolve().parents[2]
+    _tiny_depth_anything(tmp_path / "da")
+    photo = tmp_path / "p.png"
+    cv2.imwrite(str(photo), (np.random.default_rng(0).random((64, 80, 3)) * 255).astype(np.uint8))
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_HUB_DISABLE", "TRANSFORMERS_VERB"))}
+    env["PYTHONPATH"] = str(root / "src")
+    done = subprocess.run([sys.executable, "-m", "stillmotion", "depth", str(photo), "-o", str(tmp_path / "d.npy"),
+                           "--backend", "depth_anything_v2", "--model", str(tmp_path / "da"), "--quiet"],
+                          capture_output=True, text=True, env=env, timeout=300)  # fmt: skip
+    assert done.returncode == 0 and done.stderr == "", done.stderr

@@ -61,6 +61,36 @@ def test_missing_model_file_is_a_clear_error(tmp_path, monkeypatch):
         BACKENDS.create("lama", model_path=tmp_path / "none.pt")
 
 
+class _HalfSize(torch.nn.Module):
+    def forward(self, image: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        return image[:, :, ::2, ::2]
+
+
+class _Boom(torch.nn.Module):
+    def forward(self, image: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        raise RuntimeError("boom")
+
+
+class _Nan(torch.nn.Module):
+    def forward(self, image: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        return image * float("nan")
+
+
+@pytest.mark.parametrize(("module", "message"), [(_HalfSize, "returned (1, 3, 24, 32)"), (_Boom, "model failed: "),
+                                                 (_Nan, "NaN")])  # fmt: skip
+def test_a_foreign_or_broken_model_is_an_input_error(tmp_path, module, message):
+    # a half-size output was an internal broadcasting error, a NaN one a silent black fill
+    from stillmotion.errors import InputError
+
+    path = tmp_path / "m.pt"
+    torch.jit.script(module()).save(str(path))
+    hole = np.zeros((48, 64), bool)
+    hole[10:30, 20:40] = True
+    with pytest.raises(InputError, match=None) as info:
+        inpaint(stripes(48, 64), hole, backend="lama", model_path=path)
+    assert message in str(info.value) and "\n" not in str(info.value)
+
+
 def test_importing_stillmotion_inpaint_does_not_import_torch():
     import subprocess
 

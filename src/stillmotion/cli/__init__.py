@@ -76,9 +76,11 @@ def main(argv: list[str] | None = None) -> int:
     # imageio-ffmpeg warns that a rotated video's frames are read at their displayed size, which is what we
     # want: not a message for the user (it came through --quiet)
     logging.getLogger("imageio_ffmpeg").setLevel(logging.DEBUG if args.debug else logging.ERROR)
-    if not args.debug:  # transformers' and diffusers' own notes (optional packages, memory hints) are not ours
-        for variable in ("TRANSFORMERS_VERBOSITY", "DIFFUSERS_VERBOSITY"):
-            os.environ.setdefault(variable, "error")
+    if not args.debug:  # transformers' and diffusers' own notes (optional packages, memory hints) are not ours,
+        # nor their weight-loading bars, which broke through --quiet and into our own bar
+        for variable, value in (("TRANSFORMERS_VERBOSITY", "error"), ("DIFFUSERS_VERBOSITY", "error"),
+                                ("HF_HUB_DISABLE_PROGRESS_BARS", "1")):  # fmt: skip
+            os.environ.setdefault(variable, value)
     try:
         return int(args._run(args) or 0)
     except StillmotionError as exc:

@@ -34,7 +34,8 @@ class LamaInpainter:
             raise MissingExtraError("the lama inpaint backend", "neural", "torch") from None
         path = model_path or os.environ.get(ENV_VAR)
         if not path:
-            raise ModelNotFoundError(f"the lama backend needs a local TorchScript file: pass model_path or set {ENV_VAR}")
+            raise ModelNotFoundError(f"the lama backend needs a local TorchScript file: --model FILE (model_path in "
+                                     f"Python) or {ENV_VAR}")  # fmt: skip
         path = Path(path)
         if not path.is_file():
             raise ModelNotFoundError(f"LaMa model file not found: {path}")
@@ -65,7 +66,16 @@ class LamaInpainter:
         with torch.inference_mode():
             x = torch.from_numpy(np.ascontiguousarray(img.transpose(2, 0, 1)))[None].to(self.device)
             m = torch.from_numpy(msk)[None, None].to(self.device)
-            out = self.model(x * (1 - m), m)
+            try:
+                out = self.model(x * (1 - m), m)
+            except Exception as exc:  # noqa: BLE001 - the user's TorchScript file failed inside
+                raise InputError(f"the LaMa model failed: {' '.join(str(exc).split())[:300]}") from None
+        # a foreign model: say so instead of a broadcasting error or a black fill
+        if not isinstance(out, torch.Tensor) or out.ndim != 4 or tuple(out.shape[1:]) != (3, *img.shape[:2]):
+            got = tuple(out.shape) if isinstance(out, torch.Tensor) else type(out).__name__
+            raise InputError(f"the LaMa model returned {got}, not a (1, 3, {img.shape[0]}, {img.shape[1]}) image")
         filled = out[0].permute(1, 2, 0).float().cpu().numpy()[:h, :w]
+        if not np.isfinite(filled[hole]).all():
+            raise InputError("the LaMa model returned NaN or infinite values in the hole")
         progress(1, 1)
         return np.where(hole[:, :, None], np.clip(filled, 0.0, 1.0), image).astype(np.float32)

@@ -19,7 +19,9 @@ from pathlib import Path
 
 from ..errors import OutputError
 
-_FRAME_NAME = re.compile(r"^\d+\.png$")
+#: The files this program writes into an output folder (numbered PNG frames; depth layers and their
+#: listing): a folder holding nothing else is an earlier run's output and may be replaced.
+_FRAME_NAME = re.compile(r"^(\d+\.png|layer_\d+\.png|layers\.json)$")
 
 #: The output's name is cut to this many bytes inside temporary names: they then stay far below the 255
 #: bytes file systems allow, with room for the side files a writer names after them (GIF: .frames.nut).
@@ -67,7 +69,7 @@ def _check_replaceable(path: Path, *, directory: bool) -> None:
         others = [p.name for p in path.iterdir() if not (_FRAME_NAME.match(p.name) and p.is_file())]
         if others:
             raise OutputError(
-                f"output folder {path} exists and holds other files than PNG frames ({others[0]}, ...); "
+                f"output folder {path} exists and holds files this program did not write ({others[0]}, ...); "
                 "refusing to replace it: choose a new or empty folder"
             )
 
