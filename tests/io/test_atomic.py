@@ -78,7 +78,7 @@ def test_a_user_folder_is_never_replaced(tmp_path, monkeypatch):
     out = tmp_path / "holiday"
     out.mkdir()
     (out / "notes.txt").write_text("keep me")
-    with pytest.raises(OutputError, match="other files"):
+    with pytest.raises(OutputError, match="files this program did not write"):
         with atomic_output(out, directory=True):
             pytest.fail("the block must not run")
     assert (out / "notes.txt").read_text() == "keep me"
@@ -89,7 +89,7 @@ def test_a_user_folder_is_never_replaced(tmp_path, monkeypatch):
         with atomic_output(frames, directory=True, inputs=(frames / "0000.png",)):
             pytest.fail("the block must not run")
     assert (frames / "0000.png").read_bytes() == b"the input photo"
-    with pytest.raises(OutputError, match="other files"):  # pathlib reads tmp_path/. as tmp_path itself
+    with pytest.raises(OutputError, match="files this program did not write"):  # pathlib reads tmp_path/. as tmp_path itself
         with atomic_output(tmp_path / ".", directory=True):
             pytest.fail("the block must not run")
     monkeypatch.chdir(out)
