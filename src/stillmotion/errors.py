@@ -21,7 +21,8 @@ class MissingExtraError(StillmotionError):
     def __init__(self, what: str, extra: str, package: str | None = None, *, install: str | None = None) -> None:
         """``install``: the command that installs ``package`` when it is not a pip extra of ours."""
         if install:
-            super().__init__(f"{what} needs {package or extra}, which is not installed (or lacks a system library): {install}")
+            super().__init__(f"{what} needs {package or extra}, which is not installed (or lacks a system "
+                             f"library): {install}")
         else:
             pkg = f" ({package} is missing)" if package else ""
             super().__init__(f"{what} needs the '{extra}' extra{pkg}: pip install 'stillmotion[{extra}]'")

@@ -35,9 +35,7 @@ def run(args) -> int:
     from ..generate.deforum_run import render_deforum
     from ..generate.deforum_settings import read_settings
     from ..generate.story import parse_size
-    from ..io import read_image
-
-    from ..io import check_clip_output
+    from ..io import check_clip_output, read_image
 
     check_clip_output(args.output, inputs=(args.settings,))  # before a generator takes seconds to load
     settings = read_settings(args.settings)

@@ -50,7 +50,7 @@ def _interpolator(args, *, clip: bool):
     return create_interpolator(args.method, flow=flow, flow_options=options)
 
 
-#: Highest output frame rate (as ``animate`` and ``loop``); also what a GIF can still play at is 50.
+#: Highest output frame rate, as for ``animate`` and ``loop`` (a gif plays at most 50: see io.video).
 MAX_FPS = 240.0
 #: Smallest ``--flow-max-pixels`` other than 0 (full size): 64x64, well above what DIS needs (12 px a side).
 MIN_FLOW_PIXELS = 64 * 64
@@ -68,8 +68,9 @@ def _check_options(args: argparse.Namespace) -> None:
             raise InputError(f"--{name.replace('_', '-')} must be in (0, {MAX_FPS:g}], got {value}")
     if args.workers is not None and args.workers < 1:
         raise InputError(f"--workers must be at least 1, got {args.workers}")
-    if args.flow_max_pixels is not None and args.flow_max_pixels != 0 and args.flow_max_pixels < MIN_FLOW_PIXELS:
-        raise InputError(f"--flow-max-pixels must be 0 (full size) or at least {MIN_FLOW_PIXELS}, got {args.flow_max_pixels}")
+    pixels = args.flow_max_pixels
+    if pixels is not None and pixels != 0 and pixels < MIN_FLOW_PIXELS:
+        raise InputError(f"--flow-max-pixels must be 0 (full size) or at least {MIN_FLOW_PIXELS}, got {pixels}")
 
 
 def run(args: argparse.Namespace) -> int:

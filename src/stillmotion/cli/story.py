@@ -29,7 +29,6 @@ def run(args) -> int:
     from ..generate.film import film_length, plan_story, render_story, scene_source_for
     from ..errors import InputError
     from ..generate.story import load_story, parse_size
-
     from ..io import check_clip_output
 
     check_clip_output(args.output, inputs=(args.story,))  # a bad output fails before the story is read

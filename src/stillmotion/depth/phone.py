@@ -220,8 +220,10 @@ def _apple_mpf(data: bytes) -> EmbeddedDepth | None:
             continue
         if "depthData" in xmp or "disparity" in xmp.lower():
             raw = _decode_image(data[offset : offset + size])
-            is_depth = "depth" in (_attr(xmp, "apdi:AuxiliaryImageType") or "").lower() and "disparity" not in xmp.lower()
-            return EmbeddedDepth(_apple_to_inverse(raw, xmp, is_depth=is_depth), "Apple MPF depth" if is_depth else "Apple MPF disparity")
+            kind = (_attr(xmp, "apdi:AuxiliaryImageType") or "").lower()
+            is_depth = "depth" in kind and "disparity" not in xmp.lower()
+            name = "Apple MPF depth" if is_depth else "Apple MPF disparity"
+            return EmbeddedDepth(_apple_to_inverse(raw, xmp, is_depth=is_depth), name)
     return None
 
 

@@ -32,7 +32,8 @@ def read_flo(path: str | os.PathLike) -> np.ndarray:
         raise InputError(f"corrupt .flo file {path}: {len(data)} bytes, shorter than its 12-byte header")
     magic = np.frombuffer(data, dtype="<f4", count=1)[0]
     if magic != np.float32(FLO_MAGIC):
-        raise InputError(f"corrupt .flo file {path}: magic number is {float(magic):g}, expected {FLO_MAGIC} (is it a .flo file?)")
+        raise InputError(f"corrupt .flo file {path}: magic number is {float(magic):g}, expected {FLO_MAGIC} "
+                         "(is it a .flo file?)")  # fmt: skip
     width, height = (int(v) for v in np.frombuffer(data, dtype="<i4", count=2, offset=4))
     if width <= 0 or height <= 0 or width * height > MAX_FLO_PIXELS:
         raise InputError(f"corrupt .flo file {path}: header says {width}x{height}")
