@@ -296,3 +296,13 @@ def test_story_scenes_and_view_use_embedded_phone_depth(tmp_path, monkeypatch):
 def test_a_model_that_is_not_there_is_an_error_not_the_classical_estimate(tmp_path):
     with pytest.raises(InputError, match="no local depth model"):
         depth_stage.resolve_backend("auto", model=str(tmp_path / "nope"))
+
+
+def test_a_corrupt_block_is_warned_about_once_per_run(tmp_path, caplog):
+    # auto asks whether there is depth, then the backend reads it: the warning came twice
+    from stillmotion.cli import main
+
+    path = _write(tmp_path, "bad.jpg", gdepth_jpeg(corrupt=True))
+    caplog.set_level("WARNING")
+    assert main(["depth", str(path), "-o", str(tmp_path / "d.npy"), "--quiet"]) == 0
+    assert caplog.text.count("is corrupt") == 1

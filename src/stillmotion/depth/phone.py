@@ -27,6 +27,7 @@ as a warning and skipped: never a crash.
 from __future__ import annotations
 
 import base64
+import functools
 import io
 import logging
 import os
@@ -292,7 +293,21 @@ def heif_depth_to_inverse(array: np.ndarray, meta: dict) -> np.ndarray:
 # ---------------------------------------------------------------- public
 
 def find_phone_depth(source: str | os.PathLike) -> EmbeddedDepth | None:
-    """The depth embedded in ``source``, or None. Corrupt blocks are warned about and skipped."""
+    """The depth embedded in ``source``, or None. Corrupt blocks are warned about and skipped. The answer
+    for an unchanged file is remembered: ``auto`` asks first whether there is depth, then reads it, and
+    a corrupt block was parsed, and warned about, twice."""
+    path = Path(source)
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        log.warning("phone depth: cannot read %s (%s)", path, exc)
+        return None
+    found = _find_phone_depth(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    return None if found is None else EmbeddedDepth(found.inverse.copy(), found.source)  # the cache's own stays
+
+
+@functools.lru_cache(maxsize=4)
+def _find_phone_depth(source: str, _mtime_ns: int, _size: int) -> EmbeddedDepth | None:
     path = Path(source)
     try:
         data = path.read_bytes()
