@@ -298,11 +298,10 @@ def find_phone_depth(source: str | os.PathLike) -> EmbeddedDepth | None:
     a corrupt block was parsed, and warned about, twice."""
     path = Path(source)
     try:
-        stat = path.stat()
-    except OSError as exc:
-        log.warning("phone depth: cannot read %s (%s)", path, exc)
-        return None
-    found = _find_phone_depth(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+        stamp = path.stat().st_mtime_ns, path.stat().st_size
+    except OSError:  # the read below says why
+        stamp = (0, -1)
+    found = _find_phone_depth(str(path.resolve()), *stamp)
     return None if found is None else EmbeddedDepth(found.inverse.copy(), found.source)  # the cache's own stays
 
 
