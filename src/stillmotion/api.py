@@ -300,10 +300,12 @@ def deforum(
     generator: str | None = None,
     model: str | None = None,
     device: str = "cpu",
+    inpaint_holes: bool = False,
     progress: ProgressCallback = no_progress,
 ) -> Path:
     """Run a Deforum settings file to ``output``: the classical repair on ``image`` by default, or a
-    diffusion ``generator`` (``kandinsky``, ``sd15``, ``sdxl``; extra ``neural``) from local weights."""
+    diffusion ``generator`` (``kandinsky``, ``sd15``, ``sdxl``; extra ``neural``) from local weights;
+    ``inpaint_holes``: the generator also repaints what each warp uncovers."""
     from .generate.deforum_run import render_deforum
     from .generate.deforum_settings import read_settings
     from .io import read_image
@@ -317,7 +319,8 @@ def deforum(
         gen = load_generator(generator, model=model, device=device)
     init = read_image(image_path) if image_path is not None else None
     inputs = tuple(p for p in (settings_file, image_path) if p is not None)
-    render_deforum(settings, output, init_image=init, generator=gen, inputs=inputs, progress=progress)
+    render_deforum(settings, output, init_image=init, generator=gen, inpaint_holes=inpaint_holes, inputs=inputs,
+                   progress=progress)  # fmt: skip
     return Path(output)
 
 

@@ -79,14 +79,21 @@ def test_kandinsky_text_img2img_inpaint(kandinsky_dir):
     assert generator.encodings == 1
 
 
-def test_kandinsky_deforum_cli_with_inpainted_borders(kandinsky_dir, tmp_path):
+def test_kandinsky_deforum_cli_with_inpainted_borders(kandinsky_dir, tmp_path, monkeypatch):
     settings = tmp_path / "run.json"
     settings.write_text(json.dumps({"animation_mode": "2D", "max_frames": 3, "W": 32, "H": 32,
                                     "zoom": "0:(0.9)", "steps": 3, "prompts": {"0": "the moon"}, "seed": 1}))  # fmt: skip
     out = tmp_path / "frames"
+    from stillmotion.generate.generators import KandinskyGenerator
+
+    calls = []
+    real = KandinskyGenerator.inpaint
+    # the flag used to be set on the generator, where nothing read it: no inpaint call at all
+    monkeypatch.setattr(KandinskyGenerator, "inpaint", lambda self, *a, **k: calls.append(1) or real(self, *a, **k))
     code = main(["deforum", str(settings), "-o", f"{out}/", "--generator", "kandinsky", "--model", str(kandinsky_dir),
                  "--inpaint-holes", "--quiet"])  # fmt: skip
     assert code == 0 and len(list(out.glob("*.png"))) == 3
+    assert len(calls) == 2  # every warp after the first frame uncovers a border at zoom 0.9
 
 
 def test_sdxl_loads_and_generates(tmp_path):
@@ -115,6 +122,19 @@ def test_deforum_strength_is_converted_to_denoise():
     DiffusionRepair(fake).repair(np.zeros((4, 4, 3), np.float32), strength=0.65, holes=None, reference=None,
                                  controls=FrameControls(), seed=1)  # fmt: skip
     assert fake.denoise == [pytest.approx(0.35)]
+
+
+def test_an_init_image_is_kept_at_deforums_default_strength(tmp_path):
+    # with no 'strength' in the settings the first img2img had denoise 1.0: the photo was thrown away
+    from stillmotion.generate.deforum_settings import read_settings
+
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps({"animation_mode": "2D", "max_frames": 1, "W": 32, "H": 32, "prompts": {"0": "x"}}))
+    settings = read_settings(path)
+    assert settings.init_strength == pytest.approx(0.65)
+    fake = _FakeGenerator()
+    list(deforum_frames(settings, init_image=np.full((32, 32, 3), 0.5, np.float32), generator=fake))
+    assert fake.denoise[0] == pytest.approx(0.35)
 
 
 def test_missing_model_is_a_one_line_error(tmp_path):
@@ -183,3 +203,19 @@ scenes:
     out = tmp_path / "film"
     assert main(["story", str(story), "-o", f"{out}/", "--quiet"]) == 0
     assert len(list(out.glob("*.png"))) == 4 + 4 - 2
+
+
+def test_sizes_that_are_not_multiples_of_8_and_tiny_denoise(sd15_dir):
+    # 60x44 was an internal error in diffusers ("have to be divisible by 8"); a strength of 0.9995 asked for
+    # 2000 steps, which the scheduler refuses
+    from stillmotion.generate.generators import _steps_for, load_generator
+
+    generator = load_generator("sd15", model=str(sd15_dir))
+    image = generator.text2img("the moon", width=60, height=44, seed=1, steps=2)
+    assert image.shape == (44, 60, 3)
+    assert generator.img2img(image, "the moon", denoise=0.5, seed=2, steps=2).shape == (44, 60, 3)
+    mask = np.zeros((44, 60), bool)
+    mask[10:20, 10:30] = True
+    assert generator.inpaint(image, mask, "the moon", seed=3, steps=2).shape == (44, 60, 3)
+    assert _steps_for(0.0005, 20) is None and _steps_for(0.5, 20) == 20
+    assert generator.img2img(image, "the moon", denoise=0.0005, seed=2, steps=2) is image

@@ -67,8 +67,7 @@ def run(args) -> int:
     init = read_image(image_path) if image_path is not None else None
     inputs = tuple(p for p in (Path(args.settings), image_path) if p is not None)
     with progress_bar(args, "deforum") as progress:
-        if generator is not None and args.inpaint_holes:
-            generator.inpaint_holes = True
-        render_deforum(settings, args.output, init_image=init, generator=generator, inputs=inputs, progress=progress)
+        render_deforum(settings, args.output, init_image=init, generator=generator, inpaint_holes=args.inpaint_holes,
+                       inputs=inputs, progress=progress)  # fmt: skip
     log.info("wrote %s (%d frames)", args.output, settings.max_frames)
     return 0

@@ -45,11 +45,13 @@ def deforum_frames(
     *,
     init_image: np.ndarray | None = None,
     generator=None,
+    inpaint_holes: bool = False,
     progress: ProgressCallback = no_progress,
 ) -> Iterator[np.ndarray]:
     """Yield the ``settings.max_frames`` frames of a run (float32 RGB, ``width`` x ``height``).
 
-    Without ``generator`` the classical repair is used and ``init_image`` is required.
+    Without ``generator`` the classical repair is used and ``init_image`` is required. ``inpaint_holes``:
+    the generator repaints what each warp uncovers (its inpainting model) before the image-to-image pass.
     """
     from .diffusion_repair import DiffusionRepair
 
@@ -78,7 +80,7 @@ def deforum_frames(
         motion = Motion2D(series, width=w, height=h, border=settings.border)
     else:
         motion = Motion3D(series, width=w, height=h)
-    repairer = ClassicalRepair() if generator is None else DiffusionRepair(generator)
+    repairer = ClassicalRepair() if generator is None else DiffusionRepair(generator, inpaint_holes=inpaint_holes)
     yield from generative_frames(first, frame_count=settings.max_frames, motion=motion, repairer=repairer,
                                  controls=controls, seeds=seeds, color_mode=settings.color_coherence,
                                  cadence=settings.cadence, progress=progress)  # fmt: skip
@@ -90,6 +92,7 @@ def render_deforum(
     *,
     init_image: np.ndarray | None = None,
     generator=None,
+    inpaint_holes: bool = False,
     inputs: tuple = (),
     progress: ProgressCallback = no_progress,
 ) -> int:
@@ -98,6 +101,7 @@ def render_deforum(
 
     w, h = settings.width, settings.height
     with open_writer(output, fps=settings.fps, width=w, height=h, inputs=inputs) as writer:
-        for frame in deforum_frames(settings, init_image=init_image, generator=generator, progress=progress):
+        for frame in deforum_frames(settings, init_image=init_image, generator=generator, inpaint_holes=inpaint_holes,
+                                    progress=progress):  # fmt: skip
             writer.write(frame)
         return writer.count

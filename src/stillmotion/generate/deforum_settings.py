@@ -22,6 +22,8 @@ from .seeds import SEED_BEHAVIORS
 
 log = logging.getLogger(__name__)
 
+#: The init image's strength when a settings file gives none (deforum-stable-diffusion's default).
+INIT_STRENGTH = 0.65
 #: Schedules we read, with neutral motion defaults and Deforum's defaults for the rest.
 SCHEDULE_DEFAULTS: dict[str, str] = {
     "angle": "0:(0)", "zoom": "0:(1.0)", "translation_x": "0:(0)", "translation_y": "0:(0)",
@@ -62,7 +64,7 @@ class DeforumSettings:
     seed_behavior: str = "iter"
     seed_iter_n: int = 1
     init_image: Path | None = None
-    init_strength: float = 0.0
+    init_strength: float = 0.65
     source: Path | None = None
     ignored: tuple[str, ...] = ()
 
@@ -241,7 +243,9 @@ def settings_from_mapping(data: dict, *, base: Path, source: Path | None = None)
         seed_behavior=behavior,
         seed_iter_n=_int(data.get("seed_iter_N", 1), "seed_iter_N", low=1, high=100_000),
         init_image=init_path,
-        init_strength=_number(data.get("strength") or 0.0, "strength", low=0.0, high=1.0),
+        # Deforum's default: an init image is kept at 0.65 (0 made the first frame a pure generation)
+        init_strength=_number(INIT_STRENGTH if data.get("strength") is None else data["strength"], "strength",
+                              low=0.0, high=1.0),  # fmt: skip
         source=source,
         ignored=ignored,
     )

@@ -107,11 +107,23 @@ def _generator(seed: int, device):
     return torch.Generator(device="cpu").manual_seed(int(seed) % (2**63))
 
 
+#: The schedulers' training steps: more inference steps than this are refused by diffusers.
+MAX_STEPS = 1000
+
+
 def _steps_for(denoise: float, steps: int) -> int | None:
-    """Enough steps that ``int(steps * denoise) >= 1``; None when nothing would be denoised."""
+    """Enough steps that ``int(steps * denoise) >= 1``; None when nothing would be denoised (a strength of
+    0.9995 needed 2000 steps, which the schedulers refuse: such a pass changes nothing visible anyway)."""
     if denoise <= 0:
         return None
-    return max(int(steps), int(np.ceil(1.0 / denoise)))
+    n = max(int(steps), int(np.ceil(1.0 / denoise)))
+    return None if n > MAX_STEPS else n
+
+
+def _multiple_of_8(n: int) -> int:
+    """The nearest side Stable Diffusion takes (its latents are 1/8 of the picture); the result is
+    resized back to the size asked for."""
+    return max(8, int(round(n / 8.0)) * 8)
 
 
 class StableDiffusionGenerator:
@@ -162,7 +174,8 @@ class StableDiffusionGenerator:
         return self._cache[key]
 
     def text2img(self, prompt, negative_prompt="", *, width, height, seed, steps=25, cfg_scale=7.0):
-        out = self.text2img_pipe(**self._embeds(prompt, negative_prompt, cfg_scale), width=width, height=height,
+        out = self.text2img_pipe(**self._embeds(prompt, negative_prompt, cfg_scale), width=_multiple_of_8(width),
+                                 height=_multiple_of_8(height),
                                  num_inference_steps=steps, guidance_scale=cfg_scale,
                                  generator=_generator(seed, self.device), output_type="np")  # fmt: skip
         return _from_output(out.images, width, height)
@@ -182,7 +195,8 @@ class StableDiffusionGenerator:
             return image
         h, w = image.shape[:2]
         out = self.inpaint_pipe(**self._embeds(prompt, negative_prompt, cfg_scale), image=_to_pil(image),
-                                mask_image=_mask_to_pil(mask), strength=denoise, width=w, height=h,
+                                mask_image=_mask_to_pil(mask), strength=denoise, width=_multiple_of_8(w),
+                                height=_multiple_of_8(h),
                                 num_inference_steps=n, guidance_scale=cfg_scale,
                                 generator=_generator(seed, self.device), output_type="np")  # fmt: skip
         result = _from_output(out.images, w, h)
