@@ -76,6 +76,9 @@ def main(argv: list[str] | None = None) -> int:
     # imageio-ffmpeg warns that a rotated video's frames are read at their displayed size, which is what we
     # want: not a message for the user (it came through --quiet)
     logging.getLogger("imageio_ffmpeg").setLevel(logging.DEBUG if args.debug else logging.ERROR)
+    # nothing is downloaded, and nothing is asked of the hub either: huggingface_hub otherwise makes a request
+    # while building headers even for local_files_only loads (a 3 s timeout where there is no network)
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
     if not args.debug:  # transformers' and diffusers' own notes (optional packages, memory hints) are not ours,
         # nor their weight-loading bars, which broke through --quiet and into our own bar
         for variable, value in (("TRANSFORMERS_VERBOSITY", "error"), ("DIFFUSERS_VERBOSITY", "error"),
