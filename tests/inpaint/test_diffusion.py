@@ -72,10 +72,16 @@ def test_missing_pipeline_is_a_clear_error(tmp_path):
         BACKENDS.create("diffusion", model=str(tmp_path / "nothing"))
 
 
-def test_cli_diffusion(tmp_path, tiny_pipeline):
+def test_cli_diffusion(tmp_path, tiny_pipeline, monkeypatch):
+    import diffusers
     from PIL import Image
 
     from stillmotion.cli import main
+
+    loads = []
+    real = diffusers.AutoPipelineForInpainting.from_pretrained
+    monkeypatch.setattr(diffusers.AutoPipelineForInpainting, "from_pretrained",
+                        lambda *a, **k: loads.append(1) or real(*a, **k))  # fmt: skip
 
     photo, mask, out = tmp_path / "p.png", tmp_path / "m.png", tmp_path / "o.png"
     Image.fromarray((stripes(24, 32) * 255).astype(np.uint8)).save(photo)
@@ -85,3 +91,4 @@ def test_cli_diffusion(tmp_path, tiny_pipeline):
     assert main(["inpaint", str(photo), "--mask", str(mask), "-o", str(out), "--backend", "diffusion",
                  "--model", str(tiny_pipeline), "--prompt", "stone", "--steps", "1", "--quiet"]) == 0  # fmt: skip
     assert np.asarray(Image.open(out)).shape == (24, 32, 3)
+    assert len(loads) == 1  # it was loaded to check the options, then again to fill

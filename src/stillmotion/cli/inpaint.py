@@ -89,13 +89,13 @@ def run(args: argparse.Namespace) -> int:
         if args.backend != "diffusion" or args.steps < 1:
             raise InputError("--steps needs the diffusion backend and a positive number")
         options["steps"] = args.steps
-    BACKENDS.create(args.backend, **options)  # unknown names and bad options fail before any work
+    fill = BACKENDS.create(args.backend, **options)  # unknown names and bad options fail before any work
     with progress_bar(args, "inpaint") as progress:
         if args.depth:
             depth = match_depth(read_depth(args.depth, args.depth_kind), image.shape[:2])  # as animate does
-            filled, filled_depth = inpaint_rgbd(image, mask, depth, backend=args.backend, progress=progress, **options)
+            filled, filled_depth = inpaint_rgbd(image, mask, depth, backend=fill, progress=progress)
         else:
-            filled = inpaint(image, mask, backend=args.backend, progress=progress, **options)
+            filled = inpaint(image, mask, backend=fill, progress=progress)
     write_image(args.output, filled, inputs=inputs)
     if args.depth_out:
         from ..inpaint.depth_aware import to_inverse

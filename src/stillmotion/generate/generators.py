@@ -66,6 +66,9 @@ def _device(name: str):
 def _load(cls, source: str, what: str, *, dtype=None, **kwargs):
     """``cls.from_pretrained(source, local_files_only=True)`` with a one-line error when absent."""
     import torch
+    from diffusers.utils import logging as diffusers_logging
+
+    diffusers_logging.disable_progress_bar()  # its loading bar broke through --quiet and into ours
 
     if dtype is not None and dtype != torch.float32:
         kwargs["torch_dtype"] = dtype

@@ -119,11 +119,12 @@ def inpaint(
     mask: np.ndarray,
     *,
     depth: Depth | np.ndarray | None = None,
-    backend: str = "patch",
+    backend="patch",
     progress: ProgressCallback = no_progress,
     **options,
 ) -> np.ndarray:
-    """Fill the masked pixels of a float32 RGB image; returns a new image.
+    """Fill the masked pixels of a float32 RGB image; returns a new image. ``backend``: a registry name, or
+    a backend already created from it.
 
     With ``depth`` (a :class:`~stillmotion.types.Depth`, or an inverse-depth array, larger = nearer) the
     fill is depth-aware: see :func:`inpaint_rgbd`, whose filled depth this function drops.
@@ -135,9 +136,15 @@ def inpaint(
     hole = prepare_mask(mask, image.shape[:2])
     if not _check_hole(hole):
         return image.copy()
-    fill = BACKENDS.create(backend, **options)
+    fill = _backend(backend, options)
     log.debug("inpaint: %s backend, %.1f%% of the pixels", backend, 100.0 * hole.mean())
     return fill(image, hole, progress=progress)
+
+
+def _backend(backend, options: dict):
+    """A backend by registry name (created with ``options``), or one the caller created already (a diffusion
+    pipeline is loaded once: the CLI creates it to check the options before any work, then fills with it)."""
+    return backend if callable(backend) else BACKENDS.create(backend, **options)
 
 
 def inpaint_rgbd(
@@ -145,7 +152,7 @@ def inpaint_rgbd(
     mask: np.ndarray,
     depth: Depth | np.ndarray,
     *,
-    backend: str = "patch",
+    backend="patch",
     reach_px: int = 12,
     progress: ProgressCallback = no_progress,
     **options,
@@ -175,7 +182,7 @@ def inpaint_rgbd(
         filled_image, filled_inverse = image.copy(), inverse
     else:
         filled_inverse, exclude, limit = depth_constraints(inverse, hole, reach_px=reach_px)
-        fill = BACKENDS.create(backend, **options)
+        fill = _backend(backend, options)
         log.debug("inpaint: depth-aware %s, %.1f%% of the pixels, %d excluded", backend, 100 * hole.mean(), exclude.sum())
         filled_image = fill(image, hole, exclude=exclude, inverse_depth=filled_inverse, depth_limit=limit, progress=progress)
     if isinstance(depth, Depth):

@@ -41,6 +41,9 @@ class DiffusionInpainter:
             raise MissingExtraError("the diffusion inpaint backend", "neural", exc.name) from None
         if not model:
             raise ModelNotFoundError("the diffusion backend needs model=<local pipeline directory or cached repo id>")
+        from diffusers.utils import logging as diffusers_logging
+
+        diffusers_logging.disable_progress_bar()  # its loading bar broke through --quiet and into ours
         try:
             self.pipe = AutoPipelineForInpainting.from_pretrained(str(model), local_files_only=True)
         except (OSError, ValueError) as exc:
