@@ -328,3 +328,11 @@ def test_steps_follow_a1111s_switch():
     assert steps(steps=30, steps_schedule="0:(10)") == 30
     assert steps(steps=30, steps_schedule="0:(10)", enable_steps_scheduling=True) == 10
     assert steps(steps_schedule="0:(12)") == 12 and steps(steps=7) == 7
+
+
+def test_frames_override_moves_max_f_prompt_keys(tmp_path):
+    # --frames 6 on a 100-frame file kept "max_f/2" at frame 49: every frame used the first prompt
+    path = _settings_file(tmp_path, max_frames=100, prompts={"0": "the fox", "max_f/2": "the moon", "max_f": "the sea"})
+    settings = read_settings(path, max_frames=6)
+    assert settings.max_frames == 6
+    assert [settings.prompt_at(i)[0] for i in (0, 1, 2, 5)] == ["the fox", "the fox", "the moon", "the sea"]  # max_f = 5

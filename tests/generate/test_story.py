@@ -260,3 +260,16 @@ def test_custom_path_file_and_unknown_motion(tmp_path):
     bad = _write_story(tmp_path, "scenes:\n  - {image: cat.png, motion: moonwalk}\n")
     with pytest.raises(InputError, match="scene 1: .*moonwalk"):
         load_story(bad)
+
+
+def test_story_model_folder_and_seed_range(tmp_path):
+    # a relative model: resolved against the current folder; seeds wrapped modulo 2**32 silently
+    sub = tmp_path / "stories"
+    (tmp_path / "models" / "sd15").mkdir(parents=True)
+    sub.mkdir()
+    path = _write_story(sub, "model: ../models/sd15\nscenes:\n  - {prompt: the moon}\n")
+    assert Path(load_story(path).model).resolve() == (tmp_path / "models" / "sd15").resolve()
+    assert load_story(_write_story(sub, "model: owner/name\nscenes:\n  - {prompt: x}\n")).model == "owner/name"
+    for seed in ("99999999999999999999", "-5"):
+        with pytest.raises(InputError, match="seed: expected an integer in -1.."):
+            load_story(_write_story(sub, f"scenes:\n  - {{prompt: x, seed: {seed}}}\n"))

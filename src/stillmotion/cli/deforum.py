@@ -38,12 +38,11 @@ def run(args) -> int:
     from ..io import check_clip_output, read_image
 
     check_clip_output(args.output, inputs=(args.settings,))  # before a generator takes seconds to load
-    settings = read_settings(args.settings)
+    if args.frames is not None and args.frames < 1:
+        raise InputError(f"--frames must be at least 1, got {args.frames}")
+    # --frames before the file is read: prompt keys and schedules written with max_f follow it
+    settings = read_settings(args.settings, max_frames=args.frames)
     overrides = {}
-    if args.frames is not None:
-        if args.frames < 1:
-            raise InputError(f"--frames must be at least 1, got {args.frames}")
-        overrides["max_frames"] = args.frames
     if args.size:
         overrides["width"], overrides["height"] = parse_size(args.size)
     if args.fps is not None:

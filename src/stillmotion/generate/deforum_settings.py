@@ -256,7 +256,12 @@ def settings_from_mapping(data: dict, *, base: Path, source: Path | None = None)
     return settings
 
 
-def read_settings(path: str | os.PathLike) -> DeforumSettings:
-    """Read a Deforum settings file (deforum-stable-diffusion .txt or the A1111 extension's JSON)."""
+def read_settings(path: str | os.PathLike, *, max_frames: int | None = None) -> DeforumSettings:
+    """Read a Deforum settings file (deforum-stable-diffusion .txt or the A1111 extension's JSON).
+    ``max_frames`` overrides the file's before anything depends on it (``max_f`` in prompt keys and
+    schedules)."""
     path = Path(path)
-    return settings_from_mapping(_load(path), base=path.resolve().parent, source=path)
+    data = _load(path)
+    if max_frames is not None:
+        data = {**data, "max_frames": max_frames}
+    return settings_from_mapping(data, base=path.resolve().parent, source=path)

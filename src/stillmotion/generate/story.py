@@ -152,6 +152,15 @@ def _resolve(path: object, base: Path, what: str) -> Path:
     return resolved
 
 
+def _model_path(model: str, base: Path) -> str:
+    """A relative model folder that exists beside the story resolves against the story's folder, as its
+    other paths do; anything else (a Hugging Face cache id, an absolute path) is kept as written."""
+    path = Path(os.path.expanduser(model))
+    if not path.is_absolute() and (base / path).is_dir():
+        return str(base / path)
+    return model
+
+
 def _grade_with_paths(grade: str, base: Path) -> str:
     """The grade spec with a relative ``lut=`` file resolved against the story's folder, as every other
     path in a story is (it was taken relative to the current directory)."""
@@ -201,8 +210,8 @@ def _scene(raw: object, index: int, base: Path, default_transition: float) -> Sc
         except InputError as exc:
             raise InputError(f"{label}: {exc}") from None
     seed = raw.get("seed")
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
-        raise InputError(f"{label} seed: expected an integer, got {seed!r}")
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or not -1 <= seed < 2**32):
+        raise InputError(f"{label} seed: expected an integer in -1..{2**32 - 1} (as Deforum's), got {seed!r}")
     depth = _resolve(raw["depth"], base, f"{label} depth") if raw.get("depth") is not None else None
     depth_kind = str(raw.get("depth_kind", "inverse"))
     if depth is not None:
@@ -262,7 +271,7 @@ def story_from_mapping(data: object, *, base: Path, source: Path | None = None) 
         height=height,
         scenes=scenes,
         generator=None if generator is None else str(generator),
-        model=None if data.get("model") is None else str(data["model"]),
+        model=None if data.get("model") is None else _model_path(str(data["model"]), base),
         device=str(data.get("device", "cpu")),
         steps=int(_number(data.get("steps", 20), "steps", low=1, high=500)),
         strength=_number(data.get("strength", 0.6), "strength", low=0, high=1),
