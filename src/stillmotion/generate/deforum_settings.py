@@ -32,7 +32,7 @@ SCHEDULE_DEFAULTS: dict[str, str] = {
     "noise_schedule": "0:(0.02)", "strength_schedule": "0:(0.65)", "contrast_schedule": "0:(1.0)",
     "kernel_schedule": "0:(5)", "sigma_schedule": "0:(1.0)", "amount_schedule": "0:(0.2)",
     "threshold_schedule": "0:(0.0)", "cfg_scale_schedule": "0:(7)", "steps_schedule": "0:(25)",
-    "fov_schedule": "0:(40)", "near_schedule": "0:(200)", "far_schedule": "0:(10000)", "seed_schedule": "0:(-1)",
+    "fov_schedule": "0:(40)", "near_schedule": "0:(200)", "far_schedule": "0:(10000)",
 }  # fmt: skip
 #: deforum-stable-diffusion keeps fov/near/far and cfg/steps as plain numbers under these names.
 NUMBER_ALIASES = {"fov": "fov_schedule", "near_plane": "near_schedule", "far_plane": "far_schedule",
