@@ -34,7 +34,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import InputError
-from ..render.sizes import SIZE_PRESETS, width_by_height
+from ..render.sizes import fixed_size
 
 log = logging.getLogger(__name__)
 
@@ -93,15 +93,10 @@ class StorySpec:
 
 def parse_size(size: object) -> tuple[int, int]:
     """``landscape``/``square``/``portrait`` or ``WxH`` -> (width, height), even numbers."""
-    text = str(size).strip().lower()
-    if text in SIZE_PRESETS:
-        return SIZE_PRESETS[text]
-    given = width_by_height(text)
+    given = fixed_size(str(size), max_side=MAX_SIDE)
     if given is None:
         raise InputError(f"size: expected landscape, square, portrait or WxH, got {size!r}")
     width, height = given
-    if not (16 <= width <= MAX_SIDE and 16 <= height <= MAX_SIDE):
-        raise InputError(f"size: each side must be between 16 and {MAX_SIDE} pixels, got {width}x{height}")
     if width % 2 or height % 2:
         raise InputError(f"size: video needs even sides, got {width}x{height}")
     return width, height

@@ -26,8 +26,6 @@ def output_size(size: str, photo_shape: tuple[int, int]) -> tuple[int, int]:
     if min(h, w) < MIN_PHOTO_SIDE:
         raise InputError(f"the photo is {w}x{h}: too small to animate (at least {MIN_PHOTO_SIDE} px a side)")
     key = size.strip().lower()
-    if key in SIZE_PRESETS:
-        return SIZE_PRESETS[key]
     if key == "source":
         scale = min(1.0, MAX_SOURCE_SIDE / max(h, w))
         ow, oh = max(2, int(round(w * scale / 2)) * 2), max(2, int(round(h * scale / 2)) * 2)
@@ -35,19 +33,26 @@ def output_size(size: str, photo_shape: tuple[int, int]) -> tuple[int, int]:
             raise InputError(f"size source would be {ow}x{oh} for this {w}x{h} photo (each side must be at least "
                              "16); give --size WxH")  # fmt: skip
         return ow, oh
-    given = width_by_height(key)
+    given = fixed_size(key, max_side=MAX_OUTPUT_SIDE)
     if given is None:
         raise InputError(f"unknown size {size!r}; use landscape, square, portrait, source or WxH (e.g. 1280x720)")
     ow, oh = given
-    if not (16 <= ow <= MAX_OUTPUT_SIDE and 16 <= oh <= MAX_OUTPUT_SIDE):
-        raise InputError(f"size {ow}x{oh} is out of range: each side must be within 16..{MAX_OUTPUT_SIDE}")
     return ow + ow % 2, oh + oh % 2
 
 
-def width_by_height(text: str) -> tuple[int, int] | None:
-    """``"1280x720"`` (or ``1280 × 720``) -> (1280, 720); None for any other text."""
-    match = re.fullmatch(r"(\d+)\s*[x×]\s*(\d+)", text.strip().lower())
-    return None if match is None else (int(match.group(1)), int(match.group(2)))
+def fixed_size(text: str, *, max_side: int) -> tuple[int, int] | None:
+    """(width, height) of a preset or of ``WxH`` (``1280x720`` or ``1280 × 720``), each side within
+    16..``max_side`` (else an InputError); None for any other text. Shared by clips and stories."""
+    key = text.strip().lower()
+    if key in SIZE_PRESETS:
+        return SIZE_PRESETS[key]
+    match = re.fullmatch(r"(\d+)\s*[x×]\s*(\d+)", key)
+    if match is None:
+        return None
+    width, height = int(match.group(1)), int(match.group(2))
+    if not (16 <= width <= max_side and 16 <= height <= max_side):
+        raise InputError(f"size {width}x{height} is out of range: each side must be within 16..{max_side}")
+    return width, height
 
 
 def clip_size(image, size: str) -> tuple[int, int]:
