@@ -334,19 +334,10 @@ def estimate_flow(image0: np.ndarray, image1: np.ndarray, *, backend: str = "cla
     ``iters=``; neural extra). See :mod:`stillmotion.flow`.
     """
     from .flow import estimate_flow as _estimate
+    from .io.image import unit_float
 
-    return _estimate(_float_rgb(image0), _float_rgb(image1), backend=backend, **options)
-
-
-def _float_rgb(image):
-    """8- or 16-bit pixels as float32 in [0, 1] (what the flow and interpolation code works in); anything
-    else as given. Without it, uint8 frames were taken as 0..255 floats and gave wrong results silently."""
-    image = np.asarray(image)
-    if image.dtype == np.uint8:
-        return image.astype(np.float32) / np.float32(255.0)
-    if image.dtype == np.uint16:
-        return image.astype(np.float32) / np.float32(65535.0)
-    return image
+    # 8-bit frames were taken as 0..255 floats, silently wrong
+    return _estimate(unit_float(image0), unit_float(image1), backend=backend, **options)
 
 
 def interpolate_frame(
@@ -358,11 +349,11 @@ def interpolate_frame(
     methods, ``dis`` for the ``backward`` baseline). Frames may be float in [0, 1], or 8- or 16-bit; 8-bit
     frames give an 8-bit frame back, the others float32."""
     from .interpolate import interpolate_pair
-    from .io.image import to_uint8
+    from .io.image import to_uint8, unit_float
 
     options = {} if flow is None else {"flow": flow}
     eight_bit = np.asarray(image0).dtype == np.uint8 and np.asarray(image1).dtype == np.uint8
-    frame = interpolate_pair(_float_rgb(image0), _float_rgb(image1), t=t, method=method, flow_options=flow_options,
+    frame = interpolate_pair(unit_float(image0), unit_float(image1), t=t, method=method, flow_options=flow_options,
                              **options)  # fmt: skip
     return to_uint8(frame) if eight_bit else frame
 

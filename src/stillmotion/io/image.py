@@ -396,6 +396,13 @@ def _to_unit_float(array: np.ndarray, path: Path, what: str = "photo") -> np.nda
     raise InputError(f"{what} {path} holds {array.dtype} values, expected integers or floats")
 
 
+def unit_float(image: np.ndarray) -> np.ndarray:
+    """Integer pixels (8-, 16-bit) as float32 in [0, 1], scaled as photos are read; float pixels as given
+    (the contract's already)."""
+    image = np.asarray(image)
+    return image if np.issubdtype(image.dtype, np.floating) else _to_unit_float(image, Path("array"), "array")
+
+
 def to_uint8(image: np.ndarray) -> np.ndarray:
     """float [0, 1] -> uint8, rounded to nearest, values outside [0, 1] saturated, NaN -> 0.
 
