@@ -105,6 +105,40 @@ def test_sdxl_loads_and_generates(tmp_path):
     moved = generator.img2img(image, "the moon", "blurry", denoise=0.5, seed=2, steps=4)
     assert image.shape == moved.shape == (32, 32, 3) and np.abs(moved - image).mean() > 1e-3
 
+    # SDXL's inpainting defaults to strength 0.9999: one step left nothing to run
+    from stillmotion.inpaint import inpaint
+
+    hole = np.zeros((32, 32), bool)
+    hole[8:20, 8:24] = True
+    filled = inpaint(image, hole, backend="diffusion", model=str(folder), steps=1)
+    assert np.array_equal(filled[~hole], image[~hole]) and not np.allclose(filled[hole], image[hole])
+
+
+def test_a_model_of_the_other_family_is_refused(sd15_dir, tmp_path):
+    from stillmotion.generate.generators import load_generator
+
+    xl = tiny_models.build_sdxl(tmp_path / "sdxl")
+    with pytest.raises(ModelNotFoundError, match="Stable Diffusion XL model; choose generator sdxl"):
+        load_generator("sd15", model=str(xl))
+    with pytest.raises(ModelNotFoundError, match="1.x/2.x model; choose generator sd15"):
+        load_generator("sdxl", model=str(sd15_dir))
+
+
+def test_kandinsky_layout_inpaints_through_the_diffusion_backend(kandinsky_dir):
+    from stillmotion.inpaint import inpaint
+
+    rng = np.random.default_rng(0)
+    image = rng.random((32, 40, 3), dtype=np.float32)
+    hole = np.zeros((32, 40), bool)
+    hole[8:24, 8:30] = True
+    # the generators' layout (prior/, decoder/, inpaint/), and the inpaint decoder's own folder beside its prior
+    for model in (kandinsky_dir, kandinsky_dir / "inpaint"):
+        filled = inpaint(image, hole, backend="diffusion", model=str(model), steps=2, prompt="a wall")
+        assert filled.shape == image.shape and np.array_equal(filled[~hole], image[~hole])
+        assert np.isfinite(filled).all() and not np.allclose(filled[hole], image[hole])
+    with pytest.raises(ModelNotFoundError, match="text-to-image decoder"):
+        inpaint(image, hole, backend="diffusion", model=str(kandinsky_dir / "decoder"), steps=2)
+
 
 class _FakeGenerator:
     name = "fake"

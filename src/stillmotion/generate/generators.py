@@ -143,6 +143,11 @@ class StableDiffusionGenerator:
         img2img_cls = diffusers.StableDiffusionXLImg2ImgPipeline if xl else diffusers.StableDiffusionImg2ImgPipeline
         extra = {} if xl else {"safety_checker": None, "requires_safety_checker": False}
         self.img2img_pipe = _load(img2img_cls, source, self.name, dtype=self.dtype, **extra).to(self.device)
+        # a folder of the other family loads without complaint and fails at the first frame, deep in diffusers
+        unet_is_xl = self.img2img_pipe.unet.config.get("addition_embed_type") == "text_time"
+        if unet_is_xl != xl:
+            raise ModelNotFoundError(f"{self.name}: {source} holds a Stable Diffusion {'XL' if unet_is_xl else '1.x/2.x'} "
+                                     f"model; choose generator {'sdxl' if unet_is_xl else 'sd15'} for it")  # fmt: skip
         self.text2img_pipe = diffusers.AutoPipelineForText2Image.from_pipe(self.img2img_pipe)
         self.inpaint_pipe = diffusers.AutoPipelineForInpainting.from_pipe(self.img2img_pipe)
         for pipe in (self.img2img_pipe, self.text2img_pipe, self.inpaint_pipe):

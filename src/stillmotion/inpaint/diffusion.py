@@ -9,8 +9,11 @@ used only inside the hole. diffusers and torch are imported only here (the ``neu
 
 from __future__ import annotations
 
+import inspect
+import json
 import logging
 import os
+from pathlib import Path
 
 import numpy as np
 
@@ -45,10 +48,16 @@ class DiffusionInpainter:
 
         diffusers_logging.disable_progress_bar()  # its loading bar broke through --quiet and into ours
         try:
-            self.pipe = AutoPipelineForInpainting.from_pretrained(str(model), local_files_only=True)
+            self.pipe = _kandinsky_inpaint(model) or AutoPipelineForInpainting.from_pretrained(
+                str(model), local_files_only=True
+            )
         except (OSError, ValueError) as exc:
             raise ModelNotFoundError(f"inpainting pipeline {model} not found locally (nothing is downloaded): {exc}") from None
         self.pipe.set_progress_bar_config(disable=True)
+        # SDXL's inpainting defaults to strength 0.9999, which leaves no step at all from --steps 1: the hole
+        # holds nothing of the photo, so it is always denoised in full
+        accepts = inspect.signature(self.pipe.__call__).parameters
+        self._full_strength = {"strength": 1.0} if "strength" in accepts else {}
         self.prompt, self.negative_prompt = prompt, negative_prompt
         self.steps, self.guidance, self.seed, self.max_side_px = int(steps), float(guidance), int(seed), int(max_side_px)
         log.info("inpaint: %s from %s", type(self.pipe).__name__, model)
@@ -86,7 +95,43 @@ class DiffusionInpainter:
             guidance_scale=self.guidance,
             generator=generator,
             output_type="np",
+            **self._full_strength,
         ).images[0]
         filled = cv2.resize(np.asarray(result, dtype=np.float32), (w, h), interpolation=cv2.INTER_CUBIC)
         progress(1, 1)
         return np.where(hole[:, :, None], np.clip(filled, 0.0, 1.0), image).astype(np.float32)
+
+
+def _kandinsky_inpaint(model):
+    """Kandinsky 2.2's inpaint decoder with its prior, from the layout the generators use (a folder holding
+    ``prior/`` and ``inpaint/``) or from the ``inpaint/`` folder itself beside its ``prior/``; None for any
+    other model (diffusers' AutoPipeline reads those). The decoder folder alone names a prior repo that
+    is not there offline, hence this."""
+    root = Path(os.path.expanduser(str(model)))
+    if (root / "inpaint").is_dir():
+        decoder_dir, prior_dir = root / "inpaint", root / "prior"
+    elif _class_name(root) == "KandinskyV22InpaintPipeline":
+        decoder_dir, prior_dir = root, root.parent / "prior"
+    elif _class_name(root) in ("KandinskyV22Pipeline", "KandinskyV22PriorPipeline"):
+        raise ModelNotFoundError(f"{root} is Kandinsky 2.2's {'prior' if 'Prior' in _class_name(root) else 'text-to-image decoder'}: "
+                                 "inpainting needs the inpaint decoder (kandinsky-2-2-decoder-inpaint) beside its prior")  # fmt: skip
+    else:
+        return None
+    if not prior_dir.is_dir():
+        raise ModelNotFoundError(f"Kandinsky 2.2 inpainting needs its prior: expected {prior_dir} beside {decoder_dir}")
+    from diffusers import KandinskyV22InpaintCombinedPipeline, KandinskyV22InpaintPipeline, KandinskyV22PriorPipeline
+
+    prior = KandinskyV22PriorPipeline.from_pretrained(str(prior_dir), local_files_only=True)
+    decoder = KandinskyV22InpaintPipeline.from_pretrained(str(decoder_dir), local_files_only=True)
+    return KandinskyV22InpaintCombinedPipeline(
+        unet=decoder.unet, scheduler=decoder.scheduler, movq=decoder.movq, prior_prior=prior.prior,
+        prior_image_encoder=prior.image_encoder, prior_text_encoder=prior.text_encoder, prior_tokenizer=prior.tokenizer,
+        prior_scheduler=prior.scheduler, prior_image_processor=prior.image_processor,
+    )  # fmt: skip
+
+
+def _class_name(folder: Path) -> str | None:
+    try:
+        return json.loads((folder / "model_index.json").read_text()).get("_class_name")
+    except (OSError, ValueError, AttributeError):
+        return None
