@@ -133,6 +133,11 @@ def test_cli_prints_one_value_per_line(capsys):
     assert [float(x) for x in lines] == [0, 0.25, 0.5, 0.75, 1]
 
 
+def test_cli_schedule_starting_with_minus_after_double_dash(capsys):
+    assert main(["schedule", "--frames", "3", "--", "-0.5*t"]) == 0
+    assert capsys.readouterr().out.split() == ["0", "-0.5", "-1"]  # zero printed as 0, not -0
+
+
 def test_cli_malformed_schedule_is_one_line_error(capsys):
     assert main(["schedule", "0:(1), 5:(2 +* t)", "--frames", "5"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
