@@ -12,6 +12,7 @@ from stillmotion.errors import InputError
 from stillmotion.generate.dissolve import ClipPlan, clamp_overlaps, film_length, join_with_dissolves
 from stillmotion.generate.film import fit_to_size, plan_story, render_story, story_frames
 from stillmotion.generate.story import load_story
+from stillmotion.io import read_image
 
 ROOT = Path(__file__).resolve().parents[2]
 PHOTOS = ROOT.parent / "shared" / "data" / "photos"
@@ -109,6 +110,14 @@ def test_story_writes_png_frames(tmp_path):
     assert count == 4 + 4 - 2 and len(list(out.glob("*.png"))) == count
 
 
+def test_an_odd_story_size_is_rounded_up_to_even(tmp_path):
+    _tiny_png(tmp_path / "a.png")
+    path = _write_story(tmp_path, "fps: 4\nsize: 17x21\nscenes:\n  - {image: a.png, duration: 1}\n")
+    out = tmp_path / "film"
+    render_story(load_story(path), str(out) + "/", source=_fake_source)
+    assert {read_image(f).shape[:2] for f in out.glob("*.png")} == {(22, 18)}
+
+
 @pytest.mark.parametrize(
     ("body", "message"),
     [
@@ -118,7 +127,7 @@ def test_story_writes_png_frames(tmp_path):
         ("scenes:\n  - {image: missing.jpg}\n", "scene 1 image: file not found"),
         ("scenes:\n  - {motion: zoom_in}\n", "exactly one of image: (a photo) or prompt:"),
         ("scenes:\n  - {image: a.png, duration: -1}\n", "scene 1 duration"),
-        ("size: 33x20\nscenes:\n  - {image: a.png}\n", "even sides"),
+        ("size: 8x20\nscenes:\n  - {image: a.png}\n", "size"),
         ("scenes: [\n", "not valid YAML"),
         ("scenes:\n  - {image: a.png}\n  - {image: fake.jpg}\n", "scene 2: cannot read photo"),
         ("scenes:\n  - {image: a.png, depth: d.npy, depth_kind: weird}\n", "scene 1 depth: unknown depth kind"),

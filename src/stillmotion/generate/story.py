@@ -92,14 +92,13 @@ class StorySpec:
 
 
 def parse_size(size: object) -> tuple[int, int]:
-    """``landscape``/``square``/``portrait`` or ``WxH`` -> (width, height), even numbers."""
+    """``landscape``/``square``/``portrait`` or ``WxH`` -> (width, height), even numbers: an odd side is
+    rounded up, as for ``animate`` (H.264 and VP9 in yuv420p need even sides)."""
     given = fixed_size(str(size), max_side=MAX_SIDE)
     if given is None:
         raise InputError(f"size: expected landscape, square, portrait or WxH, got {size!r}")
     width, height = given
-    if width % 2 or height % 2:
-        raise InputError(f"size: video needs even sides, got {width}x{height}")
-    return width, height
+    return width + width % 2, height + height % 2
 
 
 def _number(value: object, what: str, *, low: float, high: float, allow_low: bool = True) -> float:
