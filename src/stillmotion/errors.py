@@ -31,3 +31,14 @@ class MissingExtraError(StillmotionError):
 
 class ModelNotFoundError(StillmotionError):
     """Weights for a neural backend were not found locally (nothing is ever downloaded)."""
+
+
+def check_model_folder(source: str, what: str) -> None:
+    """Raise :class:`ModelNotFoundError` when ``source`` is a path (not a Hugging Face id such as
+    ``owner/name``) that does not exist: said plainly, before a loader reports it as a repo id it could not
+    fetch, which reads as if a download had been tried."""
+    import os
+
+    looks_like_path = source.startswith((".", "~", "/")) or source.count("/") > 1 or os.sep in source[:1]
+    if looks_like_path and not os.path.exists(os.path.expanduser(source)):
+        raise ModelNotFoundError(f"{what}: model folder not found: {source}")

@@ -38,3 +38,11 @@ def test_bands_of_different_colours_or_thicknesses_are_not_a_pair():
     assert content_box(two_colours) == (0, 120, 0, 200)
     lopsided = np.pad(picture, ((0, 0), (40, 6), (0, 0)))
     assert content_box(lopsided) == (0, 120, 0, 206)
+
+
+def test_a_flat_picture_is_not_bars_around_its_middle():
+    """A blank card, or a pillarboxed flat frame: the bars' run reaches the search limit without meeting a
+    picture, so nothing is cut (it was cut to its middle quarter, and a 64x48 card became 16x12)."""
+    assert content_box(np.full((48, 64, 3), 0.4, np.float32)) == (0, 48, 0, 64)
+    grey_in_black = np.pad(np.full((40, 40, 3), 0.5, np.float32), ((0, 0), (10, 10), (0, 0)))
+    assert content_box(grey_in_black) == (0, 40, 10, 50)

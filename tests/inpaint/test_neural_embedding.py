@@ -59,8 +59,14 @@ def test_patch_backend_with_neural_embeddings(dino_dir):
 
 
 def test_missing_embedding_model(tmp_path):
-    with pytest.raises(ModelNotFoundError, match="not found locally"):
+    with pytest.raises(ModelNotFoundError, match="model folder not found: .*none$"):
         inpaint(stripes(), np.eye(96, 128, dtype=bool), embedding_model=str(tmp_path / "none"))
+    with pytest.raises(ModelNotFoundError, match="model folder not found: ./none"):  # not read as a repo id
+        inpaint(stripes(), np.eye(96, 128, dtype=bool), embedding_model="./none")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(ModelNotFoundError, match="not found locally"):
+        inpaint(stripes(), np.eye(96, 128, dtype=bool), embedding_model=str(empty))
 
 
 def test_cli_embedding_model(tmp_path, dino_dir):

@@ -25,7 +25,9 @@ def content_box(image: np.ndarray, *, tolerance: float = 0.02) -> tuple[int, int
             return 0, ref
         lines = lines[: (3 * len(lines)) // 8, :: max(1, lines.shape[1] // 480)]  # bars are < 3/8; subsample along
         flat = (lines.std(axis=1).max(axis=1) < tolerance) & (np.abs(lines.mean(axis=1) - ref).max(axis=1) < tolerance)
-        return (int(np.argmin(flat)) if not flat.all() else len(lines)), ref
+        # a bar ends where the picture starts: flat all the way to the limit is a flat picture (a blank
+        # card, a clear sky filling the frame), not bars around a quarter of it
+        return (0 if flat.all() else int(np.argmin(flat))), ref
 
     def pair(lines: np.ndarray) -> tuple[int, int]:
         (first, colour), (last, other) = run(lines), run(lines[::-1])

@@ -25,7 +25,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from ..errors import InputError, MissingExtraError, ModelNotFoundError
+from ..errors import InputError, MissingExtraError, ModelNotFoundError, check_model_folder
 from ..registry import Registry
 
 log = logging.getLogger(__name__)
@@ -72,9 +72,7 @@ def _load(cls, source: str, what: str, *, dtype=None, **kwargs):
 
     if dtype is not None and dtype != torch.float32:
         kwargs["torch_dtype"] = dtype
-    looks_like_path = source.startswith((".", "~", "/")) or source.count("/") > 1  # a hub id is "owner/name"
-    if looks_like_path and not Path(os.path.expanduser(source)).exists():
-        raise ModelNotFoundError(f"{what}: model folder not found: {source}")
+    check_model_folder(source, what)
     try:
         return cls.from_pretrained(os.path.expanduser(source), local_files_only=True, **kwargs)
     except (OSError, ValueError, EnvironmentError) as exc:

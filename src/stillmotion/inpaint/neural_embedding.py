@@ -14,7 +14,7 @@ import os
 import cv2
 import numpy as np
 
-from ..errors import MissingExtraError, ModelNotFoundError
+from ..errors import MissingExtraError, ModelNotFoundError, check_model_folder
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +31,7 @@ class NeuralEmbedding:
             from transformers import AutoConfig, AutoModel
         except ImportError as exc:
             raise MissingExtraError("neural patch embeddings", "neural", exc.name) from None
+        check_model_folder(str(model), "embedding model")
         try:
             config = AutoConfig.from_pretrained(str(model), local_files_only=True)
             net = AutoModel.from_pretrained(str(model), local_files_only=True)
