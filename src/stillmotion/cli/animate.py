@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import logging
 
 from ..api import AnimateConfig, animate
 from . import _finishing
 from ._progress import progress_bar
+
+log = logging.getLogger(__name__)
 
 NAME = "animate"
 HELP = "render a camera move through a photo as a video (.mp4, .webm, .gif) or PNG frames"
@@ -62,6 +65,8 @@ def config_from_args(args: argparse.Namespace) -> AnimateConfig:
 def flow_from_args(args: argparse.Namespace):
     """A cinemagraph FlowSpec when any flow option is given, else None."""
     if not (args.loop_mask or args.hint or args.hints or args.anchor or args.material):
+        if args.flow_speed != 1.0:
+            log.warning("--flow-speed does nothing without --loop-mask, --hint, --hints, --anchor or --material")
         return None
     from ..cinemagraph.camera import FlowSpec
     from ..cinemagraph.hints import MotionHints, load_hints, parse_anchor, parse_hint
