@@ -101,3 +101,19 @@ def test_the_api_leaves_each_method_its_own_default_flow():
     a, _, b = _moving_square_scene()
     for method in ("backward", "splat"):
         assert np.array_equal(interpolate_frame(a, b, method=method), interpolate_pair(a, b, method=method))
+
+
+@pytest.mark.parametrize("method", ["splat", "splat-colour", "backward"])
+def test_8_and_16_bit_frames_give_the_float_frames_result(method):
+    """Integer frames are scaled to [0, 1] as photos are read; they were splatted as 0..255 into an 8-bit
+    array (a near-black frame)."""
+    f0, _, f1 = _moving_square_scene()
+    interpolator = create_interpolator(method, flow="classical-fast")
+    expected = interpolator.interpolate(f0, f1, [0.5])[0]
+    for dtype, top in ((np.uint8, 255), (np.uint16, 65535)):
+        as_int = [np.round(f * top).astype(dtype) for f in (f0, f1)]
+        exact = [f.astype(np.float32) / top for f in as_int]
+        out = interpolator.interpolate(*as_int, [0.5])[0]
+        assert out.dtype == np.float32
+        np.testing.assert_allclose(out, interpolator.interpolate(*exact, [0.5])[0], atol=1e-5)
+        assert abs(out.mean() - expected.mean()) < 0.01
