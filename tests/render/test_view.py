@@ -41,3 +41,17 @@ def test_the_scene_is_extended_only_where_the_views_reveal_something():
     assert np.array_equal(scene.atlas[:, :w], image) and q_out.shape == (h, w) and intr_out == intr
     still, _, _ = view_scene(image, depth, [CameraState()], fov_deg=55.0, border="fill")
     assert still.shape == (h, w)
+
+
+def test_nan_depth_values_are_filled_as_unknown():
+    """A NaN in a depth built by hand (valid=None) ended in "the camera turns away from the photo"."""
+    h, w = 48, 64
+    image = _diagonal(h, w)
+    values = np.linspace(0.2, 1.0, h * w, dtype=np.float32).reshape(h, w)
+    holed = values.copy()
+    holed[20:23, 30:33] = np.nan
+    known = values.copy()
+    known[20:23, 30:33] = values[19, 30:33]  # the fill from the farthest side (here: above)
+    view = render_view(image, Depth(holed, "inverse"), move=(0.02, 0.0, 0.0))
+    assert np.isfinite(view).all()
+    np.testing.assert_array_equal(view, render_view(image, Depth(known, "inverse"), move=(0.02, 0.0, 0.0)))
