@@ -293,3 +293,29 @@ def test_animate_frames_applies_the_configs_depth_hints(tmp_path, texture):
     plain = list(animate_frames(image, depth, base))
     hinted = list(animate_frames(image, depth, AnimateConfig(**{**vars(base), "depth_hints": str(hints)})))
     assert np.abs(plain[-1] - hinted[-1]).mean() > 1e-3
+
+
+@pytest.mark.parametrize("protect", ["none", "faces"])
+def test_animate_frames_takes_8_bit_and_grey_photos_as_the_reader_gives_them(texture, protect):
+    """A uint8 photo was rendered as 0..255 floats; a grey one failed in OpenCV's face detector."""
+    image, depth = _scene(texture)
+    as8 = np.round(image * 255).astype(np.uint8)
+    config = AnimateConfig(motion="pan_right", duration_s=0.25, fps=8, depth_protect=protect)
+    expected = list(animate_frames(as8 / np.float32(255), depth, config))
+    frames = list(animate_frames(as8, depth, config))
+    assert all(f.dtype == np.float32 for f in frames)
+    for frame, want in zip(frames, expected):
+        np.testing.assert_allclose(frame, want, atol=1e-6)
+    grey = as8[:, :, 0]
+    greys = list(animate_frames(grey, depth, config))
+    as_rgb = list(animate_frames(np.repeat(grey[:, :, None], 3, axis=2), depth, config))
+    assert greys[0].shape == as_rgb[0].shape and np.allclose(greys[-1], as_rgb[-1], atol=1e-6)
+
+
+def test_animate_frames_refuses_a_depth_that_is_not_a_depth(texture):
+    from stillmotion.errors import InputError
+
+    image, depth = _scene(texture)
+    with pytest.raises(InputError, match="stillmotion.Depth"):
+        next(animate_frames(image, depth.values, AnimateConfig()))
+

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import math
 import os
 import threading
 from collections.abc import Iterator
@@ -20,6 +21,7 @@ import numpy as np
 
 from .ahead import map_ahead, run_ahead
 from .depth.pipeline import adjust_depth
+from .errors import InputError
 from .jit import start_numba
 from .types import CameraState, Depth, DepthKind, ProgressCallback, no_progress
 
@@ -101,10 +103,12 @@ def animate_frames(
     image: np.ndarray, depth: Depth, config: AnimateConfig, *, progress: ProgressCallback = no_progress
 ) -> Iterator[np.ndarray]:
     """Yield the frames (float32 RGB) of a camera move through ``image`` with ``depth``, one at a time.
-    The config's ``depth_protect`` and ``depth_hints`` are applied to ``depth`` first, as :func:`animate`
-    applies them."""
+    ``image`` is float32 RGB in [0, 1]; 8/16-bit, grey and RGBA arrays are converted as
+    :func:`stillmotion.io.image.image_array` says. The config's ``depth_protect`` and ``depth_hints`` are
+    applied to ``depth`` first, as :func:`animate` applies them."""
     from .grade import Finisher
 
+    image = _photo_with(image, depth)
     depth = adjust_depth(image, depth, protect=config.depth_protect, hints=config.depth_hints)
     shot = plan(image, depth, config)
     total = shot.frame_count
@@ -189,6 +193,16 @@ def animate(
     return Path(output)
 
 
+def _photo_with(image: np.ndarray, depth: Depth) -> np.ndarray:
+    """``image`` as the contract's float32 RGB (:func:`stillmotion.io.image.image_array`), once ``depth``
+    is known to be a :class:`Depth` (an InputError for anything else)."""
+    from .io.image import image_array
+
+    if not isinstance(depth, Depth):
+        raise InputError(f"depth must be a stillmotion.Depth (values and what they mean), got {type(depth).__name__}")
+    return image_array(image)
+
+
 def _finished_frames(items: Iterator, work, finish) -> Iterator[tuple[np.ndarray, np.ndarray | None]]:
     """``work((index, item))`` (a finished frame and its inverse depth) for each of ``items``, in order,
     computed on worker threads (:func:`stillmotion.ahead.map_ahead`). When the grade fixes its focus and
@@ -267,18 +281,36 @@ def render_view(
     fov_deg: float = 55.0,
     inpaint_backend: str = "patch",
 ) -> np.ndarray:
-    """One novel view, the photo's size and framing, with the same renderer and hole filling as
-    :func:`animate`. ``move`` is in scene units: for a disparity map (pixels, baseline 1), ``move=(1, 0, 0)``
-    is the right camera of the stereo pair. ``inpaint_backend`` fills what the move reveals, behind edges
-    and beyond the photo's border (the scene is extended once, as ``animate --border fill`` does)."""
+    """One novel view (float32 RGB), the photo's size and framing, with the same renderer and hole filling
+    as :func:`animate`. ``image`` is float32 RGB in [0, 1]; 8/16-bit, grey and RGBA arrays are converted as
+    :func:`stillmotion.io.image.image_array` says. ``move`` (x, y, z) is in scene units: for a disparity
+    map (pixels, baseline 1), ``move=(1, 0, 0)`` is the right camera of the stereo pair; ``rotate_deg``
+    is (rx, ry, rz) as in :class:`CameraState`; ``fov_deg`` the photo's field of view, 1..170 degrees.
+    ``inpaint_backend`` fills what the move reveals, behind edges and beyond the photo's border (the scene
+    is extended once, as ``animate --border fill`` does)."""
     from .render.renderer import render
     from .render.view import view_scene
 
+    image = _photo_with(image, depth)
+    if not 1.0 <= fov_deg <= 170.0:
+        raise InputError(f"fov_deg must be within 1..170 degrees, got {fov_deg}")
+    move, rotate_deg = _three_numbers(move, "move", "x, y, z"), _three_numbers(rotate_deg, "rotate_deg", "rx, ry, rz")
+    state = CameraState(*move, *rotate_deg)
     start_numba()
     _say_if_compiling()
-    state = CameraState(*move, *rotate_deg)
     scene, _, intr = view_scene(image, depth, [state], fov_deg=fov_deg, fill_backend=inpaint_backend, border="fill")
     return render(scene, state, intr).image
+
+
+def _three_numbers(values, name: str, axes: str) -> tuple[float, float, float]:
+    """``values`` as three finite floats, or an InputError naming the argument ``name`` and its ``axes``."""
+    try:
+        numbers = tuple(float(v) for v in values)
+    except (TypeError, ValueError):
+        numbers = ()
+    if len(numbers) != 3 or not all(math.isfinite(v) for v in numbers):
+        raise InputError(f"{name} must be three finite numbers ({axes}), got {values!r}")
+    return numbers  # type: ignore[return-value]
 
 
 def story(story_file: str | os.PathLike, output: str | os.PathLike, *, progress: ProgressCallback = no_progress) -> Path:
