@@ -319,3 +319,23 @@ def test_animate_frames_refuses_a_depth_that_is_not_a_depth(texture):
     with pytest.raises(InputError, match="stillmotion.Depth"):
         next(animate_frames(image, depth.values, AnimateConfig()))
 
+
+def test_animate_frames_upscales_as_animate_does(texture, monkeypatch):
+    """``upscale`` was ignored by animate_frames (animate applied it): the photo is super-resolved and the
+    depth resampled to it."""
+    import cv2
+
+    from stillmotion.grade import upscale as upscale_module
+
+    calls = []
+
+    def fake_upscale(image, *, factor, model):
+        calls.append((image.shape, factor, model))
+        return cv2.resize(image, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC)
+
+    monkeypatch.setattr(upscale_module, "upscale", fake_upscale)
+    image, depth = _scene(texture)
+    config = AnimateConfig(motion="pan_right", duration_s=0.25, fps=8, size="128x96", upscale=2)
+    frames = list(animate_frames(image, depth, config))
+    assert calls == [((48, 64, 3), 2, "fast")]
+    assert frames[0].shape == (96, 128, 3)

@@ -104,11 +104,16 @@ def animate_frames(
 ) -> Iterator[np.ndarray]:
     """Yield the frames (float32 RGB) of a camera move through ``image`` with ``depth``, one at a time.
     ``image`` is float32 RGB in [0, 1]; 8/16-bit, grey and RGBA arrays are converted as
-    :func:`stillmotion.io.image.image_array` says. The config's ``depth_protect`` and ``depth_hints`` are
-    applied to ``depth`` first, as :func:`animate` applies them."""
+    :func:`stillmotion.io.image.image_array` says. The config's ``upscale``, ``depth_protect`` and
+    ``depth_hints`` are applied first, as :func:`animate` applies them (``depth`` is resampled to an
+    upscaled photo, as a depth file is)."""
     from .grade import Finisher
+    from .io import match_depth
 
     image = _photo_with(image, depth)
+    upscaled = _upscaled(image, config)
+    if upscaled is not image:
+        image, depth = upscaled, match_depth(depth, upscaled.shape[:2])
     depth = adjust_depth(image, depth, protect=config.depth_protect, hints=config.depth_hints)
     shot = plan(image, depth, config)
     total = shot.frame_count
@@ -152,10 +157,7 @@ def animate(
         if flow is not None or config.upscale > 1:
             started.result()  # both may run compiled kernels
         flowing = flow.prepare(image, fps=config.fps) if flow is not None else None  # checked before depth
-        if config.upscale > 1:
-            from .grade.upscale import upscale_if_small
-
-            image = upscale_if_small(image, factor=config.upscale, model=config.upscale_model, size=config.size)
+        image = _upscaled(image, config)
         depth_map = load_depth(image, depth, depth_kind, backend=config.depth_backend, source=photo)
         depth_map = adjust_depth(image, depth_map, protect=config.depth_protect, hints=config.depth_hints)
         started.result()
@@ -201,6 +203,15 @@ def _photo_with(image: np.ndarray, depth: Depth) -> np.ndarray:
     if not isinstance(depth, Depth):
         raise InputError(f"depth must be a stillmotion.Depth (values and what they mean), got {type(depth).__name__}")
     return image_array(image)
+
+
+def _upscaled(image: np.ndarray, config: AnimateConfig) -> np.ndarray:
+    """``image`` super-resolved ``config.upscale`` times when it is smaller than the clip, else itself."""
+    if config.upscale <= 1:
+        return image
+    from .grade.upscale import upscale_if_small
+
+    return upscale_if_small(image, factor=config.upscale, model=config.upscale_model, size=config.size)
 
 
 def _finished_frames(items: Iterator, work, finish) -> Iterator[tuple[np.ndarray, np.ndarray | None]]:
