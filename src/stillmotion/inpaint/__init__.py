@@ -98,10 +98,21 @@ def prepare_mask(mask: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
 
 
 def _check_image(image: np.ndarray) -> np.ndarray:
-    image = np.asarray(image)
-    if image.ndim != 3 or image.shape[2] != 3:
-        raise InputError(f"image must be (H, W, 3) RGB, got shape {image.shape}")
-    return image.astype(np.float32, copy=False)
+    """float32 RGB (:func:`stillmotion.io.image.image_array`; NaN is left to :func:`_known_outside`)."""
+    from ..io.image import image_array
+
+    return image_array(image, finite=False)
+
+
+def _known_outside(image: np.ndarray, hole: np.ndarray) -> np.ndarray:
+    """``image``, refused when NaN or infinite values lie outside ``hole``; inside it (what is filled
+    anyway) they are set to 0, so that no backend reads them."""
+    finite = np.isfinite(image).all(axis=2)
+    if finite.all():
+        return image
+    if not finite[~hole].all():
+        raise InputError("the image holds NaN or infinite values outside the mask")
+    return np.where(finite[:, :, None], image, np.float32(0.0))
 
 
 def _check_hole(hole: np.ndarray) -> bool:
@@ -123,8 +134,9 @@ def inpaint(
     progress: ProgressCallback = no_progress,
     **options,
 ) -> np.ndarray:
-    """Fill the masked pixels of a float32 RGB image; returns a new image. ``backend``: a registry name, or
-    a backend already created from it.
+    """Fill the masked pixels of a float32 RGB image; returns a new float32 RGB image. 8/16-bit, grey and
+    RGBA arrays are converted as :func:`stillmotion.io.image.image_array` says; NaN or infinite values are
+    refused outside the mask. ``backend``: a registry name, or a backend already created from it.
 
     With ``depth`` (a :class:`~stillmotion.types.Depth`, or an inverse-depth array, larger = nearer) the
     fill is depth-aware: see :func:`inpaint_rgbd`, whose filled depth this function drops.
@@ -134,6 +146,7 @@ def inpaint(
         return inpaint_rgbd(image, mask, depth, backend=backend, progress=progress, **options)[0]
     image = _check_image(image)
     hole = prepare_mask(mask, image.shape[:2])
+    image = _known_outside(image, hole)
     if not _check_hole(hole):
         return image.copy()
     fill = _backend(backend, options)
@@ -168,6 +181,7 @@ def inpaint_rgbd(
 
     image = _check_image(image)
     hole = prepare_mask(mask, image.shape[:2])
+    image = _known_outside(image, hole)
     if isinstance(depth, Depth):
         inverse = to_inverse(depth.values, depth.kind)
         if depth.valid is not None and not depth.valid.all():
