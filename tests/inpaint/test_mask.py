@@ -105,3 +105,21 @@ def test_nan_outside_the_mask_is_refused_inside_it_is_filled():
         filled = inpaint(inside, mask, backend=backend)
         assert np.isfinite(filled).all()
         np.testing.assert_array_equal(filled[~mask], image[~mask])
+
+
+@pytest.mark.parametrize("dtype, fill", [(np.int64, 255), (np.int32, 255), (np.uint16, 255), (np.uint16, 65535),
+                                         (np.int64, 1), (np.uint32, 65535)])  # fmt: skip
+def test_integer_masks_of_any_type_fill_at_1_255_or_65535(dtype, fill):
+    """``np.where(m, 255, 0)`` is int64: its full scale was taken as int64's maximum, so nothing was filled."""
+    mask = np.zeros((10, 12), dtype)
+    mask[2:5, 3:6] = fill
+    assert prepare_mask(mask, (10, 12)).sum() == 9
+
+
+def test_an_int64_255_mask_is_filled():
+    image = stripes()
+    mask = np.zeros(image.shape[:2], bool)
+    mask[40:50, 60:70] = True
+    filled = inpaint(image, np.where(mask, 255, 0), backend="telea")
+    np.testing.assert_array_equal(filled, inpaint(image, mask, backend="telea"))
+    assert np.abs(filled - image)[mask].max() > 0.1

@@ -69,8 +69,10 @@ def _diffusion(**options):
 def prepare_mask(mask: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
     """Validate a mask against an image of ``shape`` (H, W) and return it as bool (True = fill).
 
-    Accepts bool, integer (full scale = fill) or float in [0, 1], as (H, W) or (H, W, C) (the channels'
-    mean). Soft masks are thresholded at 0.5 of full scale, with a log message saying so.
+    Accepts bool, integer or float in [0, 1], as (H, W) or (H, W, C) (the channels' mean). Integer masks
+    may be 0/1, 8-bit 0/255 or 16-bit 0/65535 whatever their integer type: full scale is the first of 1,
+    255 and 65535 that the mask's largest value does not exceed. Soft masks are thresholded at 0.5 of full
+    scale, with a log message saying so.
     """
     mask = np.asarray(mask)
     if mask.ndim == 3:
@@ -85,7 +87,8 @@ def prepare_mask(mask: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
     if mask.dtype == np.bool_:
         return mask.copy()
     if np.issubdtype(mask.dtype, np.integer):
-        full = float(np.iinfo(mask.dtype).max) if mask.max(initial=0) > 1 else 1.0
+        top = int(mask.max(initial=0))
+        full = 1.0 if top <= 1 else 255.0 if top <= 255 else 65535.0  # an int64 0/255 mask was "empty"
         level = mask.astype(np.float32) / full
     else:
         level = mask.astype(np.float32)
