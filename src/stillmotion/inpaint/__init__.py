@@ -178,7 +178,8 @@ def inpaint_rgbd(
     (known pixels within ``reach_px`` of the hole and nearer than its background are ignored).
 
     Returns ``(image, depth)``: the filled image and the filled depth, of the same type and kind as
-    ``depth`` (a Depth's unknown values are filled from their background side too).
+    ``depth`` (a Depth's unknown values are filled from their background side too), both new arrays.
+    ``image`` as in :func:`inpaint`; an array ``depth`` is (H, W) or (H, W, 1).
     """
     from .depth_aware import background_depth, depth_constraints, from_inverse, to_inverse
 
@@ -191,12 +192,14 @@ def inpaint_rgbd(
             inverse, _ = background_depth(inverse, ~depth.valid)
     else:
         inverse = np.asarray(depth, dtype=np.float32)
+        if inverse.ndim == 3 and inverse.shape[2] == 1:
+            inverse = inverse[:, :, 0]
     if inverse.shape != hole.shape:
-        raise InputError(f"depth is {inverse.shape[1]}x{inverse.shape[0]} but the photo is {hole.shape[1]}x{hole.shape[0]}")
+        raise InputError(f"depth has shape {inverse.shape}; expected the photo's (H, W) = {hole.shape}")
     if not np.isfinite(inverse).all():
         raise InputError("depth holds NaN or infinite values")
     if not _check_hole(hole):
-        filled_image, filled_inverse = image.copy(), inverse
+        filled_image, filled_inverse = image.copy(), inverse.copy()
     else:
         filled_inverse, exclude, limit = depth_constraints(inverse, hole, reach_px=reach_px)
         fill = _backend(backend, options)
