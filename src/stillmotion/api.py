@@ -389,15 +389,16 @@ def interpolate_frame(
 ) -> np.ndarray:  # fmt: skip
     """The frame at time ``t`` in [0, 1] between ``image0`` and ``image1``. See :mod:`stillmotion.interpolate`.
     ``flow``: a flow backend name; by default each ``method``'s own (``classical-matched`` for the splatting
-    methods, ``dis`` for the ``backward`` baseline). Frames may be float in [0, 1], or 8- or 16-bit; 8-bit
+    methods, ``dis`` for the ``backward`` baseline). Frames may be float in [0, 1], or 8- or 16-bit (grey and
+    RGBA too, as :func:`stillmotion.io.image.image_array` says; NaN or infinite values are refused); 8-bit
     frames give an 8-bit frame back, the others float32."""
     from .interpolate import interpolate_pair
-    from .io.image import to_uint8, unit_float
+    from .io.image import image_array, to_uint8
 
     options = {} if flow is None else {"flow": flow}
     eight_bit = np.asarray(image0).dtype == np.uint8 and np.asarray(image1).dtype == np.uint8
-    frame = interpolate_pair(unit_float(image0), unit_float(image1), t=t, method=method, flow_options=flow_options,
-                             **options)  # fmt: skip
+    frame = interpolate_pair(image_array(image0, what="image0"), image_array(image1, what="image1"), t=t,
+                             method=method, flow_options=flow_options, **options)  # fmt: skip
     return to_uint8(frame) if eight_bit else frame
 
 

@@ -117,3 +117,16 @@ def test_8_and_16_bit_frames_give_the_float_frames_result(method):
         assert out.dtype == np.float32
         np.testing.assert_allclose(out, interpolator.interpolate(*exact, [0.5])[0], atol=1e-5)
         assert abs(out.mean() - expected.mean()) < 0.01
+
+
+def test_the_api_refuses_frames_holding_nan():
+    """A NaN pixel gave a frame with NaNs, silently."""
+    from stillmotion import interpolate_frame
+
+    a, _, b = _moving_square_scene()
+    b = b.copy()
+    b[10, 20, 0] = np.nan
+    with pytest.raises(InputError, match="image1 holds NaN or infinite values"):
+        interpolate_frame(a, b)
+    with pytest.raises(InputError, match="image0 holds NaN or infinite values"):
+        interpolate_frame(np.where(np.isnan(b), np.inf, a).astype(np.float32), a)

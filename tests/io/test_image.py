@@ -410,5 +410,5 @@ def test_image_array_refuses_nan_unless_asked_not_to():
     image = np.full((4, 4, 3), 0.5, np.float32)
     image[1, 2, 0] = np.nan
     with pytest.raises(InputError, match="the photo holds NaN or infinite values"):
-        image_array(image, what="photo")
+        image_array(image, what="the photo")
     assert np.isnan(image_array(image, finite=False)).sum() == 1

@@ -409,7 +409,7 @@ def unit_float(image: np.ndarray) -> np.ndarray:
     return image if np.issubdtype(image.dtype, np.floating) else _to_unit_float(image, Path("array"), "array")
 
 
-def image_array(image: np.ndarray, *, what: str = "image", finite: bool = True) -> np.ndarray:
+def image_array(image: np.ndarray, *, what: str = "the image", finite: bool = True) -> np.ndarray:
     """An image handed to a public function as an array, as the contract's float32 (H, W, 3) RGB: 8- and
     16-bit pixels scaled by :func:`unit_float`, grey (H, W) or (H, W, 1) repeated into three channels and
     RGBA composited over white, as :func:`read_image` does with such photos; float pixels as given (a
@@ -423,7 +423,7 @@ def image_array(image: np.ndarray, *, what: str = "image", finite: bool = True) 
         raise InputError(f"{what} must be an RGB (H, W, 3), RGBA (H, W, 4) or grey (H, W) array, got {got}")
     levels = unit_float(array)
     if finite and levels.dtype.kind == "f" and not np.isfinite(levels).all():
-        raise InputError(f"the {what} holds NaN or infinite values")
+        raise InputError(f"{what} holds NaN or infinite values")
     return _rgb_over_white(levels if levels.ndim == 3 else levels[:, :, None])
 
 
