@@ -351,6 +351,16 @@ def test_write_image_round_trip_and_bad_extension(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["w.png"]
 
 
+def test_write_image_scales_16_bit_pixels_and_refuses_other_integers(tmp_path):
+    """A uint16 image was written saturated (every level above 0 as 255)."""
+    rgb16 = _rgb16()
+    write_image(tmp_path / "w.png", rgb16)
+    np.testing.assert_array_equal(np.asarray(Image.open(tmp_path / "w.png")), to_uint8(rgb16 / np.float32(65535)))
+    with pytest.raises(InputError, match="uint8 or uint16 pixels, got int64"):
+        write_image(tmp_path / "x.png", _rgb8().astype(np.int64))
+    assert not (tmp_path / "x.png").exists()
+
+
 def test_to_uint8_rounds_saturates_and_zeroes_nan():
     x = np.array([[[0.0, 1.0, 0.5], [np.nan, -0.3, 1.8], [10.4 / 255, 10.6 / 255, 254.4 / 255]]], np.float32)
     np.testing.assert_array_equal(to_uint8(x), [[[0, 255, 128], [0, 0, 255], [10, 11, 254]]])

@@ -460,7 +460,8 @@ def _image_format(path: Path) -> str:
 
 
 def write_image(path: str | os.PathLike, image: np.ndarray, *, inputs: tuple = ()) -> None:
-    """Write float32 RGB [0, 1] (or uint8) to PNG/JPEG/WebP/TIFF by extension, atomically."""
+    """Write float32 RGB [0, 1], uint8 or uint16 to PNG/JPEG/WebP/TIFF by extension, atomically, with 8 bits
+    per channel (uint16 is scaled as :func:`unit_float` scales it, then rounded)."""
     from PIL import Image
 
     path = Path(path)
@@ -468,7 +469,9 @@ def write_image(path: str | os.PathLike, image: np.ndarray, *, inputs: tuple = (
     image = np.asarray(image)
     if image.ndim != 3 or image.shape[2] != 3:
         raise ValueError(f"write_image expects an (H, W, 3) RGB image, got shape {image.shape}")
-    array = image if image.dtype == np.uint8 else to_uint8(image)
+    if image.dtype.kind in "iu" and image.dtype not in (np.uint8, np.uint16):  # no agreed brightness scale
+        raise InputError(f"write_image takes float [0, 1], uint8 or uint16 pixels, got {image.dtype}")
+    array = image if image.dtype == np.uint8 else to_uint8(unit_float(image))
     with atomic_output(path, inputs=inputs) as tmp:
         options = {"quality": 95} if fmt in ("JPEG", "WEBP") else {}
         Image.fromarray(np.ascontiguousarray(array)).save(tmp, format=fmt, **options)
