@@ -48,6 +48,12 @@ def test_bad_inputs():
         list(output_times(1, factor=2))
 
 
+def test_options_a_method_does_not_take_are_refused():
+    for method in ("splat", "splat-colour", "backward"):  # they were swallowed by **_ignored
+        with pytest.raises(InputError, match=f"'{method}' does not take flow_max_pixels; its options: flow, flow_options"):
+            create_interpolator(method, flow_max_pixels=1000)
+
+
 def test_timeline():
     assert list(output_times(3, factor=2)) == [0, 0.5, 1, 1.5, 2]
     assert list(output_times(4, in_fps=24, out_fps=12)) == [0, 2]

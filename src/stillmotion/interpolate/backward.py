@@ -33,5 +33,5 @@ class BackwardWarpInterpolator:
 
 
 @INTERPOLATORS.register("backward", "baseline: backward-warp both frames and average (flow default: dis)")
-def _make_backward(*, flow: str = "dis", flow_options: dict | None = None, **_ignored) -> BackwardWarpInterpolator:
+def _make_backward(*, flow: str = "dis", flow_options: dict | None = None) -> BackwardWarpInterpolator:
     return BackwardWarpInterpolator(PairFlow(flow, **(flow_options or {})))

@@ -199,5 +199,5 @@ class FlowSplatInterpolator:
 
 
 @INTERPOLATORS.register("splat", "occlusion-aware splatting of flows to time t + bicubic sampling of both frames (default)")
-def _make_flowsplat(*, flow: str = MATCHED_FLOW, flow_options: dict | None = None, **_ignored) -> FlowSplatInterpolator:
+def _make_flowsplat(*, flow: str = MATCHED_FLOW, flow_options: dict | None = None) -> FlowSplatInterpolator:
     return FlowSplatInterpolator(PairFlow(flow, **(flow_options or {})))

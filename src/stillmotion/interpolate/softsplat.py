@@ -72,5 +72,5 @@ class SplatInterpolator:
 
 
 @INTERPOLATORS.register("splat-colour", "occlusion-aware softmax-style forward splatting of both frames' colours")
-def _make_splat(*, flow: str = MATCHED_FLOW, flow_options: dict | None = None, **_ignored) -> SplatInterpolator:
+def _make_splat(*, flow: str = MATCHED_FLOW, flow_options: dict | None = None) -> SplatInterpolator:
     return SplatInterpolator(PairFlow(flow, **(flow_options or {})))
