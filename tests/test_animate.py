@@ -219,6 +219,16 @@ def test_importing_stillmotion_does_not_import_torch():
     assert subprocess.run([sys.executable, "-c", code], env=env).returncode == 0
 
 
+def test_the_package_exports_what_its_docstring_uses():
+    """api's docstring shows ``stillmotion.AnimateConfig(...)``, which did not exist."""
+    import stillmotion
+    from stillmotion import api
+
+    assert stillmotion.AnimateConfig is AnimateConfig and "AnimateConfig" in stillmotion.__all__
+    assert "stillmotion.AnimateConfig(" in api.__doc__
+    assert all(hasattr(stillmotion, name) for name in stillmotion.__all__)
+
+
 def test_a_cropped_frame_keeps_the_face_in_view():
     """A square portrait framed landscape: the kept window moves up to the face instead of cutting it."""
     from skimage import data
