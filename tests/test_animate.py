@@ -219,6 +219,16 @@ def test_importing_stillmotion_does_not_import_torch():
     assert subprocess.run([sys.executable, "-c", code], env=env).returncode == 0
 
 
+def test_the_package_exports_what_its_docstring_uses():
+    """api's docstring shows ``stillmotion.AnimateConfig(...)``, which did not exist."""
+    import stillmotion
+    from stillmotion import api
+
+    assert stillmotion.AnimateConfig is AnimateConfig and "AnimateConfig" in stillmotion.__all__
+    assert "stillmotion.AnimateConfig(" in api.__doc__
+    assert all(hasattr(stillmotion, name) for name in stillmotion.__all__)
+
+
 def test_a_cropped_frame_keeps_the_face_in_view():
     """A square portrait framed landscape: the kept window moves up to the face instead of cutting it."""
     from skimage import data
@@ -293,3 +303,49 @@ def test_animate_frames_applies_the_configs_depth_hints(tmp_path, texture):
     plain = list(animate_frames(image, depth, base))
     hinted = list(animate_frames(image, depth, AnimateConfig(**{**vars(base), "depth_hints": str(hints)})))
     assert np.abs(plain[-1] - hinted[-1]).mean() > 1e-3
+
+
+@pytest.mark.parametrize("protect", ["none", "faces"])
+def test_animate_frames_takes_8_bit_and_grey_photos_as_the_reader_gives_them(texture, protect):
+    """A uint8 photo was rendered as 0..255 floats; a grey one failed in OpenCV's face detector."""
+    image, depth = _scene(texture)
+    as8 = np.round(image * 255).astype(np.uint8)
+    config = AnimateConfig(motion="pan_right", duration_s=0.25, fps=8, depth_protect=protect)
+    expected = list(animate_frames(as8 / np.float32(255), depth, config))
+    frames = list(animate_frames(as8, depth, config))
+    assert all(f.dtype == np.float32 for f in frames)
+    for frame, want in zip(frames, expected):
+        np.testing.assert_allclose(frame, want, atol=1e-6)
+    grey = as8[:, :, 0]
+    greys = list(animate_frames(grey, depth, config))
+    as_rgb = list(animate_frames(np.repeat(grey[:, :, None], 3, axis=2), depth, config))
+    assert greys[0].shape == as_rgb[0].shape and np.allclose(greys[-1], as_rgb[-1], atol=1e-6)
+
+
+def test_animate_frames_refuses_a_depth_that_is_not_a_depth(texture):
+    from stillmotion.errors import InputError
+
+    image, depth = _scene(texture)
+    with pytest.raises(InputError, match="stillmotion.Depth"):
+        next(animate_frames(image, depth.values, AnimateConfig()))
+
+
+def test_animate_frames_upscales_as_animate_does(texture, monkeypatch):
+    """``upscale`` was ignored by animate_frames (animate applied it): the photo is super-resolved and the
+    depth resampled to it."""
+    import cv2
+
+    from stillmotion.grade import upscale as upscale_module
+
+    calls = []
+
+    def fake_upscale(image, *, factor, model):
+        calls.append((image.shape, factor, model))
+        return cv2.resize(image, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC)
+
+    monkeypatch.setattr(upscale_module, "upscale", fake_upscale)
+    image, depth = _scene(texture)
+    config = AnimateConfig(motion="pan_right", duration_s=0.25, fps=8, size="128x96", upscale=2)
+    frames = list(animate_frames(image, depth, config))
+    assert calls == [((48, 64, 3), 2, "fast")]
+    assert frames[0].shape == (96, 128, 3)

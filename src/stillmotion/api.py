@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import math
 import os
 import threading
 from collections.abc import Iterator
@@ -20,6 +21,7 @@ import numpy as np
 
 from .ahead import map_ahead, run_ahead
 from .depth.pipeline import adjust_depth
+from .errors import InputError
 from .jit import start_numba
 from .types import CameraState, Depth, DepthKind, ProgressCallback, no_progress
 
@@ -101,10 +103,17 @@ def animate_frames(
     image: np.ndarray, depth: Depth, config: AnimateConfig, *, progress: ProgressCallback = no_progress
 ) -> Iterator[np.ndarray]:
     """Yield the frames (float32 RGB) of a camera move through ``image`` with ``depth``, one at a time.
-    The config's ``depth_protect`` and ``depth_hints`` are applied to ``depth`` first, as :func:`animate`
-    applies them."""
+    ``image`` is float32 RGB in [0, 1]; 8/16-bit, grey and RGBA arrays are converted as
+    :func:`stillmotion.io.image.image_array` says. The config's ``upscale``, ``depth_protect`` and
+    ``depth_hints`` are applied first, as :func:`animate` applies them (``depth`` is resampled to an
+    upscaled photo, as a depth file is)."""
     from .grade import Finisher
+    from .io import match_depth
 
+    image = _photo_with(image, depth)
+    upscaled = _upscaled(image, config)
+    if upscaled is not image:
+        image, depth = upscaled, match_depth(depth, upscaled.shape[:2])
     depth = adjust_depth(image, depth, protect=config.depth_protect, hints=config.depth_hints)
     shot = plan(image, depth, config)
     total = shot.frame_count
@@ -148,10 +157,7 @@ def animate(
         if flow is not None or config.upscale > 1:
             started.result()  # both may run compiled kernels
         flowing = flow.prepare(image, fps=config.fps) if flow is not None else None  # checked before depth
-        if config.upscale > 1:
-            from .grade.upscale import upscale_if_small
-
-            image = upscale_if_small(image, factor=config.upscale, model=config.upscale_model, size=config.size)
+        image = _upscaled(image, config)
         depth_map = load_depth(image, depth, depth_kind, backend=config.depth_backend, source=photo)
         depth_map = adjust_depth(image, depth_map, protect=config.depth_protect, hints=config.depth_hints)
         started.result()
@@ -187,6 +193,25 @@ def animate(
     finish.close()
     preload.join()  # long done: its kernels were called
     return Path(output)
+
+
+def _photo_with(image: np.ndarray, depth: Depth) -> np.ndarray:
+    """``image`` as the contract's float32 RGB (:func:`stillmotion.io.image.image_array`), once ``depth``
+    is known to be a :class:`Depth` (an InputError for anything else)."""
+    from .io.image import image_array
+
+    if not isinstance(depth, Depth):
+        raise InputError(f"depth must be a stillmotion.Depth (values and what they mean), got {type(depth).__name__}")
+    return image_array(image)
+
+
+def _upscaled(image: np.ndarray, config: AnimateConfig) -> np.ndarray:
+    """``image`` super-resolved ``config.upscale`` times when it is smaller than the clip, else itself."""
+    if config.upscale <= 1:
+        return image
+    from .grade.upscale import upscale_if_small
+
+    return upscale_if_small(image, factor=config.upscale, model=config.upscale_model, size=config.size)
 
 
 def _finished_frames(items: Iterator, work, finish) -> Iterator[tuple[np.ndarray, np.ndarray | None]]:
@@ -267,18 +292,36 @@ def render_view(
     fov_deg: float = 55.0,
     inpaint_backend: str = "patch",
 ) -> np.ndarray:
-    """One novel view, the photo's size and framing, with the same renderer and hole filling as
-    :func:`animate`. ``move`` is in scene units: for a disparity map (pixels, baseline 1), ``move=(1, 0, 0)``
-    is the right camera of the stereo pair. ``inpaint_backend`` fills what the move reveals, behind edges
-    and beyond the photo's border (the scene is extended once, as ``animate --border fill`` does)."""
+    """One novel view (float32 RGB), the photo's size and framing, with the same renderer and hole filling
+    as :func:`animate`. ``image`` is float32 RGB in [0, 1]; 8/16-bit, grey and RGBA arrays are converted as
+    :func:`stillmotion.io.image.image_array` says. ``move`` (x, y, z) is in scene units: for a disparity
+    map (pixels, baseline 1), ``move=(1, 0, 0)`` is the right camera of the stereo pair; ``rotate_deg``
+    is (rx, ry, rz) as in :class:`CameraState`; ``fov_deg`` the photo's field of view, 1..170 degrees.
+    ``inpaint_backend`` fills what the move reveals, behind edges and beyond the photo's border (the scene
+    is extended once, as ``animate --border fill`` does)."""
     from .render.renderer import render
     from .render.view import view_scene
 
+    image = _photo_with(image, depth)
+    if not 1.0 <= fov_deg <= 170.0:
+        raise InputError(f"fov_deg must be within 1..170 degrees, got {fov_deg}")
+    move, rotate_deg = _three_numbers(move, "move", "x, y, z"), _three_numbers(rotate_deg, "rotate_deg", "rx, ry, rz")
+    state = CameraState(*move, *rotate_deg)
     start_numba()
     _say_if_compiling()
-    state = CameraState(*move, *rotate_deg)
     scene, _, intr = view_scene(image, depth, [state], fov_deg=fov_deg, fill_backend=inpaint_backend, border="fill")
     return render(scene, state, intr).image
+
+
+def _three_numbers(values, name: str, axes: str) -> tuple[float, float, float]:
+    """``values`` as three finite floats, or an InputError naming the argument ``name`` and its ``axes``."""
+    try:
+        numbers = tuple(float(v) for v in values)
+    except (TypeError, ValueError):
+        numbers = ()
+    if len(numbers) != 3 or not all(math.isfinite(v) for v in numbers):
+        raise InputError(f"{name} must be three finite numbers ({axes}), got {values!r}")
+    return numbers  # type: ignore[return-value]
 
 
 def story(story_file: str | os.PathLike, output: str | os.PathLike, *, progress: ProgressCallback = no_progress) -> Path:
@@ -346,15 +389,16 @@ def interpolate_frame(
 ) -> np.ndarray:  # fmt: skip
     """The frame at time ``t`` in [0, 1] between ``image0`` and ``image1``. See :mod:`stillmotion.interpolate`.
     ``flow``: a flow backend name; by default each ``method``'s own (``classical-matched`` for the splatting
-    methods, ``dis`` for the ``backward`` baseline). Frames may be float in [0, 1], or 8- or 16-bit; 8-bit
+    methods, ``dis`` for the ``backward`` baseline). Frames may be float in [0, 1], or 8- or 16-bit (grey and
+    RGBA too, as :func:`stillmotion.io.image.image_array` says; NaN or infinite values are refused); 8-bit
     frames give an 8-bit frame back, the others float32."""
     from .interpolate import interpolate_pair
-    from .io.image import to_uint8, unit_float
+    from .io.image import image_array, to_uint8
 
     options = {} if flow is None else {"flow": flow}
     eight_bit = np.asarray(image0).dtype == np.uint8 and np.asarray(image1).dtype == np.uint8
-    frame = interpolate_pair(unit_float(image0), unit_float(image1), t=t, method=method, flow_options=flow_options,
-                             **options)  # fmt: skip
+    frame = interpolate_pair(image_array(image0, what="image0"), image_array(image1, what="image1"), t=t,
+                             method=method, flow_options=flow_options, **options)  # fmt: skip
     return to_uint8(frame) if eight_bit else frame
 
 

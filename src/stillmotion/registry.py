@@ -6,6 +6,7 @@ or importing a registry never imports heavy packages.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
@@ -41,7 +42,22 @@ class Registry(Generic[T]):
         return list(self._entries.values())
 
     def create(self, name: str, **options) -> T:
+        """The backend ``name`` made by its factory with ``options``; an unknown name, or an option its
+        factory does not name (unless it takes ``**options``), is an InputError."""
         entry = self._entries.get(name)
         if entry is None:
             raise InputError(f"unknown {self.stage} backend {name!r}; choose one of: {', '.join(self._entries)}")
+        taken = _options_taken(entry.factory)
+        unknown = sorted(set(options) - set(taken)) if taken is not None else []
+        if unknown:
+            raise InputError(f"the {self.stage} backend {name!r} does not take {', '.join(unknown)}; "
+                             f"its options: {', '.join(taken) or 'none'}")  # fmt: skip
         return entry.factory(**options)
+
+
+def _options_taken(factory: Callable) -> list[str] | None:
+    """The keyword options ``factory`` names, or None when it takes any (``**options``)."""
+    parameters = inspect.signature(factory).parameters.values()
+    if any(p.kind is p.VAR_KEYWORD for p in parameters):
+        return None
+    return [p.name for p in parameters if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)]

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .errors import InputError
+
 Image = np.ndarray
 Mask = np.ndarray
 Flow = np.ndarray
@@ -45,8 +47,10 @@ class DepthKind(str, enum.Enum):
 class Depth:
     """A depth map plus what its values mean.
 
-    ``values`` is float32 (H, W). ``valid`` is a bool (H, W) mask of known values, or None when every
-    value is known. Invalid values (for instance disparity 0 = unknown) are filled, never trusted.
+    ``values`` is float32 (H, W) (any 2-D array of numbers is converted). ``kind`` a :class:`DepthKind` or
+    its name (any case). ``valid`` is a bool (H, W) mask of known values, or None when every value is
+    known. Invalid values (for instance disparity 0 = unknown) are filled, never trusted. NaN and infinite
+    values are unknown, as in depth files: they are left out of ``valid`` and stored as 0.
     """
 
     values: np.ndarray
@@ -54,10 +58,29 @@ class Depth:
     valid: np.ndarray | None = None
 
     def __post_init__(self) -> None:
-        if self.values.ndim != 2:
-            raise ValueError(f"depth values must be 2-D (H, W), got shape {self.values.shape}")
-        if self.valid is not None and self.valid.shape != self.values.shape:
-            raise ValueError("depth valid mask must have the shape of the values")
+        try:
+            kind = DepthKind(self.kind.lower() if isinstance(self.kind, str) else self.kind)
+        except ValueError:
+            choices = ", ".join(k.value for k in DepthKind)
+            raise InputError(f"unknown depth kind {self.kind!r}; choose one of {choices}") from None
+        try:
+            values = np.asarray(self.values, dtype=np.float32)
+        except (TypeError, ValueError):
+            raise InputError(f"depth values must be an (H, W) array of numbers, got {type(self.values).__name__}") from None
+        if values.ndim != 2:
+            raise InputError(f"depth values must be 2-D (H, W), got shape {values.shape}")
+        valid = None if self.valid is None else np.asarray(self.valid, dtype=bool)
+        if valid is not None and valid.shape != values.shape:
+            raise InputError(f"the depth's valid mask is {valid.shape}, its values {values.shape}: they must match")
+        finite = np.isfinite(values)
+        if not finite.all():
+            valid = finite if valid is None else valid & finite
+            values = np.where(finite, values, np.float32(0.0))
+        if valid is not None and not valid.any():
+            raise InputError("the depth map has no known value (all NaN, infinite or marked invalid)")
+        object.__setattr__(self, "kind", kind)
+        object.__setattr__(self, "values", values)
+        object.__setattr__(self, "valid", valid)
 
     @property
     def shape(self) -> tuple[int, int]:

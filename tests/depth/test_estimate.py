@@ -23,8 +23,28 @@ def test_unknown_backend_is_an_input_error():
 
 
 def test_bad_image_is_an_input_error():
-    with pytest.raises(InputError):
-        depth_stage.estimate(np.zeros((10, 10), np.float32), backend="classical")
+    for bad in (np.zeros((10, 10, 2), np.float32), None, np.zeros((1, 10, 3), np.float32)):
+        with pytest.raises(InputError):
+            depth_stage.estimate(bad, backend="classical")
+
+
+def test_8_bit_and_grey_photos_are_scaled_as_the_reader_scales_them():
+    """A uint8 array was estimated as 0..255 floats (another depth, and RuntimeWarnings)."""
+    photo = textured(40, 56)
+    as8 = np.round(photo * 255).astype(np.uint8)
+    expected = depth_stage.estimate(as8.astype(np.float32) / 255).values
+    np.testing.assert_allclose(depth_stage.estimate(as8).values, expected, atol=1e-6)
+    grey = as8[:, :, 1]
+    np.testing.assert_allclose(depth_stage.estimate(grey).values,
+                               depth_stage.estimate(np.repeat(grey[:, :, None], 3, axis=2) / np.float32(255)).values,
+                               atol=1e-6)  # fmt: skip
+
+
+def test_a_nan_pixel_is_an_input_error_not_a_map_of_nans():
+    photo = textured(40, 56)
+    photo[10, 20, 1] = np.nan
+    with pytest.raises(InputError, match="the image holds NaN or infinite values"):
+        depth_stage.estimate(photo)
 
 
 def test_auto_falls_back_to_classical_for_a_plain_photo(tmp_path):

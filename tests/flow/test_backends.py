@@ -33,6 +33,19 @@ def test_unknown_backend_lists_the_choices():
     assert {"dis", "classical", "classical-hq", "raft"} <= set(FLOW_BACKENDS.names())
 
 
+@pytest.mark.parametrize("backend, options, message", [
+    ("classical", {"preset": "ultrafast"}, "'classical' does not take preset; its options: none"),
+    ("classical-hq", {"bogus": 1}, "does not take bogus; its options: none"),
+    ("dis", {"preset": "fast", "bogus": 1, "iters": 3}, "'dis' does not take bogus, iters; its options: preset"),
+    ("raft", {"preset": "fast"}, "does not take preset; its options: weights, iters"),
+])  # fmt: skip
+def test_options_a_backend_does_not_take_are_refused(shifted_pair, backend, options, message):
+    """They were silently ignored (each factory swallowed ``**_ignored``)."""
+    image0, image1, _ = shifted_pair
+    with pytest.raises(InputError, match=message):
+        estimate_flow(image0, image1, backend=backend, **options)
+
+
 def test_listing_backends_imports_no_torch():
     assert "raft" in FLOW_BACKENDS.names()
     assert "torch" not in sys.modules or "stillmotion.flow.raft.model" in sys.modules

@@ -85,3 +85,18 @@ def test_the_api_takes_8_bit_frames(shifted_pair):
     mid8 = api.interpolate_frame(*as8)
     mid = api.interpolate_frame(*[x.astype(np.float32) / 255 for x in as8])
     assert mid8.dtype == np.uint8 and np.abs(mid8.astype(np.float32) - mid * 255).max() <= 1.0
+
+
+def test_each_backend_gets_only_the_options_given(tmp_path, capsys, shifted_pair):
+    from stillmotion.cli import main
+
+    image0, image1, _ = shifted_pair
+    write_image(tmp_path / "a.png", image0)
+    write_image(tmp_path / "b.png", image1)
+    frames = [str(tmp_path / "a.png"), str(tmp_path / "b.png")]
+    for backend in ("classical", "dis"):
+        assert main(["flow", *frames, "-o", str(tmp_path / "f.flo"), "--backend", backend, "--quiet"]) == 0
+    assert main(["flow", *frames, "-o", str(tmp_path / "f.flo"), "--backend", "dis", "--preset", "fast", "--quiet"]) == 0
+    capsys.readouterr()
+    assert main(["flow", *frames, "-o", str(tmp_path / "g.flo"), "--preset", "fast", "--quiet"]) == 2
+    assert "'classical' does not take preset" in capsys.readouterr().err and not (tmp_path / "g.flo").exists()

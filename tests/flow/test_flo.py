@@ -19,6 +19,17 @@ def test_round_trip_keeps_values_and_layout(tmp_path):
     assert np.frombuffer(raw[12:20], "<f4")[1] == flow[0, 0, 1]  # u, v interleaved
 
 
+def test_only_a_flo_name_is_written(tmp_path):
+    """.flo data was written under any name, a .png one too."""
+    from stillmotion.errors import OutputError
+
+    with pytest.raises(OutputError, match="must end in .flo"):
+        write_flo(tmp_path / "f.png", np.zeros((4, 5, 2), np.float32))
+    assert not any(tmp_path.iterdir())
+    write_flo(tmp_path / "F.FLO", np.zeros((4, 5, 2), np.float32))
+    assert read_flo(tmp_path / "F.FLO").shape == (4, 5, 2)
+
+
 @pytest.mark.parametrize(
     "payload",
     [b"", b"PIEH", np.array([1.0], "<f4").tobytes() + np.array([2, 2], "<i4").tobytes() + bytes(32),

@@ -1,5 +1,7 @@
 import numpy as np
+import pytest
 
+from stillmotion.errors import InputError
 from stillmotion.flow.preview import flow_to_colour
 
 
@@ -18,3 +20,9 @@ def test_colour_code():
     np.testing.assert_allclose(rgb[0, 4], 0.0)  # unknown: black
     # Middlebury code: rightward motion is red-ish, leftward cyan-ish
     assert rgb[0, 1, 0] > rgb[0, 1, 2] and rgb[0, 2, 2] > rgb[0, 2, 0]
+
+
+@pytest.mark.parametrize("shape", [(4, 5, 3), (4, 5), (4, 5, 2, 1)])
+def test_what_is_not_a_flow_is_refused(shape):
+    with pytest.raises(InputError, match=r"flow must be \(H, W, 2\)"):  # an (H, W, 3) array was drawn
+        flow_to_colour(np.zeros(shape, np.float32))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from stillmotion.errors import InputError
 from stillmotion.inpaint import inpaint, inpaint_rgbd
 from stillmotion.inpaint.depth_aware import background_depth, depth_constraints
 from stillmotion.types import Depth, DepthKind
@@ -112,3 +113,18 @@ def test_a_near_side_behind_the_closest_holes_background_stays_context():
     out = nearer_than_closest_hole(q, hole, limit, candidates)
     assert out[:, 40:50].all()  # the post stands before the hole's background: excluded
     assert not out[:, :40].any()  # the hill behind it stays, and so does the sky (nothing in the hole)
+
+
+def test_an_h_w_1_depth_is_taken_and_an_empty_mask_returns_new_arrays(layered_scene):
+    image, inverse, hole = layered_scene
+    # an (H, W, 1) depth was refused as "depth is 128x96 but the photo is 128x96"
+    out, depth = inpaint_rgbd(image, hole, inverse[:, :, None], backend="telea")
+    expected = inpaint_rgbd(image, hole, inverse, backend="telea")
+    np.testing.assert_array_equal(out, expected[0])
+    np.testing.assert_array_equal(depth, expected[1])
+    with pytest.raises(InputError, match=r"depth has shape \(96, 128, 2\); expected the photo's \(H, W\) = \(96, 128\)"):
+        inpaint_rgbd(image, hole, np.dstack([inverse, inverse]))
+    empty = np.zeros_like(hole)
+    out, depth = inpaint_rgbd(image, empty, inverse)
+    assert out is not image and depth is not inverse  # the caller's own depth array came back
+    np.testing.assert_array_equal(depth, inverse)

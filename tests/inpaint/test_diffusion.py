@@ -4,6 +4,7 @@ configs here, saved to a temporary directory and loaded back offline."""
 from __future__ import annotations
 
 import json
+import os
 
 import numpy as np
 import pytest
@@ -11,7 +12,7 @@ import pytest
 from stillmotion.errors import ModelNotFoundError
 from stillmotion.inpaint import BACKENDS, inpaint
 
-from .conftest import stripes
+from .conftest import ROOT, stripes
 
 torch = pytest.importorskip("torch")
 diffusers = pytest.importorskip("diffusers")
@@ -70,6 +71,29 @@ def test_missing_pipeline_is_a_clear_error(tmp_path):
         BACKENDS.create("diffusion")
     with pytest.raises(ModelNotFoundError, match="not found locally"):
         BACKENDS.create("diffusion", model=str(tmp_path / "nothing"))
+
+
+def test_a_missing_model_is_said_before_torch_is_imported():
+    """It was said only after importing torch and diffusers (~6 s)."""
+    import subprocess
+    import sys
+
+    code = """
+import sys
+import numpy as np
+from stillmotion.errors import ModelNotFoundError
+from stillmotion.inpaint import inpaint
+mask = np.zeros((32, 32), bool)
+mask[8:16, 8:16] = True
+try:
+    inpaint(np.zeros((32, 32, 3), np.float32), mask, backend="diffusion")
+except ModelNotFoundError as exc:
+    assert "model=" in str(exc)
+    sys.exit(2 if "torch" in sys.modules or "diffusers" in sys.modules else 0)
+sys.exit(1)
+"""
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    assert subprocess.run([sys.executable, "-c", code], env=env).returncode == 0
 
 
 def test_cli_diffusion(tmp_path, tiny_pipeline, monkeypatch):

@@ -73,3 +73,16 @@ def test_errors_reach_the_caller_from_the_stream():
         list(interpolate_clip(iter(frames), output_times(3, factor=2), create_interpolator("splat", flow="dis"), workers=2))
     with pytest.raises(InputError, match="no frames"):
         list(interpolate_clip(iter([]), [0.0], create_interpolator("splat", flow="dis")))
+
+
+def test_8_bit_frames_give_float_frames_in_unit_range():
+    """An 8-bit clip gives the float clip's frames (its input frames too, scaled), not 0..255 splats."""
+    as8 = [np.round(f * 255).astype(np.uint8) for f in _frames(3)]
+    exact = [f.astype(np.float32) / 255 for f in as8]
+    times = [0, 0.5, 1, 1.5, 2]
+    interpolator = create_interpolator("splat", flow="classical-fast")
+    out = list(interpolate_clip(iter(as8), times, interpolator, workers=1))
+    expected = list(interpolate_clip(iter(exact), times, interpolator, workers=1))
+    assert all(f.dtype == np.float32 for f in out)
+    for got, want in zip(out, expected):
+        np.testing.assert_allclose(got, want, atol=1e-5)

@@ -48,6 +48,12 @@ def test_bad_inputs():
         list(output_times(1, factor=2))
 
 
+def test_options_a_method_does_not_take_are_refused():
+    for method in ("splat", "splat-colour", "backward"):  # they were swallowed by **_ignored
+        with pytest.raises(InputError, match=f"'{method}' does not take flow_max_pixels; its options: flow, flow_options"):
+            create_interpolator(method, flow_max_pixels=1000)
+
+
 def test_timeline():
     assert list(output_times(3, factor=2)) == [0, 0.5, 1, 1.5, 2]
     assert list(output_times(4, in_fps=24, out_fps=12)) == [0, 2]
@@ -101,3 +107,32 @@ def test_the_api_leaves_each_method_its_own_default_flow():
     a, _, b = _moving_square_scene()
     for method in ("backward", "splat"):
         assert np.array_equal(interpolate_frame(a, b, method=method), interpolate_pair(a, b, method=method))
+
+
+@pytest.mark.parametrize("method", ["splat", "splat-colour", "backward"])
+def test_8_and_16_bit_frames_give_the_float_frames_result(method):
+    """Integer frames are scaled to [0, 1] as photos are read; they were splatted as 0..255 into an 8-bit
+    array (a near-black frame)."""
+    f0, _, f1 = _moving_square_scene()
+    interpolator = create_interpolator(method, flow="classical-fast")
+    expected = interpolator.interpolate(f0, f1, [0.5])[0]
+    for dtype, top in ((np.uint8, 255), (np.uint16, 65535)):
+        as_int = [np.round(f * top).astype(dtype) for f in (f0, f1)]
+        exact = [f.astype(np.float32) / top for f in as_int]
+        out = interpolator.interpolate(*as_int, [0.5])[0]
+        assert out.dtype == np.float32
+        np.testing.assert_allclose(out, interpolator.interpolate(*exact, [0.5])[0], atol=1e-5)
+        assert abs(out.mean() - expected.mean()) < 0.01
+
+
+def test_the_api_refuses_frames_holding_nan():
+    """A NaN pixel gave a frame with NaNs, silently."""
+    from stillmotion import interpolate_frame
+
+    a, _, b = _moving_square_scene()
+    b = b.copy()
+    b[10, 20, 0] = np.nan
+    with pytest.raises(InputError, match="image1 holds NaN or infinite values"):
+        interpolate_frame(a, b)
+    with pytest.raises(InputError, match="image0 holds NaN or infinite values"):
+        interpolate_frame(np.where(np.isnan(b), np.inf, a).astype(np.float32), a)

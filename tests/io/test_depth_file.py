@@ -138,6 +138,21 @@ def test_write_depth_round_trip(tmp_path, ext):
     np.testing.assert_allclose(read_depth(tmp_path / f"o{ext}", "inverse").values, a)
 
 
+def test_write_depth_takes_a_depth_as_its_inverse_depth_with_its_unknown_values(tmp_path):
+    """A Depth raised TypeError."""
+    from stillmotion.types import Depth
+
+    a = _ramp()
+    valid = np.ones(a.shape, bool)
+    valid[0, :4] = False
+    write_depth(tmp_path / "i.npy", Depth(a, "inverse", valid))
+    back = read_depth(tmp_path / "i.npy", "inverse")
+    np.testing.assert_array_equal(back.valid, valid)
+    np.testing.assert_allclose(back.values[valid], a[valid])
+    write_depth(tmp_path / "m.tif", Depth(1.0 / a, "metric"))  # inverse depth, as the file kind says
+    np.testing.assert_allclose(read_depth(tmp_path / "m.tif", "inverse").values, a, rtol=1e-6)
+
+
 def test_write_depth_png_is_normalised_16bit(tmp_path):
     a = _ramp()
     write_depth(tmp_path / "o.png", a)

@@ -13,7 +13,7 @@ from PIL import Image, ImageOps
 
 from stillmotion.errors import InputError, OutputError
 from stillmotion.io import read_depth, read_image, write_image
-from stillmotion.io.image import apply_orientation, check_image, read_mask_image, to_uint8
+from stillmotion.io.image import apply_orientation, check_image, image_array, read_mask_image, to_uint8
 
 
 def _rgb8(h=24, w=32, seed=0):
@@ -351,6 +351,16 @@ def test_write_image_round_trip_and_bad_extension(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["w.png"]
 
 
+def test_write_image_scales_16_bit_pixels_and_refuses_other_integers(tmp_path):
+    """A uint16 image was written saturated (every level above 0 as 255)."""
+    rgb16 = _rgb16()
+    write_image(tmp_path / "w.png", rgb16)
+    np.testing.assert_array_equal(np.asarray(Image.open(tmp_path / "w.png")), to_uint8(rgb16 / np.float32(65535)))
+    with pytest.raises(InputError, match="uint8 or uint16 pixels, got int64"):
+        write_image(tmp_path / "x.png", _rgb8().astype(np.int64))
+    assert not (tmp_path / "x.png").exists()
+
+
 def test_to_uint8_rounds_saturates_and_zeroes_nan():
     x = np.array([[[0.0, 1.0, 0.5], [np.nan, -0.3, 1.8], [10.4 / 255, 10.6 / 255, 254.4 / 255]]], np.float32)
     np.testing.assert_array_equal(to_uint8(x), [[[0, 255, 128], [0, 0, 255], [10, 11, 254]]])
@@ -379,3 +389,36 @@ def test_broken_profile_is_ignored_with_a_warning(tmp_path, caplog):
         out = read_image(tmp_path / "b.png")
     np.testing.assert_allclose(out, a / 255.0, atol=1e-6)
     assert "profile" in caplog.text
+
+
+def test_image_array_gives_arrays_the_readers_float_rgb(tmp_path):
+    """What a public function is handed as an array is converted as read_image converts such a file."""
+    rgb8 = _smooth8()
+    alpha = np.linspace(0, 255, rgb8.shape[1]).astype(np.uint8)[None].repeat(rgb8.shape[0], axis=0)
+    for name, array in {"rgb.png": rgb8, "grey.png": rgb8[:, :, 0], "rgba.png": np.dstack([rgb8, alpha])}.items():
+        Image.fromarray(array).save(tmp_path / name)
+        np.testing.assert_allclose(image_array(array), read_image(tmp_path / name), atol=1e-6)
+    rgb16 = _rgb16()
+    cv2.imwrite(str(tmp_path / "rgb16.png"), rgb16[:, :, ::-1])
+    np.testing.assert_allclose(image_array(rgb16), read_image(tmp_path / "rgb16.png"), atol=1e-6)
+    assert image_array(rgb8[:, :, :1]).shape == rgb8.shape
+    exact = rgb8 / np.float32(255)
+    assert image_array(exact) is exact  # float32 RGB as it is, not copied
+    assert image_array(exact.astype(np.float64)).dtype == np.float32
+
+
+@pytest.mark.parametrize("bad, message", [
+    (None, "got None"), (np.zeros((8, 8, 2), np.float32), r"got shape \(8, 8, 2\)"),
+    (np.zeros((2, 8, 8, 3)), "RGB"), (np.array([["a"]]), "RGB"),
+])  # fmt: skip
+def test_image_array_refuses_what_is_not_an_image(bad, message):
+    with pytest.raises(InputError, match=message):
+        image_array(bad, what="photo")
+
+
+def test_image_array_refuses_nan_unless_asked_not_to():
+    image = np.full((4, 4, 3), 0.5, np.float32)
+    image[1, 2, 0] = np.nan
+    with pytest.raises(InputError, match="the photo holds NaN or infinite values"):
+        image_array(image, what="the photo")
+    assert np.isnan(image_array(image, finite=False)).sum() == 1

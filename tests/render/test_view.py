@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from stillmotion.api import render_view
+from stillmotion.errors import InputError
 from stillmotion.render.view import prepare_view, revealed_sides, view_scene
 from stillmotion.types import CameraState, Depth, DepthKind
 
@@ -41,3 +43,65 @@ def test_the_scene_is_extended_only_where_the_views_reveal_something():
     assert np.array_equal(scene.atlas[:, :w], image) and q_out.shape == (h, w) and intr_out == intr
     still, _, _ = view_scene(image, depth, [CameraState()], fov_deg=55.0, border="fill")
     assert still.shape == (h, w)
+
+
+def test_nan_depth_values_are_filled_as_unknown():
+    """A NaN in a depth built by hand (valid=None) ended in "the camera turns away from the photo"."""
+    h, w = 48, 64
+    image = _diagonal(h, w)
+    values = np.linspace(0.2, 1.0, h * w, dtype=np.float32).reshape(h, w)
+    holed = values.copy()
+    holed[20:23, 30:33] = np.nan
+    known = values.copy()
+    known[20:23, 30:33] = values[19, 30:33]  # the fill from the farthest side (here: above)
+    view = render_view(image, Depth(holed, "inverse"), move=(0.02, 0.0, 0.0))
+    assert np.isfinite(view).all()
+    np.testing.assert_array_equal(view, render_view(image, Depth(known, "inverse"), move=(0.02, 0.0, 0.0)))
+
+
+def _view_scene_inputs():
+    h, w = 48, 64
+    return _diagonal(h, w), Depth(np.linspace(0.2, 1.0, h * w, dtype=np.float32).reshape(h, w), "inverse")
+
+
+def test_8_and_16_bit_grey_and_rgba_photos_give_the_float_rgb_view():
+    """Integer photos were rendered as 0..255 (or 0..65535) floats; grey and RGBA ones failed deep inside."""
+    image, depth = _view_scene_inputs()
+    as8 = np.round(image * 255).astype(np.uint8)
+    move = (0.03, 0.0, 0.0)
+    expected = render_view(as8 / np.float32(255), depth, move=move)
+    for photo in (as8, as8.astype(np.uint16) * 257):
+        view = render_view(photo, depth, move=move)
+        assert view.dtype == np.float32
+        np.testing.assert_allclose(view, expected, atol=1e-6)
+    grey = as8[:, :, 1]
+    np.testing.assert_allclose(render_view(grey, depth, move=move),
+                               render_view(np.repeat(grey[:, :, None], 3, axis=2), depth, move=move), atol=1e-6)  # fmt: skip
+    opaque = np.dstack([as8, np.full(as8.shape[:2], 255, np.uint8)])
+    np.testing.assert_allclose(render_view(opaque, depth, move=move), expected, atol=1e-6)
+
+
+@pytest.mark.parametrize("arguments, message", [
+    ({"move": (0.0, 0)}, r"move must be three finite numbers \(x, y, z\)"),  # ran, rotating about other axes
+    ({"rotate_deg": (0, 0, 0, 2.0)}, r"rotate_deg must be three .*\(rx, ry, rz\)"),  # set focal_scale=2
+    ({"move": (0.0, np.nan, 0.0)}, "finite"),
+    ({"rotate_deg": "abc"}, "rotate_deg"),
+    ({"fov_deg": 0}, "fov_deg must be within 1..170"),  # ZeroDivisionError
+    ({"fov_deg": 180}, "1..170"),
+    ({"fov_deg": -10}, "1..170"),
+    ({"fov_deg": float("nan")}, "1..170"),
+])  # fmt: skip
+def test_bad_camera_arguments_are_input_errors(arguments, message):
+    image, depth = _view_scene_inputs()
+    with pytest.raises(InputError, match=message):
+        render_view(image, depth, **arguments)
+
+
+def test_what_is_not_a_photo_or_a_depth_is_an_input_error():
+    image, depth = _view_scene_inputs()
+    with pytest.raises(InputError, match="depth must be a stillmotion.Depth.*got ndarray"):
+        render_view(image, depth.values)  # AttributeError: 'valid'
+    with pytest.raises(InputError, match="got None"):
+        render_view(None, depth)
+    with pytest.raises(InputError, match=r"got shape \(48, 64, 2\)"):
+        render_view(image[:, :, :2], depth)

@@ -22,7 +22,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--backend", default=DEFAULT_BACKEND,
                         help="classical (default), classical-matched (follows small fast objects, ~2.5x slower), "
                              "classical-hq, classical-fast, dis, raft (neural extra)")  # fmt: skip
-    parser.add_argument("--preset", default="medium", help="DIS preset for --backend dis: ultrafast, fast, medium")
+    parser.add_argument("--preset", help="DIS preset for --backend dis: ultrafast, fast, medium (default)")
     parser.add_argument("--weights", type=Path, help="RAFT checkpoint (raft-things/sintel/kitti/small .pth)")
     parser.add_argument("--iters", type=int, help="RAFT refinement iterations (default 12 for raft, as upstream)")
     parser.add_argument("--preview", type=Path, help="also write a colour-wheel picture of the flow (PNG)")
@@ -50,7 +50,8 @@ def run(args: argparse.Namespace) -> int:
         check_image_output(args.preview, inputs=tuple(args.inputs))
     image0, image1 = read_image(args.inputs[0]), read_image(args.inputs[1])
     check_pair(image0, image1)
-    backend = create_backend(args.backend, preset=args.preset, weights=args.weights, iters=args.iters)
+    given = {"preset": args.preset, "weights": args.weights, "iters": args.iters}  # each backend takes its own
+    backend = create_backend(args.backend, **{k: v for k, v in given.items() if v is not None})
     start = time.perf_counter()
     flow = backend.estimate(image0, image1)
     log.info("%s flow %dx%d in %.2f s", backend.name, flow.shape[1], flow.shape[0], time.perf_counter() - start)

@@ -72,13 +72,15 @@ def estimate(
     model: str | None = None,
     **options,
 ) -> Depth:
-    """Estimate inverse depth (larger = nearer) for a float32 RGB photo.
+    """Estimate inverse depth (larger = nearer) for a float32 RGB photo (8- or 16-bit, grey or RGBA arrays
+    are converted as :func:`stillmotion.io.image.image_array` says; NaN or infinite values are refused).
 
     ``source`` is the photo's file (the ``phone`` backend reads the depth embedded in it); ``model`` a
     local model directory or Hugging Face cache id for the neural backends. The backend used is logged.
     """
-    if not (isinstance(image, np.ndarray) and image.ndim == 3 and image.shape[2] == 3):
-        raise InputError(f"depth estimation needs an (H, W, 3) RGB image, got {getattr(image, 'shape', type(image))}")
+    from ..io.image import image_array
+
+    image = image_array(image)
     if min(image.shape[:2]) < 2:
         raise InputError(f"the photo is {image.shape[1]}x{image.shape[0]} pixels: depth needs at least 2x2")
     name = resolve_backend(backend, source=source, model=model)

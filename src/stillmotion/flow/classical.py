@@ -124,21 +124,21 @@ class ClassicalFlow:
 
 
 @FLOW_BACKENDS.register("classical", "tuned DIS at the finest scale with stronger variational refinement (default)")
-def _make_classical(**_ignored) -> ClassicalFlow:
+def _make_classical() -> ClassicalFlow:
     return ClassicalFlow(ClassicalFlowConfig(), name="classical")
 
 
 @FLOW_BACKENDS.register(
     "classical-matched", "classical fused with DIS seeded by SIFT matches: follows small, fast objects (~2.5x slower)"
 )
-def _make_classical_matched(**_ignored) -> ClassicalFlow:
+def _make_classical_matched() -> ClassicalFlow:
     return ClassicalFlow(ClassicalFlowConfig(match_scale=0.5), name="classical-matched")
 
 
 @FLOW_BACKENDS.register(
     "classical-fast", "DIS from 1/2 scale without variational refinement (fast clip interpolation)"
 )
-def _make_classical_fast(**_ignored) -> ClassicalFlow:
+def _make_classical_fast() -> ClassicalFlow:
     # chosen with benchmarks/interp_eval.py and interp_speed.py (README, flow section): at the CLI's working
     # size, DIS-medium's patches with more descent iterations and no variational pass cost ~20 ms per
     # direction at 640x360 against ~48 ms for DIS-medium, for 0.3 dB less on Middlebury and the same on Sintel
@@ -151,7 +151,7 @@ def _make_classical_fast(**_ignored) -> ClassicalFlow:
 @FLOW_BACKENDS.register(
     "classical-hq", "classical + forward-backward check and edge-aware refill of occluded/inconsistent pixels"
 )
-def _make_classical_hq(**_ignored) -> ClassicalFlow:
+def _make_classical_hq() -> ClassicalFlow:
     return ClassicalFlow(
         ClassicalFlowConfig(variational_iterations=5, variational_alpha=20.0, refill_inconsistent=True),
         name="classical-hq",

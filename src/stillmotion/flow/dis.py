@@ -45,5 +45,5 @@ class DISFlow:
 
 
 @FLOW_BACKENDS.register("dis", "OpenCV DIS with a stock preset (preset=ultrafast|fast|medium; default medium)")
-def _make_dis(*, preset: str = "medium", **_ignored) -> DISFlow:
+def _make_dis(*, preset: str = "medium") -> DISFlow:
     return DISFlow(preset=preset)

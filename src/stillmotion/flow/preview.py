@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..errors import InputError
 from ..types import Flow, Image
 
 # Hue segments of the Middlebury wheel: red-yellow, yellow-green, green-cyan, cyan-blue, blue-magenta,
@@ -26,6 +27,8 @@ def flow_to_colour(flow: Flow, *, max_motion_px: float | None = None) -> Image:
     """float32 (H, W, 3) RGB picture of ``flow``; magnitudes are divided by ``max_motion_px`` (default: the
     largest finite magnitude), and unknown (non-finite or > 1e9) flow is shown black."""
     flow = np.asarray(flow, dtype=np.float32)
+    if flow.ndim != 3 or flow.shape[2] != 2:
+        raise InputError(f"flow must be (H, W, 2), got shape {flow.shape}")
     bad = ~np.isfinite(flow).all(axis=2) | (np.abs(flow) > 1e9).any(axis=2)
     u = np.where(bad, 0.0, flow[..., 0])
     v = np.where(bad, 0.0, flow[..., 1])

@@ -6,7 +6,7 @@ from . import FLOW_BACKENDS
 
 
 @FLOW_BACKENDS.register("raft", "RAFT (Teed & Deng 2020), original checkpoints via weights=PATH (neural extra)")
-def _make_raft(*, weights=None, iters: int | None = None, **_ignored):
+def _make_raft(*, weights=None, iters: int | None = None):
     from .raft.backend import RaftFlow
 
     return RaftFlow.from_checkpoint(weights, iters=iters)

@@ -69,8 +69,10 @@ def _diffusion(**options):
 def prepare_mask(mask: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
     """Validate a mask against an image of ``shape`` (H, W) and return it as bool (True = fill).
 
-    Accepts bool, integer (full scale = fill) or float in [0, 1], as (H, W) or (H, W, C) (the channels'
-    mean). Soft masks are thresholded at 0.5 of full scale, with a log message saying so.
+    Accepts bool, integer or float in [0, 1], as (H, W) or (H, W, C) (the channels' mean). Integer masks
+    may be 0/1, 8-bit 0/255 or 16-bit 0/65535 whatever their integer type: full scale is the first of 1,
+    255 and 65535 that the mask's largest value does not exceed. Soft masks are thresholded at 0.5 of full
+    scale, with a log message saying so.
     """
     mask = np.asarray(mask)
     if mask.ndim == 3:
@@ -85,7 +87,8 @@ def prepare_mask(mask: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
     if mask.dtype == np.bool_:
         return mask.copy()
     if np.issubdtype(mask.dtype, np.integer):
-        full = float(np.iinfo(mask.dtype).max) if mask.max(initial=0) > 1 else 1.0
+        top = int(mask.max(initial=0))
+        full = 1.0 if top <= 1 else 255.0 if top <= 255 else 65535.0  # an int64 0/255 mask was "empty"
         level = mask.astype(np.float32) / full
     else:
         level = mask.astype(np.float32)
@@ -98,10 +101,21 @@ def prepare_mask(mask: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
 
 
 def _check_image(image: np.ndarray) -> np.ndarray:
-    image = np.asarray(image)
-    if image.ndim != 3 or image.shape[2] != 3:
-        raise InputError(f"image must be (H, W, 3) RGB, got shape {image.shape}")
-    return image.astype(np.float32, copy=False)
+    """float32 RGB (:func:`stillmotion.io.image.image_array`; NaN is left to :func:`_known_outside`)."""
+    from ..io.image import image_array
+
+    return image_array(image, finite=False)
+
+
+def _known_outside(image: np.ndarray, hole: np.ndarray) -> np.ndarray:
+    """``image``, refused when NaN or infinite values lie outside ``hole``; inside it (what is filled
+    anyway) they are set to 0, so that no backend reads them."""
+    finite = np.isfinite(image).all(axis=2)
+    if finite.all():
+        return image
+    if not finite[~hole].all():
+        raise InputError("the image holds NaN or infinite values outside the mask")
+    return np.where(finite[:, :, None], image, np.float32(0.0))
 
 
 def _check_hole(hole: np.ndarray) -> bool:
@@ -123,8 +137,9 @@ def inpaint(
     progress: ProgressCallback = no_progress,
     **options,
 ) -> np.ndarray:
-    """Fill the masked pixels of a float32 RGB image; returns a new image. ``backend``: a registry name, or
-    a backend already created from it.
+    """Fill the masked pixels of a float32 RGB image; returns a new float32 RGB image. 8/16-bit, grey and
+    RGBA arrays are converted as :func:`stillmotion.io.image.image_array` says; NaN or infinite values are
+    refused outside the mask. ``backend``: a registry name, or a backend already created from it.
 
     With ``depth`` (a :class:`~stillmotion.types.Depth`, or an inverse-depth array, larger = nearer) the
     fill is depth-aware: see :func:`inpaint_rgbd`, whose filled depth this function drops.
@@ -134,6 +149,7 @@ def inpaint(
         return inpaint_rgbd(image, mask, depth, backend=backend, progress=progress, **options)[0]
     image = _check_image(image)
     hole = prepare_mask(mask, image.shape[:2])
+    image = _known_outside(image, hole)
     if not _check_hole(hole):
         return image.copy()
     fill = _backend(backend, options)
@@ -162,24 +178,28 @@ def inpaint_rgbd(
     (known pixels within ``reach_px`` of the hole and nearer than its background are ignored).
 
     Returns ``(image, depth)``: the filled image and the filled depth, of the same type and kind as
-    ``depth`` (a Depth's unknown values are filled from their background side too).
+    ``depth`` (a Depth's unknown values are filled from their background side too), both new arrays.
+    ``image`` as in :func:`inpaint`; an array ``depth`` is (H, W) or (H, W, 1).
     """
     from .depth_aware import background_depth, depth_constraints, from_inverse, to_inverse
 
     image = _check_image(image)
     hole = prepare_mask(mask, image.shape[:2])
+    image = _known_outside(image, hole)
     if isinstance(depth, Depth):
         inverse = to_inverse(depth.values, depth.kind)
         if depth.valid is not None and not depth.valid.all():
             inverse, _ = background_depth(inverse, ~depth.valid)
     else:
         inverse = np.asarray(depth, dtype=np.float32)
+        if inverse.ndim == 3 and inverse.shape[2] == 1:
+            inverse = inverse[:, :, 0]
     if inverse.shape != hole.shape:
-        raise InputError(f"depth is {inverse.shape[1]}x{inverse.shape[0]} but the photo is {hole.shape[1]}x{hole.shape[0]}")
+        raise InputError(f"depth has shape {inverse.shape}; expected the photo's (H, W) = {hole.shape}")
     if not np.isfinite(inverse).all():
         raise InputError("depth holds NaN or infinite values")
     if not _check_hole(hole):
-        filled_image, filled_inverse = image.copy(), inverse
+        filled_image, filled_inverse = image.copy(), inverse.copy()
     else:
         filled_inverse, exclude, limit = depth_constraints(inverse, hole, reach_px=reach_px)
         fill = _backend(backend, options)

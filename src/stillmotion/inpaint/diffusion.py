@@ -37,13 +37,13 @@ class DiffusionInpainter:
         seed: int = 0,
         max_side_px: int = 768,
     ) -> None:
+        if not model:
+            raise ModelNotFoundError("the diffusion backend needs model=<local pipeline directory or cached repo id>")
         try:
             import torch  # noqa: F401
             from diffusers import AutoPipelineForInpainting
         except ImportError as exc:
             raise MissingExtraError("the diffusion inpaint backend", "neural", exc.name) from None
-        if not model:
-            raise ModelNotFoundError("the diffusion backend needs model=<local pipeline directory or cached repo id>")
         from diffusers.utils import logging as diffusers_logging
 
         diffusers_logging.disable_progress_bar()  # its loading bar broke through --quiet and into ours

@@ -2,7 +2,8 @@
 
 Methods live in :data:`INTERPOLATORS`; each factory takes ``flow=`` (a flow backend name, see
 :mod:`stillmotion.flow`) and returns an object with ``interpolate(image0, image1, times) -> list[Image]``
-(flows are estimated once per pair, whatever the number of times). ``splat`` (the default) forward-splats
+(flows are estimated once per pair, whatever the number of times). Frames are float in [0, 1], or 8- or
+16-bit, taken as float32 in [0, 1]: the frames made are float32 either way. ``splat`` (the default) forward-splats
 the flows to time t with occlusion-aware weights and samples both frames; ``splat-colour`` splats colours; ``backward`` is the plain backward-warping baseline.
 """
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..flow.consistency import backward_warp
+from ..io.image import unit_float
 from ..types import Image
 from . import INTERPOLATORS
 from .flows import PairFlow
@@ -21,6 +22,7 @@ class BackwardWarpInterpolator:
         self.pair_flow = pair_flow
 
     def interpolate(self, image0: Image, image1: Image, times: list[float]) -> list[Image]:
+        image0, image1 = unit_float(image0), unit_float(image1)
         fwd, bwd = self.pair_flow(image0, image1)
         out = []
         for t in times:
@@ -31,5 +33,5 @@ class BackwardWarpInterpolator:
 
 
 @INTERPOLATORS.register("backward", "baseline: backward-warp both frames and average (flow default: dis)")
-def _make_backward(*, flow: str = "dis", flow_options: dict | None = None, **_ignored) -> BackwardWarpInterpolator:
+def _make_backward(*, flow: str = "dis", flow_options: dict | None = None) -> BackwardWarpInterpolator:
     return BackwardWarpInterpolator(PairFlow(flow, **(flow_options or {})))

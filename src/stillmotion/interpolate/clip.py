@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 
 from ..ahead import map_ahead
 from ..errors import InputError
+from ..io.image import unit_float
 from ..types import Image, ProgressCallback, no_progress
 from . import Interpolator
 from .timeline import split_time
@@ -30,7 +31,7 @@ def default_workers() -> int:
 class _Frames:
     """The input stream with a short memory: ``get(i)`` returns frame i (or None past the end), reading
     ahead as needed; after ``forget(i)`` the frames before i are dropped and never kept again (times only
-    increase). Frames are checked to have one size."""
+    increase). Frames are checked to have one size; 8- and 16-bit frames become float32 in [0, 1]."""
 
     def __init__(self, frames: Iterable[Image]) -> None:
         self._source = iter(frames)
@@ -46,6 +47,7 @@ class _Frames:
             if frame is None:
                 self._ended = True
                 break
+            frame = unit_float(frame)
             if self._shape is None:
                 self._shape = frame.shape
             elif frame.shape != self._shape:
@@ -118,7 +120,8 @@ def interpolate_clip(
     """Yield the frame at each of ``times`` (increasing, in input-frame units) from the ``frames`` stream.
 
     ``workers`` pairs are interpolated at once (default :func:`default_workers`; 1 when the interpolator
-    is not ``thread_safe``). Input frames are yielded as they are (not copied).
+    is not ``thread_safe``). Frames are float in [0, 1], or 8- or 16-bit (taken as float32 in [0, 1], so
+    every frame yielded is float); float input frames are yielded as they are (not copied).
     """
     if workers is None:
         workers = default_workers()

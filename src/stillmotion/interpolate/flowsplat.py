@@ -48,6 +48,7 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
+from ..io.image import unit_float
 from ..types import Flow, Image
 from . import INTERPOLATORS, MATCHED_FLOW
 from .choose import ChooseConfig, choose_frames
@@ -153,8 +154,9 @@ class FlowSplatInterpolator:
 
     def interpolate(self, image0: Image, image1: Image, times: list[float], *,
                     before: Image | None = None, after: Image | None = None) -> list[Image]:
-        """Frames at ``times`` between image0 and image1; ``before``/``after``: the clip's neighbouring
-        frames, for quadratic motion (see the module's doc)."""
+        """Frames (float32) at ``times`` between image0 and image1 (float in [0, 1], or 8- or 16-bit);
+        ``before``/``after``: the clip's neighbouring frames, for quadratic motion (see the module's doc)."""
+        image0, image1, before, after = (None if f is None else unit_float(f) for f in (image0, image1, before, after))
         state = self.prepare(image0, image1, before=before, after=after)
         return [self.at_time(image0, image1, state, t) for t in times]
 
@@ -197,5 +199,5 @@ class FlowSplatInterpolator:
 
 
 @INTERPOLATORS.register("splat", "occlusion-aware splatting of flows to time t + bicubic sampling of both frames (default)")
-def _make_flowsplat(*, flow: str = MATCHED_FLOW, flow_options: dict | None = None, **_ignored) -> FlowSplatInterpolator:
+def _make_flowsplat(*, flow: str = MATCHED_FLOW, flow_options: dict | None = None) -> FlowSplatInterpolator:
     return FlowSplatInterpolator(PairFlow(flow, **(flow_options or {})))

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..flow.consistency import backward_warp, consistent_mask
+from ..io.image import unit_float
 from ..types import Flow, Image
 from . import INTERPOLATORS, MATCHED_FLOW
 from .fill import push_pull_fill
@@ -52,6 +53,7 @@ class SplatInterpolator:
         self.config = config or SplatConfig()
 
     def interpolate(self, image0: Image, image1: Image, times: list[float]) -> list[Image]:
+        image0, image1 = unit_float(image0), unit_float(image1)
         fwd, bwd = self.pair_flow(image0, image1)
         weight0 = np.exp(importance(image0, image1, fwd, bwd, self.config))
         weight1 = np.exp(importance(image1, image0, bwd, fwd, self.config))
@@ -70,5 +72,5 @@ class SplatInterpolator:
 
 
 @INTERPOLATORS.register("splat-colour", "occlusion-aware softmax-style forward splatting of both frames' colours")
-def _make_splat(*, flow: str = MATCHED_FLOW, flow_options: dict | None = None, **_ignored) -> SplatInterpolator:
+def _make_splat(*, flow: str = MATCHED_FLOW, flow_options: dict | None = None) -> SplatInterpolator:
     return SplatInterpolator(PairFlow(flow, **(flow_options or {})))

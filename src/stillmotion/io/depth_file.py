@@ -198,13 +198,20 @@ def _read_png(path: Path, max_pixels: int) -> np.ndarray:
     return array
 
 
-def write_depth(path: str | os.PathLike, depth: np.ndarray, *, inputs: tuple = ()) -> None:
+def write_depth(path: str | os.PathLike, depth: np.ndarray | Depth, *, inputs: tuple = ()) -> None:
     """Write an inverse-depth map (larger = nearer): ``.npy``/``.tif`` as float32, ``.png`` as 16-bit
-    normalised (near = bright), ``.pfm`` as little-endian float32."""
+    normalised (near = bright), ``.pfm`` as little-endian float32. A :class:`Depth` is written as its
+    inverse depth (metric z as 1/z), its unknown values as NaN, which :func:`read_depth` reads as unknown
+    (and a PNG as farthest)."""
     path = Path(path)
     ext = path.suffix.lower()
     if ext not in (".npy", ".tif", ".tiff", ".png", ".pfm"):
         raise OutputError(f"unsupported depth output extension {ext!r}; use .npy, .tif, .png or .pfm")
+    if isinstance(depth, Depth):  # it raised TypeError
+        from ..depth.pipeline import as_inverse
+
+        inverse = as_inverse(depth)
+        depth = inverse if depth.valid is None else np.where(depth.valid, inverse, np.float32(np.nan))
     depth = np.asarray(depth, dtype=np.float32)
     if depth.ndim != 2:
         raise ValueError(f"write_depth expects a 2-D map, got shape {depth.shape}")

@@ -47,7 +47,10 @@ def read_flo(path: str | os.PathLike) -> np.ndarray:
 
 
 def write_flo(path: str | os.PathLike, flow: np.ndarray, *, inputs: tuple = ()) -> None:
-    """Write float (H, W, 2) ``flow`` to ``path`` as ``.flo``, atomically (temporary name, then rename)."""
+    """Write float (H, W, 2) ``flow`` to ``path`` as ``.flo``, atomically (temporary name, then rename).
+    ``path`` must end in ``.flo``."""
+    if Path(path).suffix.lower() != ".flo":  # .flo data under a .png name was written
+        raise OutputError(f"a flow file must end in .flo, got {path}")
     flow = np.asarray(flow)
     if flow.ndim != 3 or flow.shape[2] != 2 or flow.shape[0] == 0 or flow.shape[1] == 0:
         raise OutputError(f"flow must be (H, W, 2), got shape {flow.shape}")

@@ -363,16 +363,22 @@ def _as_channels(array: np.ndarray, path: Path, what: str) -> np.ndarray:
 
 def _to_float_rgb(array: np.ndarray, path: Path) -> np.ndarray:
     out = _to_unit_float(_as_channels(array, path, "photo"), path)
-    channels = out.shape[2]
-    if channels in (2, 4):  # colour + alpha: composite over white
-        colour, alpha = out[:, :, : channels - 1], out[:, :, channels - 1 :]
-        out = colour * alpha + (1.0 - alpha)
-    elif channels > 4:
-        log.warning("photo %s has %d channels; using the first three as RGB", path, channels)
+    if out.shape[2] > 4:
+        log.warning("photo %s has %d channels; using the first three as RGB", path, out.shape[2])
         out = out[:, :, :3]
-    if out.shape[2] == 1:
-        out = np.repeat(out, 3, axis=2)
-    return np.ascontiguousarray(out[:, :, :3], dtype=np.float32)
+    return _rgb_over_white(out)
+
+
+def _rgb_over_white(levels: np.ndarray) -> np.ndarray:
+    """Levels (H, W, C) in [0, 1] with 1 to 4 channels as float32 (H, W, 3) RGB: colour + alpha (2 or 4
+    channels) composited over white, grey repeated into three channels."""
+    channels = levels.shape[2]
+    if channels in (2, 4):
+        colour, alpha = levels[:, :, : channels - 1], levels[:, :, channels - 1 :]
+        levels = colour * alpha + (1.0 - alpha)
+    if levels.shape[2] == 1:
+        levels = np.repeat(levels, 3, axis=2)
+    return np.ascontiguousarray(levels, dtype=np.float32)
 
 
 def _to_unit_float(array: np.ndarray, path: Path, what: str = "photo") -> np.ndarray:
@@ -401,6 +407,24 @@ def unit_float(image: np.ndarray) -> np.ndarray:
     (the contract's already)."""
     image = np.asarray(image)
     return image if np.issubdtype(image.dtype, np.floating) else _to_unit_float(image, Path("array"), "array")
+
+
+def image_array(image: np.ndarray, *, what: str = "the image", finite: bool = True) -> np.ndarray:
+    """An image handed to a public function as an array, as the contract's float32 (H, W, 3) RGB: 8- and
+    16-bit pixels scaled by :func:`unit_float`, grey (H, W) or (H, W, 1) repeated into three channels and
+    RGBA composited over white, as :func:`read_image` does with such photos; float pixels as given (a
+    float32 RGB array is returned as it is, not copied). Anything else is an :class:`InputError` naming
+    ``what``, and so are NaN or infinite values unless ``finite`` is False."""
+    array = None if image is None else np.asarray(image)
+    if array is None or array.dtype.kind not in "buif" or not (
+        array.ndim == 2 or (array.ndim == 3 and array.shape[2] in (1, 3, 4))
+    ):
+        got = f"shape {array.shape} of {array.dtype}" if array is not None else "None"
+        raise InputError(f"{what} must be an RGB (H, W, 3), RGBA (H, W, 4) or grey (H, W) array, got {got}")
+    levels = unit_float(array)
+    if finite and levels.dtype.kind == "f" and not np.isfinite(levels).all():
+        raise InputError(f"{what} holds NaN or infinite values")
+    return _rgb_over_white(levels if levels.ndim == 3 else levels[:, :, None])
 
 
 def to_uint8(image: np.ndarray) -> np.ndarray:
@@ -436,7 +460,8 @@ def _image_format(path: Path) -> str:
 
 
 def write_image(path: str | os.PathLike, image: np.ndarray, *, inputs: tuple = ()) -> None:
-    """Write float32 RGB [0, 1] (or uint8) to PNG/JPEG/WebP/TIFF by extension, atomically."""
+    """Write float32 RGB [0, 1], uint8 or uint16 to PNG/JPEG/WebP/TIFF by extension, atomically, with 8 bits
+    per channel (uint16 is scaled as :func:`unit_float` scales it, then rounded)."""
     from PIL import Image
 
     path = Path(path)
@@ -444,7 +469,9 @@ def write_image(path: str | os.PathLike, image: np.ndarray, *, inputs: tuple = (
     image = np.asarray(image)
     if image.ndim != 3 or image.shape[2] != 3:
         raise ValueError(f"write_image expects an (H, W, 3) RGB image, got shape {image.shape}")
-    array = image if image.dtype == np.uint8 else to_uint8(image)
+    if image.dtype.kind in "iu" and image.dtype not in (np.uint8, np.uint16):  # no agreed brightness scale
+        raise InputError(f"write_image takes float [0, 1], uint8 or uint16 pixels, got {image.dtype}")
+    array = image if image.dtype == np.uint8 else to_uint8(unit_float(image))
     with atomic_output(path, inputs=inputs) as tmp:
         options = {"quality": 95} if fmt in ("JPEG", "WEBP") else {}
         Image.fromarray(np.ascontiguousarray(array)).save(tmp, format=fmt, **options)
