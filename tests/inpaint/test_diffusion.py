@@ -69,8 +69,12 @@ def test_tiny_pipeline_fills_only_the_hole(tiny_pipeline):
 def test_missing_pipeline_is_a_clear_error(tmp_path):
     with pytest.raises(ModelNotFoundError, match="model="):
         BACKENDS.create("diffusion")
-    with pytest.raises(ModelNotFoundError, match="not found locally"):
+    with pytest.raises(ModelNotFoundError, match="model folder not found: .*nothing$"):
         BACKENDS.create("diffusion", model=str(tmp_path / "nothing"))
+    with pytest.raises(ModelNotFoundError, match="model folder not found: ./nothing"):  # not a repo id
+        BACKENDS.create("diffusion", model="./nothing")
+    with pytest.raises(ModelNotFoundError, match="not found locally"):
+        BACKENDS.create("diffusion", model=str(tmp_path))  # a folder, but no pipeline in it
 
 
 def test_a_missing_model_is_said_before_torch_is_imported():

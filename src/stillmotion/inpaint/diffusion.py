@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import MissingExtraError, ModelNotFoundError
+from ..errors import MissingExtraError, ModelNotFoundError, check_model_folder
 from ..types import ProgressCallback, no_progress
 
 log = logging.getLogger(__name__)
@@ -39,6 +39,7 @@ class DiffusionInpainter:
     ) -> None:
         if not model:
             raise ModelNotFoundError("the diffusion backend needs model=<local pipeline directory or cached repo id>")
+        check_model_folder(str(model), "inpainting pipeline")
         try:
             import torch  # noqa: F401
             from diffusers import AutoPipelineForInpainting
