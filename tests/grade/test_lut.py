@@ -90,3 +90,13 @@ def test_bad_cube_files_are_one_line_input_errors(text, fragment):
 def test_missing_lut_file(tmp_path):
     with pytest.raises(InputError, match="cannot read LUT"):
         read_cube(tmp_path / "nope.cube")
+
+
+@pytest.mark.parametrize("apply", [apply_lut, apply_lut_fast])
+def test_8_bit_images_are_scaled_to_unit_floats(photo, apply):
+    # an 8-bit image was looked up as values 0..255, all beyond the domain: every pixel came out 1.0
+    lut = parse_cube(cube_text(lambda c: c[[2, 0, 1]], 5))
+    u8 = np.round(photo * 255).astype(np.uint8)
+    out = apply(u8, lut)
+    assert out.dtype == np.float32
+    np.testing.assert_allclose(out, apply(u8 / np.float32(255), lut), atol=1e-6)

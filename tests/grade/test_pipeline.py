@@ -97,3 +97,16 @@ def test_baked_colour_lut_matches_the_exact_transform():
         # clipping kinks make the worst pixel ~1e-2 off; on average the bake is exact to 8-bit precision
         assert np.abs(approx - exact).max() < 0.015 and np.abs(approx - exact).mean() < 2e-4
     assert bake_colour(GradeConfig()) is None
+
+
+def test_8_and_16_bit_frames_are_graded_as_unit_floats():
+    # an 8-bit frame was taken as values 0..255, clipped to white: a neutral grade gave a mean of 0.89
+    image = photo()
+    u8 = np.round(image * 255).astype(np.uint8)
+    out = grade_frame(u8, None, config=GradeConfig())
+    assert out.dtype == np.float32
+    np.testing.assert_allclose(out, u8 / np.float32(255), atol=1e-6)
+    u16 = np.round(image * 65535).astype(np.uint16)
+    film = parse_grade("film")
+    np.testing.assert_allclose(grade_frame(u16, None, config=film), grade_frame(u16 / np.float32(65535), None, config=film),
+                               atol=1e-5)  # fmt: skip

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import InputError
+from ..io.image import unit_float
 from . import colour, lens
 from .config import GradeConfig
 from .depth_of_field import depth_of_field
@@ -123,12 +124,13 @@ def grade_frame(
     state: ShotState | None = None,
     baked: Lut3D | None = None,
 ) -> np.ndarray:
-    """Grade one float32 sRGB frame. ``inverse_depth`` (H, W, larger = nearer) is needed for depth of field.
+    """Grade one sRGB frame (float32 in [0, 1]; 8/16-bit integers are scaled to it) into a float32 one.
+    ``inverse_depth`` (H, W, larger = nearer) is needed for depth of field.
 
     ``lut`` is the loaded ``config.lut_path``; ``baked`` (from :func:`bake_colour`), when given, replaces
     the exact per-pixel colour transform by one LUT pass; ``state`` fixes depth range and subject focus.
     """
-    out = image.astype(np.float32, copy=False)
+    out = unit_float(image).astype(np.float32, copy=False)
     t = frame_index / max(1, frame_count - 1)
     if config.dof_radius_pct > 0.0:
         if inverse_depth is None:
