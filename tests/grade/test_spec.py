@@ -1,3 +1,4 @@
+import dataclasses
 import subprocess
 import sys
 from pathlib import Path
@@ -44,6 +45,37 @@ def test_parser_errors_are_one_line(spec, fragment):
     with pytest.raises(InputError) as info:
         parse_grade(spec)
     assert fragment in str(info.value) and "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "fields, fragment",
+    [
+        # each made it through to the frames: all-NaN frames, an all-black frame, a TypeError in the focus
+        # pull, an interpolation silently replaced, a plain ValueError from the bokeh kernel
+        ({"grain": float("nan")}, "GradeConfig.grain must be a number in 0..2, got nan"),
+        ({"letterbox_aspect": -2}, "GradeConfig.letterbox_aspect must be a width/height ratio in 0.2..5"),
+        ({"lut_interpolation": "bogus"}, "GradeConfig.lut_interpolation must be one of tetrahedral, trilinear"),
+        ({"bokeh": "star"}, "GradeConfig.bokeh must be one of disc, hexagon, got 'star'"),
+        ({"focus": (0.2, 1.5)}, "GradeConfig.focus must be a depth in 0..1"),
+        ({"gamma": (1.0, 1.0)}, "GradeConfig.gamma must be a number in 0.2..5, or three (R, G, B)"),
+        ({"grain_seed": 1.5}, "GradeConfig.grain_seed must be an integer"),
+        ({"lut_path": ""}, "GradeConfig.lut_path must be None or the path of a .cube file"),
+    ],
+)
+def test_a_config_built_directly_is_checked_by_the_specs_rules(fields, fragment):
+    with pytest.raises(InputError) as info:
+        GradeConfig(**fields)
+    assert fragment in str(info.value) and "\n" not in str(info.value)
+
+
+def test_a_config_built_directly_stores_numbers_as_the_spec_does():
+    config = GradeConfig(focus=0.5, lift=0.02, gain=[1, 0.9, 0.8], grain=1)
+    assert config == parse_grade("focus=0.5,lift=0.02,gain=1:0.9:0.8,grain=1")
+    assert config.focus == (0.5, 0.5) and config.gain == (1.0, 0.9, 0.8) and isinstance(config.grain, float)
+    image = np.random.default_rng(1).random((24, 32, 3), dtype=np.float32)
+    depth = np.tile(np.linspace(0, 1, 32, dtype=np.float32), (24, 1))
+    out = Grader(dataclasses.replace(config, dof_radius_pct=1.0), frame_count=2)(image, depth, 1)
+    assert np.isfinite(out).all()  # a single focus number made a TypeError in the focus pull
 
 
 def test_every_preset_parses_and_grades():

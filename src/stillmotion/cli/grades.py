@@ -22,6 +22,5 @@ def run(args) -> int:
         sys.stdout.write("\nkeys for --grade \"key=value,...\" (after an optional preset name):\n")
         kw = max(len(k) for k in KEYS)
         for key, spec in KEYS.items():
-            expected = getattr(spec.parse, "expected", "")
-            sys.stdout.write(f"  {key:<{kw}}  {spec.help} ({expected})\n")
+            sys.stdout.write(f"  {key:<{kw}}  {spec.help} ({spec.expected})\n")
     return 0
