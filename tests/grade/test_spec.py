@@ -29,6 +29,16 @@ def test_preset_then_overrides():
     assert parse_grade("") == GradeConfig() and parse_grade("none") == GradeConfig()
 
 
+def test_a_preset_replaces_everything_before_it():
+    # presets were layered on what came before: "film,none" was the whole film grade
+    assert parse_grade("film,none") == GradeConfig()
+    assert parse_grade("film,noir") == parse_grade("noir")  # film's warm lift and bloom are gone
+    assert parse_grade("grain=0.9,film") == parse_grade("film")
+    assert parse_grade("none", base=parse_grade("film")) == GradeConfig()
+    assert parse_grade("noir,grain=0.1") == dataclasses.replace(parse_grade("noir"), grain=0.1)
+    assert parse_grade("scope") == parse_grade("film,letterbox=2.39,dof=0.8,bokeh=hexagon")
+
+
 @pytest.mark.parametrize(
     "spec, fragment",
     [

@@ -1,6 +1,8 @@
 """``--grade`` specs: a preset name, ``key=value`` pairs, or both (``"film,grain=0.5"``), left to right.
 
-Parsed into a frozen :class:`GradeConfig`; any problem is one :class:`InputError` line naming the key.
+A preset replaces everything before it (``"film,none"`` is no grade); a ``key=value`` changes one setting of
+what came before. Parsed into a frozen :class:`GradeConfig`; any problem is one :class:`InputError` line
+naming the key.
 """
 
 from __future__ import annotations
@@ -77,7 +79,8 @@ ALIASES = {"temp": "temperature", "sat": "saturation", "ca": "aberration", "expo
 
 
 def parse_grade(spec: str | None, *, presets: dict[str, str] | None = None, base: GradeConfig | None = None) -> GradeConfig:
-    """Parse a grade spec. Tokens are comma-separated; a bare name applies a preset, ``key=value`` sets."""
+    """Parse a grade spec. Tokens are comma-separated, read left to right: a bare name is a preset, which
+    replaces ``base`` and every token before it; ``key=value`` sets one field."""
     if presets is None:
         from .presets import PRESET_SPECS as presets
     config = base or GradeConfig()
@@ -91,7 +94,7 @@ def parse_grade(spec: str | None, *, presets: dict[str, str] | None = None, base
                 raise InputError(
                     f"--grade: unknown preset {token!r}; presets: {', '.join(presets)} (or key=value, keys: {', '.join(KEYS)})"
                 )
-            config = parse_grade(presets[token], presets=presets, base=config)
+            config = parse_grade(presets[token], presets=presets)
             continue
         name, _, text = (s.strip() for s in token.partition("="))
         key = KEYS.get(ALIASES.get(name, name))
