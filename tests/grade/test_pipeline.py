@@ -113,7 +113,7 @@ def test_grader_is_stable_over_frames_except_grain():
 
 def test_grader_reads_the_lut_and_reports_missing_files(tmp_path):
     with pytest.raises(InputError, match="cannot read LUT"):
-        Grader(parse_grade(f"lut={tmp_path / 'missing.cube'}"), frame_count=1)
+        Grader(GradeConfig(lut_path=str(tmp_path / "missing.cube")), frame_count=1)
     size = 2
     rows = [f"{b} {g} {r}" for b in (0, 1) for g in (0, 1) for r in (0, 1)]  # out = (b, g, r): swap R and B
     (tmp_path / "swap.cube").write_text(f"LUT_3D_SIZE {size}\n" + "\n".join(rows) + "\n")

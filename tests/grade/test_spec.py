@@ -12,9 +12,11 @@ from stillmotion.grade import PRESETS, GradeConfig, Grader, parse_grade
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_custom_spec_parses_to_a_frozen_config():
-    config = parse_grade("grain=0.3,vignette=0.2,lut=FILE.cube,lift=0.01:0.02:0.03,focus=0.9>0.1,letterbox=2.39:1")
-    assert config.grain == 0.3 and config.vignette == 0.2 and config.lut_path == "FILE.cube"
+def test_custom_spec_parses_to_a_frozen_config(tmp_path):
+    (tmp_path / "FILE.cube").write_text("LUT_3D_SIZE 2\n")
+    lut = tmp_path / "FILE.cube"
+    config = parse_grade(f"grain=0.3,vignette=0.2,lut={lut},lift=0.01:0.02:0.03,focus=0.9>0.1,letterbox=2.39:1")
+    assert config.grain == 0.3 and config.vignette == 0.2 and config.lut_path == str(lut)
     assert config.lift == (0.01, 0.02, 0.03) and config.focus == (0.9, 0.1)
     assert abs(config.letterbox_aspect - 2.39) < 1e-9
     with pytest.raises(AttributeError):
@@ -27,6 +29,18 @@ def test_preset_then_overrides():
     tweaked = parse_grade("film,grain=0.9")
     assert tweaked.grain == 0.9 and tweaked.contrast == film.contrast
     assert parse_grade("") == GradeConfig() and parse_grade("none") == GradeConfig()
+
+
+def test_a_missing_lut_file_is_refused_when_the_spec_is_read(tmp_path):
+    # it was found only when the grader was built, after the depth of the first frame (~3 s into animate)
+    from stillmotion.api import AnimateConfig
+
+    with pytest.raises(InputError, match="LUT not found: .*nope.cube"):
+        parse_grade(f"film,lut={tmp_path / 'nope.cube'}")
+    with pytest.raises(InputError, match="LUT not found"):
+        AnimateConfig(grade=f"lut={tmp_path / 'nope.cube'}")
+    with pytest.raises(InputError, match="is a directory"):
+        parse_grade(f"lut={tmp_path}")
 
 
 def test_a_preset_replaces_everything_before_it():

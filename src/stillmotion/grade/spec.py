@@ -2,7 +2,7 @@
 
 A preset replaces everything before it (``"film,none"`` is no grade); a ``key=value`` changes one setting of
 what came before. Parsed into a frozen :class:`GradeConfig`; any problem is one :class:`InputError` line
-naming the key.
+naming the key, and a ``lut=`` file that cannot be found is one at once.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..errors import InputError
+from ..io._checks import check_input_file
 from .config import RULES, GradeConfig, accepted
 
 
@@ -51,6 +52,13 @@ def _aspect(text: str) -> float | None:
     return float(w) / float(h or 1)
 
 
+def _lut(text: str) -> str:
+    """A LUT file that is missing (or a folder, or empty) is refused now, not after the first frame's depth."""
+    if text:
+        check_input_file(text, "LUT")
+    return text
+
+
 KEYS: dict[str, Key] = {
     "exposure": Key("exposure_ev", float, "exposure in stops"),
     "temperature": Key("temperature", float, "white balance: -1 cool .. +1 warm"),
@@ -60,7 +68,7 @@ KEYS: dict[str, Key] = {
     "gain": Key("gain", _numbers, "scale the whites", "R:G:B"),
     "contrast": Key("contrast", float, "S-curve about mid-grey"),
     "saturation": Key("saturation", float, "0 = monochrome"),
-    "lut": Key("lut_path", str, "a .cube 3D LUT file"),
+    "lut": Key("lut_path", _lut, "a .cube 3D LUT file"),
     "lut_strength": Key("lut_strength", float, "blend of the LUT"),
     "lut_interp": Key("lut_interpolation", str, "LUT interpolation"),
     "dof": Key("dof_radius_pct", float, "depth of field: largest blur radius, % of the long side"),
