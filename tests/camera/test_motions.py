@@ -129,6 +129,17 @@ def test_a_value_first_given_on_a_later_key_starts_from_the_rest_pose(tmp_path):
     assert cam.state(0.5).focal_scale == 1.0 and 1.0 < cam.state(0.75).focal_scale < end.focal_scale  # held, then zooms
 
 
+def test_intensity_scales_a_keyframe_paths_moves_but_not_its_fov(tmp_path):
+    # a path file moved the same at any intensity (--motion path.toml --intensity 2 did nothing)
+    path = tmp_path / "list.yaml"
+    path.write_text("- {t: 0}\n- {t: 1, x: 0.05, y: -0.02, z: 0.1, rx: 1, ry: 2, rz: 3, fov: 40}\n")
+    one, two = (make_path(str(path), scale=SCALE, intensity=k).state(1.0) for k in (1.0, 2.0))
+    assert one.x == pytest.approx(0.05) and two.x == pytest.approx(0.1)
+    np.testing.assert_allclose(_vector(two)[:6], 2 * _vector(one)[:6])
+    assert two.focal_scale == one.focal_scale
+    assert _vector(make_path(str(path), scale=SCALE, intensity=0.0).state(1.0))[:6].tolist() == [0.0] * 6
+
+
 def test_bad_keyframe_files(tmp_path):
     bad = tmp_path / "bad.json"
     bad.write_text('{"keyframes": [{"t": 0.5}, {"t": 0.2}]}')

@@ -16,7 +16,8 @@ gives ``fov = 30`` only on its last key zooms from the photo's fov to 30 degrees
     ry = 3
 
 Between keyframes the values follow a C1 cubic spline with zero velocity at the ends (a clamped spline),
-so the camera starts and stops smoothly.
+so the camera starts and stops smoothly. The shot's intensity (``--intensity``) multiplies the translations
+and rotations, as it does a named motion's amplitudes; the fov is used as given.
 """
 
 from __future__ import annotations
