@@ -113,6 +113,33 @@ def test_keyframe_files(tmp_path, ext):
     assert (np.abs(np.diff(values, n=2, axis=0)).max(axis=0) < 1e-2).all()
 
 
+def test_a_value_first_given_on_a_later_key_starts_from_the_rest_pose(tmp_path):
+    # fov given only on the last key held 30 degrees from frame 0 (the mean of the keys that set it): no zoom
+    path = tmp_path / "zoom.toml"
+    path.write_text("[[keyframes]]\nt = 0.0\n[[keyframes]]\nt = 0.5\n[[keyframes]]\nt = 1.0\nfov = 30\nx = 0.05\nrz = 6\n")
+    cam = make_path(str(path), scale=SCALE, base_fov_deg=55.0)
+    given = tmp_path / "given.toml"  # the same path with the defaults written out on the first key
+    given.write_text("[[keyframes]]\nt = 0.0\nfov = 55\nx = 0\nrz = 0\n[[keyframes]]\nt = 0.5\n"
+                     "[[keyframes]]\nt = 1.0\nfov = 30\nx = 0.05\nrz = 6\n")  # fmt: skip
+    np.testing.assert_allclose(_samples(cam), _samples(make_path(str(given), scale=SCALE, base_fov_deg=55.0)))
+    start, end = cam.state(0.0), cam.state(1.0)
+    assert start.focal_scale == 1.0 and start.x == 0.0 and start.rz_deg == 0.0
+    assert math.isclose(end.focal_scale, math.tan(math.radians(27.5)) / math.tan(math.radians(15.0)))  # 1.943
+    assert end.x == pytest.approx(0.05) and end.rz_deg == pytest.approx(6.0)
+    assert cam.state(0.5).focal_scale == 1.0 and 1.0 < cam.state(0.75).focal_scale < end.focal_scale  # held, then zooms
+
+
+def test_intensity_scales_a_keyframe_paths_moves_but_not_its_fov(tmp_path):
+    # a path file moved the same at any intensity (--motion path.toml --intensity 2 did nothing)
+    path = tmp_path / "list.yaml"
+    path.write_text("- {t: 0}\n- {t: 1, x: 0.05, y: -0.02, z: 0.1, rx: 1, ry: 2, rz: 3, fov: 40}\n")
+    one, two = (make_path(str(path), scale=SCALE, intensity=k).state(1.0) for k in (1.0, 2.0))
+    assert one.x == pytest.approx(0.05) and two.x == pytest.approx(0.1)
+    np.testing.assert_allclose(_vector(two)[:6], 2 * _vector(one)[:6])
+    assert two.focal_scale == one.focal_scale
+    assert _vector(make_path(str(path), scale=SCALE, intensity=0.0).state(1.0))[:6].tolist() == [0.0] * 6
+
+
 def test_bad_keyframe_files(tmp_path):
     bad = tmp_path / "bad.json"
     bad.write_text('{"keyframes": [{"t": 0.5}, {"t": 0.2}]}')

@@ -1,7 +1,7 @@
 import cv2
 import numpy as np
 
-from stillmotion.cinemagraph.beyond import edge_bands
+from stillmotion.cinemagraph.beyond import edge_bands, extend_box
 from stillmotion.cinemagraph.field import border_fade
 from stillmotion.cinemagraph.render import loop_frames
 
@@ -46,3 +46,14 @@ def test_a_flat_frame_along_the_edge_is_never_carried_into_the_picture():
     for t, frame in enumerate(loop_frames(image, field, region, frame_count=24, as_uint8=False)):
         greyish = frame[:, 6:40, 0] - frame[:, 6:40, 1:].max(axis=2) < 0.22  # the texture has 0.3 at least
         assert greyish.mean() < 0.005, t
+
+
+def test_material_beyond_the_edge_is_at_most_the_photos_size():
+    # a fast loop asked for the whole distance travelled beyond the edge: 1e4 px a frame over 48 frames
+    # grew the box to 480 000 columns (gigabytes once the colours and the field were taken over it)
+    image, region, field = _leaving_through_the_left_edge()
+    field *= 1e4
+    grown = extend_box(image, region, field, (0, 40, 0, 42), frame_count=48, min_edge_px=3)
+    assert grown.offset == (0, 80)  # the pad beyond the left edge stops at the photo's width
+    assert len(grown.cols) == 80 + 42 and len(grown.rows) == 40
+    assert len(next(loop_frames(image, field, region, frame_count=48))) == 40

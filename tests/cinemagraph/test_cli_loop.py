@@ -144,6 +144,9 @@ def test_long_loops_tiny_photos_nan_hints_and_folders_are_refused(scene, capsys)
         ([photo, *mask, "--hints", str(tmp / "nan.json"), "--duration", "0.5"], "must be finite"),
         ([photo, *mask, "--motion-from", str(tmp / "ref"), "--duration", "0.5"], "is a folder; give a video file"),
         ([str(tmp / "tiny.png"), "--hint", "1,1,1,1", "--duration", "0.5"], "too small for a loop: 3x3"),
+        # a huge speed or arrow made the material beyond the photo's edge take gigabytes
+        ([photo, *mask, "--hint", "10,30,5,0", "--speed", "1e4", "--duration", "0.5"], "speed must be a factor in 0..20"),
+        ([photo, *mask, "--hint", "10,30,1e6,0", "--duration", "0.5"], "moves 1e+06 px per second, more than 115"),
     ]
     for argv, message in cases:
         out = tmp / "out.gif"
@@ -156,3 +159,19 @@ def test_long_loops_tiny_photos_nan_hints_and_folders_are_refused(scene, capsys)
 def test_missing_photo(tmp_path, capsys):
     assert main(["loop", str(tmp_path / "nope.jpg"), "-o", str(tmp_path / "o.mp4"), "--hint", "1,1,1,1"]) == 2
     assert "photo not found" in capsys.readouterr().err
+
+
+def test_loop_config_limits_and_hints_on_the_edge_of_a_downscaled_photo(scene):
+    from stillmotion.cinemagraph import Anchor, Hint, LoopConfig, MotionHints, make_loop
+    from stillmotion.errors import InputError
+
+    tmp, _, _ = scene
+    photo, mask = tmp / "photo.png", tmp / "mask.png"
+    with pytest.raises(InputError, match="max_side_px must be at least 16, got 0"):
+        make_loop(photo, tmp / "o.gif", mask=mask, hints=MotionHints((Hint(40, 30, 5, 0),)),
+                  config=LoopConfig(duration_s=0.5, max_side_px=0))  # fmt: skip
+    # downscaled to 29x19, the anchor in the last row lands at y = 19.03, beyond the photo's last row: it
+    # is moved onto it (its pixel was looked up one row beyond the field: IndexError)
+    hints = MotionHints((Hint(48, 40, 10, 0),), (Anchor(95, 63),))
+    make_loop(photo, tmp / "o.gif", mask=mask, hints=hints, config=LoopConfig(duration_s=0.5, fps=8, max_side_px=29))
+    assert (tmp / "o.gif").exists()

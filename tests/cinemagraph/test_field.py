@@ -121,6 +121,23 @@ def test_bad_field_inputs():
         build_field(image, np.ones((10, 10), bool), fps=24, hints=MotionHints((Hint(1, 1, 1, 1),)))
 
 
+@pytest.mark.parametrize(
+    "hints, speed, message",
+    [
+        (MotionHints((Hint(90, 10, 1, 1),)), 1.0, r"hint at \(90, 10\) is outside the photo, which is 90x60"),
+        (MotionHints((Hint(10, 10, 1, 1),), (Anchor(10, -1),)), 1.0, r"anchor at \(10, -1\) is outside the photo"),
+        # an arrow longer than the photo's diagonal (108 px) per second
+        (MotionHints((Hint(10, 10, 1e6, 0),)), 1.0, r"hint at \(10, 10\) moves 1e\+06 px per second, more than 108"),
+        (MotionHints((Hint(10, 10, 5, 0),)), 1e4, "speed must be a factor in 0..20, got 10000"),
+        (MotionHints((Hint(10, 10, 5, 0),)), float("nan"), "speed must be a factor in 0..20"),
+    ],
+)
+def test_hints_outside_the_photo_too_long_arrows_and_huge_speeds_are_refused(hints, speed, message):
+    # outside hints reached the field (an anchor off the photo's edge indexed out of it or wrapped round)
+    with pytest.raises(InputError, match=message):
+        build_field(_grey(), np.ones((60, 90), bool), fps=24, hints=hints, speed=speed)
+
+
 def test_flow_along_a_bank_is_turned_parallel_to_it_but_an_inlet_is_not():
     # the water lies below row 40 (a straight bank); the photo's own edges are not banks
     h, w = 100, 120

@@ -51,3 +51,16 @@ def test_hints_outside_the_photo_are_refused():
 def test_scaled_hints():
     scaled = MotionHints((Hint(10, 20, 2, 4),), (Anchor(4, 6),)).scaled(0.5)
     assert scaled.hints == (Hint(5, 10, 1, 2),) and scaled.anchors == (Anchor(2, 3),)
+
+
+def test_clamped_hints_stay_on_the_photo():
+    hints = MotionHints((Hint(49.7, -0.2, 3, 4), Hint(10, 10, 1, 1)), (Anchor(50.2, 31.6),)).clamped(50, 32)
+    assert hints.hints == (Hint(49, 0, 3, 4), Hint(10, 10, 1, 1)) and hints.anchors == (Anchor(49, 31),)
+
+
+def test_arrows_longer_than_the_diagonal_per_second_are_refused():
+    MotionHints((Hint(1, 1, 80, 60),)).check_fits(80, 60)  # exactly the diagonal
+    with pytest.raises(InputError, match="moves 100.1 px per second, more than 100"):
+        MotionHints((Hint(1, 1, 80, 60.1),)).check_fits(80, 60)
+    with pytest.raises(InputError, match="outside the photo"):
+        MotionHints((Hint(80, 1, 1, 1),)).check_fits(80, 60)

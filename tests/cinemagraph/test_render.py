@@ -158,3 +158,17 @@ def test_mid_loop_shows_one_half_per_pixel_not_a_double_exposure():
                 break
     assert pure[0.3] > 0.6, pure
     assert pure[1.0] < 0.05, pure
+
+
+def test_an_8_bit_photo_moves_as_its_unit_float_copy():
+    # 8-bit pixels were splatted as values 0..255: the moving region came out white
+    tex = periodic_texture(48, 96, 32)
+    u8 = np.round(tex * 255).astype(np.uint8)
+    region = np.zeros((48, 96), bool)
+    region[8:40, 16:80] = True
+    field = build_field(u8 / np.float32(255), region, fps=12, hints=MotionHints((Hint(48, 24, 24, 0),)))
+    ints = list(loop_frames(u8, field, region, frame_count=6))
+    floats = list(loop_frames(u8 / np.float32(255), field, region, frame_count=6))
+    for a, b in zip(ints, floats):
+        assert np.array_equal(a, b)
+    assert np.array_equal(ints[0], u8) and np.abs(ints[3].astype(int) - u8)[region].mean() > 5

@@ -63,3 +63,11 @@ def test_mountain_stream_sky(stream_photo):
     assert not found[int(0.3 * h) :].any()  # all of it in the top of the picture
     assert found[20:40, 320:420].mean() > 0.9  # the big cloud left of the peaks
     assert found[80:120, 330:420].mean() < 0.1  # the snowy peaks are not sky
+
+
+def test_8_bit_photos_find_the_same_sky():
+    # 8-bit pixels were taken as values 0..255: no sky was found
+    image, _ = _landscape()
+    found = detect_sky(image)
+    assert found.mean() > 0.3
+    assert np.array_equal(detect_sky(np.round(image * 255).astype(np.uint8)), detect_sky(np.round(image * 255) / np.float32(255)))

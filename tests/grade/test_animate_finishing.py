@@ -64,7 +64,7 @@ def test_cli_grade_recipe_and_preview(tmp_path, texture):
     [
         (["--grade", "grian=1"], "unknown key 'grian'"),
         (["--grade", "vignette=lots"], "vignette must be a number"),
-        (["--grade", "lut=/nonexistent/x.cube"], "cannot read LUT"),
+        (["--grade", "lut=/nonexistent/x.cube"], "LUT not found: /nonexistent/x.cube"),
         (["--preview", "sheet.mp4"], "--preview must be an image"),
         # checked before the render, so the clip is not left behind when the preview cannot be written
         (["--preview", "{tmp}/missing/sheet.png"], "output folder does not exist"),

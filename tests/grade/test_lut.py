@@ -90,3 +90,34 @@ def test_bad_cube_files_are_one_line_input_errors(text, fragment):
 def test_missing_lut_file(tmp_path):
     with pytest.raises(InputError, match="cannot read LUT"):
         read_cube(tmp_path / "nope.cube")
+
+
+@pytest.mark.parametrize("apply", [apply_lut, apply_lut_fast])
+def test_8_bit_images_are_scaled_to_unit_floats(photo, apply):
+    # an 8-bit image was looked up as values 0..255, all beyond the domain: every pixel came out 1.0
+    lut = parse_cube(cube_text(lambda c: c[[2, 0, 1]], 5))
+    u8 = np.round(photo * 255).astype(np.uint8)
+    out = apply(u8, lut)
+    assert out.dtype == np.float32
+    np.testing.assert_allclose(out, apply(u8 / np.float32(255), lut), atol=1e-6)
+
+
+@pytest.mark.parametrize("apply", [apply_lut, apply_lut_fast])
+def test_nan_pixels_are_refused(apply):
+    # apply_lut indexed the table at -2**31 (IndexError), apply_lut_fast returned NaN
+    lut = parse_cube(cube_text(lambda c: c, 3))
+    image = np.full((4, 4, 3), 0.5, np.float32)
+    image[1, 2] = np.nan
+    with pytest.raises(InputError, match="NaN or infinite"):
+        apply(image, lut)
+    image[1, 2] = np.inf
+    with pytest.raises(InputError, match="NaN or infinite"):
+        apply(image, lut)
+
+
+def test_a_cube_file_with_a_byte_order_mark_is_read(tmp_path, photo):
+    # Windows editors save UTF-8 with a BOM: its first line was not read as LUT_3D_SIZE
+    path = tmp_path / "bom.cube"
+    path.write_text("LUT_3D_SIZE 2\n" + cube_text(lambda c: c[[2, 0, 1]], 2).split("LUT_3D_SIZE 2\n")[1], encoding="utf-8-sig")
+    assert path.read_bytes().startswith(b"\xef\xbb\xbfLUT_3D_SIZE")
+    np.testing.assert_allclose(apply_lut(photo, read_cube(path)), photo[..., [2, 0, 1]], atol=2e-6)

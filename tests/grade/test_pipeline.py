@@ -54,6 +54,45 @@ def test_dof_needs_depth():
         grade_frame(photo(), None, config=GradeConfig(dof_radius_pct=1.0))
 
 
+def _ramp_depth(h=60, w=90):
+    return np.tile(np.linspace(0.0, 1.0, w, dtype=np.float32), (h, 1))
+
+
+@pytest.mark.parametrize("cut", [np.s_[:20], np.s_[:, :50], np.s_[..., None, None]])
+def test_a_depth_map_of_another_size_is_refused(cut):
+    # a depth map of 20 rows was used for the frame's first 20 (the rest got garbage), 3-D ones crashed
+    with pytest.raises(InputError, match=r"the depth map has shape \(.*\), the frame is 60x90"):
+        grade_frame(photo(), _ramp_depth()[cut], config=GradeConfig(dof_radius_pct=1.0))
+
+
+def test_a_depth_map_with_a_channel_axis_is_the_same_map():
+    config = GradeConfig(dof_radius_pct=1.0)
+    np.testing.assert_array_equal(grade_frame(photo(), _ramp_depth()[..., None], config=config),
+                                  grade_frame(photo(), _ramp_depth(), config=config))  # fmt: skip
+
+
+@pytest.mark.parametrize("grade", [lambda c, i, d: grade_frame(i, d, config=c), lambda c, i, d: Grader(c, frame_count=1)(i, d)])
+def test_unknown_depth_is_filled_and_never_blacks_out_the_frame(grade):
+    # NaN depth made NaN pixels, written as black: 1 in 6 rows of NaN blacked out those rows, all-NaN the frame
+    config = GradeConfig(dof_radius_pct=2.0, focus=(1.0, 1.0))
+    image, depth = photo(), _ramp_depth()
+    holes = depth.copy()
+    holes[:10] = np.nan
+    out = grade(config, image, holes)
+    assert np.isfinite(out).all()
+    # filled from the rows below, the top rows blur as those rows do
+    np.testing.assert_allclose(out[12:], grade(config, image, depth)[12:], atol=0.02)
+    assert np.abs(out[:10] - image[:10]).mean() > 0.01
+    np.testing.assert_array_equal(grade(config, image, np.full_like(depth, np.nan)), image)  # nothing known: sharp
+
+
+def test_a_frame_holding_nan_is_refused():
+    image = photo()
+    image[5, 7, 1] = np.nan
+    with pytest.raises(InputError, match="the frame holds NaN or infinite values"):
+        grade_frame(image, None, config=GradeConfig())
+
+
 def test_focus_pull_moves_smoothly_from_start_to_end():
     config = parse_grade("focus=0.9>0.1")
     state = shot_state(np.random.default_rng(0).random((20, 20)).astype(np.float32))
@@ -74,7 +113,7 @@ def test_grader_is_stable_over_frames_except_grain():
 
 def test_grader_reads_the_lut_and_reports_missing_files(tmp_path):
     with pytest.raises(InputError, match="cannot read LUT"):
-        Grader(parse_grade(f"lut={tmp_path / 'missing.cube'}"), frame_count=1)
+        Grader(GradeConfig(lut_path=str(tmp_path / "missing.cube")), frame_count=1)
     size = 2
     rows = [f"{b} {g} {r}" for b in (0, 1) for g in (0, 1) for r in (0, 1)]  # out = (b, g, r): swap R and B
     (tmp_path / "swap.cube").write_text(f"LUT_3D_SIZE {size}\n" + "\n".join(rows) + "\n")
@@ -97,3 +136,16 @@ def test_baked_colour_lut_matches_the_exact_transform():
         # clipping kinks make the worst pixel ~1e-2 off; on average the bake is exact to 8-bit precision
         assert np.abs(approx - exact).max() < 0.015 and np.abs(approx - exact).mean() < 2e-4
     assert bake_colour(GradeConfig()) is None
+
+
+def test_8_and_16_bit_frames_are_graded_as_unit_floats():
+    # an 8-bit frame was taken as values 0..255, clipped to white: a neutral grade gave a mean of 0.89
+    image = photo()
+    u8 = np.round(image * 255).astype(np.uint8)
+    out = grade_frame(u8, None, config=GradeConfig())
+    assert out.dtype == np.float32
+    np.testing.assert_allclose(out, u8 / np.float32(255), atol=1e-6)
+    u16 = np.round(image * 65535).astype(np.uint16)
+    film = parse_grade("film")
+    np.testing.assert_allclose(grade_frame(u16, None, config=film), grade_frame(u16 / np.float32(65535), None, config=film),
+                               atol=1e-5)  # fmt: skip

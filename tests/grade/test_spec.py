@@ -1,3 +1,4 @@
+import dataclasses
 import subprocess
 import sys
 from pathlib import Path
@@ -11,9 +12,11 @@ from stillmotion.grade import PRESETS, GradeConfig, Grader, parse_grade
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_custom_spec_parses_to_a_frozen_config():
-    config = parse_grade("grain=0.3,vignette=0.2,lut=FILE.cube,lift=0.01:0.02:0.03,focus=0.9>0.1,letterbox=2.39:1")
-    assert config.grain == 0.3 and config.vignette == 0.2 and config.lut_path == "FILE.cube"
+def test_custom_spec_parses_to_a_frozen_config(tmp_path):
+    (tmp_path / "FILE.cube").write_text("LUT_3D_SIZE 2\n")
+    lut = tmp_path / "FILE.cube"
+    config = parse_grade(f"grain=0.3,vignette=0.2,lut={lut},lift=0.01:0.02:0.03,focus=0.9>0.1,letterbox=2.39:1")
+    assert config.grain == 0.3 and config.vignette == 0.2 and config.lut_path == str(lut)
     assert config.lift == (0.01, 0.02, 0.03) and config.focus == (0.9, 0.1)
     assert abs(config.letterbox_aspect - 2.39) < 1e-9
     with pytest.raises(AttributeError):
@@ -26,6 +29,28 @@ def test_preset_then_overrides():
     tweaked = parse_grade("film,grain=0.9")
     assert tweaked.grain == 0.9 and tweaked.contrast == film.contrast
     assert parse_grade("") == GradeConfig() and parse_grade("none") == GradeConfig()
+
+
+def test_a_missing_lut_file_is_refused_when_the_spec_is_read(tmp_path):
+    # it was found only when the grader was built, after the depth of the first frame (~3 s into animate)
+    from stillmotion.api import AnimateConfig
+
+    with pytest.raises(InputError, match="LUT not found: .*nope.cube"):
+        parse_grade(f"film,lut={tmp_path / 'nope.cube'}")
+    with pytest.raises(InputError, match="LUT not found"):
+        AnimateConfig(grade=f"lut={tmp_path / 'nope.cube'}")
+    with pytest.raises(InputError, match="is a directory"):
+        parse_grade(f"lut={tmp_path}")
+
+
+def test_a_preset_replaces_everything_before_it():
+    # presets were layered on what came before: "film,none" was the whole film grade
+    assert parse_grade("film,none") == GradeConfig()
+    assert parse_grade("film,noir") == parse_grade("noir")  # film's warm lift and bloom are gone
+    assert parse_grade("grain=0.9,film") == parse_grade("film")
+    assert parse_grade("none", base=parse_grade("film")) == GradeConfig()
+    assert parse_grade("noir,grain=0.1") == dataclasses.replace(parse_grade("noir"), grain=0.1)
+    assert parse_grade("scope") == parse_grade("film,letterbox=2.39,dof=0.8,bokeh=hexagon")
 
 
 @pytest.mark.parametrize(
@@ -44,6 +69,37 @@ def test_parser_errors_are_one_line(spec, fragment):
     with pytest.raises(InputError) as info:
         parse_grade(spec)
     assert fragment in str(info.value) and "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "fields, fragment",
+    [
+        # each made it through to the frames: all-NaN frames, an all-black frame, a TypeError in the focus
+        # pull, an interpolation silently replaced, a plain ValueError from the bokeh kernel
+        ({"grain": float("nan")}, "GradeConfig.grain must be a number in 0..2, got nan"),
+        ({"letterbox_aspect": -2}, "GradeConfig.letterbox_aspect must be a width/height ratio in 0.2..5"),
+        ({"lut_interpolation": "bogus"}, "GradeConfig.lut_interpolation must be one of tetrahedral, trilinear"),
+        ({"bokeh": "star"}, "GradeConfig.bokeh must be one of disc, hexagon, got 'star'"),
+        ({"focus": (0.2, 1.5)}, "GradeConfig.focus must be a depth in 0..1"),
+        ({"gamma": (1.0, 1.0)}, "GradeConfig.gamma must be a number in 0.2..5, or three (R, G, B)"),
+        ({"grain_seed": 1.5}, "GradeConfig.grain_seed must be an integer"),
+        ({"lut_path": ""}, "GradeConfig.lut_path must be None or the path of a .cube file"),
+    ],
+)
+def test_a_config_built_directly_is_checked_by_the_specs_rules(fields, fragment):
+    with pytest.raises(InputError) as info:
+        GradeConfig(**fields)
+    assert fragment in str(info.value) and "\n" not in str(info.value)
+
+
+def test_a_config_built_directly_stores_numbers_as_the_spec_does():
+    config = GradeConfig(focus=0.5, lift=0.02, gain=[1, 0.9, 0.8], grain=1)
+    assert config == parse_grade("focus=0.5,lift=0.02,gain=1:0.9:0.8,grain=1")
+    assert config.focus == (0.5, 0.5) and config.gain == (1.0, 0.9, 0.8) and isinstance(config.grain, float)
+    image = np.random.default_rng(1).random((24, 32, 3), dtype=np.float32)
+    depth = np.tile(np.linspace(0, 1, 32, dtype=np.float32), (24, 1))
+    out = Grader(dataclasses.replace(config, dof_radius_pct=1.0), frame_count=2)(image, depth, 1)
+    assert np.isfinite(out).all()  # a single focus number made a TypeError in the focus pull
 
 
 def test_every_preset_parses_and_grades():

@@ -6,7 +6,7 @@ import pytest
 from stillmotion.errors import InputError
 from stillmotion.interpolate import create_interpolator
 from stillmotion.interpolate.clip import interpolate_clip
-from stillmotion.interpolate.timeline import output_times
+from stillmotion.interpolate.timeline import increasing_times, output_times
 
 
 class _Counting:
@@ -86,3 +86,34 @@ def test_8_bit_frames_give_float_frames_in_unit_range():
     assert all(f.dtype == np.float32 for f in out)
     for got, want in zip(out, expected):
         np.testing.assert_allclose(got, want, atol=1e-5)
+
+
+@pytest.mark.parametrize(
+    ("times", "message"),
+    [
+        # "the input ended after 1 frames, before time -1", and "cannot convert float NaN to integer"
+        ([-1.0, 0.0], "output time -1 is before the first input frame"),
+        ([0.0, float("nan")], "output times must be finite numbers of input frames, got nan"),
+        ([0.0, float("inf")], "output times must be finite"),
+    ],
+)
+def test_times_before_the_first_frame_or_not_finite_are_refused(times, message):
+    with pytest.raises(InputError, match=message):
+        list(interpolate_clip(iter(_frames(3)), times, create_interpolator("splat", flow="dis"), workers=1))
+
+
+def test_times_are_checked_to_increase_as_they_are_read():
+    # interpolate_clip's stream of frames cannot go back: [1, 0.5] must be refused, not interpolated from
+    # frames that happen to be kept
+    checked = increasing_times(iter([0.0, 0.5, 0.5, 1.0, 0.25]))
+    assert [next(checked) for _ in range(4)] == [0.0, 0.5, 0.5, 1.0]
+    with pytest.raises(InputError, match="output times must increase: 0.25 comes after 1"):
+        next(checked)
+    with pytest.raises(InputError, match="before the first input frame"):
+        list(increasing_times([-0.5]))
+    assert list(increasing_times([-1e-12, 2.0])) == [-1e-12, 2.0]  # rounding below 0 is frame 0
+
+
+def test_decreasing_times_are_refused_by_the_clip():
+    with pytest.raises(InputError, match="output times must increase: 0.5 comes after 1"):
+        list(interpolate_clip(iter(_frames(3)), [1.0, 0.5], create_interpolator("splat", flow="dis"), workers=1))

@@ -2,8 +2,9 @@
 
 The file holds a list of keyframes, each with a time ``t`` (a fraction of the clip, 0..1) or ``time_s``
 (seconds), and any of ``x, y, z`` (translation in units of the nearest surface's depth), ``rx, ry, rz``
-(degrees) and ``fov`` (degrees across the longer side; default: the photo's). Missing values hold the
-previous keyframe's. Example (TOML)::
+(degrees) and ``fov`` (degrees across the longer side). Missing values hold the previous keyframe's; before
+the first keyframe that gives one, a value is the rest pose's (0, and the photo's fov), so a path that
+gives ``fov = 30`` only on its last key zooms from the photo's fov to 30 degrees. Example (TOML)::
 
     easing = "smooth"          # optional: linear, ease, ease_in, ease_out, smooth (default: linear)
     [[keyframes]]
@@ -15,7 +16,8 @@ previous keyframe's. Example (TOML)::
     ry = 3
 
 Between keyframes the values follow a C1 cubic spline with zero velocity at the ends (a clamped spline),
-so the camera starts and stops smoothly.
+so the camera starts and stops smoothly. The shot's intensity (``--intensity``) multiplies the translations
+and rotations, as it does a named motion's amplitudes; the fov is used as given.
 """
 
 from __future__ import annotations
@@ -70,7 +72,7 @@ class KeyframePath:
     """A keyframed camera path; call :meth:`state` with u in [0, 1]."""
 
     times: np.ndarray
-    values: np.ndarray  # (n_keys, 7) in KEYS order; fov as NaN when unset
+    values: np.ndarray  # (n_keys, 7) in KEYS order; fov NaN before the first key that sets it (the photo's)
     easing: str = "linear"
 
     @classmethod
@@ -117,34 +119,29 @@ class KeyframePath:
 
     def state(self, u: float, *, base_fov_deg: float) -> CameraState:
         u = EASINGS[self.easing](min(max(u, 0.0), 1.0))
-        vals = self._interpolate(u)
-        fov = vals[6] if math.isfinite(vals[6]) else base_fov_deg
+        values = self.values.copy()
+        values[:, 6] = np.where(np.isnan(values[:, 6]), base_fov_deg, values[:, 6])  # unset: the photo's fov
+        vals = _interpolate(self.times, values, u)
+        fov = vals[6]
         if not 1.0 <= fov <= 170.0:
             raise InputError(f"camera path fov must be within 1..170 degrees, got {fov:.1f}")
         focal_scale = math.tan(math.radians(base_fov_deg) / 2) / math.tan(math.radians(fov) / 2)
         x, y, z, rx, ry, rz = (float(v) for v in vals[:6])
         return CameraState(x, y, z, rx, ry, rz, focal_scale)
 
-    def _interpolate(self, u: float) -> np.ndarray:
-        if len(self.times) == 1:
-            return self.values[0]
-        from scipy.interpolate import CubicSpline
 
-        u = min(max(u, self.times[0]), self.times[-1])
-        out = np.empty(len(KEYS))
-        for j in range(len(KEYS)):
-            column = self.values[:, j]
-            if np.isnan(column).any():
-                out[j] = math.nan if np.isnan(column).all() else np.interp(u, self.times, np.where(
-                    np.isnan(column), np.nanmean(column), column))  # fmt: skip
-                continue
-            if len(self.times) == 2:
-                s = (u - self.times[0]) / (self.times[1] - self.times[0])
-                s = s * s * (3 - 2 * s)  # a clamped cubic through two keys is smoothstep
-                out[j] = column[0] + (column[1] - column[0]) * s
-            else:
-                out[j] = float(CubicSpline(self.times, column, bc_type="clamped")(u))
-        return out
+def _interpolate(times: np.ndarray, values: np.ndarray, u: float) -> np.ndarray:
+    """The keys' ``values`` (n_keys, 7) at ``u``: a clamped cubic spline through them, per column."""
+    if len(times) == 1:
+        return values[0]
+    u = min(max(u, times[0]), times[-1])
+    if len(times) == 2:
+        s = (u - times[0]) / (times[1] - times[0])
+        s = s * s * (3 - 2 * s)  # a clamped cubic through two keys is smoothstep
+        return values[0] + (values[1] - values[0]) * s
+    from scipy.interpolate import CubicSpline
+
+    return CubicSpline(times, values, axis=0, bc_type="clamped")(u)
 
 
 def _number(value, path: Path, index: int, key: str) -> float:

@@ -17,7 +17,8 @@ from .motions import Motion, SceneScale, get_motion
 
 @dataclass(frozen=True)
 class CameraPath:
-    """``state(t)`` for clip time t in [0, 1]."""
+    """``state(t)`` for clip time t in [0, 1]. ``intensity`` scales a named motion's amplitudes, and a
+    keyframe path's translations and rotations (not its fov, which the file states in degrees)."""
 
     motion: Motion | None
     keyframes: KeyframePath | None
@@ -34,9 +35,9 @@ class CameraPath:
             u = ease_in_out(t)
         if self.keyframes is not None:
             state = self.keyframes.state(u if self.loop else t, base_fov_deg=self.base_fov_deg)
-            s = self.scale.near_z
-            return CameraState(state.x * s, state.y * s, state.z * s, state.rx_deg, state.ry_deg, state.rz_deg,
-                               state.focal_scale)  # fmt: skip
+            a, s = self.intensity, self.intensity * self.scale.near_z
+            return CameraState(state.x * s, state.y * s, state.z * s, state.rx_deg * a, state.ry_deg * a,
+                               state.rz_deg * a, state.focal_scale)  # fmt: skip
         assert self.motion is not None
         return self.motion.state(u, t, self.scale, self.intensity)
 

@@ -4,10 +4,11 @@ Water that flows out of the frame leaves the backward half of a loop (the photo 
 end) without material next to that edge, and water that flows in leaves the forward half without any;
 where the other half has none either (a corner where water enters across a bank and leaves at the photo's
 edge) the frame had only a smooth, static fill. So the region's box is extended beyond every photo edge
-the region reaches, by as far as the material can travel across that edge in one loop: colours and region
-are mirrored about the first clean line inside the edge, the field is continued as it is at the edge (the
-flow goes on beyond the picture). Only the photo's own pixels are ever shown; the extension only supplies
-material that moves in.
+the region reaches, by as far as the material can travel across that edge in one loop but never more than
+the photo's size across that edge (the mirror image holds no more, and a fast loop would otherwise hold
+gigabytes of it): colours and region are mirrored about the first clean line inside the edge, the field is
+continued as it is at the edge (the flow goes on beyond the picture). Only the photo's own pixels are ever
+shown; the extension only supplies material that moves in.
 
 Scans and JPEGs often have a flat (grey, black) frame of a few lines and blended lines after it: those
 lines are never mirrored or moved (:func:`edge_bands`), they are covered like any pixel of the region.
@@ -102,17 +103,19 @@ def extend_box(
     min_edge_px: int,
 ) -> Extended:
     """Grow ``box`` (y0, y1, x0, x1) beyond each photo edge that the region reaches (within its edge band
-    and 2 pixels), by the distance the field carries material across that edge in ``frame_count`` steps."""
+    and 2 pixels), by the distance the field carries material across that edge in ``frame_count`` steps,
+    at most the photo's height (top, bottom) or width (left, right)."""
     h, w = region.shape
     y0, y1, x0, x1 = box
     top, bottom, left, right = edge_bands(image, min_px=min_edge_px)
 
     def pad(lines: tuple[slice, slice], component: int) -> int:
-        """Pad beyond one edge: the farthest the motion across it carries material in one loop."""
+        """Pad beyond one edge: the farthest the motion across it carries material in one loop, at most the
+        photo's size across the edge (beyond it the mirror image only repeats its last line)."""
         if not region[lines].any():
             return 0
         travel = frame_count * float(np.abs(field[lines][..., component]).max())
-        return int(math.ceil(travel)) + 2 if travel >= 1.0 else 0
+        return min(int(math.ceil(travel)) + 2, (w, h)[component]) if travel >= 1.0 else 0
 
     every = slice(None)
     pads = (

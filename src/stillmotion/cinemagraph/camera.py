@@ -38,7 +38,7 @@ class FlowSpec:
     def prepare(self, image: np.ndarray, *, fps: float) -> FlowingPhoto:
         """Check the inputs against the photo and build the motion field (before any rendering)."""
         h, w = image.shape[:2]
-        self.hints.check_inside(w, h)
+        self.hints.check_fits(w, h)
         if self.material is not None:
             get_material(self.material)
         mask = read_mask(self.mask, size=(w, h), what="loop mask") if self.mask is not None else None

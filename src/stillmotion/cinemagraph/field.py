@@ -36,6 +36,8 @@ log = logging.getLogger(__name__)
 _COARSE_SIDE = 256
 #: the edge-aware smoothing of the field runs on a copy at most this many pixels on its long side
 _SMOOTH_SIDE = 1024
+#: largest ``speed`` factor: 20 times the fastest preset (waterfall) crosses a photo in under a second
+MAX_SPEED = 20.0
 
 
 @dataclass(frozen=True)
@@ -301,14 +303,16 @@ def build_field(
     it is zero everywhere else. The velocity comes from
     ``velocity`` (px/s, e.g. transferred from a video) if given, else from the arrow ``hints``, else from the
     ``material`` preset. A material also bends the field with its turbulence and sets the border fade.
+    ``speed`` (0 .. ``MAX_SPEED``) multiplies it; hints must lie in the photo (see
+    :meth:`~.hints.MotionHints.check_fits`).
     """
     h, w = image.shape[:2]
     if region.shape != (h, w):
         raise InputError(f"moving region is {region.shape[1]}x{region.shape[0]}, the photo is {w}x{h}")
     if fps <= 0 or not math.isfinite(fps):
         raise InputError(f"fps must be positive, got {fps}")
-    if speed < 0 or not math.isfinite(speed):
-        raise InputError(f"speed must be zero or positive, got {speed}")
+    check_speed(speed)
+    hints.check_fits(w, h)
     region = region.astype(bool)
     if not region.any():
         raise InputError("the moving region is empty (mask empty, or all of it frozen)")
@@ -341,6 +345,12 @@ def build_field(
     peak = float(np.sqrt((field**2).sum(axis=2)).max())
     log.info("motion field from %s: up to %.2f px/frame over %.0f%% of the photo", source, peak, 100 * region.mean())
     return np.ascontiguousarray(field, dtype=np.float32)
+
+
+def check_speed(speed: float) -> None:
+    """Raise :class:`InputError` unless ``speed`` is a factor in 0 .. ``MAX_SPEED``."""
+    if not (math.isfinite(speed) and 0.0 <= speed <= MAX_SPEED):
+        raise InputError(f"speed must be a factor in 0..{MAX_SPEED:g}, got {speed:g}")
 
 
 def _bend(velocity: np.ndarray, material: Material, *, seed: int) -> np.ndarray:

@@ -17,7 +17,7 @@ import numpy as np
 from ..errors import InputError
 from ..io import check_clip_output, open_writer, read_image
 from ..types import ProgressCallback, VideoSpec, no_progress
-from .field import build_field
+from .field import build_field, check_speed
 from .hints import MotionHints
 from .mask_file import read_mask
 from .materials import get_material
@@ -40,11 +40,12 @@ class LoopConfig:
 
     duration_s: float = 4.0
     fps: float = 24.0
-    #: multiplies every velocity (hints, preset, video)
+    #: multiplies every velocity (hints, preset, video); 0 .. field.MAX_SPEED
     speed: float = 1.0
     #: water, clouds, smoke, waterfall, or None
     material: str | None = None
-    #: photos larger than this on their long side are downscaled first (masks and hints follow)
+    #: photos larger than this on their long side are downscaled first (masks and hints follow); at least
+    #: MIN_SIDE_PX
     max_side_px: int = 1920
 
     def validate(self) -> None:
@@ -52,8 +53,9 @@ class LoopConfig:
             raise InputError(f"--duration must be in (0, {MAX_DURATION_S:g}] seconds, got {self.duration_s}")
         if not (math.isfinite(self.fps) and 0 < self.fps <= 240):
             raise InputError(f"--fps must be in (0, 240], got {self.fps}")
-        if not (math.isfinite(self.speed) and self.speed >= 0):
-            raise InputError(f"--speed must be zero or positive, got {self.speed}")
+        check_speed(self.speed)
+        if not (math.isfinite(self.max_side_px) and self.max_side_px >= MIN_SIDE_PX):
+            raise InputError(f"max_side_px must be at least {MIN_SIDE_PX}, got {self.max_side_px}")
         if VideoSpec(fps=self.fps, duration_s=self.duration_s).frame_count < 2:
             raise InputError("a loop needs at least 2 frames: raise --duration or --fps")
         if self.material is not None:
@@ -117,7 +119,7 @@ def make_loop(
     h0, w0 = image.shape[:2]
     if min(h0, w0) < MIN_SIDE_PX:
         raise InputError(f"the photo is too small for a loop: {w0}x{h0} (at least {MIN_SIDE_PX} px a side)")
-    hints.check_inside(w0, h0)
+    hints.check_fits(w0, h0)
     mask_arr = read_mask(mask, size=(w0, h0), what="mask") if mask is not None else None
     freeze_arr = read_mask(freeze, size=(w0, h0), what="freeze mask") if freeze is not None else None
     if mask_arr is not None and not mask_arr.any():
@@ -132,6 +134,7 @@ def make_loop(
         h, w = image.shape[:2]
         image = image[: h - h % 2, : w - w % 2]
     shape = image.shape[:2]
+    hints = hints.clamped(shape[1], shape[0])  # a point on the last line may now lie just beyond it
     mask_arr = _resize_mask(mask_arr, shape) if mask_arr is not None else None
     freeze_arr = _resize_mask(freeze_arr, shape) if freeze_arr is not None else None
     region = moving_region(

@@ -35,7 +35,7 @@ import cv2
 import numpy as np
 
 from ..errors import InputError
-from ..io.image import to_uint8
+from ..io.image import to_uint8, unit_float
 from ..types import ProgressCallback, no_progress
 from .blend import blend_into
 from .compose import add_filled, compose_halves
@@ -187,13 +187,14 @@ def loop_frames(
 ) -> Iterator[np.ndarray]:
     """Yield the ``frame_count`` frames of a seamless loop, one at a time.
 
-    ``image`` float32 (H, W, 3) RGB in [0, 1]; ``field`` float32 (H, W, 2) pixels per frame; ``region``
+    ``image`` float32 (H, W, 3) RGB in [0, 1] (8/16-bit integers are scaled to it); ``field`` float32 (H, W, 2) pixels per frame; ``region``
     bool (H, W), the only pixels that move and the only ones that may change (the field may be non-zero on
     islands enclosed by the region: material passes under them). The field must be zero at the edge of
     the region's bounding box grown by 2 pixels. Frames are uint8 (outside the
     region exactly ``to_uint8(image)``, so an 8-bit photo is reproduced bit for bit) or, with
     ``as_uint8=False``, float32 (outside the region exactly ``image``).
     """
+    image = unit_float(image)
     h, w = image.shape[:2]
     if field.shape != (h, w, 2) or region.shape != (h, w):
         raise InputError(f"field {field.shape} and region {region.shape} must match the photo {image.shape[:2]}")

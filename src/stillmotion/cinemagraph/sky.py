@@ -16,6 +16,7 @@ import cv2
 import numpy as np
 
 from ..depth.defocus import gradient_magnitude
+from ..io.image import unit_float
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +53,9 @@ def _fill_small_holes(mask: np.ndarray, *, max_fraction: float) -> np.ndarray:
 
 
 def detect_sky(image: np.ndarray, *, options: SkyOptions = SkyOptions()) -> np.ndarray:
-    """A bool (H, W) mask of the sky of a float32 RGB photo; all False when none is found."""
+    """A bool (H, W) mask of the sky of an RGB photo (float32 in [0, 1], or 8/16-bit integers scaled to it);
+    all False when none is found."""
+    image = unit_float(image)
     h, w = image.shape[:2]
     scale = min(1.0, options.work_side_px / max(h, w))
     small = cv2.resize(image, (max(8, round(w * scale)), max(8, round(h * scale))), interpolation=cv2.INTER_AREA)

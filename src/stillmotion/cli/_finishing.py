@@ -1,7 +1,8 @@
 """The finishing options of ``animate`` (--grade, --recipe, --preview), kept out of animate.py.
 
 A recipe fills in what the user did not say: options given explicitly always win. ``--grade`` given
-with a recipe: key=value settings are applied on top of the recipe's grade; a preset name replaces it.
+with a recipe is read after the recipe's grade: key=value settings change it; a preset name replaces it
+(as a preset replaces whatever comes before it in any spec).
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     from ..grade.recipes import CHOICES
 
     parser.add_argument("--grade", metavar="SPEC",
-                        help="finishing: a preset (see 'stillmotion grades') and/or key=value settings, "
-                        "e.g. 'film' or 'grain=0.3,vignette=0.2,lut=FILE.cube'")  # fmt: skip
+                        help="finishing: a preset (see 'stillmotion grades') and/or key=value settings, read "
+                        "left to right (a preset replaces what came before it), e.g. 'film', 'film,grain=0.5' "
+                        "or 'grain=0.3,vignette=0.2,lut=FILE.cube'")  # fmt: skip
     parser.add_argument("--recipe", choices=CHOICES,
                         help="defaults for a kind of photo (motion, intensity, depth of field, grade); "
                         "auto chooses from the content and says why")  # fmt: skip
@@ -59,10 +61,7 @@ def resolve(args: argparse.Namespace) -> Finishing:
         log.info("recipe %s: %s", recipe.name, recipe.description)
     spec = args.grade
     if recipe is not None:
-        if not spec:
-            spec = recipe.grade
-        elif all("=" in token for token in spec.split(",") if token.strip()):
-            spec = f"{recipe.grade},{spec}"
+        spec = f"{recipe.grade},{spec}" if spec else recipe.grade  # a preset in --grade replaces the recipe's
     grade = parse_grade(spec) if spec else None
     # refuse bad finishing options before any rendering
     if grade is not None and grade.lut_path:

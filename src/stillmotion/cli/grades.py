@@ -19,9 +19,9 @@ def run(args) -> int:
     for name, (description, _) in PRESETS.items():
         sys.stdout.write(f"{name:<{width}}  {description}\n")
     if args.keys:
-        sys.stdout.write("\nkeys for --grade \"key=value,...\" (after an optional preset name):\n")
+        sys.stdout.write("\nkeys for --grade \"key=value,...\" (read left to right; a preset name replaces what came "
+                         "before it, so put it first):\n")  # fmt: skip
         kw = max(len(k) for k in KEYS)
         for key, spec in KEYS.items():
-            expected = getattr(spec.parse, "expected", "")
-            sys.stdout.write(f"  {key:<{kw}}  {spec.help} ({expected})\n")
+            sys.stdout.write(f"  {key:<{kw}}  {spec.help} ({spec.expected})\n")
     return 0

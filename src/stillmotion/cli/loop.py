@@ -16,14 +16,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--mask", help="image of the photo's size, white where things move")
     parser.add_argument(
         "--hint", action="append", default=[], metavar="X,Y,DX,DY",
-        help="arrow: the material at pixel (X, Y) moves by (DX, DY) pixels per second; repeatable",
+        help="arrow: the material at pixel (X, Y) moves by (DX, DY) pixels per second (at most the photo's "
+        "diagonal); repeatable",
     )  # fmt: skip
     parser.add_argument("--hints", metavar="FILE.json", help="arrows and anchors in a JSON file")
     parser.add_argument(
         "--anchor", action="append", default=[], metavar="X,Y", help="pin: no motion at pixel (X, Y); repeatable"
     )
     parser.add_argument("--freeze", metavar="MASK.png", help="image of the photo's size, white where nothing may move")
-    parser.add_argument("--speed", type=float, default=1.0, help="multiplies every motion (default 1)")
+    parser.add_argument("--speed", type=float, default=1.0, help="multiplies every motion (default 1, at most 20)")
     parser.add_argument("--duration", type=float, default=4.0, metavar="S", help="loop length in seconds (default 4)")
     parser.add_argument("--fps", type=float, default=24.0, help="frames per second (default 24)")
     parser.add_argument("--motion-from", metavar="VIDEO", help="take the motion from a video (its mean optical flow)")

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import InputError
+from .pixels import unit_pixels
 
 MAX_LUT_SIZE = 256
 
@@ -87,14 +88,16 @@ def parse_cube(text: str, *, source: str = "LUT") -> Lut3D:
 def read_cube(path: str | os.PathLike) -> Lut3D:
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8", errors="replace")
+        text = p.read_text(encoding="utf-8-sig", errors="replace")  # -sig: editors on Windows write a BOM
     except OSError as exc:
         raise InputError(f"cannot read LUT {p}: {exc.strerror or exc}") from None
     return parse_cube(text, source=f"LUT {p}")
 
 
 def apply_lut(image: np.ndarray, lut: Lut3D, *, interpolation: str = "tetrahedral") -> np.ndarray:
-    """Map every pixel of ``image`` through ``lut``; inputs outside the domain are clamped to it."""
+    """Map every pixel of ``image`` (float, or 8/16-bit integers scaled to [0, 1]) through ``lut``; inputs
+    outside the domain are clamped to it, NaN or infinite ones refused (:class:`InputError`). Returns float32."""
+    image = unit_pixels(image)
     n = lut.size
     lo = np.asarray(lut.domain_min, dtype=np.float32)
     hi = np.asarray(lut.domain_max, dtype=np.float32)
@@ -146,6 +149,7 @@ def apply_lut_fast(image: np.ndarray, lut: Lut3D, *, interpolation: str = "tetra
     """Same result as :func:`apply_lut` (to float rounding), compiled with numba: ~10x faster per frame."""
     if interpolation not in ("trilinear", "tetrahedral"):
         raise InputError(f"LUT interpolation must be 'trilinear' or 'tetrahedral', got {interpolation!r}")
+    image = unit_pixels(image)
     lo = np.asarray(lut.domain_min, dtype=np.float32)
     scale = (1.0 / (np.asarray(lut.domain_max, dtype=np.float32) - lo)).astype(np.float32)
     pixels = np.ascontiguousarray(image.reshape(-1, 3), dtype=np.float32)

@@ -15,12 +15,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import InputError
+from ..io.depth_fill import fill_invalid
+from ..types import Depth, DepthKind
 from . import colour, lens
 from .config import GradeConfig
 from .depth_of_field import depth_of_field
 from .detail import sharpen
 from .grain import add_grain
 from .lut import Lut3D, apply_lut_fast, read_cube
+from .pixels import unit_pixels
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +39,28 @@ class ShotState:
 def normalise_depth(inverse_depth: np.ndarray, depth_range: tuple[float, float]) -> np.ndarray:
     lo, hi = depth_range
     return np.clip((inverse_depth - lo) / max(hi - lo, 1e-9), 0.0, 1.0).astype(np.float32)
+
+
+def frame_depth(inverse_depth: np.ndarray, shape: tuple[int, int]) -> np.ndarray | None:
+    """``inverse_depth`` checked against a frame of ``shape`` (H, W), as float32 (H, W); (H, W, 1) is accepted.
+
+    Values that are not finite are unknown: they are filled from the farthest of their nearest known
+    neighbours (:func:`~stillmotion.io.depth_fill.fill_invalid`, so a hole beside a foreground edge blurs
+    with the background behind it). None when no value is known: such a frame is left sharp.
+    """
+    depth = np.asarray(inverse_depth)
+    if depth.ndim == 3 and depth.shape[2] == 1:
+        depth = depth[:, :, 0]
+    if depth.shape != tuple(shape):
+        raise InputError(f"the depth map has shape {depth.shape}, the frame is {shape[0]}x{shape[1]} (H x W): "
+                         "give the frame's own depth")  # fmt: skip
+    depth = depth.astype(np.float32, copy=False)
+    known = np.isfinite(depth)
+    if known.all():
+        return depth
+    if not known.any():
+        return None
+    return fill_invalid(Depth(depth, DepthKind.INVERSE, known)).values
 
 
 def shot_state(inverse_depth: np.ndarray, *, subject_box: tuple[int, int, int, int] | None = None) -> ShotState:
@@ -123,25 +148,18 @@ def grade_frame(
     state: ShotState | None = None,
     baked: Lut3D | None = None,
 ) -> np.ndarray:
-    """Grade one float32 sRGB frame. ``inverse_depth`` (H, W, larger = nearer) is needed for depth of field.
+    """Grade one sRGB frame (float32 in [0, 1]; 8/16-bit integers are scaled to it) into a float32 one.
+    ``inverse_depth`` (H, W, larger = nearer) is needed for depth of field.
 
     ``lut`` is the loaded ``config.lut_path``; ``baked`` (from :func:`bake_colour`), when given, replaces
     the exact per-pixel colour transform by one LUT pass; ``state`` fixes depth range and subject focus.
+    A frame holding NaN, or a depth map of another size, is an :class:`InputError`; unknown (NaN) depth is
+    filled as :func:`frame_depth` says.
     """
-    out = image.astype(np.float32, copy=False)
+    out = unit_pixels(image, what="frame").astype(np.float32, copy=False)
     t = frame_index / max(1, frame_count - 1)
     if config.dof_radius_pct > 0.0:
-        if inverse_depth is None:
-            raise InputError("the grade's depth of field (dof=...) needs a depth map for every frame")
-        state = state or shot_state(inverse_depth)
-        radius = config.dof_radius_pct / 100.0 * max(out.shape[:2])
-        out = depth_of_field(
-            out,
-            normalise_depth(inverse_depth, state.depth_range),
-            focus=focus_at(config, state, t),
-            radius_px=radius,
-            shape=config.bokeh,
-        )
+        out = _defocus(out, inverse_depth, config=config, state=state, t=t)
     out = sharpen(out, amount=config.sharpen, radius_px=1.2 * max(min(out.shape[:2]) / 1080.0, 0.5))
     out = lens.chromatic_aberration(out, amount_pct=config.aberration_pct)
     out = lens.bloom(out, amount=config.bloom)
@@ -164,6 +182,26 @@ def grade_frame(
     return out.astype(np.float32, copy=False)
 
 
+def _defocus(
+    image: np.ndarray, inverse_depth: np.ndarray | None, *, config: GradeConfig, state: ShotState | None, t: float
+) -> np.ndarray:
+    """The depth of field of :func:`grade_frame`; a frame whose depth is all unknown is left sharp."""
+    if inverse_depth is None:
+        raise InputError("the grade's depth of field (dof=...) needs a depth map for every frame")
+    depth = frame_depth(inverse_depth, image.shape[:2])
+    if depth is None:
+        log.debug("grade: the frame's depth is all unknown (NaN): no depth of field")
+        return image
+    state = state or shot_state(depth)
+    return depth_of_field(
+        image,
+        normalise_depth(depth, state.depth_range),
+        focus=focus_at(config, state, t),
+        radius_px=config.dof_radius_pct / 100.0 * max(image.shape[:2]),
+        shape=config.bokeh,
+    )
+
+
 class Grader:
     """Grades the frames of one shot: ``grader(frame, inverse_depth, frame_index)``.
 
@@ -184,16 +222,7 @@ class Grader:
 
     def __call__(self, image: np.ndarray, inverse_depth: np.ndarray | None = None, frame_index: int = 0) -> np.ndarray:
         if self.state is None and inverse_depth is not None and self.config.needs_depth:
-            box = self.subject_box
-            if box is None and self.config.focus is None:  # focus on the subject: a face if there is one
-                from ..depth.faces import detect_faces
-
-                faces = detect_faces(image)
-                box = faces[0] if faces else None
-                if box is not None:
-                    log.info("grade: focus on the face at %s", box)
-            self.state = shot_state(inverse_depth, subject_box=box)
-            log.debug("grade: depth range %.4g..%.4g, subject focus %.2f", *self.state.depth_range, self.state.subject_focus)
+            self.state = self._shot_state(image, inverse_depth)
         return grade_frame(
             image,
             inverse_depth,
@@ -204,3 +233,20 @@ class Grader:
             state=self.state,
             baked=self.baked,
         )
+
+    def _shot_state(self, image: np.ndarray, inverse_depth: np.ndarray) -> ShotState | None:
+        """Depth range and focus from this frame, or None when its depth is all unknown."""
+        depth = frame_depth(inverse_depth, image.shape[:2])
+        if depth is None:
+            return None
+        box = self.subject_box
+        if box is None and self.config.focus is None:  # focus on the subject: a face if there is one
+            from ..depth.faces import detect_faces
+
+            faces = detect_faces(unit_pixels(image, what="frame"))
+            box = faces[0] if faces else None
+            if box is not None:
+                log.info("grade: focus on the face at %s", box)
+        state = shot_state(depth, subject_box=box)
+        log.debug("grade: depth range %.4g..%.4g, subject focus %.2f", *state.depth_range, state.subject_focus)
+        return state

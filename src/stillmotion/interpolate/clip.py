@@ -18,7 +18,7 @@ from ..errors import InputError
 from ..io.image import unit_float
 from ..types import Image, ProgressCallback, no_progress
 from . import Interpolator
-from .timeline import split_time
+from .timeline import increasing_times, split_time
 
 log = logging.getLogger(__name__)
 
@@ -127,7 +127,7 @@ def interpolate_clip(
         workers = default_workers()
     if not getattr(interpolator, "thread_safe", False):
         workers = 1
-    jobs = _pair_jobs(frames, times)
+    jobs = _pair_jobs(frames, increasing_times(times))
     if workers <= 1:
         outputs: Iterator = (_run_pair(interpolator, *job) for job in jobs)
     else:

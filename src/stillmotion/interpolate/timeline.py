@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from ..errors import InputError
 
@@ -29,8 +29,30 @@ def output_times(frame_count: int, *, factor: int | None = None, in_fps: float |
         yield j * step
 
 
+def check_time(time: float) -> None:
+    """Raise :class:`InputError` unless ``time`` (in input frames) is a finite number, 0 or more."""
+    if not math.isfinite(time):
+        raise InputError(f"output times must be finite numbers of input frames, got {time}")
+    if time < -1e-9:  # the tolerance of split_time's rounding
+        raise InputError(f"output time {time:g} is before the first input frame (times count input frames from 0)")
+
+
+def increasing_times(times: Iterable[float]) -> Iterator[float]:
+    """``times`` as given, checked one by one as they are read: each by :func:`check_time`, and none below
+    the one before it (a stream of frames cannot go back)."""
+    previous = -math.inf
+    for time in times:
+        check_time(time)
+        if time < previous:
+            raise InputError(f"output times must increase: {time:g} comes after {previous:g}")
+        previous = time
+        yield time
+
+
 def split_time(time: float) -> tuple[int, float]:
-    """``(k, t)``: the pair (k, k + 1) and the fraction t in [0, 1) of the way from frame k."""
+    """``(k, t)``: the pair (k, k + 1) and the fraction t in [0, 1) of the way from frame k; ``time`` is
+    checked by :func:`check_time`."""
+    check_time(time)
     k = int(math.floor(time + 1e-9))
     t = time - k
     return k, (0.0 if abs(t) < 1e-9 else t)
