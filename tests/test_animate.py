@@ -349,3 +349,21 @@ def test_animate_frames_upscales_as_animate_does(texture, monkeypatch):
     frames = list(animate_frames(image, depth, config))
     assert calls == [((48, 64, 3), 2, "fast")]
     assert frames[0].shape == (96, 128, 3)
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [({"fps": 0.0}, "fps must be within"), ({"duration_s": 1e4}, "duration must be within"),
+     ({"fov_deg": 0.0}, "fov must be within"), ({"intensity": 50.0}, "intensity must be within")],
+)  # fmt: skip
+def test_bad_numbers_are_refused_before_the_depth_is_found(tmp_path, monkeypatch, option, message):
+    import cv2
+
+    from stillmotion import api
+    from stillmotion.errors import InputError
+
+    cv2.imwrite(str(tmp_path / "p.png"), np.full((40, 60, 3), 90, np.uint8))
+    monkeypatch.setattr(api, "load_depth", lambda *a, **k: pytest.fail("depth was estimated first"))
+    with pytest.raises(InputError, match=message):
+        api.animate(tmp_path / "p.png", tmp_path / "o.mp4", config=AnimateConfig(**option))
+    assert not (tmp_path / "o.mp4").exists()

@@ -89,11 +89,14 @@ def plan(image: np.ndarray, depth: Depth, config: AnimateConfig, *, frame_faces:
 
 
 def _check_config(config: AnimateConfig, shape: tuple[int, int]) -> None:
-    """Refuse an unknown motion or a bad size before any expensive work."""
+    """Refuse an unknown motion, a bad size or bad numbers before any expensive work."""
     from .camera import get_motion
     from .camera.keyframes import is_path_file
-    from .render.sizes import output_size
+    from .camera.path import check_intensity
+    from .render.sizes import check_timing, output_size
 
+    check_timing(fps=config.fps, duration_s=config.duration_s, fov_deg=config.fov_deg)
+    check_intensity(config.intensity)
     output_size(config.size, shape)
     if not is_path_file(config.motion):
         get_motion(config.motion)

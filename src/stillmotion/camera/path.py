@@ -51,6 +51,11 @@ def frame_times(count: int, *, loop: bool) -> np.ndarray:
     return np.linspace(0.0, 1.0, count)
 
 
+def check_intensity(intensity: float) -> None:
+    if not math.isfinite(intensity) or not 0.0 <= intensity <= 20.0:
+        raise InputError(f"intensity must be within 0..20, got {intensity}")
+
+
 def make_path(
     motion: str | os.PathLike,
     *,
@@ -61,8 +66,7 @@ def make_path(
     base_fov_deg: float = 55.0,
 ) -> CameraPath:
     """A named motion (or alias), or a keyframe path file (.json, .toml, .yaml)."""
-    if not math.isfinite(intensity) or not 0.0 <= intensity <= 20.0:
-        raise InputError(f"intensity must be within 0..20, got {intensity}")
+    check_intensity(intensity)
     text = os.fspath(motion)
     if is_path_file(text):
         keys = KeyframePath.from_file(text, duration_s=duration_s)

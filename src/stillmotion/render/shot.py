@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -20,7 +19,7 @@ from .fringe import claim_fringe
 from .overscan import border_points, fit_copy, fit_scale, parallax_gain
 from .renderer import RenderResult, render
 from .scene import MERGE_PX, Scene, build_scene
-from .sizes import output_size
+from .sizes import check_timing, output_size
 
 log = logging.getLogger(__name__)
 
@@ -128,12 +127,7 @@ def plan_shot(
         raise InputError(f"depth is {depth.shape[1]}x{depth.shape[0]} but the photo is {w}x{h}")
     image, depth, picture = _without_bars(image, depth)
     h, w = image.shape[:2]
-    if not (math.isfinite(fps) and 0 < fps <= 240):
-        raise InputError(f"fps must be within (0, 240], got {fps}")
-    if not (math.isfinite(duration_s) and 0 < duration_s <= 600):
-        raise InputError(f"duration must be within (0, 600] seconds, got {duration_s}")
-    if not 1.0 <= fov_deg <= 170.0:
-        raise InputError(f"fov must be within 1..170 degrees, got {fov_deg}")
+    check_timing(fps=fps, duration_s=duration_s, fov_deg=fov_deg)
     out_w, out_h = output_size(size, (h, w))
     photo = Intrinsics.from_fov(w, h, fov_deg)
     q = inverse_depth(depth, focal_px=photo.fx)

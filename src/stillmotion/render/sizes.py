@@ -6,6 +6,7 @@ refused, and the encoder sized, without waiting for numba.
 
 from __future__ import annotations
 
+import math
 import re
 
 from ..errors import InputError
@@ -63,3 +64,13 @@ def clip_size(image, size: str) -> tuple[int, int]:
 
     top, bottom, left, right = content_box(image)
     return output_size(size, (bottom - top, right - left))
+
+
+def check_timing(*, fps: float, duration_s: float, fov_deg: float) -> None:
+    """Refuse a frame rate, duration or field of view the shot cannot take (cheap: checked before work)."""
+    if not (math.isfinite(fps) and 0 < fps <= 240):
+        raise InputError(f"fps must be within (0, 240], got {fps}")
+    if not (math.isfinite(duration_s) and 0 < duration_s <= 600):
+        raise InputError(f"duration must be within (0, 600] seconds, got {duration_s}")
+    if not 1.0 <= fov_deg <= 170.0:
+        raise InputError(f"fov must be within 1..170 degrees, got {fov_deg}")
