@@ -84,6 +84,22 @@ def test_known_pixels_are_kept_and_runs_repeat_exactly():
     assert not np.array_equal(inpaint(image, hole, seed=3), first)
 
 
+@pytest.mark.parametrize("shape", [(120, 160), (300, 400)])  # one level, and a pyramid
+def test_the_fill_does_not_depend_on_what_the_hole_held(shape):
+    """The texture channel near the hole was measured over the hole's old values: a photo with white or
+    black there gave another fill."""
+    h, w = shape
+    image = (data.astronaut()[:h, :w] / 255.0).astype(np.float32)
+    hole = np.zeros((h, w), bool)
+    hole[h // 3 : h // 2, w // 3 : w // 2] = True
+    fills = []
+    for value in (0.0, 1.0):
+        given = image.copy()
+        given[hole] = value
+        fills.append(inpaint(given, hole, backend="patch"))
+    assert np.array_equal(fills[0], fills[1])
+
+
 def test_large_hole_in_a_smooth_region_takes_the_region_colour():
     image = data.astronaut().astype(np.float32) / 255.0
     hole = _square_hole(image.shape[:2], 395, 90, 60)  # in the orange suit

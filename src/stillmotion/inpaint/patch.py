@@ -206,7 +206,7 @@ class PatchInpainter:
         # levels that search run on RGB + the full-resolution texture energy (votes copy it along with
         # colour); a finest level that only votes needs no fourth channel
         count = self._level_count(hole | exclude)
-        texture = texture_energy(image, ~exclude)
+        texture = texture_energy(image, ~exclude & ~hole)  # the hole's values are not the photo's
         if count == 1 or hole.size <= o.vote_only_pixels:
             image4 = np.empty(image.shape[:2] + (4,), np.float32)
             image4[:, :, :3] = image
