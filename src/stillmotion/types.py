@@ -66,7 +66,8 @@ class Depth:
         try:
             values = np.asarray(self.values, dtype=np.float32)
         except (TypeError, ValueError):
-            raise InputError(f"depth values must be an (H, W) array of numbers, got {type(self.values).__name__}") from None
+            got = type(self.values).__name__
+            raise InputError(f"depth values must be an (H, W) array of numbers, got {got}") from None
         if values.ndim != 2:
             raise InputError(f"depth values must be 2-D (H, W), got shape {values.shape}")
         valid = None if self.valid is None else np.asarray(self.valid, dtype=bool)

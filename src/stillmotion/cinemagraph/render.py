@@ -187,8 +187,8 @@ def loop_frames(
 ) -> Iterator[np.ndarray]:
     """Yield the ``frame_count`` frames of a seamless loop, one at a time.
 
-    ``image`` float32 (H, W, 3) RGB in [0, 1] (8/16-bit integers are scaled to it); ``field`` float32 (H, W, 2) pixels per frame; ``region``
-    bool (H, W), the only pixels that move and the only ones that may change (the field may be non-zero on
+    ``image`` float32 (H, W, 3) RGB in [0, 1] (8/16-bit integers are scaled to it); ``field`` float32
+    (H, W, 2) pixels per frame; ``region`` bool (H, W), the only pixels that move and the only ones that may change (the field may be non-zero on
     islands enclosed by the region: material passes under them). The field must be zero at the edge of
     the region's bounding box grown by 2 pixels. Frames are uint8 (outside the
     region exactly ``to_uint8(image)``, so an 8-bit photo is reproduced bit for bit) or, with

@@ -144,8 +144,9 @@ class StableDiffusionGenerator:
         # a folder of the other family loads without complaint and fails at the first frame, deep in diffusers
         unet_is_xl = self.img2img_pipe.unet.config.get("addition_embed_type") == "text_time"
         if unet_is_xl != xl:
-            raise ModelNotFoundError(f"{self.name}: {source} holds a Stable Diffusion {'XL' if unet_is_xl else '1.x/2.x'} "
-                                     f"model; choose generator {'sdxl' if unet_is_xl else 'sd15'} for it")  # fmt: skip
+            family, fits = ("XL", "sdxl") if unet_is_xl else ("1.x/2.x", "sd15")
+            raise ModelNotFoundError(f"{self.name}: {source} holds a Stable Diffusion {family} model; "
+                                     f"choose generator {fits} for it")  # fmt: skip
         self.text2img_pipe = diffusers.AutoPipelineForText2Image.from_pipe(self.img2img_pipe)
         self.inpaint_pipe = diffusers.AutoPipelineForInpainting.from_pipe(self.img2img_pipe)
         for pipe in (self.img2img_pipe, self.text2img_pipe, self.inpaint_pipe):

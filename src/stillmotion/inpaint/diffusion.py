@@ -114,8 +114,9 @@ def _kandinsky_inpaint(model):
     elif _class_name(root) == "KandinskyV22InpaintPipeline":
         decoder_dir, prior_dir = root, root.parent / "prior"
     elif _class_name(root) in ("KandinskyV22Pipeline", "KandinskyV22PriorPipeline"):
-        raise ModelNotFoundError(f"{root} is Kandinsky 2.2's {'prior' if 'Prior' in _class_name(root) else 'text-to-image decoder'}: "
-                                 "inpainting needs the inpaint decoder (kandinsky-2-2-decoder-inpaint) beside its prior")  # fmt: skip
+        part = "prior" if "Prior" in _class_name(root) else "text-to-image decoder"
+        raise ModelNotFoundError(f"{root} is Kandinsky 2.2's {part}: inpainting needs the inpaint decoder "
+                                 "(kandinsky-2-2-decoder-inpaint) beside its prior")  # fmt: skip
     else:
         return None
     if not prior_dir.is_dir():
