@@ -109,6 +109,11 @@ def test_explicit_options_win_over_the_recipe(tmp_path):
     args = argparse.Namespace(photo="", recipe="macro", motion=None, intensity=2.0, grade="noir")
     f = _finishing.resolve(args)
     assert f.motion == macro.motion and f.intensity == 2.0 and f.grade == parse_grade("noir")
+    # a keyframe path's amounts are the user's: the recipe's intensity does not rescale them, --intensity does
+    args = argparse.Namespace(photo="", recipe="macro", motion="move.toml", intensity=None, grade=None)
+    assert _finishing.resolve(args).intensity is None
+    args = argparse.Namespace(photo="", recipe="macro", motion="move.toml", intensity=1.5, grade=None)
+    assert _finishing.resolve(args).intensity == 1.5
 
 
 @pytest.mark.parametrize(("recipe", "explicit", "expected"), [

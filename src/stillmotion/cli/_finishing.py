@@ -68,9 +68,15 @@ def resolve(args: argparse.Namespace) -> Finishing:
         read_cube(grade.lut_path)
     check_preview_path(getattr(args, "preview", None), output=getattr(args, "output", None),
                        inputs=(getattr(args, "photo", None), getattr(args, "depth", None)))  # fmt: skip
+    # a recipe's intensity tunes named motions; a keyframe path's amounts are the user's own, so only
+    # --intensity scales them
+    from ..camera.keyframes import is_path_file
+
+    own_path = args.motion is not None and is_path_file(args.motion)
+    recipe_intensity = recipe.intensity if recipe is not None and not own_path else None
     return Finishing(
         motion=args.motion if args.motion is not None else (recipe.motion if recipe else None),
-        intensity=args.intensity if args.intensity is not None else (recipe.intensity if recipe else None),
+        intensity=args.intensity if args.intensity is not None else recipe_intensity,
         grade=grade,
         recipe=recipe.name if recipe else None,
         protect=_protect(getattr(args, "protect", None), recipe),
