@@ -314,6 +314,9 @@ def test_animate_frames_takes_8_bit_and_grey_photos_as_the_reader_gives_them(tex
     expected = list(animate_frames(as8 / np.float32(255), depth, config))
     frames = list(animate_frames(as8, depth, config))
     assert all(f.dtype == np.float32 for f in frames)
+    shot = plan(as8, depth, config)  # the shot is planned from the same float photo
+    state = next(iter(shot.states()))
+    np.testing.assert_allclose(shot.render(state).image, plan(as8 / np.float32(255), depth, config).render(state).image)
     for frame, want in zip(frames, expected):
         np.testing.assert_allclose(frame, want, atol=1e-6)
     grey = as8[:, :, 0]

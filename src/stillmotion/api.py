@@ -80,10 +80,11 @@ def load_depth(
 def plan(image: np.ndarray, depth: Depth, config: AnimateConfig, *, frame_faces: bool = True):
     """The shot (scene, path, framing) for ``image``; see :func:`stillmotion.render.shot.plan_shot`
     (uniform bars baked into the photo are cut away; ``frame_faces``: when the output's aspect cuts part
-    of the photo away, the kept window follows the largest face, or the top of a clearly salient subject)."""
+    of the photo away, the kept window follows the largest face, or the top of a clearly salient subject).
+    ``image`` as in :func:`animate_frames`."""
     from .render.shot import plan_shot
 
-    return plan_shot(image, depth, motion=config.motion, intensity=config.intensity,
+    return plan_shot(_photo_with(image, depth), depth, motion=config.motion, intensity=config.intensity,
                      duration_s=config.duration_s, fps=config.fps, size=config.size, loop=config.loop,
                      fov_deg=config.fov_deg, border=config.border, frame_faces=frame_faces)  # fmt: skip
 

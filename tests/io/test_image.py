@@ -416,6 +416,14 @@ def test_image_array_refuses_what_is_not_an_image(bad, message):
         image_array(bad, what="photo")
 
 
+@pytest.mark.parametrize("dtype", [np.int64, np.int32, np.int16, np.uint32])
+def test_integer_pixels_without_an_agreed_scale_are_refused(dtype):
+    """np.asarray(photo, dtype=int) holds 0..255: it was divided by int64's maximum, a black picture."""
+    photo = np.full((4, 4, 3), 200, dtype)
+    with pytest.raises(InputError, match=f"pixels of type {np.dtype(dtype)} have no agreed scale"):
+        image_array(photo)
+
+
 def test_image_array_refuses_nan_unless_asked_not_to():
     image = np.full((4, 4, 3), 0.5, np.float32)
     image[1, 2, 0] = np.nan

@@ -404,9 +404,14 @@ def _to_unit_float(array: np.ndarray, path: Path, what: str = "photo") -> np.nda
 
 def unit_float(image: np.ndarray) -> np.ndarray:
     """Integer pixels (8-, 16-bit) as float32 in [0, 1], scaled as photos are read; float pixels as given
-    (the contract's already)."""
+    (the contract's already). Other integer arrays (int64, int32, ...) are an :class:`InputError`: they have
+    no agreed full scale (``np.asarray(photo, dtype=int)`` holds 0..255, and was read as near black)."""
     image = np.asarray(image)
-    return image if np.issubdtype(image.dtype, np.floating) else _to_unit_float(image, Path("array"), "array")
+    if np.issubdtype(image.dtype, np.floating):
+        return image
+    if image.dtype not in (np.uint8, np.uint16, np.bool_):
+        raise InputError(f"pixels of type {image.dtype} have no agreed scale: give float in [0, 1], uint8 or uint16")
+    return _to_unit_float(image, Path("array"), "array")
 
 
 def image_array(image: np.ndarray, *, what: str = "the image", finite: bool = True) -> np.ndarray:
