@@ -55,3 +55,10 @@ def test_flow_speed_without_any_flow_option_is_a_warning(tmp_path, caplog):
     caplog.clear()
     assert main([*common, "-o", f"{tmp_path}/b/", "--quiet"]) == 0
     assert "--flow-speed" not in caplog.text
+
+
+def test_a_flow_speed_beyond_the_limit_is_named_by_its_option(tmp_path, capsys):
+    cv2.imwrite(str(tmp_path / "photo.png"), np.full((48, 64, 3), 90, np.uint8))
+    argv = ["animate", str(tmp_path / "photo.png"), "-o", f"{tmp_path}/a/", "--material", "water", "--flow-speed", "25"]
+    assert main(argv) == 2
+    assert capsys.readouterr().err == "error: --flow-speed must be a factor in 0..20, got 25\n"

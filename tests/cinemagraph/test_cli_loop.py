@@ -145,7 +145,7 @@ def test_long_loops_tiny_photos_nan_hints_and_folders_are_refused(scene, capsys)
         ([photo, *mask, "--motion-from", str(tmp / "ref"), "--duration", "0.5"], "is a folder; give a video file"),
         ([str(tmp / "tiny.png"), "--hint", "1,1,1,1", "--duration", "0.5"], "too small for a loop: 3x3"),
         # a huge speed or arrow made the material beyond the photo's edge take gigabytes
-        ([photo, *mask, "--hint", "10,30,5,0", "--speed", "1e4", "--duration", "0.5"], "speed must be a factor in 0..20"),
+        ([photo, *mask, "--hint", "10,30,5,0", "--speed", "1e4", "--duration", "0.5"], "--speed must be a factor in 0..20"),
         ([photo, *mask, "--hint", "10,30,1e6,0", "--duration", "0.5"], "moves 1e+06 px per second, more than 115"),
     ]
     for argv, message in cases:
@@ -175,3 +175,15 @@ def test_loop_config_limits_and_hints_on_the_edge_of_a_downscaled_photo(scene):
     hints = MotionHints((Hint(48, 40, 10, 0),), (Anchor(95, 63),))
     make_loop(photo, tmp / "o.gif", mask=mask, hints=hints, config=LoopConfig(duration_s=0.5, fps=8, max_side_px=29))
     assert (tmp / "o.gif").exists()
+
+
+def test_an_arrow_as_long_as_the_photos_diagonal_passes_whatever_the_output(scene):
+    """The arrow limit was checked again after a video's odd row and column were cropped: a 95x63 photo
+    took a 113 px/s arrow for PNG frames but refused it for a video (limit 113.1 then 112.3)."""
+    tmp, photo, mask = scene
+    cv2.imwrite(str(tmp / "odd.png"), photo[:63, :95, ::-1])
+    cv2.imwrite(str(tmp / "odd_mask.png"), mask[:63, :95].astype(np.uint8) * 255)
+    for out in (tmp / "frames", tmp / "odd.mp4"):
+        argv = ["loop", str(tmp / "odd.png"), "--mask", str(tmp / "odd_mask.png"), "--hint", "48,40,113,0",
+                "--duration", "0.5", "--fps", "8", "-o", f"{out}/" if out.suffix == "" else str(out), "--quiet"]  # fmt: skip
+        assert main(argv) == 0, out

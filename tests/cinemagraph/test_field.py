@@ -126,8 +126,6 @@ def test_bad_field_inputs():
     [
         (MotionHints((Hint(90, 10, 1, 1),)), 1.0, r"hint at \(90, 10\) is outside the photo, which is 90x60"),
         (MotionHints((Hint(10, 10, 1, 1),), (Anchor(10, -1),)), 1.0, r"anchor at \(10, -1\) is outside the photo"),
-        # an arrow longer than the photo's diagonal (108 px) per second
-        (MotionHints((Hint(10, 10, 1e6, 0),)), 1.0, r"hint at \(10, 10\) moves 1e\+06 px per second, more than 108"),
         (MotionHints((Hint(10, 10, 5, 0),)), 1e4, "speed must be a factor in 0..20, got 10000"),
         (MotionHints((Hint(10, 10, 5, 0),)), float("nan"), "speed must be a factor in 0..20"),
     ],

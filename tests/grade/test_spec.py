@@ -41,6 +41,8 @@ def test_a_missing_lut_file_is_refused_when_the_spec_is_read(tmp_path):
         AnimateConfig(grade=f"lut={tmp_path / 'nope.cube'}")
     with pytest.raises(InputError, match="is a directory"):
         parse_grade(f"lut={tmp_path}")
+    # only the LUT the grade keeps is read: a preset after it drops it
+    assert parse_grade(f"lut={tmp_path / 'nope.cube'},film") == parse_grade("film")
 
 
 def test_a_preset_replaces_everything_before_it():
@@ -61,7 +63,9 @@ def test_a_preset_replaces_everything_before_it():
         ("vignette=3", "vignette must be a number in 0..1"),
         ("lift=0.1:0.2", "lift must be"),
         ("bokeh=star", "bokeh must be one of disc, hexagon"),
-        ("focus=2", "focus must be"),
+        ("focus=2", "focus must be auto, a depth D in 0..1 (0 = farthest, 1 = nearest) or a pull START>END, got '2'"),
+        ("lut=", "lut must be the path of a .cube file, got ''"),  # not Python's "None or ..."
+        ("letterbox=9", "letterbox must be an aspect in 0.2..5 (2.39, 2.39:1, 16:9) or none, got '9'"),
         ("sepia", "unknown preset 'sepia'"),
     ],
 )

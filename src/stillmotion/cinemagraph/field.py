@@ -303,8 +303,8 @@ def build_field(
     it is zero everywhere else. The velocity comes from
     ``velocity`` (px/s, e.g. transferred from a video) if given, else from the arrow ``hints``, else from the
     ``material`` preset. A material also bends the field with its turbulence and sets the border fade.
-    ``speed`` (0 .. ``MAX_SPEED``) multiplies it; hints must lie in the photo (see
-    :meth:`~.hints.MotionHints.check_fits`).
+    ``speed`` (0 .. ``MAX_SPEED``) multiplies it; hints must lie in the photo (their length is checked
+    against the photo as the user gave it, before any downscale or crop: :meth:`~.hints.MotionHints.check_fits`).
     """
     h, w = image.shape[:2]
     if region.shape != (h, w):
@@ -312,7 +312,7 @@ def build_field(
     if fps <= 0 or not math.isfinite(fps):
         raise InputError(f"fps must be positive, got {fps}")
     check_speed(speed)
-    hints.check_fits(w, h)
+    hints.check_inside(w, h)  # arrow lengths are checked on the photo as given (make_loop, FlowSpec)
     region = region.astype(bool)
     if not region.any():
         raise InputError("the moving region is empty (mask empty, or all of it frozen)")
@@ -347,10 +347,10 @@ def build_field(
     return np.ascontiguousarray(field, dtype=np.float32)
 
 
-def check_speed(speed: float) -> None:
-    """Raise :class:`InputError` unless ``speed`` is a factor in 0 .. ``MAX_SPEED``."""
+def check_speed(speed: float, *, name: str = "speed") -> None:
+    """Raise :class:`InputError` unless ``speed`` is a factor in 0 .. ``MAX_SPEED`` (``name``: the option's)."""
     if not (math.isfinite(speed) and 0.0 <= speed <= MAX_SPEED):
-        raise InputError(f"speed must be a factor in 0..{MAX_SPEED:g}, got {speed:g}")
+        raise InputError(f"{name} must be a factor in 0..{MAX_SPEED:g}, got {speed:g}")
 
 
 def _bend(velocity: np.ndarray, material: Material, *, seed: int) -> np.ndarray:

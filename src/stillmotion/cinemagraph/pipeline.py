@@ -53,7 +53,7 @@ class LoopConfig:
             raise InputError(f"--duration must be in (0, {MAX_DURATION_S:g}] seconds, got {self.duration_s}")
         if not (math.isfinite(self.fps) and 0 < self.fps <= 240):
             raise InputError(f"--fps must be in (0, 240], got {self.fps}")
-        check_speed(self.speed)
+        check_speed(self.speed, name="--speed")  # as its other messages, in the CLI's words
         if not (math.isfinite(self.max_side_px) and self.max_side_px >= MIN_SIDE_PX):
             raise InputError(f"max_side_px must be at least {MIN_SIDE_PX}, got {self.max_side_px}")
         if VideoSpec(fps=self.fps, duration_s=self.duration_s).frame_count < 2:

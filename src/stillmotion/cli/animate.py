@@ -69,7 +69,10 @@ def flow_from_args(args: argparse.Namespace):
             log.warning("--flow-speed does nothing without --loop-mask, --hint, --hints, --anchor or --material")
         return None
     from ..cinemagraph.camera import FlowSpec
+    from ..cinemagraph.field import check_speed
     from ..cinemagraph.hints import MotionHints, load_hints, parse_anchor, parse_hint
+
+    check_speed(args.flow_speed, name="--flow-speed")
 
     hints = MotionHints(tuple(parse_hint(h) for h in args.hint), tuple(parse_anchor(a) for a in args.anchor))
     if args.hints:

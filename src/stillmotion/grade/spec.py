@@ -20,15 +20,19 @@ from .config import RULES, GradeConfig, accepted
 class Key:
     """One ``key=value`` of a spec: the :class:`GradeConfig` field it sets, how its text is read (the field's
     rule in :data:`~.config.RULES` then checks the value), what it does and, when the text has a form of its
-    own, how it is written."""
+    own, how it is written (``says``: the whole of what a spec may give, where the rule's words are Python's,
+    such as None)."""
 
     field: str
     read: Callable[[str], object]
     help: str
     written: str = ""
+    says: str = ""
 
     @property
     def expected(self) -> str:
+        if self.says:
+            return self.says
         return RULES[self.field].expected + (f"; written {self.written}" if self.written else "")
 
 
@@ -52,11 +56,6 @@ def _aspect(text: str) -> float | None:
     return float(w) / float(h or 1)
 
 
-def _lut(text: str) -> str:
-    """A LUT file that is missing (or a folder, or empty) is refused now, not after the first frame's depth."""
-    if text:
-        check_input_file(text, "LUT")
-    return text
 
 
 KEYS: dict[str, Key] = {
@@ -68,11 +67,12 @@ KEYS: dict[str, Key] = {
     "gain": Key("gain", _numbers, "scale the whites", "R:G:B"),
     "contrast": Key("contrast", float, "S-curve about mid-grey"),
     "saturation": Key("saturation", float, "0 = monochrome"),
-    "lut": Key("lut_path", _lut, "a .cube 3D LUT file"),
+    "lut": Key("lut_path", str, "a .cube 3D LUT file", says="the path of a .cube file"),
     "lut_strength": Key("lut_strength", float, "blend of the LUT"),
     "lut_interp": Key("lut_interpolation", str, "LUT interpolation"),
     "dof": Key("dof_radius_pct", float, "depth of field: largest blur radius, % of the long side"),
-    "focus": Key("focus", _focus, "where the focus plane sits; auto = on the subject", "D, START>END or auto"),
+    "focus": Key("focus", _focus, "where the focus plane sits; auto = on the subject",
+                 says="auto, a depth D in 0..1 (0 = farthest, 1 = nearest) or a pull START>END"),
     "bokeh": Key("bokeh", str, "aperture shape"),
     "sharpen": Key("sharpen", float, "unsharp mask on luma"),
     "aberration": Key("aberration_pct", float, "chromatic aberration at the corners, % of half-diagonal"),
@@ -81,7 +81,8 @@ KEYS: dict[str, Key] = {
     "grain": Key("grain", float, "film grain strength"),
     "grain_size": Key("grain_size_px", float, "grain size in pixels at 1080 lines"),
     "seed": Key("grain_seed", int, "grain seed"),
-    "letterbox": Key("letterbox_aspect", _aspect, "bars to an aspect, e.g. 2.39", "2.39, 2.39:1, 16:9 or none"),
+    "letterbox": Key("letterbox_aspect", _aspect, "bars to an aspect, e.g. 2.39",
+                     says="an aspect in 0.2..5 (2.39, 2.39:1, 16:9) or none"),
 }
 ALIASES = {"temp": "temperature", "sat": "saturation", "ca": "aberration", "exposure_ev": "exposure"}
 
@@ -113,4 +114,6 @@ def parse_grade(spec: str | None, *, presets: dict[str, str] | None = None, base
         except (ValueError, TypeError, ZeroDivisionError):
             raise InputError(f"--grade: {name} must be {key.expected}, got {text!r}") from None
         config = dataclasses.replace(config, **{key.field: value})
+    if config.lut_path:  # refused now, not after the first frame's depth (a LUT a later preset dropped is not read)
+        check_input_file(config.lut_path, "LUT")
     return config
