@@ -44,6 +44,9 @@ def test_bad_inputs():
         interpolate_pair(f0, f1[:, :-2])
     with pytest.raises(InputError, match=r"\[0, 1\]"):
         interpolate_pair(f0, f1, t=1.5)
+    for bad in (None, float("nan"), "half"):  # None and text were a TypeError / ValueError
+        with pytest.raises(InputError, match=r"t \(the time between the two frames\) must lie in \[0, 1\]"):
+            interpolate_pair(f0, f1, t=bad)
     with pytest.raises(InputError, match="at least 2 frames"):
         list(output_times(1, factor=2))
 

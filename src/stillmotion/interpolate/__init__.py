@@ -9,6 +9,7 @@ the flows to time t with occlusion-aware weights and samples both frames; ``spla
 
 from __future__ import annotations
 
+import math
 from typing import Protocol
 
 from ..errors import InputError
@@ -39,10 +40,14 @@ def create_interpolator(name: str = DEFAULT_METHOD, **options) -> Interpolator:
 
 
 def check_time(t: float) -> float:
-    t = float(t)
-    if not 0.0 <= t <= 1.0:
-        raise InputError(f"--t must lie in [0, 1], got {t}")
-    return t
+    """``t`` as a float in [0, 1] (NaN, None or text are an :class:`InputError`, not a TypeError)."""
+    try:
+        value = float(t)
+    except (TypeError, ValueError):
+        value = math.nan
+    if not 0.0 <= value <= 1.0:
+        raise InputError(f"t (the time between the two frames) must lie in [0, 1], got {t!r}")
+    return value
 
 
 def interpolate_pair(image0: Image, image1: Image, *, t: float = 0.5, method: str = DEFAULT_METHOD, **options) -> Image:
