@@ -99,4 +99,7 @@ def test_each_backend_gets_only_the_options_given(tmp_path, capsys, shifted_pair
     assert main(["flow", *frames, "-o", str(tmp_path / "f.flo"), "--backend", "dis", "--preset", "fast", "--quiet"]) == 0
     capsys.readouterr()
     assert main(["flow", *frames, "-o", str(tmp_path / "g.flo"), "--preset", "fast", "--quiet"]) == 2
-    assert "'classical' does not take preset" in capsys.readouterr().err and not (tmp_path / "g.flo").exists()
+    assert "--preset applies to --backend dis, not classical" in capsys.readouterr().err
+    assert not (tmp_path / "g.flo").exists()
+    assert main(["flow", *frames, "-o", str(tmp_path / "g.flo"), "--iters", "4", "--quiet"]) == 2
+    assert "--iters applies to --backend raft, not classical" in capsys.readouterr().err

@@ -45,6 +45,9 @@ def run(args: argparse.Namespace) -> int:
         raise OutputError(f"--output must end in .flo, got {args.output}")
     if args.iters is not None and args.iters < 1:
         raise InputError(f"--iters must be at least 1, got {args.iters}")
+    for option, backend in (("preset", "dis"), ("weights", "raft"), ("iters", "raft")):
+        if getattr(args, option) is not None and args.backend != backend:
+            raise InputError(f"--{option} applies to --backend {backend}, not {args.backend}")
     check_output(args.output, inputs=tuple(args.inputs))
     if args.preview is not None:  # before the work: a bad preview path must not leave the .flo alone behind
         check_image_output(args.preview, inputs=tuple(args.inputs))
