@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from stillmotion.api import AnimateConfig, plan
 from stillmotion.render.framing import HEADROOM, window_centre
@@ -49,10 +50,12 @@ def test_without_a_clear_subject_the_window_stays_centred():
     assert window_centre(_photo(90, 600), SIZE, 0.95 * SIZE) is None
 
 
-def test_animate_frames_the_subject_instead_of_cutting_its_top():
+@pytest.mark.parametrize("border", ["crop", "fill"])  # fill ignored the framing: heads were cut off
+def test_animate_frames_the_subject_instead_of_cutting_its_top(border):
     image = _photo(90, 600)
     depth = Depth(np.linspace(0.2, 1.0, SIZE, dtype=np.float32)[:, None].repeat(SIZE, axis=1), DepthKind.INVERSE)
-    config = AnimateConfig(motion="zoom_in", duration_s=0.5, fps=4, size="landscape")
+    motion = "zoom_in" if border == "crop" else "zoom_out"  # zoom_out is what needs the fill
+    config = AnimateConfig(motion=motion, duration_s=0.5, fps=4, size="landscape", border=border)
     first = {}
     for framed in (True, False):
         shot = plan(image, depth, config, frame_faces=framed)

@@ -49,10 +49,11 @@ def padded_fov_deg(width: int, height: int, fov_deg: float, margin_px: int) -> f
 
 
 def path_fits(q: np.ndarray, focal_px: float, pads: tuple[int, int, int, int], states: Sequence[CameraState], *,
-              half_width: float, half_height: float) -> bool:  # fmt: skip
+              half_width: float, half_height: float, centre: tuple[float, float] = (0.0, 0.0)) -> bool:  # fmt: skip
     """Whether the photo of inverse depth ``q`` (camera: ``focal_px``, principal point in the middle),
     padded by ``pads`` = (top, bottom, left, right) pixels of its edge carried outwards, fills the
-    ``half_width`` x ``half_height`` window (normalised image units) of every view from ``states``."""
+    ``half_width`` x ``half_height`` window about ``centre`` (normalised image units) of every view from
+    ``states``."""
     from ..errors import InputError
 
     top, bottom, left, right = pads
@@ -60,15 +61,23 @@ def path_fits(q: np.ndarray, focal_px: float, pads: tuple[int, int, int, int], s
     padded = cv2.copyMakeBorder(q, top, bottom, left, right, cv2.BORDER_REPLICATE)
     cam = Intrinsics(focal_px, focal_px, (w - 1) / 2 + left, (h - 1) / 2 + top, padded.shape[1], padded.shape[0])
     try:
-        return fit_scale(border_points(padded, cam), states, half_width=half_width, half_height=half_height) >= 0.999
+        k = fit_scale(border_points(padded, cam), states, half_width=half_width, half_height=half_height, centre=centre)
+        return k >= 0.999
     except InputError:  # a path too wild for this margin (it sees past the padded border or turns away)
         return False
 
 
 def margin_for_path(
-    q: np.ndarray, fov_deg: float, states: Sequence[CameraState], *, half_width: float, half_height: float
+    q: np.ndarray,
+    fov_deg: float,
+    states: Sequence[CameraState],
+    *,
+    half_width: float,
+    half_height: float,
+    centre: tuple[float, float] = (0.0, 0.0),
 ) -> int:
-    """Smallest margin (pixels of ``q``) at which the path needs no crop, or the largest tried."""
+    """Smallest margin (pixels of ``q``) at which the path needs no crop of the window about ``centre``
+    (the framing's, normalised image units), or the largest tried."""
     h, w = q.shape
     q_small, _ = fit_copy(q)
     sh, sw = q_small.shape
@@ -77,7 +86,8 @@ def margin_for_path(
     for step in MARGIN_STEPS:
         m_small = max(1, round(step * max(sw, sh)))
         best = round(step * max(w, h))
-        if path_fits(q_small, focal, (m_small,) * 4, states, half_width=half_width, half_height=half_height):
+        if path_fits(q_small, focal, (m_small,) * 4, states, half_width=half_width, half_height=half_height,
+                     centre=centre):  # fmt: skip
             break
     return int(best)
 

@@ -140,7 +140,7 @@ def plan_shot(
     crop_w, crop_h = _aspect_crop(w, h, out_w, out_h)
     half_w, half_h = crop_w / 2 / photo.fx, crop_h / 2 / photo.fy
     centre = (0.0, 0.0)
-    if frame_faces and border == "crop":
+    if frame_faces:  # with --border fill too: the margin is then made wide enough for the framed window
         found = window_centre(image, crop_w, crop_h)
         if found is not None:
             centre = ((found[0] - photo.cx) / photo.fx, (found[1] - photo.cy) / photo.fy)
@@ -153,7 +153,7 @@ def plan_shot(
             w, h = max(2, round(w * shrink)), max(2, round(h * shrink))
             image, q = _resize(image, w, h), _resize(q, w, h, nearest=True)
             crop_w, crop_h = crop_w * shrink, crop_h * shrink
-        margin = margin_for_path(q, fov_deg, samples, half_width=half_w, half_height=half_h)
+        margin = margin_for_path(q, fov_deg, samples, half_width=half_w, half_height=half_h, centre=centre)
         scene_fov = padded_fov_deg(w, h, fov_deg, margin)
         image, q = extend_photo(image, q, margin)
         h, w = q.shape
