@@ -236,6 +236,22 @@ def test_classical_2d_run_end_to_end(tmp_path):
     assert abs(first.mean() - last.mean()) < 0.05  # colour coherence kept the tones
 
 
+def test_an_init_image_in_pillarbox_bars_starts_without_them(tmp_path):
+    """The bars were warped with the picture and swept into it as black wedges (animate cuts them)."""
+    import cv2
+    from skimage import data
+
+    from stillmotion.io import write_image
+
+    picture = data.coffee()[:, 100:500].astype(np.float32) / 255  # 400x400
+    write_image(tmp_path / "boxed.png", np.pad(picture, ((0, 0), (80, 80), (0, 0))))
+    out = tmp_path / "run"
+    assert main(["deforum", str(_settings_file(tmp_path)), "-o", f"{out}/", "--image", str(tmp_path / "boxed.png"),
+                 "--quiet"]) == 0  # fmt: skip
+    first = cv2.imread(str(sorted(out.glob("*.png"))[0])).astype(np.float32) / 255
+    assert first[:, :4].mean() > 0.1 and first[:, -4:].mean() > 0.1  # picture to both side edges, no black bars
+
+
 def _shift(a, b):
     import cv2
 

@@ -69,7 +69,7 @@ def deforum_frames(
     first_seed = next(seeds)
     c0 = controls[0]
     if init_image is not None:
-        first = fit_to_size(init_image, w, h)
+        first = fit_to_size(_without_bars(init_image), w, h)
         if generator is not None and settings.init_strength < 1.0:
             first = generator.img2img(first, c0.prompt, c0.negative_prompt, denoise=1.0 - settings.init_strength,
                                       seed=first_seed, steps=c0.steps, cfg_scale=c0.cfg_scale)  # fmt: skip
@@ -105,3 +105,14 @@ def render_deforum(
                                     progress=progress):  # fmt: skip
             writer.write(frame)
         return writer.count
+
+
+def _without_bars(image: np.ndarray) -> np.ndarray:
+    """The init image inside uniform letterbox/pillarbox bars or a scan's flat frame lines, as ``animate``
+    cuts them: warped, they sweep into the picture as lines and wedges."""
+    from ..depth.bars import content_box
+
+    top, bottom, left, right = content_box(image)
+    if (top, bottom, left, right) != (0, image.shape[0], 0, image.shape[1]):
+        log.info("deforum: init image's uniform bars cut away, the picture is %dx%d", right - left, bottom - top)
+    return image[top:bottom, left:right]
