@@ -29,3 +29,15 @@ def test_every_command_still_parses_its_options_and_lists_the_others():
         build_parser("loop").parse_args(["animate", "p.jpg", "-o", "o.mp4"])
     assert "loop" in build_parser("animate").format_help()
     assert build_parser().parse_args(["animate", "p.jpg", "-o", "o.mp4"]).photo == "p.jpg"
+
+
+@pytest.mark.parametrize(("argv", "said"), [
+    (["loop", "p.png", "-o", "o.mp4", "--size", "3x3"], "unrecognized arguments: --size 3x3 (see 'stillmotion loop --help')"),
+    (["--bogus"], "unrecognized arguments: --bogus (see 'stillmotion --help')"),
+])  # fmt: skip
+def test_an_unknown_option_points_at_its_commands_help(argv, said, capsys):
+    from stillmotion.cli import main
+
+    with pytest.raises(SystemExit) as stop:
+        main(argv)
+    assert stop.value.code == 2 and capsys.readouterr().err == f"error: {said}\n"

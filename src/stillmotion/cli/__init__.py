@@ -52,8 +52,10 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     parser = _Parser(prog="stillmotion", description="Bring still photos to life.")
     parser.add_argument("--version", action="version", version=f"stillmotion {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    parser.commands = {}  # type: ignore[attr-defined]
     for module in _command_modules():
         cmd = sub.add_parser(module.NAME, help=module.HELP, description=module.HELP)
+        parser.commands[module.NAME] = cmd  # type: ignore[attr-defined]
         if command is None or command == module.NAME:
             module.add_arguments(cmd)
         cmd.add_argument("--quiet", action="store_true",
@@ -67,7 +69,9 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     command = next((arg for arg in argv if not arg.startswith("-")), None)  # the only global options are flags
     parser = build_parser(command)
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:  # said by the command's own parser, which points at its own --help
+        parser.commands.get(getattr(args, "command", None), parser).error(f"unrecognized arguments: {' '.join(unknown)}")
     if not getattr(args, "command", None):
         parser.print_help(sys.stderr)
         return EXIT_USAGE
