@@ -71,7 +71,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser(command)
     args, unknown = parser.parse_known_args(argv)
     if unknown:  # said by the command's own parser, which points at its own --help
-        parser.commands.get(getattr(args, "command", None), parser).error(f"unrecognized arguments: {' '.join(unknown)}")
+        said_by = parser.commands.get(getattr(args, "command", None), parser)
+        said_by.error(f"unrecognized arguments: {' '.join(unknown)}")
     if not getattr(args, "command", None):
         parser.print_help(sys.stderr)
         return EXIT_USAGE
