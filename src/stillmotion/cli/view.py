@@ -35,7 +35,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="camera translation x,y,z (x right, y down, z forward): with an estimated or inverse "
                         "map in units of the nearest surface's distance (0.05 is already a clear move); with "
                         "--depth-kind metric in the map's units; with disparity in stereo baselines")  # fmt: skip
-    parser.add_argument("--rotate", type=_triple, default=(0.0, 0.0, 0.0), help="camera rotation rx,ry,rz in degrees (positive: tilt up, turn right, roll clockwise)")
+    parser.add_argument("--rotate", type=_triple, default=(0.0, 0.0, 0.0),
+                        help="camera rotation rx,ry,rz in degrees (positive: tilt up, turn right, roll clockwise)")
     parser.add_argument("--fov", type=float, default=55.0, help="the photo's field of view in degrees")
 
 
