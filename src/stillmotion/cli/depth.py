@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
     check_separate_outputs(("-o", args.output), ("--preview", args.preview), ("--layers", args.layers))
     image = read_image(args.photo)
     config = DepthConfig(backend=args.backend, model=args.model, protect=args.protect, hints=args.depth_hints)
-    with progress_bar(args, "depth") as progress:
+    with progress_bar(args, "depth", unit="step") as progress:
         depth, backend = prepare_depth(image, config=config, source=args.photo, progress=progress)
     if args.layers:  # the slow part first: if it fails or is interrupted, nothing has been written yet
         from ..depth.layers import export_layers

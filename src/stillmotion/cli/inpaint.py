@@ -90,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
             raise InputError("--steps needs the diffusion backend and a positive number")
         options["steps"] = args.steps
     fill = BACKENDS.create(args.backend, **options)  # unknown names and bad options fail before any work
-    with progress_bar(args, "inpaint") as progress:
+    with progress_bar(args, "inpaint", unit="step") as progress:
         if args.depth:
             depth = match_depth(read_depth(args.depth, args.depth_kind), image.shape[:2])  # as animate does
             filled, filled_depth = inpaint_rgbd(image, mask, depth, backend=fill, progress=progress)
