@@ -56,8 +56,6 @@ def _aspect(text: str) -> float | None:
     return float(w) / float(h or 1)
 
 
-
-
 KEYS: dict[str, Key] = {
     "exposure": Key("exposure_ev", float, "exposure in stops"),
     "temperature": Key("temperature", float, "white balance: -1 cool .. +1 warm"),
