@@ -110,3 +110,21 @@ def test_auto_recipe_on_real_photos(path, expected):
 
     recipe, reason, _ = auto_recipe(read_image(DATA / path))
     assert recipe.name == expected, reason
+
+
+def test_flat_tiles_are_not_counted_as_defocused():
+    """A dusk sky over a sharp launch pad made scikit-image's rocket a macro shot (half its tiles flat)."""
+    import cv2
+
+    from stillmotion.grade.scene_cues import defocus_fraction
+
+    rng = np.random.default_rng(0)
+    sharp = rng.random((256, 256)).astype(np.float32)
+    flat_top = sharp.copy()
+    flat_top[:128] = 0.15  # a clear, dark sky
+    blurred_top = sharp.copy()
+    ys, xs = np.mgrid[0:128, 0:256]
+    checks = (((ys // 12) + (xs // 12)) % 2).astype(np.float32) * 0.6 + 0.2  # shapes behind the subject...
+    blurred_top[:128] = cv2.GaussianBlur(checks, (0, 0), 4)  # ...out of focus
+    assert defocus_fraction(flat_top) < 0.05
+    assert defocus_fraction(blurred_top) > 0.4  # a blurred background still counts

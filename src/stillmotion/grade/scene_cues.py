@@ -108,14 +108,25 @@ def vanishing_point(segments: np.ndarray) -> tuple[float, np.ndarray | None]:
 
 
 def defocus_fraction(gray: np.ndarray, *, tiles: int = 16) -> float:
+    """Share of the frame's tiles whose fine detail (Laplacian energy) is far below the sharpest tiles' while
+    they still hold shapes (grey-level spread of at least ``FLAT_STD``): a blurred background. A flat tile
+    (a clear or dusk sky, a plain wall, letterbox bars) is no evidence of defocus: a launch pad under a
+    dark sky was taken for a macro shot."""
     lap = np.abs(cv2.Laplacian(gray, cv2.CV_32F, ksize=3))
     h, w = lap.shape
     th, tw = max(1, h // tiles), max(1, w // tiles)
     energy = cv2.resize(lap[: th * tiles, : tw * tiles], (tiles, tiles), interpolation=cv2.INTER_AREA)
     top = np.percentile(energy, 95)
     if top <= 1e-6:
-        return 1.0
-    return float((energy < 0.15 * top).mean())
+        return 0.0  # a flat picture: nothing is blurred
+    inner = np.ascontiguousarray(gray[: th * tiles, : tw * tiles], dtype=np.float32)
+    mean = cv2.resize(inner, (tiles, tiles), interpolation=cv2.INTER_AREA)
+    spread = np.sqrt(np.maximum(cv2.resize(inner * inner, (tiles, tiles), interpolation=cv2.INTER_AREA) - mean**2, 0))
+    return float(((energy < 0.15 * top) & (spread >= FLAT_STD)).mean())
+
+
+#: Grey-level standard deviation (of [0, 1] grey) below which a tile is flat rather than blurred.
+FLAT_STD = 0.02
 
 
 def scene_cues(image: np.ndarray, *, faces: list[tuple[int, int, int, int]] | None = None) -> SceneCues:
