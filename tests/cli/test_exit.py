@@ -11,8 +11,8 @@ ROOT = Path(__file__).resolve().parents[2]
 ENV = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
 
 
-def _command(*args: str, **kwargs) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "stillmotion", *args], env=ENV, stdout=subprocess.PIPE,
+def _command(*args: str, env: dict | None = None, **kwargs) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "stillmotion", *args], env=env or ENV, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, **kwargs)  # fmt: skip
 
 
@@ -36,8 +36,20 @@ def test_a_reader_that_stops_early_is_not_an_internal_error():
     assert "internal error" not in err and "Traceback" not in err
 
 
+def _with_exit_handler(tmp_path: Path) -> dict:
+    """An environment whose Python registers an exit handler that says it ran (a sitecustomize)."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text(
+        "import atexit, sys\natexit.register(lambda: sys.stderr.write('exit handlers ran\\n'))\n"
+    )
+    return dict(ENV, PYTHONPATH=os.pathsep.join([str(site), ENV["PYTHONPATH"]]))
+
+
 def test_a_terminated_run_leaves_no_partial_output(tmp_path):
-    """``kill`` (SIGTERM) while the clip is being written: the temporary file is removed, as on Ctrl-C."""
+    """``kill`` (SIGTERM) while the clip is being written: the temporary file is removed, as on Ctrl-C,
+    and the exit handlers are skipped (their weakref finalizers free LLVM objects that a worker thread still
+    compiling may be using: a CI run once ended in a segmentation fault)."""
     import signal
     import time
 
@@ -45,12 +57,16 @@ def test_a_terminated_run_leaves_no_partial_output(tmp_path):
 
     from stillmotion.io import write_image
 
+    env = _with_exit_handler(tmp_path)
+    _, err = _command("motions", env=env).communicate(timeout=60)
+    assert err == "exit handlers ran\n"  # after a run that ends normally they run
+
     photo = tmp_path / "photo.png"
     rng = np.random.default_rng(0)
     write_image(photo, np.kron(rng.random((24, 32, 3), dtype=np.float32), np.ones((8, 8, 1), np.float32)))
     out_dir = tmp_path / "out"
     out_dir.mkdir()
-    proc = _command("animate", str(photo), "-o", str(out_dir / "clip.mp4"), "--duration", "120", "--quiet")
+    proc = _command("animate", str(photo), "-o", str(out_dir / "clip.mp4"), "--duration", "120", "--quiet", env=env)
     deadline = time.monotonic() + 120
     while not any(".part" in p.name for p in out_dir.iterdir()):  # the clip's temporary file (the encoder runs)
         assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read() if proc.poll() else "slow"

@@ -112,6 +112,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
+#: Exit codes of a stopped run: Ctrl-C, SIGTERM, SIGHUP (see :func:`_stopped`).
+STOP_CODES = (130, 128 + signal.SIGTERM, 128 + signal.SIGHUP)
+
+
 def _stopped(exc: BaseException) -> int:
     """The message and exit code of a run stopped by Ctrl-C (130) or by SIGTERM/SIGHUP (128 + signal)."""
     if isinstance(exc, Terminated):
@@ -151,7 +155,12 @@ def run() -> None:
     run_exit_handlers = getattr(atexit, "_run_exitfuncs", None)
     if run_exit_handlers is None:  # not CPython: exit the usual way
         raise SystemExit(code)
-    run_exit_handlers()
+    if code not in STOP_CODES:
+        # after a stop, a worker thread may still be inside numba's compiler (a first run loads or compiles
+        # kernels ahead of use): the exit handlers include weakref finalizers that free LLVM objects under
+        # it, and a CI run once ended in a segmentation fault there. What was being written is already
+        # removed, so a stop skips them.
+        run_exit_handlers()
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
