@@ -93,6 +93,19 @@ def test_a_frame_holding_nan_is_refused():
         grade_frame(image, None, config=GradeConfig())
 
 
+def test_a_first_frame_without_known_depth_still_fixes_the_grade():
+    """Its state stayed None: every later frame measured its own depth range (the grade pumped) and ran the
+    face search again."""
+    image = photo()
+    depth = np.tile(np.linspace(0, 1, 90, dtype=np.float32), (60, 1))
+    grader = Grader(parse_grade("dof=2"), frame_count=3)
+    np.testing.assert_array_equal(grader(image, np.full_like(depth, np.nan), 0), image)  # nothing known: sharp
+    assert grader.state is not None
+    fixed = grader.state
+    grader(image, depth, 1)
+    assert grader.state is fixed
+
+
 def test_focus_pull_moves_smoothly_from_start_to_end():
     config = parse_grade("focus=0.9>0.1")
     state = shot_state(np.random.default_rng(0).random((20, 20)).astype(np.float32))

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import InputError
-from .pixels import unit_pixels
+from ..io.image import unit_pixels
 
 MAX_LUT_SIZE = 256
 
@@ -149,11 +149,15 @@ def apply_lut_fast(image: np.ndarray, lut: Lut3D, *, interpolation: str = "tetra
     """Same result as :func:`apply_lut` (to float rounding), compiled with numba: ~10x faster per frame."""
     if interpolation not in ("trilinear", "tetrahedral"):
         raise InputError(f"LUT interpolation must be 'trilinear' or 'tetrahedral', got {interpolation!r}")
-    image = unit_pixels(image)
+    return lut_pass(unit_pixels(image), lut, tetrahedral=interpolation == "tetrahedral")
+
+
+def lut_pass(image: np.ndarray, lut: Lut3D, *, tetrahedral: bool = True) -> np.ndarray:
+    """:func:`apply_lut_fast` on float pixels already checked (the grade's frames: checked once per frame)."""
     lo = np.asarray(lut.domain_min, dtype=np.float32)
     scale = (1.0 / (np.asarray(lut.domain_max, dtype=np.float32) - lo)).astype(np.float32)
     pixels = np.ascontiguousarray(image.reshape(-1, 3), dtype=np.float32)
     from .kernels import apply_lut_numba
 
-    out = apply_lut_numba(pixels, np.ascontiguousarray(lut.table), lo, scale, interpolation == "tetrahedral")
+    out = apply_lut_numba(pixels, np.ascontiguousarray(lut.table), lo, scale, tetrahedral)
     return out.reshape(image.shape)

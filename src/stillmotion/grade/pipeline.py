@@ -22,8 +22,8 @@ from .config import GradeConfig
 from .depth_of_field import depth_of_field
 from .detail import sharpen
 from .grain import add_grain
-from .lut import Lut3D, apply_lut_fast, read_cube
-from .pixels import unit_pixels
+from .lut import Lut3D, apply_lut_fast, lut_pass, read_cube
+from ..io.image import unit_pixels
 
 log = logging.getLogger(__name__)
 
@@ -66,13 +66,11 @@ def frame_depth(inverse_depth: np.ndarray, shape: tuple[int, int]) -> np.ndarray
 def shot_state(inverse_depth: np.ndarray, *, subject_box: tuple[int, int, int, int] | None = None) -> ShotState:
     """Fix the depth range from the first frame (robust percentiles) and focus on the subject.
 
-    The subject is ``subject_box`` (x, y, w, h; a face, say) when given, else the nearer part of the
-    frame's central region: the 80th percentile of its normalised inverse depth.
+    ``inverse_depth`` is known everywhere (:func:`frame_depth` fills it). The subject is ``subject_box``
+    (x, y, w, h; a face, say) when given, else the nearer part of the frame's central region: the 80th
+    percentile of its normalised inverse depth.
     """
-    finite = inverse_depth[np.isfinite(inverse_depth)]
-    if finite.size == 0:
-        return ShotState()
-    lo, hi = (float(v) for v in np.percentile(finite, [1.0, 99.0]))
+    lo, hi = (float(v) for v in np.percentile(inverse_depth, [1.0, 99.0]))
     if hi - lo < 1e-6:
         hi = lo + 1.0
     norm = normalise_depth(inverse_depth, (lo, hi))
@@ -156,7 +154,7 @@ def grade_frame(
     A frame holding NaN, or a depth map of another size, is an :class:`InputError`; unknown (NaN) depth is
     filled as :func:`frame_depth` says.
     """
-    out = unit_pixels(image, what="frame").astype(np.float32, copy=False)
+    out = unit_pixels(image, what="the frame").astype(np.float32, copy=False)
     t = frame_index / max(1, frame_count - 1)
     if config.dof_radius_pct > 0.0:
         out = _defocus(out, inverse_depth, config=config, state=state, t=t)
@@ -165,7 +163,7 @@ def grade_frame(
     out = lens.bloom(out, amount=config.bloom)
     out = lens.vignette(out, amount=config.vignette)
     if baked is not None:
-        out = apply_lut_fast(np.clip(out, 0.0, 1.0), baked, interpolation="tetrahedral")
+        out = lut_pass(np.clip(out, 0.0, 1.0), baked)
     elif has_colour_controls(config) or lut is not None:
         out = colour_transform(np.clip(out, 0.0, 1.0), config=config, lut=lut)
     scale_1080 = min(out.shape[:2]) / 1080.0
@@ -234,16 +232,17 @@ class Grader:
             baked=self.baked,
         )
 
-    def _shot_state(self, image: np.ndarray, inverse_depth: np.ndarray) -> ShotState | None:
-        """Depth range and focus from this frame, or None when its depth is all unknown."""
+    def _shot_state(self, image: np.ndarray, inverse_depth: np.ndarray) -> ShotState:
+        """Depth range and focus from this frame (the defaults when its depth is all unknown: the state is
+        fixed all the same, so later frames neither measure it again nor pump)."""
         depth = frame_depth(inverse_depth, image.shape[:2])
         if depth is None:
-            return None
+            return ShotState()
         box = self.subject_box
         if box is None and self.config.focus is None:  # focus on the subject: a face if there is one
             from ..depth.faces import detect_faces
 
-            faces = detect_faces(unit_pixels(image, what="frame"))
+            faces = detect_faces(unit_pixels(image, what="the frame"))
             box = faces[0] if faces else None
             if box is not None:
                 log.info("grade: focus on the face at %s", box)

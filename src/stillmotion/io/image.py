@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import math
 import os
 import threading
 import warnings
@@ -414,6 +415,16 @@ def unit_float(image: np.ndarray) -> np.ndarray:
     return _to_unit_float(image, Path("array"), "array")
 
 
+def unit_pixels(image: np.ndarray, *, what: str = "the image") -> np.ndarray:
+    """``image`` as float pixels (:func:`unit_float`), refused (:class:`InputError`) when it holds NaN or
+    infinite values, which would come out of a filter as NaN or index outside a LUT. Two reductions (min,
+    max): cheaper than a full boolean mask."""
+    image = unit_float(image)
+    if image.size and not (math.isfinite(float(image.min())) and math.isfinite(float(image.max()))):
+        raise InputError(f"{what} holds NaN or infinite values; expected numbers in [0, 1]")
+    return image
+
+
 def image_array(image: np.ndarray, *, what: str = "the image", finite: bool = True) -> np.ndarray:
     """An image handed to a public function as an array, as the contract's float32 (H, W, 3) RGB: 8- and
     16-bit pixels scaled by :func:`unit_float`, grey (H, W) or (H, W, 1) repeated into three channels and
@@ -426,9 +437,7 @@ def image_array(image: np.ndarray, *, what: str = "the image", finite: bool = Tr
     ):
         got = f"shape {array.shape} of {array.dtype}" if array is not None else "None"
         raise InputError(f"{what} must be an RGB (H, W, 3), RGBA (H, W, 4) or grey (H, W) array, got {got}")
-    levels = unit_float(array)
-    if finite and levels.dtype.kind == "f" and not np.isfinite(levels).all():
-        raise InputError(f"{what} holds NaN or infinite values")
+    levels = unit_pixels(array, what=what) if finite else unit_float(array)
     return _rgb_over_white(levels if levels.ndim == 3 else levels[:, :, None])
 
 
