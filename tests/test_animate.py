@@ -370,3 +370,8 @@ def test_bad_numbers_are_refused_before_the_depth_is_found(tmp_path, monkeypatch
     with pytest.raises(InputError, match=message):
         api.animate(tmp_path / "p.png", tmp_path / "o.mp4", config=AnimateConfig(**option))
     assert not (tmp_path / "o.mp4").exists()
+    # animate_frames too: before the face search and hints of adjust_depth (and any upscale)
+    monkeypatch.setattr(api, "adjust_depth", lambda *a, **k: pytest.fail("the depth was adjusted first"))
+    depth = Depth(np.ones((40, 60), np.float32), DepthKind.INVERSE)
+    with pytest.raises(InputError, match=message):
+        next(api.animate_frames(np.full((40, 60, 3), 0.35, np.float32), depth, AnimateConfig(**option)))

@@ -82,9 +82,14 @@ def plan(image: np.ndarray, depth: Depth, config: AnimateConfig, *, frame_faces:
     (uniform bars baked into the photo are cut away; ``frame_faces``: when the output's aspect cuts part
     of the photo away, the kept window follows the largest face, or the top of a clearly salient subject).
     ``image`` as in :func:`animate_frames`."""
+    return _plan(_photo_with(image, depth), depth, config, frame_faces=frame_faces)
+
+
+def _plan(image: np.ndarray, depth: Depth, config: AnimateConfig, *, frame_faces: bool = True):
+    """:func:`plan` for a photo already in the contract's float32 RGB (converted and checked once)."""
     from .render.shot import plan_shot
 
-    return plan_shot(_photo_with(image, depth), depth, motion=config.motion, intensity=config.intensity,
+    return plan_shot(image, depth, motion=config.motion, intensity=config.intensity,
                      duration_s=config.duration_s, fps=config.fps, size=config.size, loop=config.loop,
                      fov_deg=config.fov_deg, border=config.border, frame_faces=frame_faces)  # fmt: skip
 
@@ -115,11 +120,12 @@ def animate_frames(
     from .io import match_depth
 
     image = _photo_with(image, depth)
+    _check_config(config, image.shape[:2])  # before the upscale, face search and hints
     upscaled = _upscaled(image, config)
     if upscaled is not image:
         image, depth = upscaled, match_depth(depth, upscaled.shape[:2])
     depth = adjust_depth(image, depth, protect=config.depth_protect, hints=config.depth_hints)
-    shot = plan(image, depth, config)
+    shot = _plan(image, depth, config)
     total = shot.frame_count
     finish = Finisher(config.grade, frame_count=total)
     progress(0, total)
@@ -175,7 +181,7 @@ def animate(
     preload.start()
     # the encoder starts now and is ready when the first frame is: the shot is planned meanwhile
     with open_writer(output, fps=config.fps, width=width, height=height, inputs=inputs) as writer:
-        shot = plan(image, depth_map, config)
+        shot = _plan(image, depth_map, config)
         assert (shot.intrinsics.width, shot.intrinsics.height) == (width, height)
         total = shot.frame_count
         finish = Finisher(config.grade, frame_count=total, preview=preview, title=Path(photo).name,
