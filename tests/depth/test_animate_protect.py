@@ -25,7 +25,7 @@ def _captured_depth(monkeypatch, portrait, tmp_path, **config):
         seen["depth"] = depth
         raise RuntimeError("stop after planning")
 
-    monkeypatch.setattr(api, "plan", fake_plan)
+    monkeypatch.setattr(api, "_plan", fake_plan)
     with pytest.raises(RuntimeError, match="stop after planning"):
         api.animate(portrait, tmp_path / "out.mp4", config=api.AnimateConfig(**config))
     return seen["depth"].values

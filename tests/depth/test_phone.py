@@ -222,7 +222,7 @@ def test_animate_uses_embedded_phone_depth_by_default(tmp_path, monkeypatch):
         seen["depth"] = depth
         raise RuntimeError("stop after planning")
 
-    monkeypatch.setattr(api, "plan", fake_plan)
+    monkeypatch.setattr(api, "_plan", fake_plan)
     with pytest.raises(RuntimeError, match="stop after planning"):
         api.animate(photo, tmp_path / "out.mp4", config=api.AnimateConfig(depth_protect="none"))
     np.testing.assert_allclose(1.0 / seen["depth"].values, _true_z(), rtol=5e-3)
