@@ -42,6 +42,14 @@ class DepthKind(str, enum.Enum):
     #: stereo disparity in pixels for a baseline of 1 unit: ``z = focal_px / disparity``.
     DISPARITY = "disparity"
 
+    @classmethod
+    def parse(cls, kind: DepthKind | str) -> DepthKind:
+        """``kind`` as a DepthKind (a name in any case), or an InputError listing the kinds."""
+        try:
+            return cls(kind.lower() if isinstance(kind, str) else kind)
+        except ValueError:
+            raise InputError(f"unknown depth kind {kind!r}; choose one of {', '.join(k.value for k in cls)}") from None
+
 
 @dataclass(frozen=True)
 class Depth:
@@ -58,11 +66,7 @@ class Depth:
     valid: np.ndarray | None = None
 
     def __post_init__(self) -> None:
-        try:
-            kind = DepthKind(self.kind.lower() if isinstance(self.kind, str) else self.kind)
-        except ValueError:
-            choices = ", ".join(k.value for k in DepthKind)
-            raise InputError(f"unknown depth kind {self.kind!r}; choose one of {choices}") from None
+        kind = DepthKind.parse(self.kind)
         try:
             values = np.asarray(self.values, dtype=np.float32)
         except (TypeError, ValueError):

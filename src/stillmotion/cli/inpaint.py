@@ -98,7 +98,5 @@ def run(args: argparse.Namespace) -> int:
             filled = inpaint(image, mask, backend=fill, progress=progress)
     write_image(args.output, filled, inputs=inputs)
     if args.depth_out:
-        from ..inpaint.depth_aware import to_inverse
-
-        write_depth(args.depth_out, to_inverse(filled_depth.values, filled_depth.kind), inputs=inputs)
+        write_depth(args.depth_out, filled_depth, inputs=inputs)  # as inverse depth, whatever its kind
     return 0

@@ -181,13 +181,14 @@ def inpaint_rgbd(
     ``depth`` (a Depth's unknown values are filled from their background side too), both new arrays.
     ``image`` as in :func:`inpaint`; an array ``depth`` is (H, W) or (H, W, 1).
     """
-    from .depth_aware import background_depth, depth_constraints, from_inverse, to_inverse
+    from ..depth.pipeline import as_inverse
+    from .depth_aware import background_depth, depth_constraints, from_inverse
 
     image = _check_image(image)
     hole = prepare_mask(mask, image.shape[:2])
     image = _known_outside(image, hole)
     if isinstance(depth, Depth):
-        inverse = to_inverse(depth.values, depth.kind)
+        inverse = as_inverse(depth)
         if depth.valid is not None and not depth.valid.all():
             inverse, _ = background_depth(inverse, ~depth.valid)
     else:

@@ -158,26 +158,15 @@ def nearer_than_closest_hole(inverse_depth: np.ndarray, hole: np.ndarray, limit:
     return out
 
 
-def to_inverse(values: np.ndarray, kind) -> np.ndarray:
-    """Inverse depth (larger = nearer) from a depth map of any :class:`~stillmotion.types.DepthKind`."""
-    from ..types import DepthKind
-
-    kind = DepthKind(kind)
-    values = np.asarray(values, dtype=np.float32)
-    if kind == DepthKind.METRIC:
-        with np.errstate(divide="ignore"):
-            return np.where(values > 0, 1.0 / np.maximum(values, 1e-12), 0.0).astype(np.float32)
-    return values.copy()
-
-
 def from_inverse(inverse: np.ndarray, kind) -> np.ndarray:
-    """The inverse of :func:`to_inverse`."""
+    """Inverse depth (larger = nearer) back to a depth map of ``kind``: the inverse of
+    :func:`stillmotion.depth.pipeline.as_inverse`."""
     from ..types import DepthKind
 
-    kind = DepthKind(kind)
+    kind = DepthKind.parse(kind)
     if kind == DepthKind.METRIC:
         return np.where(inverse > 0, 1.0 / np.maximum(inverse, 1e-12), 0.0).astype(np.float32)
     return inverse.astype(np.float32)
 
 
-__all__ = ["background_depth", "depth_constraints", "from_inverse", "nearer_than_closest_hole", "to_inverse"]
+__all__ = ["background_depth", "depth_constraints", "from_inverse", "nearer_than_closest_hole"]

@@ -40,11 +40,7 @@ def read_depth(path: str | os.PathLike, kind: DepthKind | str, *, max_pixels: in
     plane facing the camera, and is kept. 8-bit PNGs are accepted with a warning (256 levels give coarse,
     terraced depth).
     """
-    try:
-        kind = DepthKind(kind)
-    except ValueError:
-        choices = ", ".join(k.value for k in DepthKind)
-        raise InputError(f"unknown depth kind {kind!r}; choose one of {choices}") from None
+    kind = DepthKind.parse(kind)
     path = check_input_file(path, "depth file")
     values = _load_array(path, max_pixels)
     valid = np.isfinite(values)

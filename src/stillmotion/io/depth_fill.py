@@ -22,8 +22,6 @@ def fill_invalid(depth: Depth) -> Depth:
     valid = depth.valid.astype(bool)
     if valid.all():
         return Depth(depth.values, depth.kind, None)
-    if not valid.any():
-        raise ValueError("fill_invalid: the depth map has no valid value to fill from")
     # "key" orders values from far (small) to near (large) whatever the kind.
     sign = np.float32(-1.0 if depth.kind == DepthKind.METRIC else 1.0)
     key = np.where(valid, depth.values.astype(np.float32) * sign, np.inf).astype(np.float32)
