@@ -123,7 +123,7 @@ def _int(value: object, name: str, *, low: int, high: int) -> int:
     return number
 
 
-def _number(value: object, name: str, *, low: float, high: float, low_open: bool = False) -> float:
+def number_in(value: object, name: str, *, low: float, high: float, low_open: bool = False) -> float:
     """A finite number in [low, high] (or (low, high] with ``low_open``), else a one-line error."""
     try:
         number = float(str(value).strip())
@@ -226,7 +226,7 @@ def settings_from_mapping(data: dict, *, base: Path, source: Path | None = None)
                 "enable_steps_scheduling", "steps_schedule"):  # fmt: skip
         if key in data:
             used.add(key)
-    fps = _number(data.get("fps", 15), "fps", low=0, high=240, low_open=True)
+    fps = number_in(data.get("fps", 15), "fps", low=0, high=240, low_open=True)
     ignored = tuple(sorted(k for k in data if k not in used))
     settings = DeforumSettings(
         mode=mode.upper(),
@@ -244,7 +244,7 @@ def settings_from_mapping(data: dict, *, base: Path, source: Path | None = None)
         seed_iter_n=_int(data.get("seed_iter_N", 1), "seed_iter_N", low=1, high=100_000),
         init_image=init_path,
         # Deforum's default: an init image is kept at 0.65 (0 made the first frame a pure generation)
-        init_strength=_number(INIT_STRENGTH if data.get("strength") is None else data["strength"], "strength",
+        init_strength=number_in(INIT_STRENGTH if data.get("strength") is None else data["strength"], "strength",
                               low=0.0, high=1.0),  # fmt: skip
         source=source,
         ignored=ignored,

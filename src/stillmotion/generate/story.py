@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +34,7 @@ import numpy as np
 
 from ..errors import InputError
 from ..render.sizes import fixed_size
+from .deforum_settings import number_in
 
 log = logging.getLogger(__name__)
 
@@ -101,19 +101,6 @@ def parse_size(size: object) -> tuple[int, int]:
     return width + width % 2, height + height % 2
 
 
-def _number(value: object, what: str, *, low: float, high: float, allow_low: bool = True) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        try:
-            value = float(str(value))
-        except ValueError:
-            raise InputError(f"{what}: expected a number, got {value!r}") from None
-    value = float(value)
-    if not math.isfinite(value) or value > high or value < low or (not allow_low and value == low):
-        bound = f"{'>=' if allow_low else '>'} {low:g} and <= {high:g}"
-        raise InputError(f"{what}: expected a number {bound}, got {value:g}")
-    return value
-
-
 def _intensity(value: object, label: str) -> float | str:
     """A number, or a keyframe schedule (checked now; evaluated over the scene's frames when rendered)."""
     if isinstance(value, str) and ":" in value:
@@ -121,7 +108,7 @@ def _intensity(value: object, label: str) -> float | str:
 
         parse_schedule(value, name=f"{label} intensity")
         return value
-    return _number(value, f"{label} intensity", low=0, high=20)
+    return number_in(value, f"{label} intensity", low=0, high=20)
 
 
 def intensity_values(scene: SceneSpec, frame_count: int) -> np.ndarray:
@@ -229,15 +216,15 @@ def _scene(raw: object, index: int, base: Path, default_transition: float) -> Sc
         image=image,
         prompt=prompt,
         motion=motion,
-        duration_s=_number(raw.get("duration", 4.0), f"{label} duration", low=0, high=3600, allow_low=False),
+        duration_s=number_in(raw.get("duration", 4.0), f"{label} duration", low=0, high=3600, low_open=True),
         intensity=_intensity(raw.get("intensity", 1.0), label),
         grade=grade,
         negative_prompt=str(raw.get("negative_prompt") or ""),
         seed=seed,
-        transition_s=_number(raw.get("transition", default_transition), f"{label} transition", low=0, high=60),
+        transition_s=number_in(raw.get("transition", default_transition), f"{label} transition", low=0, high=60),
         depth=depth,
         depth_kind=depth_kind,
-        strength=None if strength is None else _number(strength, f"{label} strength", low=0, high=1),
+        strength=None if strength is None else number_in(strength, f"{label} strength", low=0, high=1),
     )
 
 
@@ -254,9 +241,9 @@ def story_from_mapping(data: object, *, base: Path, source: Path | None = None) 
         raise InputError(f"{name}: the story has no scenes (add a 'scenes:' list)")
     if not isinstance(scenes_raw, list):
         raise InputError(f"{name}: 'scenes' must be a list, got {type(scenes_raw).__name__}")
-    fps = _number(data.get("fps", 24), "fps", low=1, high=240)
+    fps = number_in(data.get("fps", 24), "fps", low=1, high=240)
     width, height = parse_size(data.get("size", "landscape"))
-    transition = _number(data.get("transition", 0.5), "transition", low=0, high=60)
+    transition = number_in(data.get("transition", 0.5), "transition", low=0, high=60)
     scenes = tuple(_scene(raw, i, base, transition) for i, raw in enumerate(scenes_raw, start=1))
     generator = data.get("generator")
     return StorySpec(
@@ -267,8 +254,8 @@ def story_from_mapping(data: object, *, base: Path, source: Path | None = None) 
         generator=None if generator is None else str(generator),
         model=None if data.get("model") is None else _model_path(str(data["model"]), base),
         device=str(data.get("device", "cpu")),
-        steps=int(_number(data.get("steps", 20), "steps", low=1, high=500)),
-        strength=_number(data.get("strength", 0.6), "strength", low=0, high=1),
+        steps=int(number_in(data.get("steps", 20), "steps", low=1, high=500)),
+        strength=number_in(data.get("strength", 0.6), "strength", low=0, high=1),
         source=source,
     )
 
