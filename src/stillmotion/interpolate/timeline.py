@@ -29,7 +29,7 @@ def output_times(frame_count: int, *, factor: int | None = None, in_fps: float |
         yield j * step
 
 
-def check_time(time: float) -> None:
+def check_output_time(time: float) -> None:
     """Raise :class:`InputError` unless ``time`` (in input frames) is a finite number, 0 or more."""
     if not math.isfinite(time):
         raise InputError(f"output times must be finite numbers of input frames, got {time}")
@@ -38,11 +38,11 @@ def check_time(time: float) -> None:
 
 
 def increasing_times(times: Iterable[float]) -> Iterator[float]:
-    """``times`` as given, checked one by one as they are read: each by :func:`check_time`, and none below
+    """``times`` as given, checked one by one as they are read: each by :func:`check_output_time`, and none below
     the one before it (a stream of frames cannot go back)."""
     previous = -math.inf
     for time in times:
-        check_time(time)
+        check_output_time(time)
         if time < previous:
             raise InputError(f"output times must increase: {time:g} comes after {previous:g}")
         previous = time
@@ -51,8 +51,8 @@ def increasing_times(times: Iterable[float]) -> Iterator[float]:
 
 def split_time(time: float) -> tuple[int, float]:
     """``(k, t)``: the pair (k, k + 1) and the fraction t in [0, 1) of the way from frame k; ``time`` is
-    checked by :func:`check_time`."""
-    check_time(time)
+    checked by :func:`check_output_time`."""
+    check_output_time(time)
     k = int(math.floor(time + 1e-9))
     t = time - k
     return k, (0.0 if abs(t) < 1e-9 else t)
