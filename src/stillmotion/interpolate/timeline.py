@@ -38,8 +38,8 @@ def check_output_time(time: float) -> None:
 
 
 def increasing_times(times: Iterable[float]) -> Iterator[float]:
-    """``times`` as given, checked one by one as they are read: each by :func:`check_output_time`, and none below
-    the one before it (a stream of frames cannot go back)."""
+    """``times`` as given, checked one by one as they are read: each by :func:`check_output_time`, and
+    none below the one before it (a stream of frames cannot go back)."""
     previous = -math.inf
     for time in times:
         check_output_time(time)
