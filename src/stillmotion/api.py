@@ -310,11 +310,11 @@ def render_view(
     ``inpaint_backend`` fills what the move reveals, behind edges and beyond the photo's border (the scene
     is extended once, as ``animate --border fill`` does)."""
     from .render.renderer import render
+    from .render.sizes import check_fov
     from .render.view import view_scene
 
     image = _photo_with(image, depth)
-    if not 1.0 <= fov_deg <= 170.0:
-        raise InputError(f"fov_deg must be within 1..170 degrees, got {fov_deg}")
+    check_fov(fov_deg, name="fov_deg")
     move, rotate_deg = _three_numbers(move, "move", "x, y, z"), _three_numbers(rotate_deg, "rotate_deg", "rx, ry, rz")
     state = CameraState(*move, *rotate_deg)
     start_numba()

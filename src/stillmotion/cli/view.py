@@ -8,6 +8,7 @@ import math
 from ..api import load_depth, render_view
 from ..errors import InputError
 from ..io import read_image, write_image
+from ..render.sizes import check_fov
 
 NAME = "view"
 HELP = "render one novel view of a photo (same renderer and hole filling as animate)"
@@ -43,8 +44,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..io import check_image_output
 
-    if not 1.0 <= args.fov <= 170.0:
-        raise InputError(f"--fov must be within 1..170 degrees, got {args.fov}")
+    check_fov(args.fov, name="--fov")
     if not math.isfinite(args.baseline):
         raise InputError(f"--baseline must be a finite number, got {args.baseline}")
     check_image_output(args.output, inputs=(args.photo, args.depth))  # before the work

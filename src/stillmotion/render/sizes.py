@@ -72,5 +72,10 @@ def check_timing(*, fps: float, duration_s: float, fov_deg: float) -> None:
         raise InputError(f"fps must be within (0, 240], got {fps}")
     if not (math.isfinite(duration_s) and 0 < duration_s <= 600):
         raise InputError(f"duration must be within (0, 600] seconds, got {duration_s}")
+    check_fov(fov_deg)
+
+
+def check_fov(fov_deg: float, *, name: str = "fov") -> None:
+    """Refuse a field of view outside 1..170 degrees (NaN too); ``name``: how the caller calls it."""
     if not 1.0 <= fov_deg <= 170.0:
-        raise InputError(f"fov must be within 1..170 degrees, got {fov_deg}")
+        raise InputError(f"{name} must be within 1..170 degrees, got {fov_deg}")
