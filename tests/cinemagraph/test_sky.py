@@ -119,3 +119,13 @@ def test_a_dark_object_enclosed_by_the_sky_stays_out():
     found = detect_sky(image)
     assert not found[17:33, 72:108].any()
     assert found[5:12, 60:120].all()
+
+
+def test_treetops_against_the_sky_are_not_sky(stream_photo):
+    # the firs' tips on the mountain stream's skyline, blended with the blue, moved with the clouds
+    found = detect_sky(stream_photo)
+    grey = stream_photo[:45, 160:220].mean(axis=2)
+    dark = grey < 0.35
+    assert dark.sum() > 100
+    assert not found[:45, 160:220][dark].any()
+    assert found[4:14, 190:214].mean() > 0.8  # the sky beside them

@@ -10,7 +10,8 @@ Thin structures against the sky (masts, lattice towers, wires, bare branches) va
 and would be carried along with the clouds, so they wobble. At full size, a narrow feature (brighter
 or darker in some channel than everything within a few pixels: a morphological top-hat or black-hat)
 whose colour is not a sky colour, even loosely (blue, or light and unsaturated: the mixed pixels along
-a cloud's edge pass), is cut out of the sky with two pixels of margin, and the pockets of sky left
+a cloud's edge pass), or that is much darker than its surroundings (a treetop a pixel wide takes the
+sky's hue; the blue between two clouds is not that much darker than they are), is cut out of the sky with two pixels of margin, and the pockets of sky left
 enclosed by a lattice go with it. Tested on scikit-image's rocket (its towers and masts were inside the
 sky) and the Kodak mountain stream (whose cloud edges must stay in it).
 """
@@ -55,6 +56,8 @@ class SkyOptions:
     #: surroundings by more than ``structure_contrast`` in some channel, and not loosely sky-coloured
     structure_width: float = 0.015
     structure_contrast: float = 0.06
+    #: ... or darker than this fraction of their surroundings' brightness, whatever their hue
+    structure_darkness: float = 0.6
     loose_blue_min_saturation: float = 0.05
     loose_min_value: float = 0.15
     loose_bright_min_value: float = 0.45
@@ -109,7 +112,12 @@ def thin_structures(image: np.ndarray, *, options: SkyOptions = SkyOptions()) ->
         min_value=options.loose_min_value, bright_value=options.loose_bright_min_value,
         bright_saturation=options.loose_bright_max_saturation, blue_hue_deg=options.blue_hue_deg,
     )  # fmt: skip
-    structure = ((standing_out > options.structure_contrast) & ~(blue | bright)).astype(np.uint8)
+    # a tree tip or wire a pixel wide is blended with the sky around it, so its hue is the sky's; it is
+    # darker than its surroundings, though, by more than the blue between two clouds is
+    grey = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
+    surroundings = cv2.morphologyEx(grey, cv2.MORPH_CLOSE, kernel)
+    dark = grey < options.structure_darkness * surroundings
+    structure = ((standing_out > options.structure_contrast) & (dark | ~(blue | bright))).astype(np.uint8)
     structure = cv2.morphologyEx(structure, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
     return cv2.dilate(structure, np.ones((5, 5), np.uint8)) > 0
 
