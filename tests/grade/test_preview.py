@@ -24,3 +24,15 @@ def test_colourise_depth_is_rgb_and_ordered():
     out = colourise_depth(np.linspace(0, 1, 50, dtype=np.float32)[None, :].repeat(4, 0))
     assert out.shape == (4, 50, 3) and out.dtype == np.float32
     assert out[0, -1].sum() > out[0, 0].sum()
+
+
+def test_a_long_title_stays_inside_its_tile():
+    # a long file name in the title ran off the first tile's label bar, up to the next tile
+    frames = [np.full((90, 160, 3), v, np.float32) for v in (0.2, 0.5, 0.8)]
+    depth = np.linspace(0, 1, 90 * 160, dtype=np.float32).reshape(90, 160)
+    sheet = shot_sheet(*frames, depth, frame_count=96, title="kodak_kodim13_mountain_stream_" * 4 + ".png")
+    bar = sheet[GAP_PX : GAP_PX + LABEL_BAR_PX, GAP_PX : GAP_PX + 480]
+    text = np.abs(bar - bar[0, 0]).max(axis=2) > 0.05
+    assert text[:, :240].any()  # the label is drawn...
+    assert not text[:, 480 - 6 :].any()  # ...and ends before the tile's edge
+    assert text[:, 300:470].any()  # its end ("first (frame 0)") is still there

@@ -1,3 +1,5 @@
+import logging
+
 import numpy as np
 
 from stillmotion.cli import main
@@ -13,6 +15,23 @@ def test_pair_to_middle_frame(tmp_path):
     out = read_image(tmp_path / "m.png")
     box = (slice(26, 64), slice(36, 82))  # around the moving square
     assert np.abs(out - mid)[box].mean() < 0.3 * np.abs(0.5 * (f0 + f1) - mid)[box].mean()
+
+
+def test_pair_shows_progress_and_what_it_wrote(tmp_path, capsys, caplog):
+    # a pair of 1080p photos takes ~10 s of flow: it showed nothing at all until it ended
+    f0, mid, f1 = _moving_square_scene()
+    write_image(tmp_path / "a.png", f0)
+    write_image(tmp_path / "b.png", f1)
+    args = ["interpolate", str(tmp_path / "a.png"), str(tmp_path / "b.png"), "-o", str(tmp_path / "m.png")]
+    with caplog.at_level(logging.INFO):
+        assert main(args) == 0
+    err = capsys.readouterr().err
+    assert "interpolate" in err and "4 [" in err and "step" in err  # the bar, in four steps
+    assert f"wrote {tmp_path / 'm.png'}: the frame at t=0.5" in caplog.text
+    quiet = read_image(tmp_path / "m.png")
+    assert main([*args, "--quiet"]) == 0
+    assert capsys.readouterr().err == ""
+    assert np.array_equal(read_image(tmp_path / "m.png"), quiet)  # the staged run makes the same frame
 
 
 def test_frame_folder_to_video_and_back(tmp_path):

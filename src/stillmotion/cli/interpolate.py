@@ -87,16 +87,36 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _pair(args) -> int:
+    import time
+
     from ..flow import check_pair
     from ..interpolate import check_time
     from ..io import check_image_output, read_image, write_image
+    from ._progress import progress_bar
 
+    start = time.perf_counter()
     t = check_time(args.t)
     check_image_output(args.output, inputs=tuple(args.inputs))
-    image0, image1 = read_image(args.inputs[0]), read_image(args.inputs[1])
-    check_pair(image0, image1)
-    frame = _interpolator(args, clip=False).interpolate(image0, image1, [t])[0]
-    write_image(args.output, frame, inputs=tuple(args.inputs))
+    interpolator = _interpolator(args, clip=False)
+    # the flow of a pair of large photos takes seconds: its own step of the bar
+    staged = hasattr(interpolator, "prepare") and hasattr(interpolator, "at_time")
+    steps = 4 if staged else 3
+    with progress_bar(args, "interpolate", unit="step") as progress:
+        progress(0, steps)
+        image0, image1 = read_image(args.inputs[0]), read_image(args.inputs[1])
+        check_pair(image0, image1)
+        progress(1, steps)
+        if staged:
+            state = interpolator.prepare(image0, image1)
+            progress(2, steps)
+            frame = interpolator.at_time(image0, image1, state, t)
+        else:
+            frame = interpolator.interpolate(image0, image1, [t])[0]
+        progress(steps - 1, steps)
+        write_image(args.output, frame, inputs=tuple(args.inputs))
+        progress(steps, steps)
+    log.info("wrote %s: the frame at t=%g, %dx%d, in %.1f s", args.output, t, frame.shape[1], frame.shape[0],
+             time.perf_counter() - start)  # fmt: skip
     return 0
 
 

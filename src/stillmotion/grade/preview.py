@@ -18,12 +18,36 @@ def colourise_depth(inverse_depth: np.ndarray) -> np.ndarray:
     return cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB).astype(np.float32) / 255.0
 
 
+LABEL_FONT, LABEL_SCALE, LABEL_MARGIN_PX = cv2.FONT_HERSHEY_SIMPLEX, 0.55, 8
+
+
+def label_width_px(label: str) -> int:
+    return cv2.getTextSize(label, LABEL_FONT, LABEL_SCALE, 1)[0][0]
+
+
+def fit_label(label: str, width: int) -> str:
+    """``label``, shortened in the middle with "..." until it fits in a bar ``width`` pixels wide (a long
+    file name in the title ran off its tile, up to the next one)."""
+    room = width - 2 * LABEL_MARGIN_PX
+    if label_width_px(label) <= room:
+        return label
+    keep = len(label)
+    while keep > 0:
+        keep -= 1
+        head = (keep + 1) // 2
+        short = f"{label[:head]}...{label[len(label) - (keep - head):] if keep > head else ''}"
+        if label_width_px(short) <= room:
+            return short
+    return ""
+
+
 def _tile(image: np.ndarray, label: str, width: int) -> np.ndarray:
     h, w = image.shape[:2]
     height = max(1, round(h * width / w))
     body = cv2.resize(np.clip(image, 0, 1).astype(np.float32), (width, height), interpolation=cv2.INTER_AREA)
     bar = np.full((LABEL_BAR_PX, width, 3), 0.08, np.float32)
-    cv2.putText(bar, label, (8, LABEL_BAR_PX - 9), cv2.FONT_HERSHEY_SIMPLEX, 0.55, (0.95, 0.95, 0.95), 1, cv2.LINE_AA)
+    cv2.putText(bar, fit_label(label, width), (LABEL_MARGIN_PX, LABEL_BAR_PX - 9), LABEL_FONT, LABEL_SCALE,
+                (0.95, 0.95, 0.95), 1, cv2.LINE_AA)  # fmt: skip
     return np.vstack([bar, body])
 
 
