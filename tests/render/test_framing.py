@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import pytest
 
@@ -77,3 +78,35 @@ def test_a_flat_picture_has_no_subject_and_no_warning():
         warnings.simplefilter("error")  # it printed "Mean of empty slice" and framed rows 2147483647
         assert subject_rows(np.full((256, 256, 3), 0.5, np.float32)) is None
         assert window_centre(np.full((256, 256, 3), 0.5, np.float32), 256, 138) is None
+
+
+def _landscape(horizon: int) -> np.ndarray:
+    """A blue sky with soft white clouds above ``horizon``, a grainy green ground below it, and a bright
+    boulder low in the ground: the salient-subject rule alone framed the boulder and cut the sky off."""
+    rng = np.random.default_rng(4)
+    ys = np.linspace(0, 1, SIZE, dtype=np.float32)[:, None, None]
+    image = np.broadcast_to(np.array([0.45, 0.62, 0.92], np.float32) + 0.05 * ys, (SIZE, SIZE, 3)).copy()
+    clouds = np.zeros((SIZE, SIZE), np.float32)
+    cv2.ellipse(clouds, (200, horizon // 3), (90, 25), 0, 0, 360, 1.0, -1)
+    clouds = cv2.GaussianBlur(clouds, (0, 0), 8)[:, :, None]
+    image = image * (1 - clouds) + 0.95 * clouds
+    ground = np.clip(0.3 + 0.1 * rng.standard_normal((SIZE - horizon, SIZE, 1)), 0, 1)
+    image[horizon:] = ground * np.array([0.6, 1.0, 0.4], np.float32)
+    ys, xs = np.mgrid[0:SIZE, 0:SIZE]
+    image[((ys - 560) / 40.0) ** 2 + ((xs - 320) / 70.0) ** 2 <= 1.0] = (0.97, 0.96, 0.9)
+    return image.astype(np.float32)
+
+
+def test_a_landscape_keeps_its_sky():
+    horizon = 150
+    _, cy = window_centre(_landscape(horizon), SIZE, CROP_H)
+    window_top = cy - CROP_H / 2
+    assert window_top < 0.5 * horizon, "the sky stays in the clip"
+    assert abs((horizon - window_top) - CROP_H / 3) < 0.1 * CROP_H or window_top == 0.0
+
+
+def test_a_low_horizon_is_left_to_the_subject_rule():
+    from stillmotion.render.framing import sky_horizon
+
+    assert sky_horizon(_landscape(150)) is not None
+    assert sky_horizon(_landscape(420)) is None  # a sky over most of the photo says nothing of the framing

@@ -6,7 +6,14 @@ and shoulders in an 832x448 clip. Photographers frame the other way: they keep t
 is taller than the frame, its top with a little headroom, cutting at the feet.
 
 1. **Faces**: the largest detected face sits a third from the window's top, horizontally centred.
-2. **A salient subject** (no face found; the window cuts the photo's height only): the subject is the
+2. **A landscape's sky** (no face found; the window cuts the photo's height): when a sky hangs from the
+   top over at least a third of the columns (:func:`stillmotion.cinemagraph.sky.detect_sky`) and the horizon
+   lies in the upper half of the photo, the window keeps the horizon a third from its top, so the sky
+   stays in the clip. Saliency by contrast to the borders cannot find a landscape's subject: the sky is
+   the top border, so it scored nothing, and the window sank to the foreground (the mountain stream's
+   832x448 clip showed the water and no sky). A low horizon (a sky over most of the photo, a rocket on
+   its pad) is left to the next rule.
+3. **A salient subject** (no face or sky found; the window cuts the photo's height only): the subject is the
    connected region with the most colour contrast to the photo's top, left and right borders
    (:func:`stillmotion.depth.foreground.border_contrast`, the depth estimator's boundary prior). If it
    fits, the window centres it vertically; if it is taller than the window, the window keeps its top,
@@ -14,7 +21,7 @@ is taller than the frame, its top with a little headroom, cutting at the feet.
    saliency at least ``SUBJECT_CONTRAST`` times the rest's) and leaves part of the height free. Sideways
    cuts stay centred: a saliency box's horizontal centre is often one bright detail (a butterfly's spots,
    a motorbike's tank), not the subject's middle.
-3. Otherwise the window is centred.
+4. Otherwise the window is centred.
 """
 
 from __future__ import annotations
@@ -53,6 +60,11 @@ def window_centre(image: np.ndarray, crop_w: float, crop_h: float) -> tuple[floa
         return _clamp(x + fw / 2.0, y + fh / 2.0 + crop_h / 6.0, crop_w, crop_h, w, h)
     if crop_h > (1 - MIN_CUT) * h:  # a sideways cut: stays centred
         return None
+    horizon = sky_horizon(image)
+    if horizon is not None:
+        log.info("framing: the %dx%d window keeps the sky, the horizon (row %d) a third from its top",
+                 round(crop_w), round(crop_h), round(horizon))  # fmt: skip
+        return _clamp(w / 2.0, horizon + crop_h / 6.0, crop_w, crop_h, w, h)
     box = subject_rows(image)
     if box is None:
         return None
@@ -63,6 +75,24 @@ def window_centre(image: np.ndarray, crop_w: float, crop_h: float) -> tuple[floa
         cy = top - HEADROOM * crop_h + crop_h / 2.0
     log.info("framing: the %dx%d window keeps the subject's rows %d-%d", round(crop_w), round(crop_h), top, bottom)
     return _clamp(w / 2.0, cy, crop_w, crop_h, w, h)
+
+
+def sky_horizon(image: np.ndarray) -> float | None:
+    """The horizon's row (photo pixels) of a photo (float32 RGB in [0, 1]) whose sky hangs from the top
+    over at least a third of the columns with the horizon in the upper half; else None (rule 2)."""
+    from ..cinemagraph.sky import SkyOptions, detect_sky
+    from ..depth.layout import MIN_SKY_WIDTH_FRAC, horizon_row
+
+    h, w = image.shape[:2]
+    options = SkyOptions()
+    f = min(1.0, options.work_side_px / max(h, w))  # found on the copy the detector decides on anyway
+    small = cv2.resize(np.asarray(image, np.float32), (max(8, round(w * f)), max(8, round(h * f))),
+                       interpolation=cv2.INTER_AREA)  # fmt: skip
+    sky = detect_sky(small, options=options)
+    if sky.any(axis=0).mean() < MIN_SKY_WIDTH_FRAC:
+        return None
+    row = horizon_row(sky) * h / small.shape[0]
+    return row if row < 0.5 * h else None
 
 
 def subject_rows(image: np.ndarray) -> tuple[int, int] | None:
