@@ -91,7 +91,8 @@ def _plan(image: np.ndarray, depth: Depth, config: AnimateConfig, *, frame_faces
 
     return plan_shot(image, depth, motion=config.motion, intensity=config.intensity,
                      duration_s=config.duration_s, fps=config.fps, size=config.size, loop=config.loop,
-                     fov_deg=config.fov_deg, border=config.border, frame_faces=frame_faces)  # fmt: skip
+                     fov_deg=config.fov_deg, border=config.border, frame_faces=frame_faces,
+                     letterbox_aspect=config.grade.letterbox_aspect if config.grade is not None else None)  # fmt: skip
 
 
 def _check_config(config: AnimateConfig, shape: tuple[int, int]) -> None:

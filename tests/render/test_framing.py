@@ -110,3 +110,45 @@ def test_a_low_horizon_is_left_to_the_subject_rule():
 
     assert sky_horizon(_landscape(150)) is not None
     assert sky_horizon(_landscape(420)) is None  # a sky over most of the photo says nothing of the framing
+
+
+def _astronaut_with_room_above() -> np.ndarray:
+    """scikit-image's astronaut with 160 rows of her blurred backdrop above her: room to move the window."""
+    from skimage import data
+
+    photo = data.astronaut().astype(np.float32) / 255.0
+    backdrop = cv2.resize(cv2.GaussianBlur(photo[5:30, 380:500], (0, 0), 3), (512, 160))
+    return np.vstack([backdrop, photo])
+
+
+def test_letterbox_bars_do_not_cover_the_head():
+    # --grade scope (2.39:1 bars) on a 640x360 clip hid the top of her hair: the face sat a third from the
+    # top of the whole window, under the bar
+    from stillmotion.depth.faces import detect_faces
+
+    image = _astronaut_with_room_above()
+    crop_w, crop_h = 512.0, 512.0 * 360 / 640
+    visible_h = crop_h * (640 / 360) / 2.39
+    bar = (crop_h - visible_h) / 2
+    x, y, fw, fh = detect_faces(image)[0]
+    head_top = y + fh / 2 - fh  # the hair: about a face height above the face's middle
+    for seen in (None, visible_h):
+        _, cy = window_centre(image, crop_w, crop_h, visible_h=seen)
+        top = cy - crop_h / 2
+        if seen is None:
+            assert head_top - top < bar, "without the bars in mind, the hair is under the top bar"
+        else:
+            assert head_top - top > bar + 0.02 * visible_h, "the head is in the visible band, with room"
+            face_in_band = (y + fh / 2 - top - bar) / visible_h
+            assert 0.3 < face_in_band < 0.6, face_in_band  # a third down, lower for a face this large
+
+
+def test_a_scope_grade_frames_for_its_bars():
+    from stillmotion.grade import parse_grade
+
+    image = _astronaut_with_room_above()
+    depth = Depth(np.full(image.shape[:2], 0.5, np.float32), DepthKind.INVERSE)
+    config = dict(motion="static", duration_s=0.25, fps=4, size="640x360")
+    plain = plan(image, depth, AnimateConfig(**config))
+    scope = plan(image, depth, AnimateConfig(**config, grade=parse_grade("scope")))
+    assert scope.intrinsics.cy > plain.intrinsics.cy + 10  # the window sits higher in the photo (its centre, above the photo's, projects lower)

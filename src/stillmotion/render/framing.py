@@ -5,7 +5,8 @@ the picture. Centred, that window cuts heads off: an astronaut standing in a squ
 and shoulders in an 832x448 clip. Photographers frame the other way: they keep the subject and, when it
 is taller than the frame, its top with a little headroom, cutting at the feet.
 
-1. **Faces**: the largest detected face sits a third from the window's top, horizontally centred.
+1. **Faces**: the largest detected face sits a third from the window's top, horizontally centred, or
+   lower when the face is so large that the top of the head would leave the frame.
 2. **A landscape's sky** (no face found; the window cuts the photo's height): when a sky hangs from the
    top over at least a third of the columns (:func:`stillmotion.cinemagraph.sky.detect_sky`) and the horizon
    lies in the upper half of the photo, the window keeps the horizon a third from its top, so the sky
@@ -22,6 +23,8 @@ is taller than the frame, its top with a little headroom, cutting at the feet.
    cuts stay centred: a saliency box's horizontal centre is often one bright detail (a butterfly's spots,
    a motorbike's tank), not the subject's middle.
 4. Otherwise the window is centred.
+
+With letterbox bars (a grade's ``letterbox``), the rules place things in the band the bars leave visible.
 """
 
 from __future__ import annotations
@@ -39,16 +42,24 @@ MIN_CUT = 0.08
 SUBJECT_CONTRAST = 2.3
 #: Space kept above a subject taller than the window, as a fraction of the window's height.
 HEADROOM = 0.12
+#: Least space kept above a face's head (a face height above the face's middle), as a fraction of the
+#: window's height: a large face a third from the top had its hair cut by the frame.
+HEAD_ROOM = 0.04
 #: A "subject" taller than this fraction of the photo says nothing about where to cut.
 MAX_SUBJECT_HEIGHT = 0.9
 #: Long side of the copy the saliency is computed on.
 _SALIENCY_SIZE = 200
 
 
-def window_centre(image: np.ndarray, crop_w: float, crop_h: float) -> tuple[float, float] | None:
+def window_centre(
+    image: np.ndarray, crop_w: float, crop_h: float, *, visible_h: float | None = None
+) -> tuple[float, float] | None:
     """Centre (photo pixels) of the ``crop_w`` x ``crop_h`` window, clamped inside the photo; None to keep
-    it centred (no face and no clear subject, or the window is nearly the whole photo)."""
+    it centred (no face and no clear subject, or the window is nearly the whole photo). ``visible_h``:
+    the height of the band of the window that letterbox bars leave visible (centred); the rules place
+    face, subject and horizon within it, so that the bars do not cover the top of a head."""
     h, w = image.shape[:2]
+    seen = crop_h if visible_h is None else min(float(visible_h), crop_h)
     if crop_w > (1 - MIN_CUT) * w and crop_h > (1 - MIN_CUT) * h:
         return None
     from ..depth.faces import detect_faces
@@ -57,22 +68,25 @@ def window_centre(image: np.ndarray, crop_w: float, crop_h: float) -> tuple[floa
     if faces:
         x, y, fw, fh = faces[0]
         log.info("framing: the %dx%d window follows the face at (%d, %d)", round(crop_w), round(crop_h), x, y)
-        return _clamp(x + fw / 2.0, y + fh / 2.0 + crop_h / 6.0, crop_w, crop_h, w, h)
+        # the face a third from the top of what is seen, and the top of the head (about a face height
+        # above the face's middle: hair, a helmet) below the top, by ``HEAD_ROOM`` of what is seen
+        cy = min(y + fh / 2.0 + seen / 6.0, y + fh / 2.0 - fh + seen / 2.0 - HEAD_ROOM * seen)
+        return _clamp(x + fw / 2.0, cy, crop_w, crop_h, w, h)
     if crop_h > (1 - MIN_CUT) * h:  # a sideways cut: stays centred
         return None
     horizon = sky_horizon(image)
     if horizon is not None:
         log.info("framing: the %dx%d window keeps the sky, the horizon (row %d) a third from its top",
                  round(crop_w), round(crop_h), round(horizon))  # fmt: skip
-        return _clamp(w / 2.0, horizon + crop_h / 6.0, crop_w, crop_h, w, h)
+        return _clamp(w / 2.0, horizon + seen / 6.0, crop_w, crop_h, w, h)
     box = subject_rows(image)
     if box is None:
         return None
     top, bottom = box
-    if bottom - top <= (1 - HEADROOM) * crop_h:
+    if bottom - top <= (1 - HEADROOM) * seen:
         cy = (top + bottom) / 2.0
     else:
-        cy = top - HEADROOM * crop_h + crop_h / 2.0
+        cy = top - HEADROOM * seen + seen / 2.0
     log.info("framing: the %dx%d window keeps the subject's rows %d-%d", round(crop_w), round(crop_h), top, bottom)
     return _clamp(w / 2.0, cy, crop_w, crop_h, w, h)
 

@@ -114,14 +114,16 @@ def plan_shot(
     fov_deg: float,
     border: str = "crop",
     frame_faces: bool = True,
+    letterbox_aspect: float | None = None,
 ) -> Shot:
     """Everything that is computed once per shot; frames are then rendered with :meth:`Shot.render`.
 
     Uniform letterbox/pillarbox bars baked into the photo are cut away first, so the camera moves through
     the picture, not past the edges of the bars (:attr:`Shot.picture` says what is left).
     ``frame_faces``: when the output's aspect cuts part of the photo away, the kept window moves (within
-    the photo) to keep the largest face in it, a third from the top, or else the top of a clearly salient
-    subject, instead of cutting heads off (:mod:`.framing`)."""
+    the photo) to keep the largest face in it, a third from the top, or else a landscape's sky or the top
+    of a clearly salient subject, instead of cutting heads off (:mod:`.framing`); ``letterbox_aspect``:
+    the width/height of the band a grade's letterbox bars leave visible, where the framing places them."""
     h, w = image.shape[:2]
     if depth.shape != (h, w):
         raise InputError(f"depth is {depth.shape[1]}x{depth.shape[0]} but the photo is {w}x{h}")
@@ -141,7 +143,8 @@ def plan_shot(
     half_w, half_h = crop_w / 2 / photo.fx, crop_h / 2 / photo.fy
     centre = (0.0, 0.0)
     if frame_faces:  # with --border fill too: the margin is then made wide enough for the framed window
-        found = window_centre(image, crop_w, crop_h)
+        visible_h = crop_h * min(1.0, out_w / out_h / letterbox_aspect) if letterbox_aspect else None
+        found = window_centre(image, crop_w, crop_h, visible_h=visible_h)
         if found is not None:
             centre = ((found[0] - photo.cx) / photo.fx, (found[1] - photo.cy) / photo.fy)
     scene_fov = fov_deg
