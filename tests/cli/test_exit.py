@@ -148,3 +148,16 @@ def test_ctrl_c_inside_compiled_code_is_an_interrupt_not_an_internal_error(monke
     monkeypatch.setattr(motions, "run", stopped_in_a_kernel)
     assert main(["motions"]) == 143
     assert capsys.readouterr().err == "error: stopped by SIGTERM\n"
+
+
+def test_a_closed_stdout_or_stderr_is_not_a_failure(tmp_path):
+    # `stillmotion motions >&-` printed a traceback ('NoneType' has no attribute 'flush') and exited 1 after
+    # doing its work; with stderr closed it exited 1 without a word
+    for fd in (1, 2):
+        proc = subprocess.run(
+            [sys.executable, "-m", "stillmotion", "motions"], env=ENV, stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE if fd == 2 else None, stderr=subprocess.PIPE if fd == 1 else None,
+            pass_fds=(), preexec_fn=lambda fd=fd: os.close(fd), timeout=60, text=True,
+        )  # fmt: skip
+        assert proc.returncode == 0, (fd, proc.stderr)
+        assert "Traceback" not in (proc.stderr or "")

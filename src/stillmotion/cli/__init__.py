@@ -138,6 +138,15 @@ def _stop_behind(exc: BaseException) -> BaseException | None:
     return None
 
 
+def _open_closed_streams() -> None:
+    """Point a standard stream that was closed at start (``stillmotion ... >&-``), which Python leaves as
+    None, at the null device: a run that succeeded printed a traceback and exited 1 when its last flush
+    met None, and one whose stderr was closed failed without a word."""
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, "w"))  # noqa: SIM115 - open for the process's lifetime
+
+
 def run() -> None:
     """The ``stillmotion`` command: :func:`main`, then exit without tearing the interpreter down.
 
@@ -151,6 +160,7 @@ def run() -> None:
 
     reuse_freed_memory()
     _stop.install()  # SIGTERM and SIGHUP stop the run as Ctrl-C does, removing what was being written
+    _open_closed_streams()
     code = main()
     run_exit_handlers = getattr(atexit, "_run_exitfuncs", None)
     if run_exit_handlers is None:  # not CPython: exit the usual way
