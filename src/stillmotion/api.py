@@ -154,11 +154,12 @@ def animate(
     seamless loop while the camera moves.
     """
     from .grade.finishing import check_preview_path
-    from .io import check_clip_output, open_writer, read_image
+    from .io import check_clip_output, open_writer, output_group, read_image
 
     config = config or AnimateConfig()
-    check_clip_output(output, inputs=(photo, depth))  # refuse a bad output before any work
-    check_preview_path(preview, output=output, inputs=(photo, depth))
+    inputs = _input_files(photo, depth, config, flow)
+    check_clip_output(output, inputs=inputs)  # refuse a bad output before any work
+    check_preview_path(preview, output=output, inputs=inputs)
     # numba's start and the renderer's imports hold the GIL: a worker thread does them while this one
     # decodes the photo and finds its depth (OpenCV and NumPy release the GIL)
     with ThreadPoolExecutor(max_workers=1) as pool:
@@ -177,11 +178,11 @@ def animate(
     from .render.sizes import clip_size
 
     width, height = clip_size(image, config.size)
-    inputs = (photo, depth, flow.mask if flow is not None else None)
     preload = threading.Thread(target=_preload_kernels, name="stillmotion-preload", daemon=True)
     preload.start()
-    # the encoder starts now and is ready when the first frame is: the shot is planned meanwhile
-    with open_writer(output, fps=config.fps, width=width, height=height, inputs=inputs) as writer:
+    # the encoder starts now and is ready when the first frame is: the shot is planned meanwhile; the
+    # clip and the preview appear together, when both are written
+    with output_group(), open_writer(output, fps=config.fps, width=width, height=height, inputs=inputs) as writer:
         shot = _plan(image, depth_map, config)
         assert (shot.intrinsics.width, shot.intrinsics.height) == (width, height)
         total = shot.frame_count
@@ -201,9 +202,24 @@ def animate(
             finish.keep(frame, inverse_depth, i)
             writer.write(frame)
             progress(i + 1, total)
-    finish.close()
+        finish.close()
     preload.join()  # long done: its kernels were called
     return Path(output)
+
+
+def _input_files(photo, depth, config: AnimateConfig, flow) -> tuple:
+    """Every file a run of :func:`animate` reads, which its outputs must not overwrite: the photo, the
+    depth file, a depth-hints image or JSON, a keyframe path file, the grade's LUT and the loop mask (a
+    --preview named like the hints or the mask replaced it)."""
+    from .camera.keyframes import is_path_file
+
+    files = [photo, depth, flow.mask if flow is not None else None]
+    if isinstance(config.depth_hints, (str, os.PathLike)):
+        files.append(config.depth_hints)
+    if isinstance(config.motion, (str, os.PathLike)) and is_path_file(config.motion):
+        files.append(config.motion)
+    files.append(getattr(config.grade, "lut_path", None))
+    return tuple(f for f in files if f is not None)
 
 
 def _photo_with(image: np.ndarray, depth: Depth) -> np.ndarray:

@@ -45,3 +45,19 @@ def test_export_writes_rgba_pngs_and_a_listing(tmp_path):
     rgba = cv2.imread(str(out / "layer_02.png"), cv2.IMREAD_UNCHANGED)
     assert rgba.shape == (120, 160, 4)
     assert rgba[90, 120, 3] == 255 and rgba[10, 10, 3] == 0
+
+
+def test_a_layer_that_cannot_be_written_fails_the_export(tmp_path, monkeypatch):
+    # cv2.imwrite's False was ignored on a full disk: a folder with layers.json and no layers was left
+    from stillmotion.errors import OutputError
+    from stillmotion.io import image as image_io
+
+    image, depth = _three_planes()
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(image_io, "open", full_disk, raising=False)  # the PNG writer's open()
+    with pytest.raises(OutputError, match="No space left on device"):
+        export_layers(image, depth, tmp_path / "layers", count=3, matting="guided")
+    assert list(tmp_path.iterdir()) == []

@@ -172,3 +172,46 @@ def test_frames_graded_on_worker_threads_match_one_by_one_grading(scene):
         np.testing.assert_array_equal(g, e)
     assert threads[0] == (0, True)  # frame 0 on this thread, first
     assert not any(on_main for index, on_main in threads if index > 0)  # the rest on workers
+
+
+@pytest.mark.parametrize("option", ["--depth-hints", "--loop-mask"])
+def test_outputs_never_replace_the_hints_or_the_loop_mask(tmp_path, texture, option):
+    # a --preview named like the depth hints or the loop mask, or a frames folder holding them, replaced
+    # them with exit 0
+    photo = tmp_path / "photo.png"
+    write_image(photo, texture)
+    painted = np.zeros(texture.shape, np.float32)
+    painted[10:30, 10:30] = 1.0
+    extra = ["--hint", "20,20,2,2"] if option == "--loop-mask" else []
+    for target in ("preview", "frames"):
+        folder = tmp_path / target
+        folder.mkdir()
+        given = folder / "0000.png"
+        write_image(given, painted)
+        before = given.read_bytes()
+        out = ["-o", str(tmp_path / "clip.gif"), "--preview", str(given)] if target == "preview" else ["-o", f"{folder}/"]
+        res = run_cli("animate", str(photo), option, str(given), *extra, "--duration", "0.25", "--fps", "8", *out)
+        assert res.returncode == 2 and "refusing to overwrite an input" in res.stderr, res.stderr
+        assert given.read_bytes() == before
+        assert not (tmp_path / "clip.gif").exists()
+
+
+def test_no_clip_is_left_when_its_preview_cannot_be_written(tmp_path, texture, monkeypatch, capsys):
+    # the clip was renamed into place first, then the preview failed (a full disk): exit 1, clip left
+    from PIL import Image
+
+    from stillmotion.cli import main
+
+    photo = tmp_path / "photo.png"
+    write_image(photo, texture)
+
+    def full_disk(self, fp, *args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Image.Image, "save", full_disk)  # the preview's writer (the clip goes through ffmpeg)
+    sheet = tmp_path / "sheet.png"
+    code = main(["animate", str(photo), "-o", str(tmp_path / "clip.mp4"), "--preview", str(sheet),
+                 "--duration", "0.25", "--fps", "8", "--quiet"])  # fmt: skip
+    assert code == 2
+    assert capsys.readouterr().err.strip() == f"error: cannot write {sheet}: No space left on device"
+    assert sorted(os.listdir(tmp_path)) == ["photo.png"]

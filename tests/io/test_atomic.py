@@ -150,3 +150,58 @@ def test_a_name_too_long_for_the_file_system_is_an_output_error(tmp_path):
             with atomic_output(tmp_path / ("b" * 300 + ".mp4"), directory=directory):
                 pytest.fail("the block must not run")
     assert os.listdir(tmp_path) == []
+
+
+def test_a_group_renames_its_outputs_together_when_it_succeeds(tmp_path):
+    from stillmotion.io import output_group
+
+    clip, sheet = tmp_path / "clip.txt", tmp_path / "sheet.txt"
+    with output_group():
+        with atomic_output(clip) as tmp:
+            tmp.write_text("clip")
+        assert not clip.exists()  # finished, but waiting for the group
+        with atomic_output(sheet) as tmp:
+            tmp.write_text("sheet")
+    assert clip.read_text() == "clip" and sheet.read_text() == "sheet"
+    assert sorted(os.listdir(tmp_path)) == ["clip.txt", "sheet.txt"]
+
+
+@pytest.mark.parametrize("exc", [OSError(28, "No space left on device"), KeyboardInterrupt()])
+def test_a_group_that_fails_in_its_last_output_leaves_none(tmp_path, exc):
+    # a clip was renamed into place before its --preview failed (disk full) or the run was interrupted
+    from stillmotion.io import output_group
+
+    clip, sheet = tmp_path / "clip.txt", tmp_path / "sheet.txt"
+    clip.write_text("an earlier clip")
+    with pytest.raises(OutputError if isinstance(exc, OSError) else KeyboardInterrupt) as caught:
+        with output_group():
+            with atomic_output(clip) as tmp:
+                tmp.write_text("clip")
+            with atomic_output(sheet) as tmp:
+                raise exc
+    assert clip.read_text() == "an earlier clip"
+    assert sorted(os.listdir(tmp_path)) == ["clip.txt"]
+    if isinstance(exc, OSError):
+        assert str(caught.value) == f"cannot write {sheet}: No space left on device"
+
+
+def test_depth_keeps_no_output_when_its_preview_cannot_be_written(tmp_path, monkeypatch, capsys):
+    import numpy as np
+
+    from PIL import Image
+
+    from stillmotion.cli import main
+    from stillmotion.io import write_image
+
+    photo = tmp_path / "photo.png"
+    write_image(photo, np.random.default_rng(0).random((64, 80, 3)).astype(np.float32))
+
+    def full_disk(self, fp, *args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Image.Image, "save", full_disk)
+    code = main(["depth", str(photo), "-o", str(tmp_path / "d.npy"), "--preview", str(tmp_path / "p.png"),
+                 "--layers", str(tmp_path / "layers"), "--quiet"])  # fmt: skip
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and err == [f"error: cannot write {tmp_path / 'p.png'}: No space left on device"]
+    assert sorted(os.listdir(tmp_path)) == ["photo.png"]  # neither the depth map nor the layers stayed

@@ -34,7 +34,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..depth.pipeline import DepthConfig, check_depth_output, prepare_depth
     from ..errors import InputError
-    from ..io import check_image_output, check_output, check_separate_outputs, read_image, write_depth, write_image
+    from ..io import (check_image_output, check_output, check_separate_outputs, output_group, read_image,
+                      write_depth, write_image)  # fmt: skip
     from ._progress import progress_bar
 
     # every output is checked before any work, so a bad one fails at once and leaves nothing behind
@@ -52,14 +53,15 @@ def run(args: argparse.Namespace) -> int:
     config = DepthConfig(backend=args.backend, model=args.model, protect=args.protect, hints=args.depth_hints)
     with progress_bar(args, "depth", unit="step") as progress:
         depth, backend = prepare_depth(image, config=config, source=args.photo, progress=progress)
-    if args.layers:  # the slow part first: if it fails or is interrupted, nothing has been written yet
-        from ..depth.layers import export_layers
+    with output_group():  # the depth map, its preview and its layers appear together, when all are written
+        if args.layers:
+            from ..depth.layers import export_layers
 
-        export_layers(image, depth, args.layers, count=args.layer_count, inputs=inputs)
-    write_depth(args.output, depth.values, inputs=inputs)
+            export_layers(image, depth, args.layers, count=args.layer_count, inputs=inputs)
+        write_depth(args.output, depth.values, inputs=inputs)
+        if args.preview:
+            from ..depth.preview import side_by_side
+
+            write_image(args.preview, side_by_side(image, depth.values), inputs=inputs)
     log.info("depth written to %s (backend %s)", args.output, backend)
-    if args.preview:
-        from ..depth.preview import side_by_side
-
-        write_image(args.preview, side_by_side(image, depth.values), inputs=inputs)
     return 0

@@ -32,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
     from ..errors import InputError, OutputError
     from ..flow import check_pair, create_backend
     from ..flow.preview import flow_to_colour
-    from ..io import check_image_output, check_output, read_image, write_image
+    from ..io import check_image_output, check_output, output_group, read_image, write_image
     from ..io.flo import write_flo
 
     if len(args.inputs) == 1:
@@ -58,9 +58,10 @@ def run(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     flow = backend.estimate(image0, image1)
     log.info("%s flow %dx%d in %.2f s", backend.name, flow.shape[1], flow.shape[0], time.perf_counter() - start)
-    write_flo(args.output, flow, inputs=tuple(args.inputs))
-    if args.preview is not None:
-        write_image(args.preview, flow_to_colour(flow), inputs=tuple(args.inputs))
+    with output_group():  # the .flo and its preview appear together
+        write_flo(args.output, flow, inputs=tuple(args.inputs))
+        if args.preview is not None:
+            write_image(args.preview, flow_to_colour(flow), inputs=tuple(args.inputs))
     return 0
 
 

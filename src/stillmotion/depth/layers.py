@@ -98,6 +98,7 @@ def export_layers(
     """Write ``layer_00.png`` (farthest) ... as RGBA PNGs and ``layers.json`` into ``directory``
     (created atomically); returns the JSON's layer list."""
     from ..io import atomic_output
+    from ..io.image import write_png
 
     layers = split_layers(image, depth, count=count, matting=matting)
     listing = []
@@ -106,7 +107,7 @@ def export_layers(
         for k, (alpha, centre, (lo, hi)) in enumerate(layers):
             name = f"layer_{k:02d}.png"
             rgba = np.dstack([rgb, (alpha * 255 + 0.5).astype(np.uint8)])
-            cv2.imwrite(str(Path(tmp) / name), cv2.cvtColor(rgba, cv2.COLOR_RGBA2BGRA))
+            write_png(Path(tmp) / name, cv2.cvtColor(rgba, cv2.COLOR_RGBA2BGRA))
             listing.append({"file": name, "inverse_depth": round(centre, 6), "inverse_depth_range": [round(lo, 6), round(hi, 6)],
                             "coverage": round(float(alpha.mean()), 4)})
         (Path(tmp) / "layers.json").write_text(json.dumps({"order": "far_to_near", "depth_kind": "inverse",

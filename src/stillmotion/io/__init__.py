@@ -1,7 +1,7 @@
 """Files in and out. Everything is converted to the data contracts of :mod:`stillmotion.types` here."""
 
 from ._checks import check_separate_outputs
-from .atomic import atomic_output, check_output
+from .atomic import atomic_output, check_output, output_group
 from .depth_file import read_depth, write_depth
 from .depth_fill import fill_invalid
 from .depth_match import match_depth
@@ -18,6 +18,7 @@ __all__ = [
     "fill_invalid",
     "match_depth",
     "open_writer",
+    "output_group",
     "output_kind",
     "read_depth",
     "read_image",

@@ -5,11 +5,18 @@ on one file system and is atomic for files; NAME is cut to 64 bytes there, so th
 file system takes has a temporary name it takes too. A directory output (PNG frames) replacing an
 existing one is swapped in by two renames, and an existing directory is only ever replaced when it holds
 nothing but numbered PNG frames of an earlier run: a user's folder is never deleted.
+
+A run with several outputs (a clip and its --preview; a depth map, its preview and its layers) writes
+them inside :func:`output_group`: each is finished under its temporary name, and they are renamed into
+place together when the whole run has succeeded. A failure or an interrupt in the last of them leaves
+none behind (the clip used to stay when its preview could not be written).
 """
 
 from __future__ import annotations
 
 import contextlib
+import contextvars
+import errno
 import os
 import re
 import shutil
@@ -26,6 +33,54 @@ _FRAME_NAME = re.compile(r"^(\d+\.png|layer_\d+\.png|layers\.json)$")
 #: The output's name is cut to this many bytes inside temporary names: they then stay far below the 255
 #: bytes file systems allow, with room for the side files a writer names after them (GIF: .frames.nut).
 _TEMP_NAME_BYTES = 64
+
+
+#: Write errors that say the output's file system is full (or the file too large for it).
+_FULL = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+
+#: The outputs finished inside the current :func:`output_group`, waiting to be renamed: (tmp, path,
+#: directory); None outside a group.
+_PENDING: contextvars.ContextVar[list | None] = contextvars.ContextVar("stillmotion_pending_outputs", default=None)
+
+
+@contextlib.contextmanager
+def output_group() -> Iterator[None]:
+    """Outputs written by :func:`atomic_output` inside this block are renamed into place when it ends
+    without error, one after the other; if it fails (or is interrupted), none is, and their temporary
+    files are removed. Groups nest: an inner group's outputs wait for the outermost."""
+    if _PENDING.get() is not None:  # an outer group commits them
+        yield
+        return
+    pending: list = []
+    token = _PENDING.set(pending)
+    try:
+        yield
+    except BaseException:
+        for tmp, _, _ in pending:
+            _remove(tmp)
+        raise
+    finally:
+        _PENDING.reset(token)
+    for i, (tmp, path, directory) in enumerate(pending):
+        try:
+            _commit(tmp, path, directory=directory)
+        except BaseException:
+            for rest, _, _ in pending[i:]:
+                _remove(rest)
+            raise
+
+
+def _commit(tmp: Path, path: Path, *, directory: bool) -> None:
+    """Rename the finished ``tmp`` onto ``path``."""
+    if directory:
+        os.chmod(tmp, 0o755)
+        _replace_directory(tmp, path)
+    else:
+        os.chmod(tmp, 0o644)
+        try:
+            os.replace(tmp, path)
+        except OSError as exc:
+            raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 def _check_parent(path: Path) -> Path:
@@ -131,7 +186,8 @@ def atomic_output(path: str | os.PathLike, *, directory: bool = False, inputs: t
     ``inputs`` are the run's input files: writing onto one of them (or, for a directory, replacing a
     folder that holds one) is refused, so inputs are never overwritten. With ``directory=True`` the
     temporary path is a new directory; an existing ``path`` is replaced only if it holds nothing but
-    numbered PNG frames. Every refusal or failure to write is an :class:`OutputError`.
+    numbered PNG frames. Every refusal or failure to write is an :class:`OutputError`. Inside an
+    :func:`output_group` the rename waits for the group's end.
     """
     path = Path(path)
     parent = _preflight(path, directory=directory, inputs=inputs)
@@ -145,16 +201,17 @@ def atomic_output(path: str | os.PathLike, *, directory: bool = False, inputs: t
     except OSError as exc:
         raise OutputError(f"cannot write in output folder {parent}: {exc.strerror or exc}") from None
     try:
-        yield tmp
-        if directory:
-            os.chmod(tmp, 0o755)
-            _replace_directory(tmp, path)
-        else:
-            os.chmod(tmp, 0o644)
-            try:
-                os.replace(tmp, path)
-            except OSError as exc:
-                raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+        try:
+            yield tmp
+        except OSError as exc:
+            if exc.errno in _FULL:  # a full disk or quota is the output's problem, not a bug: one line
+                raise OutputError(f"cannot write {path}: {exc.strerror}") from None
+            raise
+        pending = _PENDING.get()
+        if pending is not None:  # renamed with the group's other outputs when the run has succeeded
+            pending.append((tmp, path, directory))
+            return
+        _commit(tmp, path, directory=directory)
     except BaseException:
         _remove(tmp)
         raise

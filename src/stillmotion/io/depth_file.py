@@ -18,7 +18,7 @@ from ..errors import InputError, OutputError
 from ..types import Depth, DepthKind
 from ._checks import check_input_file, check_pixels
 from .atomic import atomic_output
-from .image import MAX_PIXELS, no_pil_bomb_limit
+from .image import MAX_PIXELS, no_pil_bomb_limit, write_png
 
 log = logging.getLogger(__name__)
 
@@ -224,11 +224,8 @@ def write_depth(path: str | os.PathLike, depth: np.ndarray | Depth, *, inputs: t
                 fh.write(b"Pf\n%d %d\n-1.0\n" % (depth.shape[1], depth.shape[0]))
                 fh.write(np.flipud(depth).astype("<f4").tobytes())
         else:
-            import cv2
-
             finite = depth[np.isfinite(depth)]
             lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 0.0)
             norm = (depth - lo) / (hi - lo) if hi > lo else np.zeros_like(depth)
             norm = np.nan_to_num(norm, nan=0.0, posinf=1.0, neginf=0.0)
-            if not cv2.imwrite(str(tmp), (np.clip(norm, 0, 1) * 65535 + 0.5).astype(np.uint16)):
-                raise OutputError(f"cannot write {path}")
+            write_png(tmp, (np.clip(norm, 0, 1) * 65535 + 0.5).astype(np.uint16))

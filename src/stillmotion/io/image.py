@@ -473,6 +473,19 @@ def _image_format(path: Path) -> str:
     return fmt
 
 
+def write_png(path: str | os.PathLike, array: np.ndarray) -> None:
+    """Write an OpenCV-ordered array (BGR, BGRA or grey; 8 or 16 bits) as PNG to ``path`` (no atomic
+    rename: for temporary paths). Encoded in memory and written by Python, so that a full disk is an
+    OSError (``cv2.imwrite`` returned False and libpng printed "Write Error" on stderr)."""
+    import cv2
+
+    ok, encoded = cv2.imencode(".png", np.ascontiguousarray(array))
+    if not ok:
+        raise OutputError(f"cannot encode {path} as PNG")
+    with open(path, "wb") as fh:
+        fh.write(encoded.data)
+
+
 def write_image(path: str | os.PathLike, image: np.ndarray, *, inputs: tuple = ()) -> None:
     """Write float32 RGB [0, 1], uint8 or uint16 to PNG/JPEG/WebP/TIFF by extension, atomically, with 8 bits
     per channel (uint16 is scaled as :func:`unit_float` scales it, then rounded)."""

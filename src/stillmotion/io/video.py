@@ -31,7 +31,7 @@ import numpy as np
 from ..errors import OutputError
 from ..types import EncodeOptions
 from .atomic import atomic_output, check_output
-from .image import to_uint8
+from .image import to_uint8, write_png
 
 log = logging.getLogger(__name__)
 
@@ -161,11 +161,7 @@ class ClipWriter:
             raise ValueError(f"frame is {frame.shape[1]}x{frame.shape[0]}, the clip is {self.width}x{self.height}")
         data = frame if frame.dtype == np.uint8 else to_uint8(frame)
         if self.kind == "frames":
-            import cv2
-
-            name = self.target / f"{self.count:04d}.png"
-            if not cv2.imwrite(str(name), np.ascontiguousarray(data[:, :, ::-1])):
-                raise OutputError(f"cannot write frame {name}")
+            write_png(self.target / f"{self.count:04d}.png", data[:, :, ::-1])
         else:
             assert self._proc is not None and self._proc.stdin is not None
             try:
