@@ -129,6 +129,25 @@ def test_a_value_first_given_on_a_later_key_starts_from_the_rest_pose(tmp_path):
     assert cam.state(0.5).focal_scale == 1.0 and 1.0 < cam.state(0.75).focal_scale < end.focal_scale  # held, then zooms
 
 
+def test_keyframe_values_never_go_beyond_their_keys(tmp_path):
+    # the interpolating spline overshot: fov keys 120, 165, 100, 100 reached 170.7 degrees and the path was
+    # refused; fov 55, 5, 60, 60 swung out to 155
+    path = tmp_path / "fov.json"
+    for fovs, times in (((120, 165, 100, 100), (0, 0.45, 0.55, 1)), ((55, 5, 60, 60), (0, 0.1, 0.2, 1))):
+        path.write_text(json.dumps({"keyframes": [{"t": t, "fov": f, "x": f / 1000} for t, f in zip(times, fovs)]}))
+        cam = make_path(str(path), scale=SCALE, base_fov_deg=55.0)
+        us = np.linspace(0.0, 1.0, 401)
+        fov = [2 * math.degrees(math.atan(math.tan(math.radians(27.5)) / cam.state(u).focal_scale)) for u in us]
+        x = [cam.state(u).x for u in us]
+        for i in range(len(times) - 1):  # between two keys, each value stays between them
+            inside = (us >= times[i]) & (us <= times[i + 1])
+            lo, hi = sorted(fovs[i : i + 2])
+            assert lo - 1e-6 <= min(np.array(fov)[inside]) and max(np.array(fov)[inside]) <= hi + 1e-6
+            xs = np.array(x)[inside] / SCALE.near_z
+            assert lo / 1000 - 1e-9 <= xs.min() and xs.max() <= hi / 1000 + 1e-9
+        assert np.abs(np.diff(fov, n=2)).max() < 1.0  # and it stays smooth
+
+
 def test_intensity_scales_a_keyframe_paths_moves_but_not_its_fov(tmp_path):
     # a path file moved the same at any intensity (--motion path.toml --intensity 2 did nothing)
     path = tmp_path / "list.yaml"
