@@ -125,6 +125,7 @@ def test_an_odd_story_size_is_rounded_up_to_even(tmp_path):
         ("fps: 24\nscenes: []\n", "no scenes"),
         ("fps: 24\n", "no scenes"),
         ("scenes:\n  - {image: missing.jpg}\n", "scene 1 image: file not found"),
+        ("scenes:\n  - {image: .}\n", "is a folder; give a file"),  # said "file not found"
         ("scenes:\n  - {motion: zoom_in}\n", "exactly one of image: (a photo) or prompt:"),
         ("scenes:\n  - {image: a.png, duration: -1}\n", "scene 1 duration"),
         ("size: 8x20\nscenes:\n  - {image: a.png}\n", "size"),

@@ -205,3 +205,17 @@ def test_depth_keeps_no_output_when_its_preview_cannot_be_written(tmp_path, monk
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 2 and err == [f"error: cannot write {tmp_path / 'p.png'}: No space left on device"]
     assert sorted(os.listdir(tmp_path)) == ["photo.png"]  # neither the depth map nor the layers stayed
+
+
+def test_a_device_or_pipe_is_never_replaced(tmp_path):
+    # `-o /dev/null` was refused as "a file"; a FIFO named like an output would have been replaced
+    from stillmotion.io import check_output
+
+    fifo = tmp_path / "clip.png"
+    os.mkfifo(fifo)
+    for directory in (False, True):
+        with pytest.raises(OutputError, match="not a regular file"):
+            check_output(fifo, directory=directory)
+    with pytest.raises(OutputError, match="not a regular file"):
+        check_output("/dev/null", directory=True)
+    assert fifo.exists() and not fifo.is_file()

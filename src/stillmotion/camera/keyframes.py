@@ -127,7 +127,7 @@ class KeyframePath:
         vals = _interpolate(self.times, values, u)
         fov = vals[6]
         if not 1.0 <= fov <= 170.0:
-            raise InputError(f"camera path fov must be within 1..170 degrees, got {fov:.1f}")
+            raise InputError(f"camera path fov must be within 1..170 degrees, got {fov:.4g}")
         focal_scale = math.tan(math.radians(base_fov_deg) / 2) / math.tan(math.radians(fov) / 2)
         x, y, z, rx, ry, rz = (float(v) for v in vals[:6])
         return CameraState(x, y, z, rx, ry, rz, focal_scale)

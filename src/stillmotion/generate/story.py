@@ -128,8 +128,11 @@ def _resolve(path: object, base: Path, what: str) -> Path:
     resolved = Path(os.path.expanduser(path.strip()))
     if not resolved.is_absolute():
         resolved = base / resolved
-    if not resolved.is_file():
+    if not resolved.exists():
         raise InputError(f"{what}: file not found: {resolved}")
+    if not resolved.is_file():
+        kind = "a folder" if resolved.is_dir() else "not a regular file"
+        raise InputError(f"{what}: {resolved} is {kind}; give a file")
     return resolved
 
 
@@ -265,8 +268,10 @@ def load_story(path: str | os.PathLike) -> StorySpec:
     path = Path(path)
     if path.is_dir():
         raise InputError(f"story file {path} is a folder; give a .yaml or .json story")
-    if not path.is_file():
+    if not path.exists():
         raise InputError(f"story file not found: {path}")
+    if not path.is_file():
+        raise InputError(f"story file {path} is not a regular file; give a .yaml or .json story")
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:

@@ -117,6 +117,9 @@ def _check_inputs(path: Path, inputs: tuple, *, directory: bool) -> None:
 def _check_replaceable(path: Path, *, directory: bool) -> None:
     if not path.exists() and not path.is_symlink():
         return
+    if not path.is_dir() and not path.is_file() and path.exists():  # a device, pipe or socket: never replaced
+        raise OutputError(f"output {path} exists and is not a regular file (a device, pipe or socket); "
+                          "choose another name")  # fmt: skip
     if path.is_dir() != directory:
         what = "a directory" if path.is_dir() else "a file"
         raise OutputError(f"output {path} exists and is {what}; choose another name")
