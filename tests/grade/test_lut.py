@@ -79,6 +79,8 @@ def test_interpolation_properties():
         ("LUT_3D_SIZE two\n", "line 1"),
         ("LUT_3D_SIZE 2\n" + "0 0 x\n" * 8, "three numbers"),
         ("LUT_3D_SIZE 2\nDOMAIN_MIN 1 1 1\nDOMAIN_MAX 0 0 0\n" + "0 0 0\n" * 8, "DOMAIN_MIN"),
+        ("LUT_3D_SIZE 2\n" + "0 0 0\n" * 7 + "nan 0 1\n", "three finite numbers"),  # was "found 7" rows
+        ("LUT_3D_SIZE 2\n" + "NaN NaN NaN\n" * 8, "three finite numbers"),  # was "found 0"
     ],
 )
 def test_bad_cube_files_are_one_line_input_errors(text, fragment):

@@ -101,6 +101,9 @@ def test_npy(tmp_path):
     np.save(tmp_path / "b.npy", a > 10)
     with pytest.raises(InputError, match="bool"):
         read_depth(tmp_path / "b.npy", "metric")
+    (tmp_path / "text.npy").write_text("0.5 0.5\n0.5 0.5\n")  # NumPy said it "contains pickled data"
+    with pytest.raises(InputError, match="not a NumPy .npy file"):
+        read_depth(tmp_path / "text.npy", "metric")
 
 
 @pytest.mark.parametrize("little_endian", [True, False])

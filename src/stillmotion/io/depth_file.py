@@ -102,6 +102,10 @@ def _to_2d_float(array: np.ndarray, path: Path) -> np.ndarray:
 
 
 def _read_npy(path: Path, max_pixels: int) -> np.ndarray:
+    with open(path, "rb") as fh:
+        magic = fh.read(6)
+    if magic != b"\x93NUMPY":  # NumPy falls back to unpickling and says the file "contains pickled data"
+        raise InputError(f"depth file {path} is not a NumPy .npy file (no .npy header)")
     try:
         header = np.load(path, mmap_mode="r", allow_pickle=False)  # header only: nothing is read yet
     except ValueError as exc:
