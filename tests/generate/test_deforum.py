@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 import logging
 
@@ -215,6 +216,21 @@ def test_bad_settings_name_the_key(tmp_path, capsys):
     assert "needs an init image" in capsys.readouterr().err
     assert main(["deforum", str(path), "-o", str(tmp_path / "x.mp4"), "--image", "nope.jpg", "--quiet"]) == 2
     assert "init image not found" in capsys.readouterr().err
+
+
+def test_a_bad_option_is_the_only_line_even_for_a_file_with_unused_settings(tmp_path):
+    # the "N settings not used" warning came first: two lines under --quiet
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    for option in (["--fps", "0"], ["--size", "abc"]):
+        res = subprocess.run([sys.executable, "-m", "stillmotion", "deforum", str(root / "examples" / "deforum_2d_settings.txt"),
+                              "--image", str(root / "examples" / "astronaut.jpg"), "-o", str(tmp_path / "d.mp4"),
+                              *option, "--quiet"], capture_output=True, text=True, timeout=120,
+                             env={**os.environ, "PYTHONPATH": str(root / "src")})  # fmt: skip
+        assert res.returncode == 2
+        assert len(res.stderr.strip().splitlines()) == 1 and res.stderr.startswith("error: "), res.stderr
 
 
 def test_classical_2d_run_end_to_end(tmp_path):

@@ -40,16 +40,15 @@ def run(args) -> int:
     check_clip_output(args.output, inputs=(args.settings,))  # before a generator takes seconds to load
     if args.frames is not None and args.frames < 1:
         raise InputError(f"--frames must be at least 1, got {args.frames}")
-    # --frames before the file is read: prompt keys and schedules written with max_f follow it
-    settings = read_settings(args.settings, max_frames=args.frames)
-    overrides = {}
+    overrides = {}  # the command's own options are checked before the file is read (and warned about)
     if args.size:
         overrides["width"], overrides["height"] = parse_size(args.size)
     if args.fps is not None:
         if not 1 <= args.fps <= 240:
             raise InputError(f"--fps must be within 1..240, got {args.fps:g}")
         overrides["fps"] = args.fps
-    settings = replace(settings, **overrides)
+    # --frames before the file is read: prompt keys and schedules written with max_f follow it
+    settings = replace(read_settings(args.settings, max_frames=args.frames), **overrides)
     image_path = Path(args.image) if args.image else settings.init_image
     if image_path is not None and not image_path.is_file():
         raise InputError(f"init image not found: {image_path}")
