@@ -283,3 +283,18 @@ def test_story_model_folder_and_seed_range(tmp_path):
     for seed in ("99999999999999999999", "-5"):
         with pytest.raises(InputError, match="seed: expected an integer in -1.."):
             load_story(_write_story(sub, f"scenes:\n  - {{prompt: x, seed: {seed}}}\n"))
+
+
+def test_a_scene_whose_move_fails_is_named(tmp_path, capsys):
+    # "the camera moves behind the photo's surface; lower --intensity": which scene, and the story has no
+    # --intensity option
+    from stillmotion.io import write_image
+
+    rng = np.random.default_rng(0)
+    write_image(tmp_path / "a.png", rng.random((48, 64, 3)).astype(np.float32))
+    path = _write_story(tmp_path, "fps: 4\nsize: 64x64\nscenes:\n  - {image: a.png, duration: 1}\n"
+                                  "  - {image: a.png, duration: 1, motion: turn_left, intensity: 20}\n")  # fmt: skip
+    assert main(["story", str(path), "-o", str(tmp_path / "out.mp4"), "--quiet"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("error: scene 2: ") and err[0].endswith("lower its intensity")
+    assert not (tmp_path / "out.mp4").exists()

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 import cv2
 import numpy as np
 
+from ..errors import InputError
 from ..types import ProgressCallback, no_progress
 from .dissolve import ClipPlan, clamp_overlaps, film_length, join_with_dissolves
 from .story import SceneSpec, StorySpec
@@ -106,7 +107,10 @@ def photo_scene_frames(scene: SceneSpec, story: StorySpec, frame_count: int) -> 
         fps=story.fps,
         size=f"{story.width}x{story.height}",
     )
-    shot = plan(image, depth, config)
+    try:
+        shot = plan(image, depth, config)
+    except InputError as exc:  # "the camera turns away ...; lower --intensity": which scene, and its key
+        raise InputError(f"{scene.label}: {str(exc).replace('lower --intensity', 'lower its intensity')}") from None
     grader = make_grader(scene.grade, frame_count, scene.label)
     constant = bool(np.all(intensities == intensities[0]))
 
