@@ -319,13 +319,15 @@ def render_view(
     fov_deg: float = 55.0,
     inpaint_backend: str = "patch",
 ) -> np.ndarray:
-    """One novel view (float32 RGB), the photo's size and framing, with the same renderer and hole filling
-    as :func:`animate`. ``image`` is float32 RGB in [0, 1]; 8/16-bit, grey and RGBA arrays are converted as
-    :func:`stillmotion.io.image.image_array` says. ``move`` (x, y, z) is in scene units: for a disparity
-    map (pixels, baseline 1), ``move=(1, 0, 0)`` is the right camera of the stereo pair; ``rotate_deg``
-    is (rx, ry, rz) as in :class:`CameraState`; ``fov_deg`` the photo's field of view, 1..170 degrees.
-    ``inpaint_backend`` fills what the move reveals, behind edges and beyond the photo's border (the scene
-    is extended once, as ``animate --border fill`` does)."""
+    """One novel view (float32 RGB), the photo's size and framing, with the renderer and the fill behind
+    depth edges of :func:`animate`. ``image`` is float32 RGB in [0, 1]; 8/16-bit, grey and RGBA arrays are
+    converted as :func:`stillmotion.io.image.image_array` says. ``move`` (x, y, z) is in scene units: for
+    a disparity map (pixels, baseline 1), ``move=(1, 0, 0)`` is the right camera of the stereo pair;
+    ``rotate_deg`` is (rx, ry, rz) as in :class:`CameraState`; ``fov_deg`` the photo's field of view,
+    1..170 degrees.
+    ``inpaint_backend`` fills what the move reveals behind depth edges; beyond the photo's border the scene
+    is extended once with the smooth continuation of ``animate --border fill``, without its grain
+    (:func:`stillmotion.render.view.view_scene`)."""
     from .render.renderer import render
     from .render.sizes import check_fov
     from .render.view import view_scene

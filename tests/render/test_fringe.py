@@ -14,17 +14,18 @@ WALL, SUBJECT = np.array([0.85, 0.85, 0.8], np.float32), np.array([0.8, 0.35, 0.
 Q_FAR, Q_NEAR = 0.2, 1.0
 
 
-def _disk_with_fringe(blur_px: float = 0.0):
-    """A 96x128 photo: an orange disk on a light wall, its outline a 3-pixel fringe of mixed colours
-    (70, 45, 20 % subject) that the depth leaves on the wall, as estimates do."""
+def _disk_with_fringe(blur_px: float = 0.0, *, shares=(0.7, 0.45, 0.2), subject=SUBJECT):
+    """A 96x128 photo: a ``subject``-coloured (orange) disk on a light wall, its outline a fringe of mixed
+    colours, one pixel of each of the subject's ``shares`` (70, 45, 20 %), that the depth leaves on the
+    wall, as estimates do."""
     h, w = 96, 128
     yy, xx = np.mgrid[0:h, 0:w]
     radius = np.hypot(yy - 48, xx - 64)
-    alpha = np.select([radius <= 24, radius <= 25, radius <= 26, radius <= 27], [1.0, 0.7, 0.45, 0.2], 0.0)
-    alpha = alpha.astype(np.float32)
+    rings = [radius <= 24 + i for i in range(len(shares) + 1)]
+    alpha = np.select(rings, [1.0, *shares], 0.0).astype(np.float32)
     if blur_px:
         alpha = cv2.GaussianBlur((radius <= 24).astype(np.float32), (0, 0), blur_px)
-    image = alpha[:, :, None] * SUBJECT + (1 - alpha[:, :, None]) * WALL
+    image = alpha[:, :, None] * subject + (1 - alpha[:, :, None]) * WALL
     q = np.where(radius <= 24, Q_NEAR, Q_FAR).astype(np.float32)
     return image.astype(np.float32), q, radius
 
@@ -68,6 +69,25 @@ def test_after_a_move_the_wall_beside_the_subject_shows_no_ghost_of_its_outline(
     assert right.sum() > 10
     distance_to_wall = np.linalg.norm(out[right] - WALL, axis=1)
     assert distance_to_wall.max() < 0.12, distance_to_wall.max()
+
+
+def test_a_faint_fringe_of_dark_hair_goes_with_the_subject():
+    # dark hair on a light wall: 8 % of its colour is already 24 levels of 8 bits off the wall. Pixels of
+    # 15 and 8 % hair left on the wall drew a faint outline where the astronaut's hair had been
+    hair = np.array([0.25, 0.2, 0.05], np.float32)
+    image, q, radius = _disk_with_fringe(shares=(0.45, 0.15, 0.08), subject=hair)
+    claimed = claim_fringe(q, image, width=4)
+    np.testing.assert_array_equal(claimed[(radius > 24) & (radius <= 27)], Q_NEAR)
+    assert (claimed[radius > 28] == Q_FAR).all()
+
+
+def test_the_walls_own_grain_beside_a_subject_stays_on_the_wall():
+    # a wall with a little grain (1 % noise) by the disk's outline: none of it joins the subject
+    image, q, radius = _disk_with_fringe(shares=())
+    grain = np.random.default_rng(0).normal(0.0, 0.01, image.shape).astype(np.float32)
+    image = np.where((radius > 24)[:, :, None], image + grain, image)
+    claimed = claim_fringe(q, image, width=4)
+    assert (claimed[radius > 25] == Q_FAR).all()
 
 
 def _ring_on_a_wall():

@@ -146,3 +146,38 @@ def test_a_nested_strip_does_not_stretch_over_the_wall_beside_the_subject():
     # the body's right edge (column 43) moves 16 px left, the wall 4: output columns 29..36 show the wall
     revealed = out[16:28, 29:37]
     np.testing.assert_allclose(revealed, np.broadcast_to(BLUE, revealed.shape), atol=0.05)
+
+
+def _hood_nested(*, body=(12, 60), hood=(22, 36), gain_baselines=1.0):
+    """:func:`behind_nested_edges` on :func:`_hood_on_a_body` for a path of ``gain_baselines`` baselines,
+    with the wall everywhere under the band; also the photo's inverse depth and camera."""
+    image, q, intr = _hood_on_a_body(body=body, hood=hood)
+    gain = intr.fx * gain_baselines
+    band = disocclusion_band(q, gain=gain, reach=16, tear_px=TEAR_PX)
+    q_back = np.where(band, q.min(), q).astype(np.float32)
+    return behind_nested_edges(image, q, band, q_back, step=TEAR_PX / gain, gain=gain), q_back, intr
+
+
+def test_what_stays_at_the_walls_depth_takes_the_walls_colour_only():
+    # a small parallax: the hood's edge opens a gap of under two pixels onto the body, so band pixels two
+    # or three pixels inside the hood are not behind the body's reach, yet within NEAR_PX of it. Painted
+    # with the body's grey at the wall's depth, they stayed on the wall when the hood moved (the dark
+    # specks and brown arc left where the astronaut's hair was)
+    (ys, xs, depth, colour, forward), q_back, _ = _hood_nested(gain_baselines=0.3)
+    assert forward.any() and not forward.all()
+    at_wall = ~forward
+    np.testing.assert_allclose(depth[at_wall], q_back[ys[at_wall], xs[at_wall]])
+    np.testing.assert_allclose(colour[at_wall], np.tile(BLUE, (at_wall.sum(), 1)), atol=1e-5)
+
+
+def test_pixels_brought_forward_are_not_averaged_with_those_left_at_the_walls_depth():
+    # the hood two columns from the body's right edge: under the hood's right part the body goes on, and
+    # under the body's last columns the wall, within one smoothing box of each other. Averaged together,
+    # the body's strip came forward only part of the way (a blotch of its colour floating before the wall
+    # once the subject moved: the astronaut's suit) and the wall's rim took some of the body's grey
+    (ys, xs, depth, colour, forward), q_back, intr = _hood_nested(body=(12, 58), hood=(22, 56))
+    assert forward.any() and not forward.all()
+    np.testing.assert_allclose(depth[forward] * intr.fx, 8.0, rtol=1e-5)  # the body's disparity
+    at_wall = ~forward
+    np.testing.assert_allclose(depth[at_wall], q_back[ys[at_wall], xs[at_wall]])
+    np.testing.assert_allclose(colour[at_wall], np.tile(BLUE, (at_wall.sum(), 1)), atol=1e-5)

@@ -11,7 +11,7 @@ from ..io import read_image, write_image
 from ..render.sizes import check_fov
 
 NAME = "view"
-HELP = "render one novel view of a photo (same renderer and hole filling as animate)"
+HELP = "render one novel view of a photo (animate's renderer; the edge it reveals is continued smoothly)"
 
 
 def _triple(text: str) -> tuple[float, float, float]:

@@ -11,12 +11,16 @@ is to widen the foreground's depth over the boundary before warping.
 :func:`claim_fringe` widens it only where the colours say the pixel is mixed. Around each depth edge
 it measures the subject's colour F (near-side pixels just inside the edge) and the background's colour
 B (far-side pixels past the fringe), and gives each far-side pixel next to the subject its share of
-the subject's colour, alpha = (I - B) . (F - B) / |F - B|^2, a one-pixel matting estimate. Pixels with
-alpha above CLAIM_ALPHA join the subject (they take its depth, the nearest within reach), one ring
-per step, for as many rings as the fringe can be wide. The fringe then moves with the subject as a soft
-rim, and what the camera uncovers behind it is filled from pure background. The near half of the
-inverse depth's local range is the subject's own surface: of it only the rim next to the far half is a
-candidate (a pixel left half-way up the edge's ramp), and it rises only to its nearest neighbour's depth.
+the subject's colour, alpha = (I - B) . (F - B) / |F - B|^2, a one-pixel matting estimate. Pixels whose
+part of the subject's colour, alpha |F - B|, would show on the wall (more than VISIBLE_MIX) join the
+subject (they take its depth, the nearest within reach), one ring per step, for as many rings as the
+fringe can be wide. A fixed share (alpha > 0.2) was not enough: dark hair against a light wall differs
+from it by most of the colour range, and its pixels of under 20 % hair, left on the wall, drew a faint
+dotted outline where the hair had been once it moved (``view --move 0.1,0,0``). The fringe then moves
+with the subject as a soft rim, and what the camera uncovers behind it is filled from pure background.
+The near half of the inverse depth's local range is the subject's own surface: of it only the rim next
+to the far half is a candidate (a pixel left half-way up the edge's ramp), and it rises only to its
+nearest neighbour's depth.
 Lifting the subject's own pixels to the nearest depth around them cut a steep slope inside it (a helmet
 ring's curve) into steps that tore, and the wall showed through the ring as a light echo of its rim.
 And only pixels by a sharp colour edge: a defocused outline mixes its colours over many pixels with no
@@ -37,8 +41,11 @@ import numpy as np
 
 from .soft_edges import sharp_pixels
 
-#: A far-side pixel joins the subject when at least this share of its colour is the subject's.
-CLAIM_ALPHA = 0.2
+#: A far-side pixel joins the subject when the subject's part of its colour, alpha |F - B|, is more than
+#: this (RGB distance, [0, 1]; about ten levels of 8 bits): left on the wall, it would show there
+VISIBLE_MIX = 0.04
+#: and its share alpha of the subject's colour at least this (below it, a high-contrast edge's noise).
+MIN_ALPHA = 0.05
 #: Colours are compared only where subject and background differ by more than this (RGB distance, [0, 1]).
 MIN_CONTRAST = 0.08
 #: A depth edge is an inverse-depth step of more than this fraction of the nearer side's value.
@@ -80,7 +87,8 @@ def claim_fringe(q: np.ndarray, image: np.ndarray, *, width: int | None = None) 
     along = f - b
     contrast = (along * along).sum(axis=1)
     alpha = ((img[ys, xs] - b) * along).sum(axis=1) / np.maximum(contrast, 1e-12)
-    chosen = (alpha > CLAIM_ALPHA) & (contrast > MIN_CONTRAST**2) & has_f & has_b
+    visible = (alpha > MIN_ALPHA) & (alpha * np.sqrt(contrast) > VISIBLE_MIX)
+    chosen = visible & (contrast > MIN_CONTRAST**2) & has_f & has_b
     mixed = np.zeros(q.shape, np.uint8)
     mixed[ys[chosen], xs[chosen]] = 1
     # grow from the near side of the edges, one ring of mixed pixels at a time

@@ -16,10 +16,12 @@ either
   the band pixel's height above it, and no farther from its edge than that edge's own parallax can open
   a gap (REACH_MARGIN); or
 - within NEAR_PX, whatever it is: right behind a silhouette a copied patch most often brings the edge's
-  mixed colours along.
+  mixed colours along. A far side standing before the background estimate lends its colour only where
+  its depth comes forward too (below), so nothing of it is painted on the wall.
 A nested pixel takes that surface's colour from COLOUR_INSET_PX into it (past the edge's mixed pixels),
-averaged over its nested neighbours. Two cautions came from the astronaut's hair with ``dolly_zoom``,
-which the first version stretched into radial streaks:
+averaged over its nested neighbours of the same kind (brought forward, or kept at the background's
+depth). Two cautions came from the astronaut's hair with ``dolly_zoom``, which the first version
+stretched into radial streaks:
 - the depth moves forward to the intermediate surface only where such pixels are dense (DENSE_SHARE): a
   lone pixel pulled forward is a spike in the layer's mesh, and a camera move stretches it;
 - a far side that is the soft ramp of an estimated edge (its depth keeps falling past the edge) is
@@ -117,12 +119,13 @@ def behind_nested_edges(
     # its edge as that edge's own parallax can open a gap (farther in, only a larger edge can uncover the
     # pixel, and behind that lies the background)
     within = distance[ys, xs] <= REACH_MARGIN * gain * (q_here - q_seed) + 1.0
-    intermediate = (q_seed - q_far > INTERMEDIATE_FRACTION * (q_here - q_far)) & within
+    before = q_seed - q_far > INTERMEDIATE_FRACTION * (q_here - q_far)
+    intermediate = before & within
     chosen = farther & (intermediate | (distance[ys, xs] <= NEAR_PX))
     if not chosen.any():
         return none
     ys, xs, q_here, q_seed = ys[chosen], xs[chosen], q_here[chosen], q_seed[chosen]
-    intermediate = intermediate[chosen]
+    intermediate, before = intermediate[chosen], before[chosen]
     sy, sx = seed_y[nearest[chosen]], seed_x[nearest[chosen]]
     colour = _colour_past(image, ys, xs, sy, sx)
     # a surface goes on past the edge at its depth; a pixel on the soft ramp of an estimated edge does
@@ -137,19 +140,31 @@ def behind_nested_edges(
         spread = np.sqrt(np.maximum(moments[:, 1] - moments[:, 0] ** 2, 0.0))
         keep = np.ones(len(ys), bool)
         keep[np.flatnonzero(ramp)[spread > RAMP_MAX_STD]] = False
-        ys, xs, sy, sx, colour, intermediate = ys[keep], xs[keep], sy[keep], sx[keep], colour[keep], intermediate[keep]
+        ys, xs, sy, sx, colour = ys[keep], xs[keep], sy[keep], sx[keep], colour[keep]
+        intermediate, before = intermediate[keep], before[keep]
     # the depth moves forward only where such pixels are dense (see _dense); elsewhere the background
     # estimate's own, smooth depth
     forward = intermediate & _dense(ys[intermediate], xs[intermediate], q.shape)[ys, xs]
-    # an intermediate surface's colour goes only where its depth goes too: painted at the background's
-    # depth (a lone pixel the density rule keeps back), it stays on the wall when the subject moves, a
-    # dark speck beside the astronaut's hair
-    same = forward | ~intermediate
+    # a surface before the background lends its colour only where its depth goes too: painted at the
+    # background's depth (a lone pixel the density rule keeps back, or one within NEAR_PX but beyond the
+    # surface's own reach), it stays on the wall when the subject moves, a dark speck beside the
+    # astronaut's hair
+    same = forward | ~before
     if not same.any():
         return none
     ys, xs, sy, sx, colour, forward = ys[same], xs[same], sy[same], sx[same], colour[same], forward[same]
-    depth = np.where(forward, _smoothed(q[sy, sx][:, None], ys, xs)[:, 0], q_back[ys, xs]).astype(np.float32)
-    return ys, xs, depth, _smoothed(colour, ys, xs), forward
+    # each kind smoothed among its own: averaged with a pixel that keeps the background's depth, a pixel
+    # brought forward landed between its surface and the wall (the astronaut's suit, at 0.44 instead of
+    # the fold's 0.63, an orange blotch on the wall beside the shoulder), and the pixels at the
+    # background's depth took the colour of the surface in front (a brown outline where her hair was)
+    depth = q_back[ys, xs].astype(np.float32)
+    if forward.any():
+        depth[forward] = _smoothed(q[sy[forward], sx[forward]][:, None], ys[forward], xs[forward])[:, 0]
+    smoothed = np.empty_like(colour)
+    for kind in (forward, ~forward):
+        if kind.any():
+            smoothed[kind] = _smoothed(colour[kind], ys[kind], xs[kind])
+    return ys, xs, depth, smoothed, forward
 
 
 def _smoothed(values: np.ndarray, ys: np.ndarray, xs: np.ndarray) -> np.ndarray:
