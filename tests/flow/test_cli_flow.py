@@ -17,6 +17,20 @@ def test_flow_command_writes_flo_and_preview(tmp_path, shifted_pair):
     assert read_image(prev).shape == image0.shape
 
 
+def test_flow_command_shows_progress_and_what_it_wrote(tmp_path, capsys, caplog, shifted_pair):
+    # classical-matched on a 1080p pair ran 8 s with no bar
+    import logging
+
+    image0, image1, _ = shifted_pair
+    write_image(tmp_path / "a.png", image0)
+    write_image(tmp_path / "b.png", image1)
+    with caplog.at_level(logging.INFO):
+        assert main(["flow", str(tmp_path / "a.png"), str(tmp_path / "b.png"), "-o", str(tmp_path / "f.flo")]) == 0
+    err = capsys.readouterr().err
+    assert "flow:" in err and "/2 [" in err and "step" in err
+    assert f"wrote {tmp_path / 'f.flo'}" in caplog.text
+
+
 def test_flow_command_refuses_different_sizes(tmp_path, capsys, shifted_pair):
     image0, image1, _ = shifted_pair
     write_image(tmp_path / "a.png", image0)

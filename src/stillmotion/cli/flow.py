@@ -34,6 +34,7 @@ def run(args: argparse.Namespace) -> int:
     from ..flow.preview import flow_to_colour
     from ..io import check_image_output, check_output, output_group, read_image, write_image
     from ..io.flo import write_flo
+    from ._progress import progress_bar
 
     if len(args.inputs) == 1:
         return _preview_only(args)
@@ -55,13 +56,18 @@ def run(args: argparse.Namespace) -> int:
     check_pair(image0, image1)
     given = {"preset": args.preset, "weights": args.weights, "iters": args.iters}  # each backend takes its own
     backend = create_backend(args.backend, **{k: v for k, v in given.items() if v is not None})
-    start = time.perf_counter()
-    flow = backend.estimate(image0, image1)
-    log.info("%s flow %dx%d in %.2f s", backend.name, flow.shape[1], flow.shape[0], time.perf_counter() - start)
-    with output_group():  # the .flo and its preview appear together
-        write_flo(args.output, flow, inputs=tuple(args.inputs))
-        if args.preview is not None:
-            write_image(args.preview, flow_to_colour(flow), inputs=tuple(args.inputs))
+    with progress_bar(args, "flow", unit="step") as progress:  # the flow of a 1080p pair takes seconds
+        progress(0, 2)
+        start = time.perf_counter()
+        flow = backend.estimate(image0, image1)
+        elapsed = time.perf_counter() - start
+        progress(1, 2)
+        with output_group():  # the .flo and its preview appear together
+            write_flo(args.output, flow, inputs=tuple(args.inputs))
+            if args.preview is not None:
+                write_image(args.preview, flow_to_colour(flow), inputs=tuple(args.inputs))
+        progress(2, 2)
+    log.info("%s flow %dx%d in %.2f s: wrote %s", backend.name, flow.shape[1], flow.shape[0], elapsed, args.output)
     return 0
 
 
