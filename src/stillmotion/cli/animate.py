@@ -8,6 +8,7 @@ import logging
 from ..api import AnimateConfig, animate
 from . import _finishing
 from ._progress import progress_bar
+from ._unused import resolved
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +30,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="landscape (832x448), square (640x640), portrait (448x832), source (default: the "
                         "photo's aspect, long side up to 1920) or WxH")  # fmt: skip
     parser.add_argument("--depth", help="depth map file (16-bit PNG, float TIFF, NPY, PFM) instead of estimating one")
-    parser.add_argument("--depth-kind", default="inverse", choices=["disparity", "inverse", "metric"],
+    parser.add_argument("--depth-kind", default=None, choices=["disparity", "inverse", "metric"],
                         help="what --depth holds: disparity (pixels), inverse (larger = nearer), metric (distance)")  # fmt: skip
     parser.add_argument("--loop", action="store_true", help="make the path return to its start (seamless loop)")
     parser.add_argument("--protect", default=None, choices=["faces", "people", "none"],
@@ -54,11 +55,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def config_from_args(args: argparse.Namespace) -> AnimateConfig:
     finishing = _finishing.resolve(args)  # --recipe defaults under the explicit options, --grade
-    return AnimateConfig(motion=finishing.motion or AnimateConfig.motion,
+    return AnimateConfig(motion=finishing.motion if finishing.motion is not None else AnimateConfig.motion,
                          intensity=AnimateConfig.intensity if finishing.intensity is None else finishing.intensity,
                          duration_s=args.duration, fps=args.fps, size=args.size, loop=args.loop, fov_deg=args.fov,
                          depth_protect=finishing.protect, depth_hints=args.depth_hints,
-                         grade=finishing.grade, upscale=args.upscale, upscale_model=args.upscale_model,
+                         grade=finishing.grade, upscale=args.upscale,
+                         upscale_model=resolved(args, "upscale_model", "fast", needs="--upscale", present=args.upscale > 1),
                          border=args.border)  # fmt: skip
 
 
@@ -81,9 +83,10 @@ def flow_from_args(args: argparse.Namespace):
 
 
 def run(args: argparse.Namespace) -> int:
+    depth_kind = resolved(args, "depth_kind", "inverse", needs="--depth", present=args.depth is not None)
     config = config_from_args(args)
     flow = flow_from_args(args)
     with progress_bar(args, "rendering") as progress:
-        animate(args.photo, args.output, config=config, depth=args.depth, depth_kind=args.depth_kind,
+        animate(args.photo, args.output, config=config, depth=args.depth, depth_kind=depth_kind,
                 flow=flow, progress=progress, preview=args.preview)  # fmt: skip
     return 0

@@ -28,7 +28,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="depth corrections: a PNG of painted strokes (value = depth, 0 = no hint) or JSON points")
     parser.add_argument("--layers", default=None, metavar="DIR",
                         help="also export the photo cut into depth layers (RGBA PNGs + layers.json) in DIR")
-    parser.add_argument("--layer-count", type=int, default=4, help="number of layers for --layers (default 4)")
+    parser.add_argument("--layer-count", type=int, default=None, help="number of layers for --layers (default 4)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -37,7 +37,9 @@ def run(args: argparse.Namespace) -> int:
     from ..io import (check_image_output, check_output, check_separate_outputs, output_group, read_image,
                       write_depth, write_image)  # fmt: skip
     from ._progress import progress_bar
+    from ._unused import resolved
 
+    layer_count = resolved(args, "layer_count", 4, needs="--layers", present=bool(args.layers))
     # every output is checked before any work, so a bad one fails at once and leaves nothing behind
     inputs = tuple(p for p in (args.photo, args.depth_hints) if p)
     check_depth_output(args.output)
@@ -45,8 +47,8 @@ def run(args: argparse.Namespace) -> int:
     if args.preview:
         check_image_output(args.preview, inputs=inputs)
     if args.layers:
-        if not 1 <= args.layer_count <= 16:
-            raise InputError(f"--layer-count must be in 1..16, got {args.layer_count}")
+        if not 1 <= layer_count <= 16:
+            raise InputError(f"--layer-count must be in 1..16, got {layer_count}")
         check_output(args.layers, directory=True, inputs=inputs)
     check_separate_outputs(("-o", args.output), ("--preview", args.preview), ("--layers", args.layers))
     image = read_image(args.photo)
@@ -57,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
         if args.layers:
             from ..depth.layers import export_layers
 
-            export_layers(image, depth, args.layers, count=args.layer_count, inputs=inputs)
+            export_layers(image, depth, args.layers, count=layer_count, inputs=inputs)
         write_depth(args.output, depth.values, inputs=inputs)
         if args.preview:
             from ..depth.preview import side_by_side

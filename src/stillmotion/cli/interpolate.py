@@ -15,7 +15,8 @@ log = logging.getLogger(__name__)
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("inputs", nargs="+", metavar="INPUT", help="two frames, or one video / folder of frames")
     parser.add_argument("-o", "--output", required=True, help="output image (two frames) or clip (.mp4/.webm/.gif/dir/)")
-    parser.add_argument("--t", type=float, default=0.5, help="time of the new frame between A (0) and B (1)")
+    parser.add_argument("--t", type=float, default=None,
+                        help="two frames: time of the new frame between A (0) and B (1) (default 0.5)")
     rate = parser.add_mutually_exclusive_group()
     rate.add_argument("--factor", type=int, help="clip: K - 1 new frames between each pair (output fps x K)")
     rate.add_argument("--fps", type=float, help="clip: re-time to this frame rate")
@@ -77,11 +78,15 @@ def run(args: argparse.Namespace) -> int:
     from ..errors import InputError
 
     _check_options(args)
+    if (args.weights is not None or args.iters is not None) and args.flow != "raft":
+        raise InputError("--weights and --iters apply to --flow raft")
     if len(args.inputs) == 2:
         if args.factor is not None or args.fps is not None:
             raise InputError("--factor/--fps are for a clip; with two frames use --t")
         return _pair(args)
     if len(args.inputs) == 1:
+        if args.t is not None:
+            raise InputError("--t is for two frames; a clip is re-timed with --factor or --fps")
         return _clip(args)
     raise InputError(f"give two frames or one clip, got {len(args.inputs)} inputs")
 
@@ -95,7 +100,7 @@ def _pair(args) -> int:
     from ._progress import progress_bar
 
     start = time.perf_counter()
-    t = check_time(args.t)
+    t = check_time(0.5 if args.t is None else args.t)
     check_image_output(args.output, inputs=tuple(args.inputs))
     interpolator = _interpolator(args, clip=False)
     # the flow of a pair of large photos takes seconds: its own step of the bar

@@ -9,6 +9,7 @@ from ..api import load_depth, render_view
 from ..errors import InputError
 from ..io import read_image, write_image
 from ..render.sizes import check_fov
+from ._unused import resolved
 
 NAME = "view"
 HELP = "render one novel view of a photo (animate's renderer; the edge it reveals is continued smoothly)"
@@ -28,7 +29,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("photo")
     parser.add_argument("-o", "--output", required=True, help="output image (.png, .jpg, .webp, .tif)")
     parser.add_argument("--depth", help="depth map file; estimated when omitted")
-    parser.add_argument("--depth-kind", default="inverse", choices=["disparity", "inverse", "metric"])
+    parser.add_argument("--depth-kind", default=None, choices=["disparity", "inverse", "metric"],
+                        help="what --depth holds (default inverse: larger = nearer)")
     parser.add_argument("--baseline", type=float, default=0.0,
                         help="camera translation to the right, in depth units (1 with a disparity map = the "
                         "stereo pair's right view)")  # fmt: skip
@@ -50,7 +52,8 @@ def run(args: argparse.Namespace) -> int:
     check_image_output(args.output, inputs=(args.photo, args.depth))  # before the work
     image = read_image(args.photo)
     # without --depth: the depth a phone embedded in the photo, else the estimate (as animate does)
-    depth = load_depth(image, args.depth, args.depth_kind, backend="auto", source=args.photo)
+    depth_kind = resolved(args, "depth_kind", "inverse", needs="--depth", present=args.depth is not None)
+    depth = load_depth(image, args.depth, depth_kind, backend="auto", source=args.photo)
     move = (args.move[0] + args.baseline, args.move[1], args.move[2])
     view = render_view(image, depth, move=move, rotate_deg=args.rotate, fov_deg=args.fov)
     write_image(args.output, view, inputs=(args.photo, args.depth))

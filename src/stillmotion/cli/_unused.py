@@ -1,0 +1,21 @@
+"""Options given where they do nothing: a warning instead of silence (``--depth-kind`` without ``--depth``).
+
+Such options have no argparse default (None); :func:`resolved` gives the value they stand for.
+"""
+
+from __future__ import annotations
+
+import logging
+
+log = logging.getLogger("stillmotion.cli")
+
+
+def resolved(args, name: str, default, *, needs: str | None = None, present: bool = True):
+    """``args.<name>``, or ``default`` when it was not given; a warning when it was given but the option
+    it depends on (``needs``, e.g. ``"--depth"``) is not (``present`` False)."""
+    value = getattr(args, name)
+    if value is None:
+        return default
+    if not present:
+        log.warning("--%s does nothing without %s; ignored", name.replace("_", "-"), needs)
+    return value
