@@ -351,6 +351,24 @@ def test_null_seed_is_random_and_a_bad_3d_fov_is_an_error(tmp_path, capsys):
     assert not (tmp_path / "o.mp4").exists()
 
 
+def test_a_2d_zoom_of_zero_and_a_tiny_init_image_are_errors(tmp_path, capsys):
+    # zoom 0 (or 1e9) made blank frames from frame 1 on; a 1x1 init image ran
+    from stillmotion.io import write_image
+
+    write_image(tmp_path / "init.png", np.full((64, 96, 3), 0.5, np.float32))
+    write_image(tmp_path / "dot.png", np.full((1, 1, 3), 0.5, np.float32))
+    for zoom, message in (("0:(1.0), 3:(0)", "zoom: frame 3 gives 0; expected 0.1..10"), ("0:(1e9)", "zoom: frame 0 gives 1e+09")):
+        path = _settings_file(tmp_path, zoom=zoom)
+        code = main(["deforum", str(path), "-o", str(tmp_path / "o.mp4"), "--image", str(tmp_path / "init.png"), "--quiet"])
+        err = capsys.readouterr().err.strip().splitlines()
+        assert code == 2 and len(err) == 1 and err[0].startswith(f"error: {message}"), err
+    code = main(["deforum", str(_settings_file(tmp_path)), "-o", str(tmp_path / "o.mp4"), "--image", str(tmp_path / "dot.png"),
+                 "--quiet"])  # fmt: skip
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and err == [f"error: init image {tmp_path / 'dot.png'} is 1x1: too small (at least 8 px a side)"]
+    assert not (tmp_path / "o.mp4").exists()
+
+
 def test_steps_follow_a1111s_switch():
     from stillmotion.generate.deforum_settings import settings_from_mapping
 

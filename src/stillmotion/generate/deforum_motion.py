@@ -22,6 +22,8 @@ log = logging.getLogger(__name__)
 #: The classical reference extends the photo by mirroring this fraction of its size on each side, so
 #: space a move uncovers beyond the photo gets mirrored texture rather than smeared edge pixels.
 MIRROR_PAD = 0.25
+#: A 2D zoom schedule's sane range: the scale from one frame to the next (Deforum's runs use ~0.9..1.1).
+MIN_ZOOM, MAX_ZOOM = 0.1, 10.0
 
 
 class Motion2D:
@@ -30,6 +32,11 @@ class Motion2D:
     def __init__(self, series: dict[str, np.ndarray], *, width: int, height: int, border: str) -> None:
         self.width, self.height, self.border = width, height, border
         count = len(series["angle"])
+        zooms = np.asarray(series["zoom"][:count], np.float64)
+        bad = np.flatnonzero(~((zooms >= MIN_ZOOM) & (zooms <= MAX_ZOOM)))
+        if bad.size:  # 0 shrank the picture to a point, 1e9 blew it up: blank frames from then on
+            raise InputError(f"zoom: frame {bad[0]} gives {zooms[bad[0]]:g}; expected {MIN_ZOOM:g}..{MAX_ZOOM:g} "
+                             "(the scale from one frame to the next, 1 = none)")  # fmt: skip
         self.matrices = [
             affine_matrix(width, height, angle_deg=series["angle"][i], zoom=series["zoom"][i],
                           translation_x=series["translation_x"][i], translation_y=series["translation_y"][i],
