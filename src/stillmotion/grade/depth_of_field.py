@@ -116,11 +116,10 @@ def _union(boxes: list[tuple[int, int, int, int] | None]) -> tuple[int, int, int
 
 def _slice_boxes(pos: np.ndarray, count: int, *, block: int = 16) -> list[tuple[int, int, int, int] | None]:
     """Per slice k, the (y0, y1, x0, x1) box of pixels with weight > 0 (|pos - k| < 1), from block min/max."""
+    from .kernels import tile_ranges
+
     h, w = pos.shape
-    bh, bw = -(-h // block), -(-w // block)
-    padded = np.pad(pos, ((0, bh * block - h), (0, bw * block - w)), mode="edge")
-    tiles = padded.reshape(bh, block, bw, block)
-    lo, hi = tiles.min(axis=(1, 3)), tiles.max(axis=(1, 3))
+    lo, hi = tile_ranges(pos, block)
     boxes: list[tuple[int, int, int, int] | None] = []
     for k in range(count):
         hit = (lo < k + 1) & (hi > k - 1)

@@ -73,6 +73,26 @@ def apply_lut_numba(pixels, table, lo, scale, tetrahedral):  # pragma: no cover 
 
 
 @numba.njit(cache=True, nogil=True)
+def tile_ranges(values, block):  # pragma: no cover - compiled
+    """The smallest and largest of ``values`` (H, W) in each ``block`` x ``block`` tile (the last row and
+    column of tiles may be smaller): two float32 arrays of ceil(H / block) x ceil(W / block)."""
+    h, w = values.shape
+    bh, bw = (h + block - 1) // block, (w + block - 1) // block
+    lo = np.full((bh, bw), np.inf, np.float32)
+    hi = np.full((bh, bw), -np.inf, np.float32)
+    for y in range(h):
+        by = y // block
+        for bx in range(bw):
+            row_lo, row_hi = lo[by, bx], hi[by, bx]
+            for x in range(bx * block, min(w, bx * block + block)):
+                v = values[y, x]
+                row_lo = min(row_lo, v)
+                row_hi = max(row_hi, v)
+            lo[by, bx], hi[by, bx] = row_lo, row_hi
+    return lo, hi
+
+
+@numba.njit(cache=True, nogil=True)
 def slice_layer(linear, pos, k, y0, y1, x0, x1):  # pragma: no cover - compiled
     """Slice ``k`` of a depth of field over the box [y0, y1) x [x0, x1): premultiplied RGBA whose alpha is
     each pixel's tent weight ``max(0, 1 - |pos - k|)`` (``pos`` the fractional slice index)."""
