@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 from stillmotion.grade.bokeh import bokeh_kernel
+from stillmotion.grade.colour import srgb_to_linear
 from stillmotion.grade.depth_of_field import depth_of_field, slice_radii
 
 
@@ -71,3 +72,75 @@ def test_slice_radii_include_the_focus_plane():
     radii = slice_radii(-7.3, 3.2, max_slices=6)
     assert 0.0 in radii and radii[0] <= -7.3 and radii[-1] >= 3.2
     assert np.all(np.diff(radii) > 0)
+
+
+def _red_cover(out: np.ndarray) -> np.ndarray:
+    """How much of each pixel is the red square, in linear light (the background has no red)."""
+    return srgb_to_linear(np.ascontiguousarray(out))[..., 0]
+
+
+def test_blurred_near_edge_is_a_soft_ramp_that_covers_the_sharp_background_on_both_sides():
+    # Focus on the textured far plane: the near square's edge spreads both ways, half inside (the
+    # background hidden behind it shows through) and half outside, like a defocused object in a lens.
+    image, depth = two_planes()
+    out = depth_of_field(image, depth, focus=0.0, radius_px=12.0)
+    row = _red_cover(out)[80, 130:200]  # across the square's right edge (at x = 160, index 30)
+    assert np.abs(np.diff(row)).max() < 0.12  # a ramp, not a cut-out (it had a 0.4 step at the edge)
+    assert row[0] > 0.97 and row[-1] < 0.01  # inside and far outside: the square, then the background
+    assert 0.3 < row[30] < 0.7  # at the silhouette: half and half
+    assert row[26] < 0.85  # 4 px inside: the hidden background shows (it was the square's colour alone)
+    assert out[80, 156, 2] > 0.3  # ... and it is the background's blue, not a darker red
+    assert np.all(np.diff(row[:45]) < 1e-3)  # falls steadily from inside to outside
+
+
+def test_what_shows_through_a_blurred_edge_is_the_background_right_behind_it():
+    # Green on the left of the frame, blue on the right: inside the square's left edge the hidden
+    # background is green, inside its right edge blue (extended from next to each edge, not averaged).
+    image, depth = two_planes()
+    image[:, :120] = (0.0, 0.6, 0.0)
+    image[:, 120:] = (0.0, 0.0, 0.6)
+    image[50:110, 80:160] = (1.0, 0.05, 0.05)
+    out = depth_of_field(image, depth, focus=0.0, radius_px=12.0)
+    left, right = out[80, 83], out[80, 156]
+    assert left[1] > 0.3 and left[2] < 0.1
+    assert right[2] > 0.3 and right[1] < 0.1
+
+
+@pytest.mark.parametrize("near", [0.35, 0.55, 0.8, 1.0])  # the square between slices and on one
+def test_a_blurred_near_square_is_opaque_away_from_its_edge(near):
+    # The background filled in behind a near object must not show through it (slices of one surface
+    # composited over each other let through a part of what was behind).
+    image, depth = two_planes()
+    depth[50:110, 80:160] = near
+    out = depth_of_field(image, depth, focus=0.0, radius_px=12.0)
+    reach = int(np.ceil(12.0 * near)) + 4
+    core = out[50 + reach : 110 - reach, 80 + reach : 160 - reach]
+    np.testing.assert_allclose(core, np.broadcast_to(image[80, 120], core.shape), atol=2e-3)
+
+
+def test_sharp_near_square_keeps_a_crisp_edge_with_no_background_over_it():
+    image, depth = two_planes()
+    out = depth_of_field(image, depth, focus=1.0, radius_px=12.0)
+    np.testing.assert_allclose(out[50:110, 80:160], image[50:110, 80:160], atol=1e-4)  # up to its edge
+    cover = _red_cover(out)[80, 150:175]
+    assert cover[9] > 0.999 and cover[10] < 1e-3  # a one-pixel step at x = 160: no soft spill either way
+
+
+@pytest.mark.parametrize("focus", [0.0, 0.3, 0.6, 1.0])
+def test_a_flat_colour_stays_flat_whatever_the_depth(focus):
+    # No dark or bright fringes where layers meet: one colour everywhere stays that colour.
+    image, depth = two_planes()
+    image[:] = (0.6, 0.45, 0.3)
+    depth[:, :40] = np.linspace(0.0, 1.0, 40, dtype=np.float32)  # a slanted strip too
+    out = depth_of_field(image, depth, focus=focus, radius_px=12.0, shape="hexagon")
+    np.testing.assert_allclose(out, image, atol=2e-3)
+
+
+def test_a_focus_pull_changes_each_pixel_continuously():
+    # During a pull, pixels cross from slice to slice and from behind the focus plane to in front of it:
+    # a tiny step of focus must make a tiny change everywhere (a pop would stay large however small it is).
+    image, depth = two_planes()
+    depth[:, :60] = np.linspace(0.0, 1.0, 60, dtype=np.float32)  # a slanted plane: every depth crosses
+    for focus in np.linspace(0.02, 0.98, 25):
+        a, b = (srgb_to_linear(depth_of_field(image, depth, focus=f, radius_px=12.0)) for f in (focus, focus + 1e-3))
+        assert np.abs(b - a).max() < 0.02, focus  # about 0.008 at most (linear light)
