@@ -116,10 +116,10 @@ def finish_half(
         _close(moved, holes, ys, xs)
         holes[ys, xs] = False
     if open_specks:
-        # how many targets around each one are covered; pixels outside the region count as covered (a thin
-        # strand of the region between still pixels is no speck)
-        covered = (~holes | ~inside).view(np.uint8)
+        # how many targets around each one are holes of the region (pixels outside it count as covered: a
+        # thin strand of the region between still pixels is no speck); at most 25, so uint8 sums will do
+        empty = holes & inside
         window = (SPECK_WINDOW, SPECK_WINDOW)
-        count = cv2.boxFilter(covered, cv2.CV_32F, window, normalize=False, borderType=cv2.BORDER_REPLICATE)
-        holes |= (count < SPECK_FRACTION * SPECK_WINDOW**2) & inside
+        count = cv2.boxFilter(empty.view(np.uint8), -1, window, normalize=False, borderType=cv2.BORDER_REPLICATE)
+        holes |= (count > (1.0 - SPECK_FRACTION) * SPECK_WINDOW**2) & inside
     return moved, holes, cover
