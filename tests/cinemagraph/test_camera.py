@@ -62,3 +62,28 @@ def test_a_flow_speed_beyond_the_limit_is_named_by_its_option(tmp_path, capsys):
     argv = ["animate", str(tmp_path / "photo.png"), "-o", f"{tmp_path}/a/", "--material", "water", "--flow-speed", "25"]
     assert main(argv) == 2
     assert capsys.readouterr().err == "error: --flow-speed must be a factor in 0..20, got 25\n"
+
+
+@pytest.mark.parametrize("flow", [["--material", "water"], ["--hint", "64,70,30,0"]])
+def test_a_material_preset_is_fitted_to_the_shot_arrows_are_not(tmp_path, monkeypatch, flow):
+    # as for `loop`: a preset's speed is fitted to the moving region and the loop's length (here the shot's)
+    from stillmotion.cinemagraph import camera
+
+    calls = []
+    real = camera.pace
+
+    def spy(field, **options):
+        calls.append(options)
+        return real(field, **options)
+
+    monkeypatch.setattr(camera, "pace", spy)
+    rng = np.random.default_rng(3)
+    photo = cv2.GaussianBlur((rng.random((96, 128, 3)) * 255).astype(np.uint8), (0, 0), 1.0)
+    cv2.imwrite(str(tmp_path / "photo.png"), photo)
+    mask = np.zeros((96, 128), np.uint8)
+    mask[50:90, 20:110] = 255
+    cv2.imwrite(str(tmp_path / "water.png"), mask)
+    code = main(["animate", str(tmp_path / "photo.png"), "-o", f"{tmp_path}/flow/", "--motion", "static", "--quiet",
+                 "--duration", "0.5", "--fps", "12", "--loop-mask", str(tmp_path / "water.png"), *flow])  # fmt: skip
+    assert code == 0
+    assert calls == [{"frame_count": 6, "speed": 1.0, "fit": flow[0] == "--material"}]

@@ -172,3 +172,12 @@ def test_an_8_bit_photo_moves_as_its_unit_float_copy():
     for a, b in zip(ints, floats):
         assert np.array_equal(a, b)
     assert np.array_equal(ints[0], u8) and np.abs(ints[3].astype(int) - u8)[region].mean() > 5
+
+
+def test_the_example_mask_keeps_the_stones_in_the_stream_still(stream_mask):
+    # the pale stone left of the log (x 492-522, y 437-455): the mask's island covered only its left two
+    # thirds, so its right third flowed with the water and every loop showed a pale stone drifting downstream
+    # (a second one while the first was still in view, under the waterfall preset); the dark rock upstream
+    # (x 503-526, y 362-383) is an island as well
+    for x0, x1, y0, y1 in ((497, 519, 441, 452), (507, 521, 366, 379)):
+        assert not stream_mask[y0:y1, x0:x1].any()

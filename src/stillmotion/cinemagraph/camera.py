@@ -21,6 +21,7 @@ from .field import build_field
 from .hints import MotionHints
 from .mask_file import read_mask
 from .materials import get_material
+from .pace import pace
 from .pipeline import moving_region
 from .render import loop_frames
 
@@ -45,7 +46,7 @@ class FlowSpec:
         region = moving_region(image, mask=mask, freeze=None, material=self.material, has_motion=bool(self.hints.hints))
         material = get_material(self.material) if self.material else None
         field = build_field(image, region, fps=fps, hints=self.hints, material=material, speed=self.speed)
-        return FlowingPhoto(field, region)
+        return FlowingPhoto(field, region, speed=self.speed, preset=not self.hints.hints)
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,10 @@ class FlowingPhoto:
 
     field: np.ndarray
     region: np.ndarray
+    #: the speed factor in ``field``
+    speed: float = 1.0
+    #: the field is a material preset's: its speed is fitted to the shot's length (see .pace)
+    preset: bool = False
 
     def renders(self, shot, *, dtype=np.float32) -> Iterator:
         """The shot's frames (``RenderResult``: image and inverse depth), each rendered with the loop's
@@ -81,6 +86,7 @@ class FlowingPhoto:
             raise InputError("the loop mask vanishes in the shot's picture: paint a larger area")
         still = np.ascontiguousarray(scene.atlas[:, :ww])
         as_uint8 = np.dtype(dtype) == np.uint8
+        field = pace(field, frame_count=shot.frame_count, speed=self.speed, fit=self.preset)
         textures = loop_frames(still, field, region, frame_count=shot.frame_count, as_uint8=as_uint8)
         atlas = (scene.atlas_uint8 if as_uint8 else scene.atlas).copy()
         for state, texture in zip(shot.states(), textures):

@@ -6,6 +6,15 @@ way quickly to the other half), and zeroes the buffer for the next frame, in one
 (stretched areas, where targets are covered every other pixel) are then closed from the known pixels of
 their 3x3 neighbourhood; larger holes stay holes, for the other half or the final
 fill. The coverage varies slowly (it is smoothed before use), so it is returned at half size (2x2 means).
+
+Specks are the pinholes' opposite: covered targets among holes, where the material was pulled apart 3x or
+more (the rows of a faded border's slow material spread over the area it left, or lone sources
+that each cover a 2x2 square). They are not an image of anything: a target with fewer than
+``SPECK_FRACTION`` of its ``SPECK_WINDOW`` x ``SPECK_WINDOW`` neighbourhood covered becomes a hole too, so
+that the other half, or the fill where it has nothing either, shows there. Before, a frame showed them as
+dark and bright single pixels and blocky squares wherever the other half had a hole (the waterfall preset on
+the mountain stream; upstream of the stream's rocks, where the backward half's material comes from under the
+rock).
 """
 
 from __future__ import annotations
@@ -16,6 +25,11 @@ import numpy as np
 
 #: a hole with at least this many known pixels among its 8 neighbours is a pinhole
 PINHOLE_NEIGHBOURS = 5
+#: a covered target with less than this share of its SPECK_WINDOW x SPECK_WINDOW neighbourhood covered is a
+#: speck (lines 1 or 2 px thick with gaps of 3 px or more: 1/5 or 2/5 of the window; a lone 2x2 or 3x3 square:
+#: 4/25 or 9/25; the straight rim of a covered area keeps 3/5)
+SPECK_WINDOW = 5
+SPECK_FRACTION = 0.5
 
 
 @numba.njit(cache=True, nogil=True, fastmath=True, inline="always")
@@ -77,12 +91,18 @@ def _finish(buf, min_coverage, inv_full, moved, holes, cover):  # pragma: no cov
 
 
 def finish_half(
-    buf: np.ndarray, inside: np.ndarray, *, full_coverage: float, min_coverage: float = 1e-3
+    buf: np.ndarray,
+    inside: np.ndarray,
+    *,
+    full_coverage: float,
+    min_coverage: float = 1e-3,
+    open_specks: bool = True,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(moved image (H, W, 3), holes (H, W) bool, coverage (H // 2, W // 2) float32) from a splat buffer.
 
     ``buf`` (H, W, 5) is zeroed on the way (it is the caller's, reused every frame). Pinholes inside the
-    region ``inside`` (bool H, W) are closed; outside it, holes are left as they are.
+    region ``inside`` (bool H, W) are closed and, with ``open_specks``, specks inside it opened (see the
+    module's docstring); outside it, holes are left as they are.
     The coverage is not yet smoothed and is not zero at the holes; an odd last row or column is left out.
     """
     h, w = buf.shape[:2]
@@ -95,4 +115,11 @@ def finish_half(
     if ys.size:
         _close(moved, holes, ys, xs)
         holes[ys, xs] = False
+    if open_specks:
+        # how many targets around each one are holes of the region (pixels outside it count as covered: a
+        # thin strand of the region between still pixels is no speck); at most 25, so uint8 sums will do
+        empty = holes & inside
+        window = (SPECK_WINDOW, SPECK_WINDOW)
+        count = cv2.boxFilter(empty.view(np.uint8), -1, window, normalize=False, borderType=cv2.BORDER_REPLICATE)
+        holes |= (count > (1.0 - SPECK_FRACTION) * SPECK_WINDOW**2) & inside
     return moved, holes, cover

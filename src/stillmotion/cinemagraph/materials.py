@@ -1,6 +1,8 @@
 """Material presets: a sensible default motion for water, clouds, smoke and waterfalls.
 
-Speeds are fractions of the photo's diagonal per second, so a preset looks the same at any resolution.
+Speeds are fractions of the photo's diagonal per second, so a preset looks the same at any resolution; where
+the moving region is too short for the loop (a cup's crema, a short reach of a stream under the waterfall
+preset), :mod:`.pace` slows the preset down.
 Directions are unit vectors in image axes (x right, y down). ``turbulence_deg`` bends the direction by a
 smooth, deterministic random angle field (so a preset does not look like a conveyor belt);
 ``detects_region`` says whether the moving region can be found without a mask.

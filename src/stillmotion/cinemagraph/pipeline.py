@@ -21,6 +21,7 @@ from .field import build_field, check_speed
 from .hints import MotionHints
 from .mask_file import read_mask
 from .materials import get_material
+from .pace import pace
 from .render import loop_frames
 from .sky import detect_sky
 
@@ -151,6 +152,8 @@ def make_loop(
         image, region, fps=config.fps, hints=hints, material=material, velocity=velocity, speed=config.speed
     )
     count = VideoSpec(fps=config.fps, duration_s=config.duration_s).frame_count
+    # a preset's speed is fitted to the region and the loop; arrows and a video are taken as given
+    field = pace(field, frame_count=count, speed=config.speed, fit=velocity is None and not hints.hints)
     h, w = image.shape[:2]
     with open_writer(output, fps=config.fps, width=w, height=h, inputs=inputs) as writer:
         for frame in loop_frames(image, field, region, frame_count=count, progress=progress):

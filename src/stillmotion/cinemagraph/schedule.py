@@ -99,7 +99,7 @@ def _trace(field, steps, fraction, hard_fraction, soft, hard):  # pragma: no cov
                     break
 
 
-def _sound_frames(field: np.ndarray, region: np.ndarray, steps: int) -> tuple[np.ndarray, np.ndarray]:
+def sound_frames(field: np.ndarray, region: np.ndarray, steps: int) -> tuple[np.ndarray, np.ndarray]:
     """For each pixel, (soft, hard): the number of steps of ``field`` after which the particle starting
     there first reaches a place where the field is slower than ``SLOW_FRACTION`` of its speed at the start
     (or faster than its inverse), and after which it leaves the ``region`` (float, 1 inside) or the grid or
@@ -115,6 +115,18 @@ def _sound_frames(field: np.ndarray, region: np.ndarray, steps: int) -> tuple[np
     return soft, hard
 
 
+def coarse_copy(field: np.ndarray, region: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The field (vectors rescaled: pixels of the coarse grid per frame) and the region (float, the share
+    of each coarse pixel inside it) on a grid at most ``_COARSE_SIDE`` pixels on its long side."""
+    h, w = field.shape[:2]
+    scale = min(1.0, _COARSE_SIDE / max(h, w))
+    size = (max(2, round(w * scale)), max(2, round(h * scale)))
+    factor = np.array([size[0] / w, size[1] / h], np.float32)
+    coarse = cv2.resize(field, size, interpolation=cv2.INTER_AREA) * factor
+    inside = cv2.resize(region.astype(np.float32), size, interpolation=cv2.INTER_AREA)
+    return coarse, inside
+
+
 def crossfade_times(
     field: np.ndarray, region: np.ndarray, frame_count: int, *, ramp: float, min_ramp: float
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -127,16 +139,12 @@ def crossfade_times(
     """
     h, w = field.shape[:2]
     n = frame_count
-    scale = min(1.0, _COARSE_SIDE / max(h, w))
-    size = (max(2, round(w * scale)), max(2, round(h * scale)))
-    factor = np.array([size[0] / w, size[1] / h], np.float32)
-    coarse = cv2.resize(field, size, interpolation=cv2.INTER_AREA) * factor
-    inside = cv2.resize(region.astype(np.float32), size, interpolation=cv2.INTER_AREA)
+    coarse, inside = coarse_copy(field, region)
     # traced beyond the loop's length, so that where both halves stay sound the whole loop (long reaches of
     # a slow flow) the crossfade still travels with the flow instead of happening everywhere at once
     horizon = HORIZON_LOOPS * n
-    forward_soft, forward_hard = _sound_frames(-coarse, inside, horizon)  # the forward half's material, upstream
-    backward_soft, backward_hard = _sound_frames(coarse, inside, horizon)  # the backward half's, downstream
+    forward_soft, forward_hard = sound_frames(-coarse, inside, horizon)  # the forward half's material, upstream
+    backward_soft, backward_hard = sound_frames(coarse, inside, horizon)  # the backward half's, downstream
     smooth = lambda a: cv2.GaussianBlur(a, (0, 0), 1.5)  # noqa: E731
     backward_soft, forward_soft = smooth(backward_soft / n), smooth(forward_soft / n)
     # both halves are sound from lo to hi, and show anything at all from lo_hard to hi_hard: the crossfade
