@@ -23,8 +23,10 @@ def photo(tmp_path):
 @pytest.mark.parametrize(
     ("argv", "warning"),
     [
-        (["view", "{photo}", "-o", "{tmp}/v.png", "--depth-kind", "metric"], "--depth-kind does nothing without --depth"),
-        (["depth", "{photo}", "-o", "{tmp}/d.npy", "--layer-count", "3"], "--layer-count does nothing without --layers"),
+        (["view", "{photo}", "-o", "{tmp}/v.png", "--depth-kind", "metric"],
+         "--depth-kind does nothing without --depth"),
+        (["depth", "{photo}", "-o", "{tmp}/d.npy", "--layer-count", "3"],
+         "--layer-count does nothing without --layers"),
         (["animate", "{photo}", "-o", "{tmp}/a.gif", "--duration", "0.25", "--fps", "4", "--upscale-model", "photo"],
          "--upscale-model does nothing without --upscale"),
     ],

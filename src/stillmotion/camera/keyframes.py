@@ -19,8 +19,8 @@ Between keyframes the values follow a C1 shape-preserving cubic (monotone Hermit
 slopes, as PCHIP chooses them) with zero velocity at the ends, so the camera starts and stops smoothly and
 never goes beyond the keys: between two keys a value stays between them, and a key where a value turns
 back is where it stops (an interpolating C2 spline overshot: fov keys 120, 165, 100 reached 170.7 and
-were refused, fov 55, 5, 60 swung out to 155). The shot's intensity (``--intensity``) multiplies the translations
-and rotations, as it does a named motion's amplitudes; the fov is used as given.
+were refused, fov 55, 5, 60 swung out to 155). The shot's intensity (``--intensity``) multiplies the
+translations and rotations, as it does a named motion's amplitudes; the fov is used as given.
 """
 
 from __future__ import annotations

@@ -11,8 +11,8 @@ and would be carried along with the clouds, so they wobble. At full size, a narr
 or darker in some channel than everything within a few pixels: a morphological top-hat or black-hat)
 whose colour is not a sky colour, even loosely (blue, or light and unsaturated: the mixed pixels along
 a cloud's edge pass), or that is much darker than its surroundings (a treetop a pixel wide takes the
-sky's hue; the blue between two clouds is not that much darker than they are), is cut out of the sky with two pixels of margin, and the pockets of sky left
-enclosed by a lattice go with it. Tested on scikit-image's rocket (its towers and masts were inside the
+sky's hue; the blue between two clouds is not that much darker than they are), is cut out of the sky
+with two pixels of margin, and the pockets of sky left enclosed by a lattice go with it. Tested on scikit-image's rocket (its towers and masts were inside the
 sky) and the Kodak mountain stream (whose cloud edges must stay in it).
 """
 

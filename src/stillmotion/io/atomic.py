@@ -208,7 +208,7 @@ def atomic_output(path: str | os.PathLike, *, directory: bool = False, inputs: t
             yield tmp
         except OSError as exc:
             if exc.errno in _FULL:  # a full disk or quota is the output's problem, not a bug: one line
-                raise OutputError(f"cannot write {path}: {exc.strerror}") from None
+                raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
             raise
         pending = _PENDING.get()
         if pending is not None:  # renamed with the group's other outputs when the run has succeeded

@@ -111,7 +111,7 @@ def sky_horizon(image: np.ndarray) -> float | None:
 
 def subject_rows(image: np.ndarray) -> tuple[int, int] | None:
     """First and one-past-last row (photo pixels) of the salient subject of ``image`` (float32 RGB in
-    [0, 1]), or None when nothing stands out clearly (see the module's rule 2)."""
+    [0, 1]), or None when nothing stands out clearly (see the module's rule 3)."""
     from ..depth.foreground import border_contrast
 
     h, w = image.shape[:2]
