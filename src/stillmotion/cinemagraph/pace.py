@@ -92,7 +92,8 @@ def pace(field: np.ndarray, *, frame_count: int, speed: float = 1.0, fit: bool =
             h, w = field.shape[:2]
             field = field * cv2.resize(factor, (w, h), interpolation=cv2.INTER_LINEAR)[:, :, None]
             low, mid = np.percentile(factor[measured], [10, 50])
-            log.info(
+            say = log.info if low < 0.995 else log.debug  # slowed only at a few pixels: not worth a line
+            say(
                 "material slowed to %.0f%% of its preset speed (%.0f%% where the region is shortest) so that it "
                 "takes at least %g loops to cross the moving region", 100 * mid, 100 * low, MIN_TRANSIT_LOOPS,
             )  # fmt: skip
