@@ -201,9 +201,10 @@ def test_cli_view_refuses_impossible_cameras_and_bad_numbers(tmp_path, texture):
     write_image(photo, texture)
     cases = [
         (["--rotate", "0,60,0"], "turns away from the photo"),
-        (["--rotate", "0,180,0"], "behind the photo's surface"),
+        (["--rotate", "0,180,0"], "turns so far that part of the photo is behind it"),  # it said "moves"
         (["--move", "0,0,100"], "behind the photo's surface"),
-        (["--move", "nan,0,0"], "three finite numbers"),
+        (["--move", "nan,0,0"], "three finite numbers x,y,z"),
+        (["--rotate", "1,2"], "three finite numbers rx,ry,rz (degrees)"),  # it asked for x,y,z
         (["--baseline", "inf"], "--baseline must be a finite number"),
     ]
     for extra, message in cases:

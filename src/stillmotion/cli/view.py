@@ -3,26 +3,36 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import math
 
 from ..api import load_depth, render_view
 from ..errors import InputError
 from ..io import read_image, write_image
 from ..render.sizes import check_fov
+from ._progress import progress_bar
 from ._unused import resolved
+
+log = logging.getLogger(__name__)
 
 NAME = "view"
 HELP = "render one novel view of a photo (animate's renderer; the edge it reveals is continued smoothly)"
 
 
-def _triple(text: str) -> tuple[float, float, float]:
-    try:
-        values = tuple(float(v) for v in text.split(","))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected three numbers x,y,z, got {text!r}") from None
-    if len(values) != 3 or not all(math.isfinite(v) for v in values):
-        raise argparse.ArgumentTypeError(f"expected three finite numbers x,y,z, got {text!r}")
-    return values  # type: ignore[return-value]
+def _triple(names: str):
+    """An argparse type reading three comma-separated finite numbers, named ``names`` in its errors."""
+
+    def parse(text: str) -> tuple[float, float, float]:
+        try:
+            values = tuple(float(v) for v in text.split(","))
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected three numbers {names}, got {text!r}") from None
+        if len(values) != 3 or not all(math.isfinite(v) for v in values):
+            raise argparse.ArgumentTypeError(f"expected three finite numbers {names}, got {text!r}")
+        return values  # type: ignore[return-value]
+
+    parse.__name__ = names  # argparse names the type in some of its messages
+    return parse
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -34,11 +44,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--baseline", type=float, default=0.0,
                         help="camera translation to the right, in depth units (1 with a disparity map = the "
                         "stereo pair's right view)")  # fmt: skip
-    parser.add_argument("--move", type=_triple, default=(0.0, 0.0, 0.0),
+    parser.add_argument("--move", type=_triple("x,y,z"), default=(0.0, 0.0, 0.0),
                         help="camera translation x,y,z (x right, y down, z forward): with an estimated or inverse "
                         "map in units of the nearest surface's distance (0.05 is already a clear move); with "
                         "--depth-kind metric in the map's units; with disparity in stereo baselines")  # fmt: skip
-    parser.add_argument("--rotate", type=_triple, default=(0.0, 0.0, 0.0),
+    parser.add_argument("--rotate", type=_triple("rx,ry,rz (degrees)"), default=(0.0, 0.0, 0.0),
                         help="camera rotation rx,ry,rz in degrees (positive: tilt up, turn right, roll clockwise)")
     parser.add_argument("--fov", type=float, default=55.0, help="the photo's field of view in degrees")
 
@@ -50,11 +60,18 @@ def run(args: argparse.Namespace) -> int:
     if not math.isfinite(args.baseline):
         raise InputError(f"--baseline must be a finite number, got {args.baseline}")
     check_image_output(args.output, inputs=(args.photo, args.depth))  # before the work
-    image = read_image(args.photo)
-    # without --depth: the depth a phone embedded in the photo, else the estimate (as animate does)
     depth_kind = resolved(args, "depth_kind", "inverse", needs="--depth", present=args.depth is not None)
-    depth = load_depth(image, args.depth, depth_kind, backend="auto", source=args.photo)
     move = (args.move[0] + args.baseline, args.move[1], args.move[2])
-    view = render_view(image, depth, move=move, rotate_deg=args.rotate, fov_deg=args.fov)
-    write_image(args.output, view, inputs=(args.photo, args.depth))
+    with progress_bar(args, "view", unit="step") as progress:  # a 1080p view takes seconds
+        progress(0, 4)
+        image = read_image(args.photo)
+        progress(1, 4)
+        # without --depth: the depth a phone embedded in the photo, else the estimate (as animate does)
+        depth = load_depth(image, args.depth, depth_kind, backend="auto", source=args.photo)
+        progress(2, 4)
+        view = render_view(image, depth, move=move, rotate_deg=args.rotate, fov_deg=args.fov)
+        progress(3, 4)
+        write_image(args.output, view, inputs=(args.photo, args.depth))
+        progress(4, 4)
+    log.info("wrote %s (%dx%d)", args.output, view.shape[1], view.shape[0])
     return 0

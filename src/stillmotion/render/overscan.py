@@ -66,6 +66,10 @@ def seen_border(border: np.ndarray, state: CameraState, *, centre: tuple[float, 
     InputError when the camera is behind the photo's surface or looks past it (``centre`` not inside)."""
     cam = _camera_coords(border, state)
     if np.any(cam[:, 2] <= 1e-6):
+        turned = any(abs(a) > 1e-9 for a in (state.rx_deg, state.ry_deg))  # a roll keeps the photo in front
+        moved = abs(state.z) > 1e-9 or abs(state.x) > 1e-9 or abs(state.y) > 1e-9
+        if turned and not moved:  # "moves behind" for --rotate 0,90,0 read as if the camera had gone somewhere
+            raise InputError(f"the camera turns so far that part of the photo is behind it; {remedy}")
         raise InputError(f"the camera moves behind the photo's surface; {remedy}")
     poly = cam[:, :2] / cam[:, 2:3] * state.focal_scale
     if cv2.pointPolygonTest(poly.astype(np.float32).reshape(-1, 1, 2), (float(centre[0]), float(centre[1])), False) <= 0:
