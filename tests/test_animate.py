@@ -203,6 +203,7 @@ def test_cli_view_refuses_impossible_cameras_and_bad_numbers(tmp_path, texture):
         (["--rotate", "0,60,0"], "turns away from the photo"),
         (["--rotate", "0,180,0"], "turns so far that part of the photo is behind it"),  # it said "moves"
         (["--move", "0,0,100"], "behind the photo's surface"),
+        (["--move=0,0,-1e6"], "the photo covers 0% of the view"),  # a dot in a flat blob, exit 0
         (["--move", "nan,0,0"], "three finite numbers x,y,z"),
         (["--rotate", "1,2"], "three finite numbers rx,ry,rz (degrees)"),  # it asked for x,y,z
         (["--baseline", "inf"], "--baseline must be a finite number"),

@@ -6,9 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import cv2
 import numpy as np
 
+from ..errors import InputError
 from ..types import CameraState, Depth, DepthKind, Intrinsics
+
+#: A view in which the photo covers less of the frame than this is refused: the rest would be fill.
+MIN_PHOTO_SHARE = 0.1
 
 
 def prepare_view(image: np.ndarray, depth: Depth, states: Sequence[CameraState], *,
@@ -45,15 +50,30 @@ def view_scene(image: np.ndarray, depth: Depth, states: Sequence[CameraState], *
 
     q, intr, gain = prepare_view(image, depth, states, fov_deg=fov_deg)
     q_small, _ = fit_copy(q)
-    edge = border_points(q_small, Intrinsics.from_fov(q_small.shape[1], q_small.shape[0], fov_deg))
+    edge_intr = Intrinsics.from_fov(q_small.shape[1], q_small.shape[0], fov_deg)
+    edge = border_points(q_small, edge_intr)
+    half = (0.5 * (q_small.shape[1] - 1) / edge_intr.fx, 0.5 * (q_small.shape[0] - 1) / edge_intr.fy)
     for state in states:  # a camera behind the photo or looking past it would draw a smear, not a view
-        seen_border(edge, state, remedy="move or turn the camera less")
+        seen = _covered(seen_border(edge, state, remedy="move or turn the camera less"), half)
+        if seen < MIN_PHOTO_SHARE:  # --move 0,0,-1e6 drew the photo as a dot in a flat blob
+            raise InputError(f"the camera moves so far that the photo covers {100 * seen:.0f}% of the view; move or "
+                             "turn the camera less")  # fmt: skip
     scene_image, scene_q, scene_intr = image, q, intr
     if border == "fill":
         scene_image, scene_q, scene_intr = _extended(image, q, intr, states, fov_deg=fov_deg)
     scene = build_scene(scene_image, scene_q, scene_intr, parallax_gain_px=gain, fill_backend=fill_backend,
                         estimated=depth.kind == DepthKind.INVERSE)  # fmt: skip
     return scene, q, intr
+
+
+def _covered(border: np.ndarray, half: tuple[float, float], *, grid: int = 96) -> float:
+    """The share of the view (image-plane rectangle of half sides ``half``) inside the photo's ``border``
+    as a view sees it (:func:`stillmotion.render.overscan.seen_border`), on a ``grid`` x ``grid`` raster."""
+    scale = np.array([(grid - 1) / (2 * half[0]), (grid - 1) / (2 * half[1])])
+    points = np.clip(np.round((border + np.array(half)) * scale), -1e6, 1e6).astype(np.int32)
+    inside = np.zeros((grid, grid), np.uint8)
+    cv2.fillPoly(inside, [points.reshape(-1, 1, 2)], 1)
+    return float(inside.mean())
 
 
 def _extended(image: np.ndarray, q: np.ndarray, intr: Intrinsics, states: Sequence[CameraState], *,
