@@ -180,6 +180,7 @@ def test_bad_keyframe_files(tmp_path):
         ("t.json", '{"keyframes": [{"t": -1}, {"t": 2}]}', "t -1 is outside 0..1"),
         ("mixed.json", '{"keyframes": [{"t": 0}, {"time_s": 2}]}', "not both"),
         ("huge.json", '{"keyframes": [{"t": 0}, {"t": 1, "x": 1e308}]}', "out of range"),
+        ("fov.json", '{"keyframes": [{"t": 0}, {"t": 1, "fov": 200}]}', "keyframe 1 fov must be within 1..170"),
         ("bytes.toml", b"\xff\xfe", "not UTF-8"),
         ("multi.yaml", "keyframes:\n  - {t: 0\n", "malformed"),
     ],

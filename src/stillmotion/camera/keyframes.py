@@ -28,7 +28,8 @@ from __future__ import annotations
 import json
 import math
 import os
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -77,9 +78,13 @@ class KeyframePath:
     times: np.ndarray
     values: np.ndarray  # (n_keys, 7) in KEYS order; fov NaN before the first key that sets it (the photo's)
     easing: str = "linear"
+    #: the curve through the keys for each base fov it was asked with (built once, not per frame)
+    _curves: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_file(cls, path: str | os.PathLike, *, duration_s: float) -> KeyframePath:
+        from ..render.sizes import check_fov
+
         path = Path(path)
         data = _load(path)
         frames = data["keyframes"]
@@ -109,6 +114,8 @@ class KeyframePath:
                                      f"0..{duration_s:g} s")  # fmt: skip
                 raise InputError(f"{path}: keyframe {i}: t {t:g} is outside 0..1")
             row = {k: _number(frame[k], path, i, k) if k in frame else previous[k] for k in KEYS}
+            if "fov" in frame:  # the curve stays between its keys: checking them checks every frame
+                check_fov(row["fov"], name=f"{path}: keyframe {i} fov")
             previous = row
             times.append(t)
             rows.append([row[k] for k in KEYS])
@@ -122,33 +129,37 @@ class KeyframePath:
 
     def state(self, u: float, *, base_fov_deg: float) -> CameraState:
         u = EASINGS[self.easing](min(max(u, 0.0), 1.0))
-        values = self.values.copy()
-        values[:, 6] = np.where(np.isnan(values[:, 6]), base_fov_deg, values[:, 6])  # unset: the photo's fov
-        vals = _interpolate(self.times, values, u)
+        curve = self._curves.get(base_fov_deg)
+        if curve is None:
+            values = self.values.copy()
+            values[:, 6] = np.where(np.isnan(values[:, 6]), base_fov_deg, values[:, 6])  # unset: the photo's fov
+            curve = self._curves[base_fov_deg] = _curve(self.times, values)
+        vals = curve(u)
         fov = vals[6]
-        if not 1.0 <= fov <= 170.0:
-            raise InputError(f"camera path fov must be within 1..170 degrees, got {fov:.4g}")
         focal_scale = math.tan(math.radians(base_fov_deg) / 2) / math.tan(math.radians(fov) / 2)
         x, y, z, rx, ry, rz = (float(v) for v in vals[:6])
         return CameraState(x, y, z, rx, ry, rz, focal_scale)
 
 
-def _interpolate(times: np.ndarray, values: np.ndarray, u: float) -> np.ndarray:
-    """The keys' ``values`` (n_keys, 7) at ``u``: a shape-preserving cubic through them, per column (see
-    the module's docstring)."""
+def _curve(times: np.ndarray, values: np.ndarray) -> Callable[[float], np.ndarray]:
+    """u -> the keys' ``values`` (n_keys, 7) at u: a shape-preserving cubic through them, per column (see
+    the module's docstring); held at the first and last key outside their times."""
     if len(times) == 1:
-        return values[0]
-    u = min(max(u, times[0]), times[-1])
+        return lambda u: values[0]
     if len(times) == 2:
-        s = (u - times[0]) / (times[1] - times[0])
-        s = s * s * (3 - 2 * s)  # a clamped cubic through two keys is smoothstep
-        return values[0] + (values[1] - values[0]) * s
+
+        def smoothstep(u: float) -> np.ndarray:  # a clamped cubic through two keys
+            s = (min(max(u, times[0]), times[-1]) - times[0]) / (times[1] - times[0])
+            return values[0] + (values[1] - values[0]) * (s * s * (3 - 2 * s))
+
+        return smoothstep
     from scipy.interpolate import CubicHermiteSpline, PchipInterpolator
 
     # shape-preserving slopes (Fritsch-Carlson, as PCHIP chooses them), zero at the first and last key
     slopes = PchipInterpolator(times, values, axis=0).derivative()(times)
     slopes[[0, -1]] = 0.0
-    return CubicHermiteSpline(times, values, slopes, axis=0)(u)
+    spline = CubicHermiteSpline(times, values, slopes, axis=0)
+    return lambda u: spline(min(max(u, times[0]), times[-1]))
 
 
 def _number(value, path: Path, index: int, key: str) -> float:
