@@ -77,22 +77,26 @@ def load_depth(
     return match_depth(depth, image.shape[:2])
 
 
-def plan(image: np.ndarray, depth: Depth, config: AnimateConfig, *, frame_faces: bool = True):
+def plan(image: np.ndarray, depth: Depth, config: AnimateConfig, *, frame_faces: bool = True,
+         remedy: str = "lower --intensity"):
     """The shot (scene, path, framing) for ``image``; see :func:`stillmotion.render.shot.plan_shot`
     (uniform bars baked into the photo are cut away; ``frame_faces``: when the output's aspect cuts part
     of the photo away, the kept window follows the largest face, or the top of a clearly salient subject).
-    ``image`` as in :func:`animate_frames`."""
-    return _plan(_photo_with(image, depth), depth, config, frame_faces=frame_faces)
+    ``image`` as in :func:`animate_frames`; ``remedy``: what the error of a path that cannot be framed tells
+    the user to do."""
+    return _plan(_photo_with(image, depth), depth, config, frame_faces=frame_faces, remedy=remedy)
 
 
-def _plan(image: np.ndarray, depth: Depth, config: AnimateConfig, *, frame_faces: bool = True):
+def _plan(image: np.ndarray, depth: Depth, config: AnimateConfig, *, frame_faces: bool = True,
+          remedy: str = "lower --intensity"):
     """:func:`plan` for a photo already in the contract's float32 RGB (converted and checked once)."""
     from .render.shot import plan_shot
 
     return plan_shot(image, depth, motion=config.motion, intensity=config.intensity,
                      duration_s=config.duration_s, fps=config.fps, size=config.size, loop=config.loop,
                      fov_deg=config.fov_deg, border=config.border, frame_faces=frame_faces,
-                     letterbox_aspect=config.grade.letterbox_aspect if config.grade is not None else None)  # fmt: skip
+                     letterbox_aspect=config.grade.letterbox_aspect if config.grade is not None else None,
+                     remedy=remedy)  # fmt: skip
 
 
 def _check_config(config: AnimateConfig, shape: tuple[int, int]) -> None:

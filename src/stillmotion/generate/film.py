@@ -108,9 +108,9 @@ def photo_scene_frames(scene: SceneSpec, story: StorySpec, frame_count: int) -> 
         size=f"{story.width}x{story.height}",
     )
     try:
-        shot = plan(image, depth, config)
-    except InputError as exc:  # "the camera turns away ...; lower --intensity": which scene, and its key
-        raise InputError(f"{scene.label}: {str(exc).replace('lower --intensity', 'lower its intensity')}") from None
+        shot = plan(image, depth, config, remedy="lower its intensity")  # a story has no --intensity
+    except InputError as exc:
+        raise InputError(f"{scene.label}: {exc}") from None
     grader = make_grader(scene.grade, frame_count, scene.label)
     constant = bool(np.all(intensities == intensities[0]))
 

@@ -84,21 +84,23 @@ def fit_scale(
     half_width: float,
     half_height: float,
     centre: tuple[float, float] = (0.0, 0.0),
+    remedy: str = "lower --intensity",
 ) -> float:
     """Largest k in (0, 1] such that the rectangle ``k * (half_width, half_height)`` about ``centre``
     (normalised image-plane units after each pose's focal scale; the optical axis is (0, 0)) is covered
-    by the photo in every pose."""
+    by the photo in every pose. ``remedy`` ends the error of a path that cannot be framed (what the caller's
+    user can change)."""
     ox, oy = centre
     k_min = 1.0
     step = 0.5 * min(half_width, half_height) / 400.0
     for state in states:
-        poly = seen_border(border, state, centre=centre)
+        poly = seen_border(border, state, centre=centre, remedy=remedy)
         dense = _densify(poly, step)
         k = float(np.min(np.maximum(np.abs(dense[:, 0] - ox) / half_width, np.abs(dense[:, 1] - oy) / half_height)))
         k_min = min(k_min, k)
     if k_min < 0.15:
         raise InputError(f"the camera path reveals too much beyond the photo (crop factor {1 / k_min:.1f}); "
-                         "lower --intensity")  # fmt: skip
+                         f"{remedy}")  # fmt: skip
     return k_min
 
 

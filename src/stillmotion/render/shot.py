@@ -115,6 +115,7 @@ def plan_shot(
     border: str = "crop",
     frame_faces: bool = True,
     letterbox_aspect: float | None = None,
+    remedy: str = "lower --intensity",
 ) -> Shot:
     """Everything that is computed once per shot; frames are then rendered with :meth:`Shot.render`.
 
@@ -123,7 +124,8 @@ def plan_shot(
     ``frame_faces``: when the output's aspect cuts part of the photo away, the kept window moves (within
     the photo) to keep the largest face in it, a third from the top, or else a landscape's sky or the top
     of a clearly salient subject, instead of cutting heads off (:mod:`.framing`); ``letterbox_aspect``:
-    the width/height of the band a grade's letterbox bars leave visible, where the framing places them."""
+    the width/height of the band a grade's letterbox bars leave visible, where the framing places them;
+    ``remedy``: what the error of a path that cannot be framed tells the user to do."""
     h, w = image.shape[:2]
     if depth.shape != (h, w):
         raise InputError(f"depth is {depth.shape[1]}x{depth.shape[0]} but the photo is {w}x{h}")
@@ -165,7 +167,7 @@ def plan_shot(
     q_small, _ = fit_copy(q)
     sh, sw = q_small.shape
     k = fit_scale(border_points(q_small, Intrinsics.from_fov(sw, sh, scene_fov)), samples,
-                  half_width=half_w, half_height=half_h, centre=centre)  # fmt: skip
+                  half_width=half_w, half_height=half_h, centre=centre, remedy=remedy)  # fmt: skip
 
     # work at the resolution where one photo pixel is about one output pixel
     r = out_w / (crop_w * k)
