@@ -191,7 +191,7 @@ def animate(
         assert (shot.intrinsics.width, shot.intrinsics.height) == (width, height)
         total = shot.frame_count
         finish = Finisher(config.grade, frame_count=total, preview=preview, title=Path(photo).name,
-                          inputs=(photo, depth))  # fmt: skip
+                          inputs=inputs)  # fmt: skip
         # frames that are not graded go to the 8-bit clip as rendered: sample the 8-bit atlas directly
         dtype = np.float32 if finish.grader is not None else np.uint8
         # the next frames render and are graded on worker threads while this one waits for the encoder's pipe

@@ -46,7 +46,6 @@ class Finishing:
 def resolve(args: argparse.Namespace) -> Finishing:
     """Apply ``--recipe`` under the explicit options and parse ``--grade``."""
     from ..grade import parse_grade, read_cube
-    from ..grade.finishing import check_preview_path
     from ..grade.recipes import auto_recipe, get_recipe
 
     recipe = None
@@ -66,8 +65,6 @@ def resolve(args: argparse.Namespace) -> Finishing:
     # refuse bad finishing options before any rendering
     if grade is not None and grade.lut_path:
         read_cube(grade.lut_path)
-    check_preview_path(getattr(args, "preview", None), output=getattr(args, "output", None),
-                       inputs=(getattr(args, "photo", None), getattr(args, "depth", None)))  # fmt: skip
     # a recipe's intensity tunes named motions; a keyframe path's amounts are the user's own, so only
     # --intensity scales them
     from ..camera.keyframes import is_path_file
