@@ -36,7 +36,7 @@ def run(args) -> int:
     from ..generate.deforum_settings import read_settings
     from ..generate.story import parse_size
     from ..io import check_clip_output, read_image
-    from ..render.sizes import MIN_PHOTO_SIDE
+    from ..render.sizes import check_photo_side
 
     check_clip_output(args.output, inputs=(args.settings,))  # before a generator takes seconds to load
     if args.frames is not None and args.frames < 1:
@@ -64,9 +64,8 @@ def run(args) -> int:
         raise InputError("without a generator the run needs an init image: give --image PHOTO "
                          "(or --generator and --model for a text-to-image start)")  # fmt: skip
     init = read_image(image_path) if image_path is not None else None
-    if init is not None and min(init.shape[:2]) < MIN_PHOTO_SIDE:  # a 1x1 init image ran
-        raise InputError(f"init image {image_path} is {init.shape[1]}x{init.shape[0]}: too small "
-                         f"(at least {MIN_PHOTO_SIDE} px a side)")  # fmt: skip
+    if init is not None:  # a 1x1 init image ran
+        check_photo_side(init.shape, f"init image {image_path}")
     inputs = tuple(p for p in (Path(args.settings), image_path) if p is not None)
     with progress_bar(args, "deforum") as progress:
         render_deforum(settings, args.output, init_image=init, generator=generator, inpaint_holes=args.inpaint_holes,

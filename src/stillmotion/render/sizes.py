@@ -19,13 +19,19 @@ MAX_OUTPUT_SIDE = 7680
 MIN_PHOTO_SIDE = 8
 
 
+def check_photo_side(shape: tuple[int, ...], what: str, *, purpose: str = "") -> None:
+    """Refuse a picture (``shape`` (H, W, ...)) smaller than ``MIN_PHOTO_SIDE`` on a side, naming it ``what``."""
+    h, w = shape[:2]
+    if min(h, w) < MIN_PHOTO_SIDE:
+        raise InputError(f"{what} is {w}x{h}: too small{purpose} (at least {MIN_PHOTO_SIDE} px a side)")
+
+
 def output_size(size: str, photo_shape: tuple[int, int]) -> tuple[int, int]:
     """(width, height) of the clip: a preset, ``source`` (photo aspect, long side <= 1920) or ``WxH``.
     Sizes are even, as H.264 and VP9 in yuv420p need (an odd ``WxH`` is rounded up). A photo smaller than
     ``MIN_PHOTO_SIDE`` is refused whatever the size: there is no scene to move through."""
+    check_photo_side(photo_shape, "the photo", purpose=" to animate")
     h, w = photo_shape
-    if min(h, w) < MIN_PHOTO_SIDE:
-        raise InputError(f"the photo is {w}x{h}: too small to animate (at least {MIN_PHOTO_SIDE} px a side)")
     key = size.strip().lower()
     if key == "source":
         scale = min(1.0, MAX_SOURCE_SIDE / max(h, w))
