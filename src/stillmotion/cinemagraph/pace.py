@@ -102,7 +102,7 @@ def pace(field: np.ndarray, *, frame_count: int, speed: float = 1.0, fit: bool =
     if crossing < WARN_TRANSIT_LOOPS:
         log.warning(
             "the material crosses half of the moving region in %.2g loops (fewer than %g): expect tears and "
-            "specks where it has no material from either end of the loop; lower --speed or --duration",
-            crossing, WARN_TRANSIT_LOOPS,
+            "specks where it has no material from either end of the loop; lower the flow's speed or the loop's "
+            "length (loop: --speed, --duration; animate: --flow-speed, --duration)", crossing, WARN_TRANSIT_LOOPS,
         )  # fmt: skip
     return field
