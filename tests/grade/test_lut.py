@@ -123,3 +123,19 @@ def test_a_cube_file_with_a_byte_order_mark_is_read(tmp_path, photo):
     path.write_text("LUT_3D_SIZE 2\n" + cube_text(lambda c: c[[2, 0, 1]], 2).split("LUT_3D_SIZE 2\n")[1], encoding="utf-8-sig")
     assert path.read_bytes().startswith(b"\xef\xbb\xbfLUT_3D_SIZE")
     np.testing.assert_allclose(apply_lut(photo, read_cube(path)), photo[..., [2, 0, 1]], atol=2e-6)
+
+
+@pytest.mark.parametrize("interpolation", ["trilinear", "tetrahedral"])
+def test_a_graded_lone_lut_uses_the_interpolation_asked_for(photo, interpolation):
+    # grade_frame read a lone user LUT tetrahedrally whatever lut_interp said
+    from stillmotion.grade import GradeConfig
+    from stillmotion.grade.pipeline import bake_colour, grade_frame
+
+    lut = parse_cube(cube_text(lambda c: np.stack([c[0] ** 2, np.sqrt(c[1]), c[0] * c[2]]), 3))
+    config = GradeConfig(lut_path="unused.cube", lut_interpolation=interpolation)
+    baked = bake_colour(config, lut)
+    assert baked is lut
+    graded = grade_frame(photo, None, config=config, lut=lut, baked=baked)
+    np.testing.assert_allclose(graded, apply_lut(photo, lut, interpolation=interpolation), atol=1e-5)
+    other = "tetrahedral" if interpolation == "trilinear" else "trilinear"
+    assert np.abs(graded - apply_lut(photo, lut, interpolation=other)).max() > 1e-3

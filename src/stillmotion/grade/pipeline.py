@@ -22,7 +22,7 @@ from .config import GradeConfig
 from .depth_of_field import depth_of_field
 from .detail import sharpen
 from .grain import add_grain
-from .lut import Lut3D, apply_lut_fast, lut_pass, read_cube
+from .lut import Lut3D, lut_pass, read_cube
 from ..io.image import unit_pixels
 
 log = logging.getLogger(__name__)
@@ -118,7 +118,9 @@ def colour_transform(rgb: np.ndarray, *, config: GradeConfig, lut: Lut3D | None 
     out = np.clip(colour.saturate(out, config.saturation), 0.0, 1.0)
     if lut is not None and config.lut_strength > 0.0:
         shape = out.shape
-        mapped = apply_lut_fast(out.reshape(-1, 1, 3), lut, interpolation=config.lut_interpolation).reshape(shape)
+        # the pixels are in [0, 1] (clipped above) and the interpolation checked by GradeConfig's rules
+        tetrahedral = config.lut_interpolation == "tetrahedral"
+        mapped = lut_pass(out.reshape(-1, 1, 3), lut, tetrahedral=tetrahedral).reshape(shape)
         s = np.float32(config.lut_strength)
         out = mapped if s >= 1.0 else out + s * (mapped - out)
     return out.astype(np.float32, copy=False)
@@ -163,7 +165,9 @@ def grade_frame(
     out = lens.bloom(out, amount=config.bloom)
     out = lens.vignette(out, amount=config.vignette)
     if baked is not None:
-        out = lut_pass(np.clip(out, 0.0, 1.0), baked)
+        # a grid baked from the controls is read tetrahedrally; the user's own LUT as the grade asks
+        exact = baked is lut and config.lut_interpolation == "trilinear"
+        out = lut_pass(np.clip(out, 0.0, 1.0), baked, tetrahedral=not exact)
     elif has_colour_controls(config) or lut is not None:
         out = colour_transform(np.clip(out, 0.0, 1.0), config=config, lut=lut)
     scale_1080 = min(out.shape[:2]) / 1080.0
