@@ -67,8 +67,8 @@ def adjust_depth(
 
 
 def as_inverse(depth: Depth) -> np.ndarray:
-    """Inverse depth values (larger = nearer) of any depth kind, unknown values set to the nearest known
-    value's level (0 for maps with no valid mask)."""
+    """Inverse depth values (larger = nearer) of any depth kind: metric distances are inverted (0 where
+    they are not positive); nothing is filled here (``depth.valid`` says what is unknown)."""
     values = depth.values.astype(np.float32)
     if depth.kind == DepthKind.METRIC:
         values = np.where(values > 0, 1.0 / np.maximum(values, 1e-12), 0.0).astype(np.float32)

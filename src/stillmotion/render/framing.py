@@ -55,7 +55,8 @@ def window_centre(
     image: np.ndarray, crop_w: float, crop_h: float, *, visible_h: float | None = None
 ) -> tuple[float, float] | None:
     """Centre (photo pixels) of the ``crop_w`` x ``crop_h`` window, clamped inside the photo; None to keep
-    it centred (no face and no clear subject, or the window is nearly the whole photo). ``visible_h``:
+    it centred (no face, no landscape sky and no clear subject, or the window is nearly the whole photo).
+    ``visible_h``:
     the height of the band of the window that letterbox bars leave visible (centred); the rules place
     face, subject and horizon within it, so that the bars do not cover the top of a head."""
     h, w = image.shape[:2]
