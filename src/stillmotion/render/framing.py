@@ -56,9 +56,8 @@ def window_centre(
 ) -> tuple[float, float] | None:
     """Centre (photo pixels) of the ``crop_w`` x ``crop_h`` window, clamped inside the photo; None to keep
     it centred (no face, no landscape sky and no clear subject, or the window is nearly the whole photo).
-    ``visible_h``:
-    the height of the band of the window that letterbox bars leave visible (centred); the rules place
-    face, subject and horizon within it, so that the bars do not cover the top of a head."""
+    ``visible_h``: the height of the band of the window that letterbox bars leave visible (centred); the
+    rules place face, subject and horizon within it, so that the bars do not cover the top of a head."""
     h, w = image.shape[:2]
     seen = crop_h if visible_h is None else min(float(visible_h), crop_h)
     if crop_w > (1 - MIN_CUT) * w and crop_h > (1 - MIN_CUT) * h:
