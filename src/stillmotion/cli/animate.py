@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import logging
 
 from ..api import AnimateConfig, animate
 from . import _finishing
 from ._progress import progress_bar
 from ._unused import resolved
 
-log = logging.getLogger(__name__)
 
 NAME = "animate"
 HELP = "render a camera move through a photo as a video (.mp4, .webm, .gif) or PNG frames"
@@ -50,7 +48,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     flow.add_argument("--hints", metavar="FILE.json", help="arrows and anchors in a JSON file")
     flow.add_argument("--anchor", action="append", default=[], metavar="X,Y", help="no flow at (X, Y); repeatable")
     flow.add_argument("--material", help="water, clouds (finds the sky without --loop-mask), smoke or waterfall")
-    flow.add_argument("--flow-speed", type=float, default=1.0, help="multiplies the flow's speed (default 1)")
+    flow.add_argument("--flow-speed", type=float, default=None, help="multiplies the flow's speed (default 1)")
 
 
 def config_from_args(args: argparse.Namespace) -> AnimateConfig:
@@ -67,20 +65,21 @@ def config_from_args(args: argparse.Namespace) -> AnimateConfig:
 
 def flow_from_args(args: argparse.Namespace):
     """A cinemagraph FlowSpec when any flow option is given, else None."""
-    if not (args.loop_mask or args.hint or args.hints or args.anchor or args.material):
-        if args.flow_speed != 1.0:
-            log.warning("--flow-speed does nothing without --loop-mask, --hint, --hints, --anchor or --material")
+    flowing = bool(args.loop_mask or args.hint or args.hints or args.anchor or args.material)
+    speed = resolved(args, "flow_speed", 1.0, needs="--loop-mask, --hint, --hints, --anchor or --material",
+                     present=flowing)  # fmt: skip
+    if not flowing:
         return None
     from ..cinemagraph.camera import FlowSpec
     from ..cinemagraph.field import check_speed
     from ..cinemagraph.hints import MotionHints, load_hints, parse_anchor, parse_hint
 
-    check_speed(args.flow_speed, name="--flow-speed")
+    check_speed(speed, name="--flow-speed")
 
     hints = MotionHints(tuple(parse_hint(h) for h in args.hint), tuple(parse_anchor(a) for a in args.anchor))
     if args.hints:
         hints = hints + load_hints(args.hints)
-    return FlowSpec(mask=args.loop_mask, hints=hints, material=args.material, speed=args.flow_speed)
+    return FlowSpec(mask=args.loop_mask, hints=hints, material=args.material, speed=speed)
 
 
 def run(args: argparse.Namespace) -> int:
