@@ -28,6 +28,9 @@ Works on a small copy of the photo (``work_size`` on the long side) and returns 
 4. **Edges** (:mod:`.refine`): the mixture is smoothed inside regions and kept sharp at colour edges by a
    fast global smoother, then upsampled with a guided filter so depth edges sit on the photo's edges.
    Occlusion boundaries come from the segmentation: a foreground object's outline is a depth step.
+5. **People** (:mod:`.people`, only when its small learned segmenter is installed): the people found at
+   detected faces become near layers whose outline is one clean step, without the ramp that the
+   smoothing above leaves where a person's colour meets a similar background.
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ from .faces import detect_faces
 from .foreground import border_contrast, foreground_mask
 from .layout import ground_ramp, horizon_row, sky_mask
 from .occlusion import occlusion_step
+from .people import people_mask, step_at_outline
 from .refine import smooth_edge_aware, upsample_guided
 
 log = logging.getLogger(__name__)
@@ -194,7 +198,12 @@ class ClassicalDepth:
         inv = smooth_edge_aware(inv, small)
         lo, hi = np.percentile(inv, [0.5, 99.5])
         inv = (inv - lo) / max(hi - lo, 1e-6)
-        return np.clip(upsample_guided(inv, np.asarray(image, np.float32)), 0.0, 1.0).astype(np.float32)
+        inv = np.clip(upsample_guided(inv, np.asarray(image, np.float32)), 0.0, 1.0).astype(np.float32)
+        people = people_mask(image, faces)
+        if people is not None and people.any():  # a learned segmenter is installed: people's outlines are steps
+            log.debug("classical depth: %.1f%% of the photo segmented as people", 100 * people.mean())
+            inv = step_at_outline(inv, people, image)
+        return inv
 
     @staticmethod
     def _foreground(small: np.ndarray, sure: np.ndarray | None, probable: np.ndarray | None) -> np.ndarray:
