@@ -201,7 +201,7 @@ class ClassicalDepth:
         inv = np.clip(upsample_guided(inv, np.asarray(image, np.float32)), 0.0, 1.0).astype(np.float32)
         people = people_mask(image, faces)
         if people is not None and people.any():  # a learned segmenter is installed: people's outlines are steps
-            log.debug("classical depth: %.1f%% of the photo segmented as people", 100 * people.mean())
+            log.info("depth: people's outlines from the segmentation model (%.0f%% of the photo)", 100 * people.mean())
             inv = step_at_outline(inv, people, image)
         return inv
 
