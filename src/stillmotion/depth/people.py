@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import functools
 import importlib.util
-import logging
 import os
 import threading
 from pathlib import Path
@@ -29,8 +28,6 @@ import numpy as np
 
 from ..errors import InputError
 from .refine import upsample_guided
-
-log = logging.getLogger(__name__)
 
 #: Environment variable naming the model file (or ``none``: no segmenter).
 MODEL_ENV = "STILLMOTION_PEOPLE_MODEL"
