@@ -24,6 +24,7 @@ import numpy as np
 
 from ..errors import InputError
 from ..types import Depth, DepthKind
+from .refine import spread_weighted
 
 _NO_CHANGE_WEIGHT = 0.002
 _WORK_SIZE = 640
@@ -100,12 +101,10 @@ def apply_hints(image: np.ndarray, depth: Depth, hints: tuple[np.ndarray, np.nda
 
     s = min(1.0, _WORK_SIZE / max(H, W))
     size = (max(2, round(W * s)), max(2, round(H * s)))
-    guide = (np.clip(cv2.resize(image, size, interpolation=cv2.INTER_AREA), 0, 1) * 255).astype(np.uint8)
+    guide = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
     r_small = cv2.resize(residual * conf, size, interpolation=cv2.INTER_AREA)
     c_small = cv2.resize(conf, size, interpolation=cv2.INTER_AREA)
-    lam, sigma = 400.0, 6.0
-    num = cv2.ximgproc.fastGlobalSmootherFilter(guide, r_small, lam, sigma)
-    den = cv2.ximgproc.fastGlobalSmootherFilter(guide, c_small, lam, sigma)
+    num, den = spread_weighted(r_small, c_small, guide, lambda_=400.0, sigma_color=6.0)
     correction = num / (np.maximum(den, 0.0) + _NO_CHANGE_WEIGHT)
     correction = cv2.resize(correction, (W, H), interpolation=cv2.INTER_LINEAR)
     corrected = np.where(mask, values, norm + correction)

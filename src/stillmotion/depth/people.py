@@ -27,7 +27,7 @@ import cv2
 import numpy as np
 
 from ..errors import InputError
-from .refine import upsample_guided
+from .refine import spread_weighted, upsample_guided
 
 #: Environment variable naming the model file (or ``none``: no segmenter).
 MODEL_ENV = "STILLMOTION_PEOPLE_MODEL"
@@ -153,18 +153,18 @@ def _disc(radius: int) -> np.ndarray:
 
 
 def _continued(values: np.ndarray, hole: np.ndarray, guide: np.ndarray, *, reach_px: float) -> np.ndarray:
-    """``values`` with ``hole`` filled from around it, edge-aware: a normalised convolution by OpenCV
-    contrib's fast global smoother guided by the photo (on a small copy), so a hole pixel takes the depth of
-    the surface whose colour it continues (sky beside a hat stays sky, the hill below it stays hill)."""
+    """``values`` with ``hole`` filled from around it, edge-aware (:func:`.refine.spread_weighted`, on a
+    small copy of the photo), so a hole pixel takes the depth of the surface whose colour it continues
+    (sky beside a hat stays sky, the hill below it stays hill)."""
     h, w = values.shape
     scale = min(1.0, _FILL_SIDE / max(h, w))
     size = (max(1, round(w * scale)), max(1, round(h * scale)))
     small = cv2.resize(values, size, interpolation=cv2.INTER_AREA)
     known = cv2.resize((~hole).astype(np.float32), size, interpolation=cv2.INTER_AREA)
     known = np.where(known > 0.999, 1.0, 0.0).astype(np.float32)  # past the mixed pixels of the resize
-    guide8 = (np.clip(cv2.resize(guide, size, interpolation=cv2.INTER_AREA), 0, 1) * 255).astype(np.uint8)
-    spread = cv2.ximgproc.createFastGlobalSmootherFilter(guide8, max(4.0, (reach_px * scale) ** 2), _FILL_SIGMA_COLOUR)
-    weight = spread.filter(known)
-    filled = spread.filter(small * known) / np.maximum(weight, 1e-6)
+    guide_small = cv2.resize(guide, size, interpolation=cv2.INTER_AREA)
+    spread, weight = spread_weighted(small * known, known, guide_small, lambda_=max(4.0, (reach_px * scale) ** 2),
+                                     sigma_color=_FILL_SIGMA_COLOUR)  # fmt: skip
+    filled = spread / np.maximum(weight, 1e-6)
     filled = np.where(weight > 1e-4, filled, float(np.median(small[known > 0])) if known.any() else 0.0)
     return cv2.resize(filled.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR)

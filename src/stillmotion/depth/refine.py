@@ -22,6 +22,18 @@ def smooth_edge_aware(depth: np.ndarray, guide: np.ndarray, *, lambda_: float = 
     return cv2.ximgproc.fastGlobalSmootherFilter(guide8, depth.astype(np.float32), lambda_, sigma_color)
 
 
+def spread_weighted(
+    weighted: np.ndarray, weight: np.ndarray, guide: np.ndarray, *, lambda_: float, sigma_color: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """The two halves of an edge-aware normalised convolution: ``weighted`` (values times their confidence)
+    and ``weight`` (the confidence), (H, W) float32, both smoothed by the fast global smoother guided by a
+    float32 RGB ``guide`` of their size. Their ratio spreads the confident values along the guide's
+    colours and stops at its edges; how the caller divides (with what floor) is its own rule."""
+    guide8 = (np.clip(guide, 0, 1) * 255).astype(np.uint8)
+    spread = cv2.ximgproc.createFastGlobalSmootherFilter(guide8, lambda_, sigma_color)
+    return spread.filter(np.asarray(weighted, np.float32)), spread.filter(np.asarray(weight, np.float32))
+
+
 def upsample_guided(
     depth: np.ndarray, guide: np.ndarray, *, radius_frac: float = 1 / 200, eps: float = 1e-4, fast_above_px: int = 1_000_000
 ) -> np.ndarray:
