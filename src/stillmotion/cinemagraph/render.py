@@ -94,23 +94,21 @@ class _Half:
         self.no_ramp = np.full(shape, 255, np.uint8)
 
     def render(
-        self, colour, displacement, *, region, travel_px, sources, offset, sharpening, sigma_px, full_coverage, ramp_px,
-        still=False,
-    ):  # fmt: skip
+        self, colour, displacement, *, region, travel_px, sources, offset, sharpening, sigma_px, full_coverage, ramp_px
+    ):
         """The photo splatted by ``displacement``: (moved image, holes, smoothed coverage, hole ramp).
 
         ``colour``, ``displacement`` and ``sources`` cover the box grown beyond the photo's edges
         (:mod:`.beyond`); the buffers, ``region`` and the results cover the box itself, at ``offset`` in it.
 
-        Pinholes are closed and specks opened (see .coverage; not when the half is ``still``, the photo itself,
-        whose only holes are the photo's edge lines); larger holes stay, for the other half or the final fill.
-        The ramp (uint8, 255 * fraction of known pixels within ``ramp_px``) fades the half in from the rim of
-        its holes inside the region (see .compose).
+        Pinholes are closed and specks opened (see .coverage); larger holes stay, for the other half or the
+        final fill. The ramp (uint8, 255 * fraction of known pixels within ``ramp_px``) fades the half in from
+        the rim of its holes inside the region (see .compose).
         """
         splat_into(
             colour, displacement, self.buf, travel_px=travel_px, sources=sources, detail=sharpening, offset=offset
         )
-        moved, holes, cover = finish_half(self.buf, region, full_coverage=full_coverage, open_specks=not still)
+        moved, holes, cover = finish_half(self.buf, region, full_coverage=full_coverage)
         # targets only stand-ins reached (material mirrored beyond the photo's edge, see .beyond) count
         # as holes for the ramp, so that the other half's real material takes over smoothly there too
         thin = cv2.resize(
@@ -230,11 +228,10 @@ def loop_frames(
     log.debug("loop: %d frames, %dx%d box (%dx%d with material beyond the photo's edges) of a %dx%d photo",
               n, x1 - x0, y1 - y0, m.shape[1], m.shape[0], w, h)  # fmt: skip
 
-    def render_half(index: int, displacement: np.ndarray, *, still: bool = False):
+    def render_half(index: int, displacement: np.ndarray):
         return halves[index].render(
             colour_grown, displacement, region=inside, travel_px=options.travel_px, sources=sources,
             offset=grown.offset, sharpening=sharpening, sigma_px=options.coverage_sigma_px, full_coverage=options.full_coverage, ramp_px=options.hole_ramp_px,
-            still=still,
         )  # fmt: skip
 
     # the two halves are independent: the backward half renders on a worker thread (numba and OpenCV
@@ -260,7 +257,7 @@ def loop_frames(
             frame = base.copy()
             crop = frame[y0:y1, x0:x1]
             if t == 0:  # the photo itself (the backward half has weight 0)
-                moved, holes, _, _ = render_half(0, next(forward), still=True)
+                moved, holes, _, _ = render_half(0, next(forward))
                 job.result()
                 if n > 1:
                     job = pool.submit(backward_half, 1)

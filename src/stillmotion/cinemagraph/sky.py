@@ -160,10 +160,11 @@ def detect_sky(image: np.ndarray, *, options: SkyOptions = SkyOptions()) -> np.n
         return np.zeros((h, w), bool)
     # the texture window eats into the sky along cloud edges and skylines: grow back over sky-coloured
     # pixels that are not strongly textured (snow and rock are)
-    grow = ((blue | bright) & (texture <= 2.0 * options.max_texture)).astype(np.uint8)
+    coloured, smooth = blue | bright, texture <= 2.0 * options.max_texture
+    grow = (coloured & smooth).astype(np.uint8)
     for _ in range(options.grow_steps):
         sky = (cv2.dilate(sky.astype(np.uint8), np.ones((3, 3), np.uint8)) & grow) > 0
-    sky = _fill_holes(sky, blue | bright, texture <= 2.0 * options.max_texture, max_fraction=0.002,
+    sky = _fill_holes(sky, coloured, smooth, max_fraction=0.002,
                       min_coloured=options.cloud_min_coloured, min_smooth=options.cloud_min_smooth)  # fmt: skip
     soft = cv2.resize(sky.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR)
     radius = max(2, round(2 / scale))
