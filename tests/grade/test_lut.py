@@ -139,3 +139,15 @@ def test_a_graded_lone_lut_uses_the_interpolation_asked_for(photo, interpolation
     np.testing.assert_allclose(graded, apply_lut(photo, lut, interpolation=interpolation), atol=1e-5)
     other = "tetrahedral" if interpolation == "trilinear" else "trilinear"
     assert np.abs(graded - apply_lut(photo, lut, interpolation=other)).max() > 1e-3
+
+
+def test_a_graded_lone_lut_at_half_strength_is_mixed_in(photo):
+    # a lone LUT was handed to the frames as the baked grade, which applied it at full strength
+    from stillmotion.grade import GradeConfig
+    from stillmotion.grade.pipeline import bake_colour, grade_frame
+
+    lut = parse_cube(cube_text(lambda c: np.stack([c[0] ** 2, np.sqrt(c[1]), c[0] * c[2]]), 3))
+    config = GradeConfig(lut_path="unused.cube", lut_strength=0.5)
+    graded = grade_frame(photo, None, config=config, lut=lut, baked=bake_colour(config, lut))
+    full = apply_lut(photo, lut, interpolation=config.lut_interpolation)
+    np.testing.assert_allclose(graded, photo + 0.5 * (full - photo), atol=1e-5)

@@ -129,11 +129,12 @@ def colour_transform(rgb: np.ndarray, *, config: GradeConfig, lut: Lut3D | None 
 def bake_colour(config: GradeConfig, lut: Lut3D | None = None, *, size: int = 65) -> Lut3D | None:
     """The per-pixel grade as one 3D LUT (applied per frame in a single pass), or None if there is none.
 
-    A lone user LUT is returned as is (exact); otherwise the controls and the LUT are sampled on a
-    ``size``-point grid (tetrahedral interpolation of it differs from the exact transform by < 2e-3).
+    A lone user LUT at full strength is returned as is (exact); a lone LUT at a lower strength is left to
+    the exact per-pixel transform (None), which mixes it in; otherwise the controls and the LUT are sampled
+    on a ``size``-point grid (tetrahedral interpolation of it differs from the exact transform by < 2e-3).
     """
     if not has_colour_controls(config):
-        return lut if (lut is not None and config.lut_strength > 0.0) else None
+        return lut if (lut is not None and config.lut_strength >= 1.0) else None
     return Lut3D.from_function(lambda grid: colour_transform(grid, config=config, lut=lut), size=size)
 
 
