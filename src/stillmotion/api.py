@@ -62,6 +62,10 @@ class AnimateConfig:
             object.__setattr__(self, "grade", parse_grade(self.grade))
 
 
+#: What the error of a camera path that cannot be framed tells a user of ``animate`` to do.
+_REMEDY = "lower --intensity"
+
+
 def load_depth(
     image: np.ndarray, path: str | os.PathLike | None, kind: str | DepthKind = "inverse", *, backend: str = "classical",
     source: str | os.PathLike | None = None,
@@ -78,7 +82,7 @@ def load_depth(
 
 
 def plan(image: np.ndarray, depth: Depth, config: AnimateConfig, *, frame_faces: bool = True,
-         remedy: str = "lower --intensity"):
+         remedy: str = _REMEDY):
     """The shot (scene, path, framing) for ``image``; see :func:`stillmotion.render.shot.plan_shot`
     (uniform bars baked into the photo are cut away; ``frame_faces``: when the output's aspect cuts part
     of the photo away, the kept window follows the largest face, or the top of a clearly salient subject).
@@ -88,7 +92,7 @@ def plan(image: np.ndarray, depth: Depth, config: AnimateConfig, *, frame_faces:
 
 
 def _plan(image: np.ndarray, depth: Depth, config: AnimateConfig, *, frame_faces: bool = True,
-          remedy: str = "lower --intensity"):
+          remedy: str = _REMEDY):
     """:func:`plan` for a photo already in the contract's float32 RGB (converted and checked once)."""
     from .render.shot import plan_shot
 

@@ -134,7 +134,7 @@ class KeyframePath:
             values = self.values.copy()
             values[:, 6] = np.where(np.isnan(values[:, 6]), base_fov_deg, values[:, 6])  # unset: the photo's fov
             curve = self._curves[base_fov_deg] = _curve(self.times, values)
-        vals = curve(u)
+        vals = curve(min(max(u, float(self.times[0])), float(self.times[-1])))  # held beyond the first and last key
         fov = vals[6]
         focal_scale = math.tan(math.radians(base_fov_deg) / 2) / math.tan(math.radians(fov) / 2)
         x, y, z, rx, ry, rz = (float(v) for v in vals[:6])
@@ -142,14 +142,15 @@ class KeyframePath:
 
 
 def _curve(times: np.ndarray, values: np.ndarray) -> Callable[[float], np.ndarray]:
-    """u -> the keys' ``values`` (n_keys, 7) at u: a shape-preserving cubic through them, per column (see
-    the module's docstring); held at the first and last key outside their times."""
+    """u (within the keys' ``times``) -> their ``values`` (n_keys, 7) at u: a shape-preserving cubic through
+    them, per column (see the module's docstring). Two keys need no SciPy: with zero end slopes the cubic
+    is a smoothstep."""
     if len(times) == 1:
         return lambda u: values[0]
     if len(times) == 2:
 
-        def smoothstep(u: float) -> np.ndarray:  # a clamped cubic through two keys
-            s = (min(max(u, times[0]), times[-1]) - times[0]) / (times[1] - times[0])
+        def smoothstep(u: float) -> np.ndarray:
+            s = (u - times[0]) / (times[1] - times[0])
             return values[0] + (values[1] - values[0]) * (s * s * (3 - 2 * s))
 
         return smoothstep
@@ -159,7 +160,7 @@ def _curve(times: np.ndarray, values: np.ndarray) -> Callable[[float], np.ndarra
     slopes = PchipInterpolator(times, values, axis=0).derivative()(times)
     slopes[[0, -1]] = 0.0
     spline = CubicHermiteSpline(times, values, slopes, axis=0)
-    return lambda u: spline(min(max(u, times[0]), times[-1]))
+    return spline
 
 
 def _number(value, path: Path, index: int, key: str) -> float:

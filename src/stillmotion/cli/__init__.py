@@ -52,10 +52,9 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     parser = _Parser(prog="stillmotion", description="Bring still photos to life.")
     parser.add_argument("--version", action="version", version=f"stillmotion {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    parser.commands = {}  # type: ignore[attr-defined]
+    parser.commands = sub.choices  # type: ignore[attr-defined]  # name -> the command's own parser
     for module in _command_modules():
         cmd = sub.add_parser(module.NAME, help=module.HELP, description=module.HELP)
-        parser.commands[module.NAME] = cmd  # type: ignore[attr-defined]
         if command is None or command == module.NAME:
             module.add_arguments(cmd)
         cmd.add_argument("--quiet", action="store_true",

@@ -10,7 +10,7 @@ import logging
 log = logging.getLogger("stillmotion.cli")
 
 
-def resolved(args, name: str, default, *, needs: str | None = None, present: bool = True):
+def resolved(args, name: str, default, *, needs: str, present: bool):
     """``args.<name>``, or ``default`` when it was not given; a warning when it was given but the option
     it depends on (``needs``, e.g. ``"--depth"``) is not (``present`` False)."""
     value = getattr(args, name)

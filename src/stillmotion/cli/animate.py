@@ -58,7 +58,7 @@ def config_from_args(args: argparse.Namespace) -> AnimateConfig:
                          duration_s=args.duration, fps=args.fps, size=args.size, loop=args.loop, fov_deg=args.fov,
                          depth_protect=finishing.protect, depth_hints=args.depth_hints,
                          grade=finishing.grade, upscale=args.upscale,
-                         upscale_model=resolved(args, "upscale_model", "fast", needs="--upscale",
+                         upscale_model=resolved(args, "upscale_model", AnimateConfig.upscale_model, needs="--upscale",
                                                 present=args.upscale > 1),
                          border=args.border)  # fmt: skip
 

@@ -96,6 +96,7 @@ def _pair(args) -> int:
 
     from ..flow import check_pair
     from ..interpolate import check_time
+    from ..interpolate.flowsplat import FlowSplatInterpolator
     from ..io import check_image_output, read_image, write_image
     from ._progress import progress_bar
 
@@ -103,8 +104,9 @@ def _pair(args) -> int:
     t = check_time(0.5 if args.t is None else args.t)
     check_image_output(args.output, inputs=tuple(args.inputs))
     interpolator = _interpolator(args, clip=False)
-    # the flow of a pair of large photos takes seconds: its own step of the bar
-    staged = hasattr(interpolator, "prepare") and hasattr(interpolator, "at_time")
+    # the flow of a pair of large photos takes seconds: its own step of the bar, where the interpolator
+    # computes it apart (prepare, then at_time with its state)
+    staged = isinstance(interpolator, FlowSplatInterpolator)
     steps = 4 if staged else 3
     with progress_bar(args, "interpolate", unit="step") as progress:
         progress(0, steps)

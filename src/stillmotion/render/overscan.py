@@ -61,7 +61,7 @@ def _densify(poly: np.ndarray, step: float) -> np.ndarray:
 
 
 def seen_border(border: np.ndarray, state: CameraState, *, centre: tuple[float, float] = (0.0, 0.0),
-                remedy: str = "lower --intensity") -> np.ndarray:  # fmt: skip
+                remedy: str) -> np.ndarray:  # fmt: skip
     """The photo's ``border`` points as ``state`` sees them (image-plane units after its focal scale); an
     InputError when the camera is behind the photo's surface or looks past it (``centre`` not inside)."""
     cam = _camera_coords(border, state)

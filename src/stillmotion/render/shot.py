@@ -115,7 +115,7 @@ def plan_shot(
     border: str = "crop",
     frame_faces: bool = True,
     letterbox_aspect: float | None = None,
-    remedy: str = "lower --intensity",
+    remedy: str,
 ) -> Shot:
     """Everything that is computed once per shot; frames are then rendered with :meth:`Shot.render`.
 
