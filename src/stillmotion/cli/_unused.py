@@ -19,3 +19,17 @@ def resolved(args, name: str, default, *, needs: str, present: bool):
     if not present:
         log.warning("--%s does nothing without %s; ignored", name.replace("_", "-"), needs)
     return value
+
+
+def add_depth_kind(parser) -> None:
+    """``--depth-kind``, which says what ``--depth`` holds (read with :func:`depth_kind`)."""
+    from ..types import DepthKind
+
+    parser.add_argument("--depth-kind", default=None, choices=sorted(kind.value for kind in DepthKind),
+                        help="what --depth holds (default inverse): disparity (pixels), inverse (larger = nearer), "
+                             "metric (distance)")  # fmt: skip
+
+
+def depth_kind(args) -> str:
+    """The ``--depth-kind`` given, or inverse; a warning when it is given without ``--depth``."""
+    return resolved(args, "depth_kind", "inverse", needs="--depth", present=bool(args.depth))

@@ -7,7 +7,7 @@ import argparse
 from ..api import AnimateConfig, animate
 from . import _finishing
 from ._progress import progress_bar
-from ._unused import resolved
+from ._unused import add_depth_kind, depth_kind, resolved
 
 
 NAME = "animate"
@@ -28,8 +28,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="landscape (832x448), square (640x640), portrait (448x832), source (default: the "
                         "photo's aspect, long side up to 1920) or WxH")  # fmt: skip
     parser.add_argument("--depth", help="depth map file (16-bit PNG, float TIFF, NPY, PFM) instead of estimating one")
-    parser.add_argument("--depth-kind", default=None, choices=["disparity", "inverse", "metric"],
-                        help="what --depth holds: disparity (pixels), inverse (larger = nearer), metric (distance)")  # fmt: skip
+    add_depth_kind(parser)
     parser.add_argument("--loop", action="store_true", help="make the path return to its start (seamless loop)")
     parser.add_argument("--protect", default=None, choices=["faces", "people", "none"],
                         help="keep faces (or whole people) rigid: one coherent depth each (default faces; "
@@ -83,10 +82,10 @@ def flow_from_args(args: argparse.Namespace):
 
 
 def run(args: argparse.Namespace) -> int:
-    depth_kind = resolved(args, "depth_kind", "inverse", needs="--depth", present=args.depth is not None)
+    kind = depth_kind(args)
     config = config_from_args(args)
     flow = flow_from_args(args)
     with progress_bar(args, "rendering") as progress:
-        animate(args.photo, args.output, config=config, depth=args.depth, depth_kind=depth_kind,
+        animate(args.photo, args.output, config=config, depth=args.depth, depth_kind=kind,
                 flow=flow, progress=progress, preview=args.preview)  # fmt: skip
     return 0

@@ -11,7 +11,7 @@ from ..errors import InputError
 from ..inpaint import BACKENDS, inpaint, inpaint_rgbd
 from ..io import read_depth, read_image, write_depth, write_image
 from ._progress import progress_bar
-from ._unused import resolved
+from ._unused import add_depth_kind, depth_kind
 
 NAME = "inpaint"
 HELP = "fill the masked pixels of a photo (mask white = fill)"
@@ -26,8 +26,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     names = ", ".join(f"{e.name} ({e.description})" for e in BACKENDS.entries())
     parser.add_argument("--backend", default="patch", help=f"inpainting backend: {names}")
     parser.add_argument("--depth", help="depth map: fill depth-aware, copying only from the background side")
-    parser.add_argument("--depth-kind", default=None, choices=["disparity", "inverse", "metric"],
-                        help="what --depth holds (default inverse: larger = nearer)")
+    add_depth_kind(parser)
     parser.add_argument("--depth-out", help="with --depth: also write the filled inverse depth (.npy, .tif, .png)")
     parser.add_argument("--patch-size", type=int, default=None, help="patch backend: patch side in pixels (odd)")
     parser.add_argument("--seed", type=int, default=None, help="patch backend: seed of the random search")
@@ -92,10 +91,10 @@ def run(args: argparse.Namespace) -> int:
             raise InputError("--steps needs the diffusion backend and a positive number")
         options["steps"] = args.steps
     fill = BACKENDS.create(args.backend, **options)  # unknown names and bad options fail before any work
-    depth_kind = resolved(args, "depth_kind", "inverse", needs="--depth", present=bool(args.depth))
+    kind = depth_kind(args)
     with progress_bar(args, "inpaint", unit="step") as progress:
         if args.depth:
-            depth = match_depth(read_depth(args.depth, depth_kind), image.shape[:2])  # as animate does
+            depth = match_depth(read_depth(args.depth, kind), image.shape[:2])  # as animate does
             filled, filled_depth = inpaint_rgbd(image, mask, depth, backend=fill, progress=progress)
         else:
             filled = inpaint(image, mask, backend=fill, progress=progress)

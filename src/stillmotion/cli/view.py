@@ -11,7 +11,7 @@ from ..errors import InputError
 from ..io import read_image, write_image
 from ..render.sizes import check_fov
 from ._progress import progress_bar
-from ._unused import resolved
+from ._unused import add_depth_kind, depth_kind
 
 log = logging.getLogger(__name__)
 
@@ -39,8 +39,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("photo")
     parser.add_argument("-o", "--output", required=True, help="output image (.png, .jpg, .webp, .tif)")
     parser.add_argument("--depth", help="depth map file; estimated when omitted")
-    parser.add_argument("--depth-kind", default=None, choices=["disparity", "inverse", "metric"],
-                        help="what --depth holds (default inverse: larger = nearer)")
+    add_depth_kind(parser)
     parser.add_argument("--baseline", type=float, default=0.0,
                         help="camera translation to the right, in depth units (1 with a disparity map = the "
                         "stereo pair's right view)")  # fmt: skip
@@ -60,14 +59,14 @@ def run(args: argparse.Namespace) -> int:
     if not math.isfinite(args.baseline):
         raise InputError(f"--baseline must be a finite number, got {args.baseline}")
     check_image_output(args.output, inputs=(args.photo, args.depth))  # before the work
-    depth_kind = resolved(args, "depth_kind", "inverse", needs="--depth", present=args.depth is not None)
+    kind = depth_kind(args)
     move = (args.move[0] + args.baseline, args.move[1], args.move[2])
     with progress_bar(args, "view", unit="step") as progress:  # a 1080p view takes seconds
         progress(0, 4)
         image = read_image(args.photo)
         progress(1, 4)
         # without --depth: the depth a phone embedded in the photo, else the estimate (as animate does)
-        depth = load_depth(image, args.depth, depth_kind, backend="auto", source=args.photo)
+        depth = load_depth(image, args.depth, kind, backend="auto", source=args.photo)
         progress(2, 4)
         view = render_view(image, depth, move=move, rotate_deg=args.rotate, fov_deg=args.fov)
         progress(3, 4)
