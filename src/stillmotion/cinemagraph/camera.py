@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 
 from ..errors import InputError
-from .field import build_field
+from .field import build_field, from_preset
 from .hints import MotionHints
 from .mask_file import read_mask
 from .materials import get_material
@@ -46,7 +46,7 @@ class FlowSpec:
         region = moving_region(image, mask=mask, freeze=None, material=self.material, has_motion=bool(self.hints.hints))
         material = get_material(self.material) if self.material else None
         field = build_field(image, region, fps=fps, hints=self.hints, material=material, speed=self.speed)
-        return FlowingPhoto(field, region, speed=self.speed, preset=not self.hints.hints)
+        return FlowingPhoto(field, region, speed=self.speed, preset=from_preset(self.hints))
 
 
 @dataclass(frozen=True)
@@ -56,9 +56,9 @@ class FlowingPhoto:
     field: np.ndarray
     region: np.ndarray
     #: the speed factor in ``field``
-    speed: float = 1.0
+    speed: float
     #: the field is a material preset's: its speed is fitted to the shot's length (see .pace)
-    preset: bool = False
+    preset: bool
 
     def renders(self, shot, *, dtype=np.float32) -> Iterator:
         """The shot's frames (``RenderResult``: image and inverse depth), each rendered with the loop's

@@ -285,6 +285,12 @@ def anchor_falloff(shape: tuple[int, int], hints: MotionHints, *, radius_px: flo
     return weight.astype(np.float32)
 
 
+def from_preset(hints: MotionHints, velocity: np.ndarray | None = None) -> bool:
+    """Whether :func:`build_field` takes its velocity from the material preset (neither a video's
+    ``velocity`` nor arrow ``hints`` given): only such a field's speed is fitted to the loop (:mod:`.pace`)."""
+    return velocity is None and not hints.hints
+
+
 def build_field(
     image: np.ndarray,
     region: np.ndarray,
@@ -317,7 +323,7 @@ def build_field(
     if not region.any():
         raise InputError("the moving region is empty (mask empty, or all of it frozen)")
     diag = diagonal((h, w))
-    if velocity is not None:
+    if velocity is not None:  # (the order of from_preset)
         vel = velocity.astype(np.float32)
         source = "video"
     elif hints.hints:

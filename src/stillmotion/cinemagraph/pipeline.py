@@ -17,7 +17,7 @@ import numpy as np
 from ..errors import InputError
 from ..io import check_clip_output, open_writer, read_image
 from ..types import ProgressCallback, VideoSpec, no_progress
-from .field import build_field, check_speed
+from .field import build_field, check_speed, from_preset
 from .hints import MotionHints
 from .mask_file import read_mask
 from .materials import get_material
@@ -153,7 +153,7 @@ def make_loop(
     )
     count = VideoSpec(fps=config.fps, duration_s=config.duration_s).frame_count
     # a preset's speed is fitted to the region and the loop; arrows and a video are taken as given
-    field = pace(field, frame_count=count, speed=config.speed, fit=velocity is None and not hints.hints)
+    field = pace(field, frame_count=count, speed=config.speed, fit=from_preset(hints, velocity))
     h, w = image.shape[:2]
     with open_writer(output, fps=config.fps, width=w, height=h, inputs=inputs) as writer:
         for frame in loop_frames(image, field, region, frame_count=count, progress=progress):
