@@ -1,7 +1,7 @@
 import cv2
 import numpy as np
 
-from stillmotion.cinemagraph.sky import detect_sky
+from stillmotion.cinemagraph.sky import SkyOptions, detect_sky
 
 
 def _landscape():
@@ -129,3 +129,21 @@ def test_treetops_against_the_sky_are_not_sky(stream_photo):
     assert dark.sum() > 100
     assert not found[:45, 160:220][dark].any()
     assert found[4:14, 190:214].mean() > 0.8  # the sky beside them
+
+
+def test_thin_structures_are_found_near_the_sky_as_on_the_whole_photo():
+    # detect_sky looks for them only in the box around the sky, grown by the filters' reach (on a large
+    # photo the filters cost seconds): inside the sky the answer must be the whole photo's
+    from stillmotion.cinemagraph.sky import _thin_structures_near, thin_structures
+
+    image, _ = _landscape()
+    image = cv2.resize(image, (800, 480), interpolation=cv2.INTER_CUBIC)
+    cv2.line(image, (40, 20), (760, 150), (0.15, 0.12, 0.1), 2, lineType=cv2.LINE_AA)
+    image[30:230, 240:246] = (0.6, 0.25, 0.2)
+    image[40:120, 690:760] = (0.1, 0.1, 0.12)  # a broad dark roof across the box's edge: no thin structure
+    sky = np.zeros(image.shape[:2], bool)
+    sky[10:170, 300:700] = True  # a box well inside the photo, so the crop matters
+    near = _thin_structures_near(image, sky, SkyOptions())
+    whole = thin_structures(image)
+    assert whole[sky].any() and not near[sky].all()
+    np.testing.assert_array_equal(near[sky], whole[sky])

@@ -98,13 +98,18 @@ def _sky_colours(hsv: np.ndarray, *, min_saturation: float, min_value: float, br
     return blue, bright
 
 
-def thin_structures(image: np.ndarray, *, options: SkyOptions = SkyOptions()) -> np.ndarray:
+def structure_side(shape: tuple[int, int], *, options: SkyOptions = SkyOptions()) -> int:
+    """The side, in pixels, of the window in which :func:`thin_structures` finds narrow features."""
+    return max(3, round(options.structure_width * max(shape)))
+
+
+def thin_structures(image: np.ndarray, *, options: SkyOptions = SkyOptions(), side: int | None = None) -> np.ndarray:
     """Bool (H, W): narrow features of a float32 RGB photo that are not sky-coloured (module docstring),
-    closed over their gaps and grown by two pixels (their blended edges)."""
-    h, w = image.shape[:2]
-    side = max(3, round(options.structure_width * max(h, w)))
+    closed over their gaps and grown by two pixels (their blended edges). ``side``: the window's side
+    (:func:`structure_side` of the photo, also when ``image`` is a crop of it)."""
+    side = structure_side(image.shape[:2], options=options) if side is None else side
     kernel = np.ones((side, side), np.uint8)
-    image = np.ascontiguousarray(image, np.float32)
+    image = np.ascontiguousarray(image, np.float32)  # (a crop is a strided view)
     standing_out = np.maximum(cv2.morphologyEx(image, cv2.MORPH_TOPHAT, kernel),
                               cv2.morphologyEx(image, cv2.MORPH_BLACKHAT, kernel)).max(axis=2)  # fmt: skip
     blue, bright = _sky_colours(
@@ -120,6 +125,21 @@ def thin_structures(image: np.ndarray, *, options: SkyOptions = SkyOptions()) ->
     structure = ((standing_out > options.structure_contrast) & (dark | ~(blue | bright))).astype(np.uint8)
     structure = cv2.morphologyEx(structure, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
     return cv2.dilate(structure, np.ones((5, 5), np.uint8)) > 0
+
+
+def _thin_structures_near(image: np.ndarray, mask: np.ndarray, options: SkyOptions) -> np.ndarray:
+    """:func:`thin_structures`, computed only on the box around ``mask`` grown by the filters' reach (the
+    same answer inside it: a large photo's sky is often a fraction of it, and the filters cost seconds)."""
+    found = np.zeros(mask.shape, bool)
+    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+    if rows.size == 0:
+        return found
+    side = structure_side(mask.shape, options=options)
+    reach = 2 * side + 6  # an opening or closing reaches a window's side, the 5x5 close and grow 4 px more
+    y0, y1 = max(0, rows[0] - reach), min(mask.shape[0], rows[-1] + 1 + reach)
+    x0, x1 = max(0, cols[0] - reach), min(mask.shape[1], cols[-1] + 1 + reach)
+    found[y0:y1, x0:x1] = thin_structures(image[y0:y1, x0:x1], options=options, side=side)
+    return found
 
 
 def _without_pockets(sky: np.ndarray, *, min_fraction: float) -> np.ndarray:
@@ -171,7 +191,7 @@ def detect_sky(image: np.ndarray, *, options: SkyOptions = SkyOptions()) -> np.n
     soft = cv2.ximgproc.guidedFilter(np.ascontiguousarray(image, np.float32), soft, radius, 1e-3)
     # keep clear of the skyline: a stray dark pixel of a tree top would be dragged across the sky
     mask = cv2.erode((soft > 0.5).astype(np.uint8), np.ones((5, 5), np.uint8), borderType=cv2.BORDER_REPLICATE) > 0
-    mask = _without_pockets(mask & ~thin_structures(image, options=options), min_fraction=options.min_pocket)
+    mask = _without_pockets(mask & ~_thin_structures_near(image, mask, options), min_fraction=options.min_pocket)
     if mask.mean() < options.min_area:
         log.info("sky detection: %.1f%% of the photo is too little to be a sky; no sky", 100 * mask.mean())
         return np.zeros((h, w), bool)
