@@ -13,6 +13,7 @@ import cv2
 import numpy as np
 
 from ..errors import InputError
+from ..render.sizes import MAX_FOV_DEG, MIN_FOV_DEG
 from ..types import CameraState
 from .motion2d import affine_matrix, warp_2d
 from .motion3d import MirroredSource, compose, deforum_delta, long_side_fov_deg, render_3d, state_from_pose
@@ -85,7 +86,7 @@ class Motion3D:
             for i in range(count)
         ]  # fmt: skip
         fovs = np.asarray(series["fov_schedule"][:count], np.float64)
-        bad = np.flatnonzero(~((fovs >= 1.0) & (fovs <= 170.0)))
+        bad = np.flatnonzero(~((fovs >= MIN_FOV_DEG) & (fovs <= MAX_FOV_DEG)))
         if bad.size:
             raise InputError(f"fov_schedule: frame {bad[0]} gives {fovs[bad[0]]:g} degrees; expected 1..170")
         self.fovs = [long_side_fov_deg(float(f), width, height) for f in fovs]

@@ -62,7 +62,7 @@ def parse_cube(text: str, *, source: str = "LUT") -> Lut3D:
                 dmin = tuple(float(v) for v in line.split()[1:4])
             elif head == "DOMAIN_MAX":
                 dmax = tuple(float(v) for v in line.split()[1:4])
-            elif head[0].isalpha() and head.lstrip("+-") not in ("NAN", "INF", "INFINITY"):
+            elif head[0].isalpha() and head not in ("NAN", "INF", "INFINITY"):
                 continue  # other keywords (LUT_3D_INPUT_RANGE, ...) are ignored; "nan 0 1" is a (bad) row
             else:
                 rows.append(line)

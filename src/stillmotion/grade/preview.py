@@ -35,7 +35,7 @@ def fit_label(label: str, width: int) -> str:
     while keep > 0:
         keep -= 1
         head = (keep + 1) // 2
-        short = f"{label[:head]}...{label[len(label) - (keep - head):] if keep > head else ''}"
+        short = f"{label[:head]}...{label[len(label) - (keep - head):]}"
         if label_width_px(short) <= room:
             return short
     return ""

@@ -81,7 +81,11 @@ def check_timing(*, fps: float, duration_s: float, fov_deg: float) -> None:
     check_fov(fov_deg)
 
 
+#: The fields of view, in degrees, that a camera may have.
+MIN_FOV_DEG, MAX_FOV_DEG = 1.0, 170.0
+
+
 def check_fov(fov_deg: float, *, name: str = "fov") -> None:
     """Refuse a field of view outside 1..170 degrees (NaN too); ``name``: how the caller calls it."""
-    if not 1.0 <= fov_deg <= 170.0:
+    if not MIN_FOV_DEG <= fov_deg <= MAX_FOV_DEG:
         raise InputError(f"{name} must be within 1..170 degrees, got {fov_deg}")
