@@ -38,7 +38,7 @@ _INPUT_SIDE = 256
 #: Probability above which a pixel belongs to a person.
 PERSON_THRESHOLD = 0.5
 #: Width of the band outside a person where the estimate's halo is taken back to the background, as a
-#: fraction of the photo's long side (the classical estimate's ramps reach ~3 % of it).
+#: fraction of the photo's long side (the classical estimate's ramp reached ~20 px on the 512 px astronaut).
 HALO_FRAC = 0.04
 #: How far a person's outline is grown before the step, as a fraction of the photo's long side.
 GROW_FRAC = 0.008
