@@ -21,6 +21,7 @@ import functools
 import importlib.util
 import os
 import threading
+import weakref
 from pathlib import Path
 
 import cv2
@@ -54,6 +55,8 @@ _FILL_SIDE = 384
 _FILL_SIGMA_COLOUR = 6.0
 
 _net_lock = threading.Lock()
+#: The last photo asked about (a weak reference: photos are not modified in place), its model and answer.
+_last_answer: list = [lambda: None, None, None]
 
 
 def model_path() -> Path | None:
@@ -88,10 +91,22 @@ def _network(path: Path):
 
 def person_probability(image: np.ndarray) -> np.ndarray | None:
     """(H, W) float32 in [0, 1]: how surely each pixel of a float32 RGB photo shows a person (or a selfie's
-    foreground: see the module's note), its edges on the photo's; None when no model is installed."""
+    foreground: see the module's note), its edges on the photo's; None when no model is installed.
+    The answer for the last photo is kept: the estimate and face protection both ask for the same one."""
     path = model_path()
     if path is None:
         return None
+    with _net_lock:
+        photo, model, answer = _last_answer
+        if photo() is image and model == path:
+            return answer
+    answer = _probability(image, path)
+    with _net_lock:
+        _last_answer[:] = [weakref.ref(image), path, answer]
+    return answer
+
+
+def _probability(image: np.ndarray, path: Path) -> np.ndarray:
     net = _network(path)
     small = cv2.resize(np.asarray(image, np.float32), (_INPUT_SIDE, _INPUT_SIDE), interpolation=cv2.INTER_AREA)
     blob = np.ascontiguousarray(np.clip(small, 0.0, 1.0).transpose(2, 0, 1)[None])
@@ -133,8 +148,7 @@ def step_at_outline(inverse: np.ndarray, people: np.ndarray, image: np.ndarray) 
     the background continued from beyond the band along the photo's colours (``image``, float32 RGB):
     the estimate's halo of the person's depth goes. A new array."""
     h, w = inverse.shape
-    grow = max(1, round(GROW_FRAC * max(h, w)))
-    people = cv2.dilate(people.astype(np.uint8), _disc(grow)) > 0
+    people = grown(people)
     band = max(2, round(HALO_FRAC * max(h, w)))
     covered = cv2.dilate(people.astype(np.uint8), _disc(band)) > 0
     out = inverse.astype(np.float32, copy=True)
@@ -146,6 +160,12 @@ def step_at_outline(inverse: np.ndarray, people: np.ndarray, image: np.ndarray) 
         person = labels == label
         out[person] = np.maximum(out[person], float(np.percentile(inverse[person], LIFT_PERCENTILE)))
     return out
+
+
+def grown(people: np.ndarray) -> np.ndarray:
+    """Bool ``people`` grown by ``GROW_FRAC`` of its long side: the outline that the depth step follows."""
+    grow = max(1, round(GROW_FRAC * max(people.shape)))
+    return cv2.dilate(people.astype(np.uint8), _disc(grow)) > 0
 
 
 def _disc(radius: int) -> np.ndarray:

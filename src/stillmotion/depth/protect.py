@@ -8,6 +8,12 @@ the surrounding depth over a wide band so that no artificial depth step appears 
 ``mode="people"`` the body below the face is segmented (GrabCut seeded by the face and a body box) and
 the whole person flattened to one depth (the nearer of face and body levels), as 3D Ken Burns flattens detected people so they move as cut-outs. Borders
 are feathered so the protected region blends into the depth around it.
+
+When the learned people segmenter is installed (:mod:`.people`), a face on a segmented person is protected
+only inside that person's outline (grown as the classical estimate's step grows it): the easing band
+would otherwise pull the background beside the head toward the face's depth, a soft halo that a camera
+move stretches (the classical estimate's clean step there is the point of the segmenter), and ``people``
+mode takes the person as segmented, a cut-out with a clean outline, instead of GrabCut's feathered guess.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ import numpy as np
 from ..errors import InputError
 from ..types import Depth, DepthKind
 from .faces import detect_faces
+from .people import grown, people_mask
 
 log = logging.getLogger(__name__)
 
@@ -34,10 +41,13 @@ def protect_subjects(
     *,
     mode: str = "faces",
     faces: list[tuple[int, int, int, int]] | None = None,
+    people: np.ndarray | None = None,
 ) -> Depth:
     """A new Depth where faces (``faces``/``people``) or whole people (``people``) are rigid.
 
     ``faces`` are (x, y, w, h) boxes in pixels; detected with :func:`.faces.detect_faces` when None.
+    ``people`` is a bool (H, W) mask of the photo's people (all False: none); found with
+    :func:`.people.people_mask` when None (which finds none when the segmenter is not installed).
     """
     if mode not in MODES:
         raise InputError(f"unknown protect mode {mode!r}; choose one of: {', '.join(MODES)}")
@@ -55,14 +65,29 @@ def protect_subjects(
     lo, hi = np.percentile(known, [1, 99])
     nearer = -1.0 if depth.kind == DepthKind.METRIC else 1.0  # direction in which values mean "nearer"
     bulge = nearer * BULGE_FRAC * float(hi - lo)
+    if people is None:
+        people = people_mask(image, faces)
+    count, labels = (0, None) if people is None else cv2.connectedComponents(grown(people).astype(np.uint8))
     for box in faces:
         x, y, w, h = (int(v) for v in box)
-        values = _protect_one(image, values, (x, y, w, h), people=(mode == "people"), bulge=bulge, nearer=nearer)
+        person = _person_at(labels, (x, y, w, h)) if count > 1 else None
+        values = _protect_one(image, values, (x, y, w, h), people=(mode == "people"), person=person,
+                              bulge=bulge, nearer=nearer)  # fmt: skip
     log.info("protect: %d face(s) made rigid (%s)", len(faces), mode)
     return Depth(values, depth.kind, depth.valid)
 
 
-def _protect_one(image, values, box, *, people: bool, bulge: float, nearer: float) -> np.ndarray:
+def _person_at(labels: np.ndarray, box) -> np.ndarray | None:
+    """Bool (H, W): the segmented people (``labels``, connected components, 0 = none) that hold the
+    middle of the face ``box``; None when the face lies on no segmented person."""
+    x, y, w, h = box
+    held = np.zeros(int(labels.max()) + 1, bool)
+    held[labels[y + h // 4 : y + h - h // 4, x + w // 4 : x + w - w // 4]] = True
+    held[0] = False
+    return held[labels] if held.any() else None
+
+
+def _protect_one(image, values, box, *, people: bool, person: np.ndarray | None, bulge: float, nearer: float) -> np.ndarray:
     H, W = values.shape
     x, y, w, h = box
     # the head: the face box grown to take in the forehead and chin
@@ -86,12 +111,16 @@ def _protect_one(image, values, box, *, people: bool, bulge: float, nearer: floa
     weight = t * t * (3.0 - 2.0 * t)
     target = head
     if people:  # the whole person flattened to one level, where the body is (3D Ken Burns' cut-outs)
-        body = _body_mask(image, box)
+        body = _body_mask(image, box) if person is None else person
         level = max(float(np.percentile(values[inside] * nearer, 60)),
                     float(np.percentile(values[body | inside] * nearer, 60))) * nearer
-        target = np.where(r < 1.35, head - float(coef[2]) + level, level)
-        body_w = cv2.GaussianBlur(body.astype(np.float32), (0, 0), max(1.0, w / 20.0))
-        weight = np.maximum(weight, body_w)
+        target = level + weight * (head - float(coef[2]))  # the head's shape, eased into the level
+        if person is None:  # GrabCut's outline is a guess: feathered
+            weight = np.maximum(weight, cv2.GaussianBlur(body.astype(np.float32), (0, 0), max(1.0, w / 20.0)))
+        else:
+            weight = np.ones_like(weight)
+    if person is not None:  # nothing outside the segmented outline moves toward the face
+        weight = np.where(person, weight, 0.0)
     return (values * (1.0 - weight) + target * weight).astype(np.float32)
 
 
