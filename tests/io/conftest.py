@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import resource
+import signal
 import struct
 import zlib
 from pathlib import Path
@@ -72,3 +75,23 @@ def display_p3_icc():
     return matrix_icc_profile(
         "Display P3 (test)", (0.515121, 0.241196, -0.001053), (0.291977, 0.692245, 0.041885), (0.157104, 0.066574, 0.784073)
     )
+
+
+@contextlib.contextmanager
+def _files_at_most(limit: int):
+    """While active, no file can grow past ``limit`` bytes (the kernel's RLIMIT_FSIZE, SIGXFSZ ignored): a
+    write past it fails part-way with EFBIG, as one fails on a full disk with ENOSPC."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    old_handler = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+        signal.signal(signal.SIGXFSZ, old_handler)
+
+
+@pytest.fixture
+def files_at_most():
+    """``with files_at_most(limit): ...`` writes on a file system that takes no file past ``limit`` bytes."""
+    return _files_at_most

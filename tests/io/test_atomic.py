@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 
 import pytest
@@ -183,6 +184,26 @@ def test_a_group_that_fails_in_its_last_output_leaves_none(tmp_path, exc):
     assert sorted(os.listdir(tmp_path)) == ["clip.txt"]
     if isinstance(exc, OSError):
         assert str(caught.value) == f"cannot write {sheet}: No space left on device"
+
+
+@pytest.mark.parametrize("code", [errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EIO], ids=errno.errorcode.get)
+def test_a_failure_to_write_is_an_output_error_and_leaves_nothing(tmp_path, code):
+    """A read-only or forbidden place failed as an internal error; only a full disk was reported."""
+    out = tmp_path / "clip.gif"
+    with pytest.raises(OutputError) as caught:
+        with atomic_output(out) as tmp:
+            tmp.write_text("half")
+            raise OSError(code, os.strerror(code), str(tmp.with_name(tmp.name + ".frames.nut")))
+    assert str(caught.value) == f"cannot write {out}: {os.strerror(code)}"
+    assert os.listdir(tmp_path) == []
+
+
+def test_a_failure_to_read_another_file_is_not_called_a_failure_to_write(tmp_path):
+    out, photo = tmp_path / "out.png", tmp_path / "photo.jpg"
+    with pytest.raises(PermissionError):
+        with atomic_output(out):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(photo))
+    assert os.listdir(tmp_path) == []
 
 
 def test_depth_keeps_no_output_when_its_preview_cannot_be_written(tmp_path, monkeypatch, capsys):

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import tifffile
 
-from stillmotion.errors import InputError
+from stillmotion.errors import InputError, OutputError
 from stillmotion.io import read_depth, write_depth
 from stillmotion.types import DepthKind
 
@@ -139,6 +139,18 @@ def test_write_depth_round_trip(tmp_path, ext):
     a = _ramp()
     write_depth(tmp_path / f"o{ext}", a)
     np.testing.assert_allclose(read_depth(tmp_path / f"o{ext}", "inverse").values, a)
+
+
+@pytest.mark.parametrize("ext", [".npy", ".tif"])
+def test_a_depth_file_that_does_not_fit_is_an_output_error_and_leaves_nothing(tmp_path, files_at_most, ext):
+    """NumPy and tifffile wrote through C, which lost the reason: ``OSError: 240000 requested and 6112
+    written`` (no errno) came out as an internal error, where a full disk is ``cannot write X: ...``."""
+    out = tmp_path / f"d{ext}"
+    noise = np.random.default_rng(0).random((200, 300)).astype(np.float32)  # 240 kB as float32
+    with files_at_most(4096), pytest.raises(OutputError) as caught:
+        write_depth(out, noise)
+    assert str(caught.value) == f"cannot write {out}: File too large"
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_write_depth_takes_a_depth_as_its_inverse_depth_with_its_unknown_values(tmp_path):

@@ -36,7 +36,11 @@ _TEMP_NAME_BYTES = 64
 
 
 #: Write errors that say the output's file system is full (or the file too large for it).
-_FULL = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+FULL_DISK = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+
+#: Write errors that are the output's place's problem, not a bug (full, read-only, forbidden, a failing
+#: device): one line ``cannot write OUT: REASON``.
+_WRITE_FAILURES = FULL_DISK | {errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO}
 
 #: The outputs finished inside the current :func:`output_group`, waiting to be renamed: (tmp, path,
 #: directory); None outside a group.
@@ -207,7 +211,7 @@ def atomic_output(path: str | os.PathLike, *, directory: bool = False, inputs: t
         try:
             yield tmp
         except OSError as exc:
-            if exc.errno in _FULL:  # a full disk or quota is the output's problem, not a bug: one line
+            if _is_write_failure(exc, tmp):
                 raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
             raise
         pending = _PENDING.get()
@@ -218,6 +222,15 @@ def atomic_output(path: str | os.PathLike, *, directory: bool = False, inputs: t
     except BaseException:
         _remove(tmp)
         raise
+
+
+def _is_write_failure(exc: OSError, tmp: Path) -> bool:
+    """Whether ``exc`` is a failure to write the output ``tmp`` (a full disk, a read-only place, ...): it names
+    no file (a write) or one whose path starts with ``tmp``'s (``tmp`` itself, a frame inside it, a GIF's
+    staged frames beside it). The same error about another file (an input that cannot be read) is not."""
+    if exc.errno not in _WRITE_FAILURES:
+        return False
+    return exc.filename is None or os.fsdecode(exc.filename).startswith(os.fspath(tmp))
 
 
 def _replace_directory(tmp: Path, path: Path) -> None:

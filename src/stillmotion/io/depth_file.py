@@ -17,6 +17,7 @@ import numpy as np
 from ..errors import InputError, OutputError
 from ..types import Depth, DepthKind
 from ._checks import check_input_file, check_pixels
+from ._stream import python_stream
 from .atomic import atomic_output
 from .image import MAX_PIXELS, no_pil_bomb_limit, write_png
 
@@ -217,12 +218,13 @@ def write_depth(path: str | os.PathLike, depth: np.ndarray | Depth, *, inputs: t
         raise ValueError(f"write_depth expects a 2-D map, got shape {depth.shape}")
     with atomic_output(path, inputs=inputs) as tmp:
         if ext == ".npy":
-            with open(tmp, "wb") as fh:
+            with python_stream(tmp) as fh:
                 np.save(fh, depth)
         elif ext in (".tif", ".tiff"):
             import tifffile
 
-            tifffile.imwrite(tmp, depth)
+            with python_stream(tmp) as fh:
+                tifffile.imwrite(fh, depth)
         elif ext == ".pfm":
             with open(tmp, "wb") as fh:
                 fh.write(b"Pf\n%d %d\n-1.0\n" % (depth.shape[1], depth.shape[0]))
