@@ -102,6 +102,33 @@ def test_depth_aware_with_depth_out(tmp_path, photo):
     assert np.allclose(filled[10:30, 30:36], 0.2)
 
 
+@pytest.mark.parametrize("depth_out", ["filled.npy", "filled.tif"])
+def test_a_depth_out_that_does_not_fit_leaves_neither_output(tmp_path, photo, capsys, monkeypatch, depth_out):
+    """The filled photo stayed when the disk filled up while --depth-out was written."""
+    import errno
+
+    import tifffile
+
+    mask = np.zeros((48, 64), np.uint8)
+    mask[10:30, 30:36] = 255
+    np.save(tmp_path / "depth.npy", np.linspace(0.1, 1, 48 * 64, dtype=np.float32).reshape(48, 64))
+    mask_file = _mask(tmp_path, mask)
+    inputs = sorted(tmp_path.iterdir())
+
+    def full_disk(file, *args, **kwargs):  # what a depth writer raises on a full disk: half written, then ENOSPC
+        file.write(b"half a depth map")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(np, "save", full_disk)
+    monkeypatch.setattr(tifffile, "imwrite", full_disk)
+    out = tmp_path / "out.png"
+    code = main(["inpaint", str(photo), "--mask", str(mask_file), "-o", str(out), "--depth",
+                 str(tmp_path / "depth.npy"), "--depth-out", str(tmp_path / depth_out), "--quiet"])  # fmt: skip
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and err == [f"error: cannot write {tmp_path / depth_out}: No space left on device"]
+    assert sorted(tmp_path.iterdir()) == inputs  # neither the filled photo nor a temporary file
+
+
 @pytest.mark.parametrize(
     ("depth_out", "message"),
     [("filled.jpg", "unsupported depth output extension"), ("missing/filled.npy", "output folder does not exist"),

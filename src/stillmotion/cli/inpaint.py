@@ -9,7 +9,7 @@ import numpy as np
 
 from ..errors import InputError
 from ..inpaint import BACKENDS, inpaint, inpaint_rgbd
-from ..io import read_depth, read_image, write_depth, write_image
+from ..io import output_group, read_depth, read_image, write_depth, write_image
 from ._progress import progress_bar
 from ._unused import add_depth_kind, depth_kind
 
@@ -98,7 +98,8 @@ def run(args: argparse.Namespace) -> int:
             filled, filled_depth = inpaint_rgbd(image, mask, depth, backend=fill, progress=progress)
         else:
             filled = inpaint(image, mask, backend=fill, progress=progress)
-    write_image(args.output, filled, inputs=inputs)
-    if args.depth_out:
-        write_depth(args.depth_out, filled_depth, inputs=inputs)  # as inverse depth, whatever its kind
+    with output_group():  # the photo and its depth appear together: neither stays if the other fails
+        write_image(args.output, filled, inputs=inputs)
+        if args.depth_out:
+            write_depth(args.depth_out, filled_depth, inputs=inputs)  # as inverse depth, whatever its kind
     return 0
