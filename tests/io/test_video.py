@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import imageio_ffmpeg
@@ -228,3 +229,39 @@ def test_gif_with_the_longest_name_is_written(tmp_path):
     with Image.open(out) as img:
         assert img.n_frames == N
     assert _leftovers(tmp_path) == [out.name]
+
+
+
+def _ffmpeg_on_a_full_disk(folder: Path, suffix: str) -> str:
+    """The real ffmpeg, writing an output whose name ends in ``suffix`` to /dev/full (in the format the name
+    says), where every write fails with ENOSPC as on a full disk; other outputs as asked."""
+    real = imageio_ffmpeg.get_ffmpeg_exe()
+    script = folder / "ffmpeg"
+    script.write_text(f"#!{sys.executable}\nimport os, sys\n*args, out = sys.argv[1:]\n"
+                      f"if out.endswith({suffix!r}):\n    args, out = [*args, '-f', out.rsplit('.', 1)[-1]], '/dev/full'\n"
+                      f"os.execv({real!r}, [{real!r}, *args, out])\n")  # fmt: skip
+    script.chmod(0o755)
+    return str(script)
+
+
+@pytest.mark.parametrize(("name", "full_at"), [("clip.mp4", ".mp4"), ("clip.webm", ".webm"),
+                                               ("clip.gif", ".nut"), ("clip.gif", ".gif")])  # fmt: skip
+def test_a_clip_on_a_full_disk_says_so_and_leaves_nothing(tmp_path_factory, monkeypatch, name, full_at):
+    """ffmpeg's own words came through: 'encoding mp4 failed: [out#0/mp4 @ 0x...] Error closing file: No
+    space left on device', 'the encoder stopped: ...'; the README's words are 'cannot write OUT: ...'.
+    A GIF's frames are staged (.nut) before the GIF is made from them: either step may meet the full disk."""
+    ffmpeg = _ffmpeg_on_a_full_disk(tmp_path_factory.mktemp("bin"), full_at)
+    monkeypatch.setattr("stillmotion.io.video.ffmpeg_exe", lambda: ffmpeg)
+    folder = tmp_path_factory.mktemp("out")
+    with pytest.raises(OutputError) as caught:
+        _write(folder / name)
+    assert str(caught.value) == f"cannot write {folder / name}: No space left on device"
+    assert _leftovers(folder) == []
+
+
+def test_an_encoder_failure_other_than_a_full_disk_keeps_ffmpeg_s_words(tmp_path):
+    from stillmotion.types import EncodeOptions
+
+    with pytest.raises(OutputError, match=r"^(encoding mp4 failed|the encoder stopped): .*Option not found"):
+        _write(tmp_path / "clip.mp4", options=EncodeOptions(extra={"-no-such-option": "1"}))
+    assert _leftovers(tmp_path) == []

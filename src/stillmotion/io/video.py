@@ -30,7 +30,7 @@ import numpy as np
 
 from ..errors import OutputError
 from ..types import EncodeOptions
-from .atomic import atomic_output, check_output
+from .atomic import FULL_DISK, atomic_output, check_output
 from .image import to_uint8, write_png
 
 log = logging.getLogger(__name__)
@@ -168,15 +168,24 @@ class ClipWriter:
                 self._proc.stdin.write(memoryview(np.ascontiguousarray(data)).cast("B"))  # no copy of the frame
             except (BrokenPipeError, OSError):
                 self._proc.wait()
-                raise OutputError(f"the encoder stopped: {self._last_error()}") from None
+                raise self._failure("the encoder stopped", self._log_text()) from None
         self.count += 1
 
-    def _last_error(self) -> str:
+    def _log_text(self) -> str:
         if self._log is None:
             return ""
         self._log.seek(0)
-        lines = self._log.read().decode(errors="replace").strip().splitlines()
-        return lines[-1] if lines else "ffmpeg error"
+        return self._log.read().decode(errors="replace")
+
+    def _failure(self, what: str, log: str) -> Exception:
+        """The error of an ffmpeg run that failed with ``log`` on stderr. A full disk (ffmpeg gives the errno's
+        text, in any of its lines) is an OSError about the clip, which :func:`atomic_output` reports as
+        ``cannot write OUT: No space left on device``; any other failure, ``WHAT: LAST LINE``."""
+        for code in sorted(FULL_DISK):
+            if os.strerror(code) in log:
+                return OSError(code, os.strerror(code), str(self.target))
+        lines = log.strip().splitlines()
+        return OutputError(f"{what}: {lines[-1] if lines else 'ffmpeg error'}")
 
     def close(self, *, success: bool) -> None:
         """Finish the clip (``success``) or abandon it: stop the encoder, remove intermediate files."""
@@ -194,7 +203,7 @@ class ClipWriter:
             except (BrokenPipeError, OSError):
                 pass
             if proc.wait() != 0:
-                raise OutputError(f"encoding {self.kind} failed: {self._last_error()}")
+                raise self._failure(f"encoding {self.kind} failed", self._log_text())
             if self._stage is not None and success:
                 self._finish_gif()
         finally:
@@ -211,8 +220,7 @@ class ClipWriter:
             for args in (_gif_palette_args(self._stage, palette), _gif_map_args(self._stage, palette, self.fps, self.target)):
                 done = subprocess.run(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
                 if done.returncode != 0:
-                    lines = done.stderr.decode(errors="replace").strip().splitlines()
-                    raise OutputError(f"encoding gif failed: {lines[-1] if lines else 'ffmpeg error'}")
+                    raise self._failure("encoding gif failed", done.stderr.decode(errors="replace"))
         finally:
             palette.unlink(missing_ok=True)
 
