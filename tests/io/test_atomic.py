@@ -63,6 +63,31 @@ def test_directory_output_replaces_an_earlier_frame_directory(tmp_path):
     assert os.listdir(tmp_path) == ["frames"]
 
 
+def test_an_old_frame_that_cannot_be_deleted_is_named_in_a_warning(tmp_path, monkeypatch, caplog):
+    """An immutable old frame (``chattr +i``) stayed in a hidden ``.frames.XXXX.old`` folder, unsaid."""
+    out = tmp_path / "frames"
+    out.mkdir()
+    for i in range(3):
+        (out / f"{i:04d}.png").write_bytes(b"old")
+    unlink = os.unlink
+
+    def immutable_0000(name, *args, **kwargs):
+        if os.path.basename(name) == "0000.png":
+            raise PermissionError(errno.EPERM, os.strerror(errno.EPERM), name)
+        return unlink(name, *args, **kwargs)
+
+    monkeypatch.setattr(os, "unlink", immutable_0000)
+    with atomic_output(out, directory=True) as tmp:
+        (tmp / "0000.png").write_bytes(b"new")
+    monkeypatch.undo()
+    assert os.listdir(out) == ["0000.png"] and (out / "0000.png").read_bytes() == b"new"  # the run succeeded
+    (left,) = [name for name in os.listdir(tmp_path) if name != "frames"]
+    assert left.startswith(".frames.") and left.endswith(".old")
+    assert os.listdir(tmp_path / left / "frames") == ["0000.png"]  # all that could be deleted was
+    assert [r.levelname for r in caplog.records] == ["WARNING"]
+    assert str(tmp_path / left) in caplog.text and "Operation not permitted" in caplog.text
+
+
 def test_failed_directory_output_keeps_the_old_one(tmp_path):
     out = tmp_path / "frames"
     out.mkdir()

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import errno
+import logging
 import os
 import re
 import shutil
@@ -25,6 +26,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..errors import OutputError
+
+log = logging.getLogger(__name__)
 
 #: The files this program writes into an output folder (numbered PNG frames; depth layers and their
 #: listing): a folder holding nothing else is an earlier run's output and may be replaced.
@@ -234,7 +237,11 @@ def _is_write_failure(exc: OSError, tmp: Path) -> bool:
 
 
 def _replace_directory(tmp: Path, path: Path) -> None:
-    """Move the finished directory ``tmp`` onto ``path``; an old ``path`` is moved aside, then deleted."""
+    """Move the finished directory ``tmp`` onto ``path``; an old ``path`` is moved aside, then deleted.
+
+    The new frames are in place before the old ones are deleted, so an old frame that cannot be deleted
+    (an immutable file) does not fail the run: a warning names the hidden folder left with it.
+    """
     old = None
     try:
         if path.exists():
@@ -247,7 +254,19 @@ def _replace_directory(tmp: Path, path: Path) -> None:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
     finally:
         if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+            _remove_old_frames(old, path)
+
+
+def _remove_old_frames(old: Path, path: Path) -> None:
+    """Delete the folder ``old`` that the previous ``path`` was moved into; warn when some of it stays."""
+    shutil.rmtree(old, ignore_errors=True)  # all that can go
+    if not old.exists():
+        return
+    try:
+        shutil.rmtree(old)  # again, for the reason of what stayed
+    except OSError as exc:
+        log.warning("the previous frames of %s could not all be deleted (%s): they are left in %s; delete it by hand",
+                    path, exc.strerror or exc, old)  # fmt: skip
 
 
 def _remove(tmp: Path) -> None:
