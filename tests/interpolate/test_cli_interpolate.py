@@ -51,6 +51,29 @@ def test_frame_folder_to_video_and_back(tmp_path):
     assert len(list(out2.glob("*.png"))) == 3  # the mp4 had 2 frames at 12 fps
 
 
+def test_odd_sized_frames_make_an_mp4_and_webm_without_their_last_odd_row_and_column(tmp_path, caplog):
+    # a folder of 95x71 frames was refused: "mp4 (yuv420p) needs an even width and height" (loop drops
+    # the odd row/column, animate and story round up; interpolate now does as loop does)
+    from stillmotion.interpolate.source import probe_clip, read_clip
+
+    frames_dir = tmp_path / "frames"
+    frames_dir.mkdir()
+    frames = [f[:71, :95] for f in _moving_square_scene()[::2]]
+    for i, f in enumerate(frames):
+        write_image(frames_dir / f"{i:03d}.png", f)
+    for name in ("o.mp4", "o.webm"):
+        with caplog.at_level(logging.INFO):
+            assert main(["interpolate", str(frames_dir), "-o", str(tmp_path / name), "--factor", "2", "--quiet"]) == 0
+        info = probe_clip(tmp_path / name)
+        assert (info.width, info.height, info.frame_count) == (94, 70, 3)
+    assert "the last odd row/column is dropped (95x71 -> 94x70)" in caplog.text
+    first = next(read_clip(tmp_path / "o.mp4"))
+    assert np.abs(first - frames[0][:70, :94]).mean() < 0.02  # cropped, not rescaled
+    # a gif and PNG frames keep every pixel
+    assert main(["interpolate", str(frames_dir), "-o", str(tmp_path / "out") + "/", "--factor", "2", "--quiet"]) == 0
+    assert read_image(sorted((tmp_path / "out").glob("*.png"))[0]).shape[:2] == (71, 95)
+
+
 def test_one_frame_and_size_mismatch_errors(tmp_path, capsys):
     f0, _, f1 = _moving_square_scene()
     one = tmp_path / "one"

@@ -16,6 +16,7 @@ import numpy as np
 
 from ..errors import InputError
 from ..io import check_clip_output, open_writer, read_image
+from ..render.sizes import even_frame_size
 from ..types import ProgressCallback, VideoSpec, no_progress
 from .field import build_field, check_speed, from_preset
 from .hints import MotionHints
@@ -131,9 +132,8 @@ def make_loop(
         image = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
         hints = hints.scaled(size[0] / w0)
         log.info("photo downscaled from %dx%d to %dx%d", w0, h0, *size)
-    if kind in ("mp4", "webm"):  # the encoders need even sizes: drop a last odd row/column
-        h, w = image.shape[:2]
-        image = image[: h - h % 2, : w - w % 2]
+    w, h = even_frame_size(kind, image.shape[1], image.shape[0])  # mp4/webm: drop a last odd row/column
+    image = image[:h, :w]
     shape = image.shape[:2]
     hints = hints.clamped(shape[1], shape[0])  # a point on the last line may now lie just beyond it
     mask_arr = _resize_mask(mask_arr, shape) if mask_arr is not None else None

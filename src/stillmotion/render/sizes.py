@@ -62,6 +62,15 @@ def fixed_size(text: str, *, max_side: int) -> tuple[int, int] | None:
     return width, height
 
 
+def even_frame_size(kind: str, width: int, height: int) -> tuple[int, int]:
+    """(width, height) of a clip of ``kind`` (``mp4``, ``webm``, ``gif``, ``frames``) made of frames of
+    ``width`` x ``height`` taken as they come (a photo's own size, an input clip's): mp4 and webm (yuv420p)
+    need even sides, so an odd last row/column is dropped; a gif or PNG frames keep every pixel."""
+    if kind in ("mp4", "webm"):
+        return width - width % 2, height - height % 2
+    return width, height
+
+
 def clip_size(image, size: str) -> tuple[int, int]:
     """(width, height) of the clip :func:`stillmotion.render.shot.plan_shot` makes of ``image`` at
     ``size`` (of the picture inside uniform bars): known before the shot is planned, so the encoder can
