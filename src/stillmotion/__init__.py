@@ -2,29 +2,38 @@
 
 The documented entry points live in :mod:`stillmotion.api` and are re-exported here. Importing this
 package never imports torch, transformers or diffusers.
+
+The re-exports are loaded at first use (PEP 562): the ``stillmotion`` command imports this package
+before it can handle Ctrl-C, and NumPy's and OpenCV's imports, done here, made a Ctrl-C in the first
+0.15 s print a traceback instead of its one line (see :func:`stillmotion.cli.run`).
 """
 
-from .api import AnimateConfig, animate, deforum, estimate_flow, interpolate_frame, loop, render_view, story
+from __future__ import annotations
+
+import importlib
+
 from .errors import InputError, MissingExtraError, OutputError, StillmotionError
-from .types import CameraState, Depth, DepthKind, Intrinsics
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "AnimateConfig",
-    "CameraState",
-    "Depth",
-    "DepthKind",
-    "InputError",
-    "Intrinsics",
-    "MissingExtraError",
-    "OutputError",
-    "StillmotionError",
-    "animate",
-    "deforum",
-    "estimate_flow",
-    "interpolate_frame",
-    "loop",
-    "render_view",
-    "story",
-]
+#: name -> the module it is re-exported from
+_LAZY = {
+    **dict.fromkeys(("AnimateConfig", "animate", "deforum", "estimate_flow", "interpolate_frame", "loop",
+                     "render_view", "story"), "api"),  # fmt: skip
+    **dict.fromkeys(("CameraState", "Depth", "DepthKind", "Intrinsics"), "types"),
+}
+
+__all__ = sorted([*_LAZY, "InputError", "MissingExtraError", "OutputError", "StillmotionError"])
+
+
+def __getattr__(name: str):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value  # once: later look-ups do not come here
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

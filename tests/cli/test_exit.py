@@ -161,3 +161,38 @@ def test_a_closed_stdout_or_stderr_is_not_a_failure(tmp_path):
         )  # fmt: skip
         assert proc.returncode == 0, (fd, proc.stderr)
         assert "Traceback" not in (proc.stderr or "")
+
+
+def _interrupted_while_importing(module: str, *args: str) -> subprocess.CompletedProcess:
+    """Run the ``stillmotion`` command as its console script does, with a Ctrl-C raised when ``module`` is
+    first imported (where a Ctrl-C in the first 0.15 s of a run lands: NumPy's, OpenCV's, argparse's imports)."""
+    code = (
+        "import sys\n"
+        "class Interrupt:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        f"        if name == {module!r}:\n"
+        "            raise KeyboardInterrupt\n"
+        "sys.meta_path.insert(0, Interrupt())\n"
+        f"sys.argv = ['stillmotion', *{list(args)!r}]\n"
+        "from stillmotion.cli import run\n"
+        "run()\n"
+    )
+    return subprocess.run([sys.executable, "-c", code], env=ENV, capture_output=True, text=True, timeout=60)
+
+
+def test_ctrl_c_while_the_command_starts_is_one_line_and_exit_130(tmp_path):
+    # a Ctrl-C in the first ~0.15 s printed a 33-line traceback ending in KeyboardInterrupt, raised inside
+    # the imports of NumPy and OpenCV (from ~0.2 s on it was already 'error: interrupted', 130)
+    animate = ("animate", "photo.jpg", "-o", str(tmp_path / "o.mp4"))
+    schedule = ("schedule", "0:(1)", "--frames", "3")
+    for module, args in (("argparse", animate), ("numpy", animate), ("cv2", animate), ("argparse", schedule),
+                         ("stillmotion.generate.schedule", schedule)):  # fmt: skip
+        done = _interrupted_while_importing(module, *args)
+        assert (done.returncode, done.stderr, done.stdout) == (130, "error: interrupted\n", ""), module
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_command_imports_nothing_heavy_before_it_can_handle_ctrl_c():
+    code = "import sys, stillmotion.cli; print(sorted({'argparse', 'logging', 'numpy', 'cv2'} & set(sys.modules)))"
+    done = subprocess.run([sys.executable, "-c", code], env=ENV, capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "[]", done.stderr

@@ -4,146 +4,27 @@ Thin by design: each subcommand lives in its own module in this package, turns a
 calls :mod:`stillmotion.api`. A module is a subcommand when it defines ``NAME``, ``HELP``,
 ``add_arguments(parser)`` and ``run(args) -> int``; modules are discovered, so adding a command touches
 no shared file.
+
+The parser and :func:`main` live in :mod:`._main`, loaded at first use: the ``stillmotion`` command
+imports this package before :func:`run` can handle a Ctrl-C, so it imports nothing Python's start-up has
+not (a Ctrl-C during the imports of argparse, NumPy or OpenCV printed a traceback).
 """
 
 from __future__ import annotations
 
-import argparse
-import atexit
-import contextlib
-import importlib
-import logging
 import os
-import pkgutil
-import signal
 import sys
-import traceback
 
-from ..errors import StillmotionError
-from . import _stop
-from ._stop import Terminated
-
-EXIT_USAGE = 2
+#: The names of :mod:`._main` that this package offers.
+_MAIN = ("EXIT_USAGE", "STOP_CODES", "build_parser", "main")
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse with the project's one-line error format."""
+def __getattr__(name: str):
+    if name not in _MAIN:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from . import _main
 
-    def error(self, message: str) -> None:  # type: ignore[override]
-        sys.stderr.write(f"error: {message} (see '{self.prog} --help')\n")
-        raise SystemExit(EXIT_USAGE)
-
-
-def _command_modules():
-    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        if info.name.startswith("_"):
-            continue
-        module = importlib.import_module(f"{__name__}.{info.name}")
-        if all(hasattr(module, a) for a in ("NAME", "HELP", "add_arguments", "run")):
-            yield module
-
-
-def build_parser(command: str | None = None) -> argparse.ArgumentParser:
-    """The parser of every subcommand; with ``command``, only that one gets its options (adding the
-    others' would import what they need, the cinemagraph package for ``loop``'s materials, for nothing),
-    the rest are listed by name and help."""
-    from .. import __version__
-
-    parser = _Parser(prog="stillmotion", description="Bring still photos to life.")
-    parser.add_argument("--version", action="version", version=f"stillmotion {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    parser.commands = sub.choices  # type: ignore[attr-defined]  # name -> the command's own parser
-    for module in _command_modules():
-        cmd = sub.add_parser(module.NAME, help=module.HELP, description=module.HELP)
-        if command is None or command == module.NAME:
-            module.add_arguments(cmd)
-        cmd.add_argument("--quiet", action="store_true",
-                         help="no progress bar or progress messages on stderr (warnings and errors still show)")
-        cmd.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
-        cmd.set_defaults(_run=module.run)
-    return parser
-
-
-def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    command = next((arg for arg in argv if not arg.startswith("-")), None)  # the only global options are flags
-    parser = build_parser(command)
-    args, unknown = parser.parse_known_args(argv)
-    if unknown:  # said by the command's own parser, which points at its own --help
-        said_by = parser.commands.get(getattr(args, "command", None), parser)
-        said_by.error(f"unrecognized arguments: {' '.join(unknown)}")
-    if not getattr(args, "command", None):
-        parser.print_help(sys.stderr)
-        return EXIT_USAGE
-    level = logging.DEBUG if args.debug else (logging.WARNING if args.quiet else logging.INFO)
-    logging.basicConfig(level=level, format="%(message)s", stream=sys.stderr)
-    # imageio-ffmpeg warns that a rotated video's frames are read at their displayed size, which is what we
-    # want: not a message for the user (it came through --quiet)
-    logging.getLogger("imageio_ffmpeg").setLevel(logging.DEBUG if args.debug else logging.ERROR)
-    # nothing is downloaded, and nothing is asked of the hub either: huggingface_hub otherwise makes a request
-    # while building headers even for local_files_only loads (a 3 s timeout where there is no network)
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    if not args.debug:  # transformers' and diffusers' own notes (optional packages, memory hints) are not ours,
-        # nor their weight-loading bars, which broke through --quiet and into our own bar
-        for variable, value in (("TRANSFORMERS_VERBOSITY", "error"), ("DIFFUSERS_VERBOSITY", "error"),
-                                ("HF_HUB_DISABLE_PROGRESS_BARS", "1")):  # fmt: skip
-            os.environ.setdefault(variable, value)
-    try:
-        return int(args._run(args) or 0)
-    except StillmotionError as exc:
-        if args.debug:
-            traceback.print_exc()
-        sys.stderr.write(f"error: {exc}\n")
-        return EXIT_USAGE
-    except (Terminated, KeyboardInterrupt) as exc:
-        return _stopped(exc)
-    except BrokenPipeError:  # the reader of stdout went away (``stillmotion motions | head -1``): stop quietly
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())  # Python's own flush at exit must not fail again
-        return 1
-    except Exception as exc:  # a bug, not bad input: say so in one line unless --debug
-        stop = _stop_behind(exc)
-        if stop is not None:  # Ctrl-C inside a numba kernel comes back as a SystemError caused by it
-            return _stopped(stop)
-        if args.debug:
-            raise
-        sys.stderr.write(f"error: internal error ({type(exc).__name__}: {exc}); rerun with --debug\n")
-        return 1
-
-
-#: Exit codes of a stopped run: Ctrl-C, SIGTERM, SIGHUP (see :func:`_stopped`).
-STOP_CODES = (130, 128 + signal.SIGTERM, 128 + signal.SIGHUP)
-
-
-def _stopped(exc: BaseException) -> int:
-    """The message and exit code of a run stopped by Ctrl-C (130) or by SIGTERM/SIGHUP (128 + signal)."""
-    if isinstance(exc, Terminated):
-        with contextlib.suppress(OSError):  # after SIGHUP the terminal may be gone
-            sys.stderr.write(f"error: stopped by {signal.Signals(exc.signum).name}\n")
-        return 128 + exc.signum
-    sys.stderr.write("error: interrupted\n")
-    return 130
-
-
-def _stop_behind(exc: BaseException) -> BaseException | None:
-    """The Ctrl-C or stop signal among the causes of ``exc``, if any: a signal that arrives while compiled
-    code runs is raised when it returns, and Python reports that as a SystemError caused by it."""
-    seen = set()
-    while exc is not None and id(exc) not in seen:
-        if isinstance(exc, (KeyboardInterrupt, Terminated)):
-            return exc
-        seen.add(id(exc))
-        exc = exc.__cause__ or exc.__context__
-    return None
-
-
-def _open_closed_streams() -> None:
-    """Point a standard stream that was closed at start (``stillmotion ... >&-``), which Python leaves as
-    None, at the null device: a run that succeeded printed a traceback and exited 1 when its last flush
-    met None, and one whose stderr was closed failed without a word."""
-    for name in ("stdout", "stderr"):
-        if getattr(sys, name) is None:
-            setattr(sys, name, open(os.devnull, "w"))  # noqa: SIM115 - open for the process's lifetime
+    return getattr(_main, name)
 
 
 def run() -> None:
@@ -154,25 +35,37 @@ def run() -> None:
     (logging's flush, finalizers, thread joins), the standard streams are flushed, and the process ends
     there. Every output is complete and renamed by then; tests call :func:`main` and keep the normal exit.
     The process is the command's own, so freed memory stays in the heap for reuse (:mod:`stillmotion.heap`).
+    A Ctrl-C at any point, the imports included, ends it with one line and exit code 130.
     """
-    from ..heap import reuse_freed_memory
+    import atexit
 
-    reuse_freed_memory()
-    _stop.install()  # SIGTERM and SIGHUP stop the run as Ctrl-C does, removing what was being written
-    _open_closed_streams()
-    code = main()
-    run_exit_handlers = getattr(atexit, "_run_exitfuncs", None)
-    if run_exit_handlers is None:  # not CPython: exit the usual way
-        raise SystemExit(code)
-    if code not in STOP_CODES:
-        # after a stop, a worker thread may still be inside numba's compiler (a first run loads or compiles
-        # kernels ahead of use): the exit handlers include weakref finalizers that free LLVM objects under
-        # it, and a CI run once ended in a segmentation fault there. What was being written is already
-        # removed, so a stop skips them.
-        run_exit_handlers()
+    try:
+        from ._main import STOP_CODES, command
+
+        code = command()
+        run_exit_handlers = getattr(atexit, "_run_exitfuncs", None)
+        if run_exit_handlers is None:  # not CPython: exit the usual way
+            raise SystemExit(code)
+        if code not in STOP_CODES:
+            # after a stop, a worker thread may still be inside numba's compiler (a first run loads or compiles
+            # kernels ahead of use): the exit handlers include weakref finalizers that free LLVM objects under
+            # it, and a CI run once ended in a segmentation fault there. What was being written is already
+            # removed, so a stop skips them.
+            run_exit_handlers()
+    except KeyboardInterrupt:  # outside main(): while its module was imported, or in the exit handlers
+        code = _interrupted()
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
-        except (OSError, ValueError):
+        except (AttributeError, OSError, ValueError):  # a stream closed at start is None
             pass
     os._exit(code)
+
+
+def _interrupted() -> int:
+    """Say that Ctrl-C stopped the run (as :func:`._main.main` does); the exit code."""
+    try:
+        sys.stderr.write("error: interrupted\n")
+    except (AttributeError, OSError, ValueError):  # stderr closed
+        pass
+    return 130
