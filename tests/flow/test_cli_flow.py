@@ -117,3 +117,34 @@ def test_each_backend_gets_only_the_options_given(tmp_path, capsys, shifted_pair
     assert not (tmp_path / "g.flo").exists()
     assert main(["flow", *frames, "-o", str(tmp_path / "g.flo"), "--iters", "4", "--quiet"]) == 2
     assert "--iters applies to --backend raft, not classical" in capsys.readouterr().err
+
+
+def test_one_input_that_is_a_frame_says_flow_needs_two(tmp_path, capsys, shifted_pair):
+    # it said "with one input (a .flo), give --preview OUT.png" about a PNG
+    write_image(tmp_path / "a.png", shifted_pair[0])
+    code = main(["flow", str(tmp_path / "a.png"), "-o", str(tmp_path / "f.flo")])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and err == [f"error: flow needs two frames A B (or one .flo with --preview OUT.png), got one "
+                                 f"input: {tmp_path / 'a.png'}"]  # fmt: skip
+
+
+def test_a_flo_input_says_what_it_ignores_and_checks_the_preview_first(tmp_path, capsys, caplog):
+    from stillmotion.io.flo import write_flo
+
+    write_flo(tmp_path / "f.flo", np.zeros((10, 12, 2), np.float32))
+    # -o alone wrote nothing and said nothing
+    code = main(["flow", str(tmp_path / "f.flo"), "-o", str(tmp_path / "out.flo")])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(err) == 1 and "give --preview" in err[0] and "-o is for the flow of two frames" in err[0]
+    # with --preview, -o and the two-frame options are warned about
+    args = ["flow", str(tmp_path / "f.flo"), "--preview", str(tmp_path / "p.png"), "-o", str(tmp_path / "out.flo"),
+            "--iters", "3", "--quiet"]  # fmt: skip
+    assert main(args) == 0
+    assert [r.getMessage() for r in caplog.records] == ["-o does nothing with one .flo input (only --preview is written); ignored",
+                   "--iters does nothing with one .flo input (only --preview is written); ignored"]  # fmt: skip
+    assert (tmp_path / "p.png").exists() and not (tmp_path / "out.flo").exists()
+    # a preview that cannot be an image fails before the .flo is read (it failed after: a corrupt one said so)
+    (tmp_path / "bad.flo").write_bytes(b"PIEH\x00\x00")
+    code = main(["flow", str(tmp_path / "bad.flo"), "--preview", str(tmp_path / "p.flo")])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(err) == 1 and "unsupported image extension '.flo'" in err[0]

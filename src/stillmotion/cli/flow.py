@@ -74,15 +74,32 @@ def run(args: argparse.Namespace) -> int:
 def _preview_only(args: argparse.Namespace) -> int:
     from ..errors import InputError
     from ..flow.preview import flow_to_colour
-    from ..io import write_image
+    from ..io import check_image_output, write_image
     from ..io.flo import read_flo, unknown_flow_mask
 
+    source = args.inputs[0]
+    if not str(source).lower().endswith(".flo"):
+        raise InputError(f"flow needs two frames A B (or one .flo with --preview OUT.png), got one input: {source}")
     if args.preview is None:
-        raise InputError("with one input (a .flo), give --preview OUT.png")
-    flow = read_flo(args.inputs[0])
+        also = " (-o is for the flow of two frames, not written from a .flo)" if args.output is not None else ""
+        raise InputError(f"with one input (a .flo), give --preview OUT.png{also}")
+    check_image_output(args.preview, inputs=(source,))  # a bad extension fails before the .flo is read
+    _warn_unused_with_a_flo(args)
+    flow = read_flo(source)
     known = ~unknown_flow_mask(flow)
     if known.any():
         mag = (flow[known] ** 2).sum(axis=1) ** 0.5
         log.info("%dx%d flow, mean motion %.2f px, max %.2f px", flow.shape[1], flow.shape[0], mag.mean(), mag.max())
-    write_image(args.preview, flow_to_colour(flow), inputs=(args.inputs[0],))
+    write_image(args.preview, flow_to_colour(flow), inputs=(source,))
     return 0
+
+
+def _warn_unused_with_a_flo(args: argparse.Namespace) -> None:
+    """A warning for each option that only the flow of two frames uses, given with one .flo."""
+    from ..flow import DEFAULT_BACKEND
+
+    given = {"-o": args.output, "--preset": args.preset, "--weights": args.weights, "--iters": args.iters,
+             "--backend": args.backend if args.backend != DEFAULT_BACKEND else None}  # fmt: skip
+    for option, value in given.items():
+        if value is not None:
+            log.warning("%s does nothing with one .flo input (only --preview is written); ignored", option)
