@@ -46,6 +46,21 @@ def test_bad_loop_mask_is_refused_before_work(tmp_path, capsys):
     assert not (tmp_path / "o.mp4").exists()
 
 
+def test_no_motion_for_the_flow_names_only_animates_own_options(tmp_path, capsys):
+    # animate said "give --hint/--hints, --material or --motion-from", an option only loop has
+    cv2.imwrite(str(tmp_path / "photo.png"), np.full((40, 60, 3), 128, np.uint8))
+    cv2.imwrite(str(tmp_path / "water.png"), np.full((40, 60), 255, np.uint8))
+    common = ["animate", str(tmp_path / "photo.png"), "-o", str(tmp_path / "o.mp4")]
+    for flow in (["--anchor", "3,3"], ["--loop-mask", str(tmp_path / "water.png")]):
+        assert main([*common, *flow]) == 2
+        err = capsys.readouterr().err.splitlines()
+        assert len(err) == 1 and err[0].endswith(" --hint/--hints or --material"), err
+    assert not (tmp_path / "o.mp4").exists()
+    # loop has --motion-from, and says so
+    assert main(["loop", str(tmp_path / "photo.png"), "-o", str(tmp_path / "o.mp4"), "--anchor", "3,3"]) == 2
+    assert capsys.readouterr().err == "error: nothing to animate: give --hint/--hints, --material or --motion-from\n"
+
+
 def test_flow_speed_without_any_flow_option_is_a_warning(tmp_path, caplog):
     rng = np.random.default_rng(0)
     cv2.imwrite(str(tmp_path / "photo.png"), (rng.random((48, 64, 3)) * 255).astype(np.uint8))
