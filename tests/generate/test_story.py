@@ -298,3 +298,23 @@ def test_a_scene_whose_move_fails_is_named(tmp_path, capsys):
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("error: scene 2: ") and err[0].endswith("lower its intensity")
     assert not (tmp_path / "out.mp4").exists()
+
+
+def test_a_scene_whose_photo_or_depth_fails_is_named(tmp_path, capsys):
+    # "error: cannot read photo .../trunc.jpg: ..." and "error: the depth map is 100x100 ...": which scene?
+    import cv2
+
+    from stillmotion.io import write_image
+
+    rng = np.random.default_rng(0)
+    write_image(tmp_path / "a.jpg", rng.random((48, 64, 3)).astype(np.float32))
+    data = (tmp_path / "a.jpg").read_bytes()
+    (tmp_path / "trunc.jpg").write_bytes(data[: len(data) * 2 // 3])  # the header is whole: loading passes
+    cv2.imwrite(str(tmp_path / "square.png"), (rng.random((30, 30)) * 65535).astype(np.uint16))
+    for second, message in (("{image: trunc.jpg, duration: 1}", "cannot read photo"),
+                            ("{image: a.jpg, depth: square.png, duration: 1}", "the depth map is 30x30")):  # fmt: skip
+        path = _write_story(tmp_path, f"fps: 4\nsize: 64x64\nscenes:\n  - {{image: a.jpg, duration: 1}}\n  - {second}\n")
+        assert main(["story", str(path), "-o", str(tmp_path / "out.mp4"), "--quiet"]) == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and err[0].startswith(f"error: scene 2: {message}"), err
+        assert not (tmp_path / "out.mp4").exists()

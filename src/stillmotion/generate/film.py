@@ -96,10 +96,6 @@ def photo_scene_frames(scene: SceneSpec, story: StorySpec, frame_count: int) -> 
 
     assert scene.image is not None
     intensities = intensity_values(scene, frame_count)
-    image = read_image(scene.image)
-    # as animate does: the depth a phone embedded in the photo when there is some, faces held rigid
-    depth = load_depth(image, scene.depth, scene.depth_kind, backend="auto", source=scene.image)
-    depth = adjust_depth(image, depth, protect=AnimateConfig.depth_protect)
     config = AnimateConfig(
         motion=scene.motion,
         intensity=float(intensities.max()),
@@ -107,7 +103,11 @@ def photo_scene_frames(scene: SceneSpec, story: StorySpec, frame_count: int) -> 
         fps=story.fps,
         size=f"{story.width}x{story.height}",
     )
-    try:
+    try:  # the photo, its depth and the shot: an error names the scene, as the story file's own errors do
+        image = read_image(scene.image)
+        # as animate does: the depth a phone embedded in the photo when there is some, faces held rigid
+        depth = load_depth(image, scene.depth, scene.depth_kind, backend="auto", source=scene.image)
+        depth = adjust_depth(image, depth, protect=AnimateConfig.depth_protect)
         shot = plan(image, depth, config, remedy="lower its intensity")  # a story has no --intensity
     except InputError as exc:
         raise InputError(f"{scene.label}: {exc}") from None
