@@ -196,3 +196,17 @@ def test_the_command_imports_nothing_heavy_before_it_can_handle_ctrl_c():
     code = "import sys, stillmotion.cli; print(sorted({'argparse', 'logging', 'numpy', 'cv2'} & set(sys.modules)))"
     done = subprocess.run([sys.executable, "-c", code], env=ENV, capture_output=True, text=True, timeout=60)
     assert done.stdout.strip() == "[]", done.stderr
+
+
+def test_a_failed_write_to_stdout_is_one_line_and_exit_2():
+    # `stillmotion motions > /dev/full` exited 1 with "internal error (OSError: ...)"; --help exited 0
+    import pytest
+
+    if not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full")
+    for args in (["motions"], ["grades", "--keys"], ["schedule", "0:(1)", "--frames", "3"], ["--help"],
+                 ["motions", "--help"]):  # fmt: skip
+        with open("/dev/full", "w") as full:
+            done = subprocess.run([sys.executable, "-m", "stillmotion", *args], env=ENV, stdout=full,
+                                  stderr=subprocess.PIPE, text=True, timeout=60)  # fmt: skip
+        assert (done.returncode, done.stderr) == (2, "error: cannot write to standard output: No space left on device\n"), args

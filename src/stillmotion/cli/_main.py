@@ -14,7 +14,7 @@ import sys
 import traceback
 
 from ..errors import StillmotionError
-from . import _stop
+from . import _stdout, _stop
 from ._stop import Terminated
 
 EXIT_USAGE = 2
@@ -26,6 +26,20 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         sys.stderr.write(f"error: {message} (see '{self.prog} --help')\n")
         raise SystemExit(EXIT_USAGE)
+
+    def _print_message(self, message: str, file=None) -> None:
+        """--help and --version on standard output: a failed write is one line and exit code 2 (argparse
+        drops it and exits 0); a reader that went away (``| head -1``) is not told about."""
+        if message and file is sys.stdout:
+            try:
+                _stdout.write(message)
+            except BrokenPipeError:
+                pass
+            except StillmotionError as exc:
+                sys.stderr.write(f"error: {exc}\n")
+                raise SystemExit(EXIT_USAGE) from None
+        else:
+            super()._print_message(message, file)
 
 
 def _command_modules():

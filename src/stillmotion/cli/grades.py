@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-
 NAME = "grades"
 HELP = "list the grade presets (--grade NAME) and the keys of a custom --grade spec"
 
@@ -15,13 +13,14 @@ def add_arguments(parser) -> None:
 def run(args) -> int:
     from ..grade import KEYS, PRESETS
 
+    from . import _stdout
+
     width = max(len(n) for n in PRESETS)
-    for name, (description, _) in PRESETS.items():
-        sys.stdout.write(f"{name:<{width}}  {description}\n")
+    text = "".join(f"{name:<{width}}  {description}\n" for name, (description, _) in PRESETS.items())
     if args.keys:
-        sys.stdout.write("\nkeys for --grade \"key=value,...\" (read left to right; a preset name replaces what came "
-                         "before it, so put it first):\n")  # fmt: skip
+        text += ("\nkeys for --grade \"key=value,...\" (read left to right; a preset name replaces what came "
+                 "before it, so put it first):\n")  # fmt: skip
         kw = max(len(k) for k in KEYS)
-        for key, spec in KEYS.items():
-            sys.stdout.write(f"  {key:<{kw}}  {spec.help} ({spec.expected})\n")
+        text += "".join(f"  {key:<{kw}}  {spec.help} ({spec.expected})\n" for key, spec in KEYS.items())
+    _stdout.write(text)
     return 0

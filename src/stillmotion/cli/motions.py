@@ -15,11 +15,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from . import _stdout
+
     width = max(len(n) for n in MOTIONS)
-    for name, motion in MOTIONS.items():
-        print(f"{name:<{width}}  {motion.description}")
+    lines = [f"{name:<{width}}  {motion.description}" for name, motion in MOTIONS.items()]
     if args.aliases:
-        print()
-        for alias, target in ALIASES.items():
-            print(f"{alias:<{width}}  = {target}")
+        lines.append("")
+        lines += [f"{alias:<{width}}  = {target}" for alias, target in ALIASES.items()]
+    _stdout.write("\n".join(lines) + "\n")
     return 0

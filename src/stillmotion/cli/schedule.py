@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import sys
-
 from ..errors import InputError
+from . import _stdout
 
 NAME = "schedule"
 HELP = "print the value of a Deforum keyframe schedule at each frame, one per line"
@@ -30,5 +29,5 @@ def run(args) -> int:
     values = schedule_values(args.schedule, args.frames, seed=args.seed)
     values = [v + 0.0 for v in values]  # -0.0 printed as "-0"
     lines = (f"{i} {v:.10g}" if args.index else f"{v:.10g}" for i, v in enumerate(values))
-    sys.stdout.write("\n".join(lines) + "\n")
+    _stdout.write("\n".join(lines) + "\n")
     return 0
