@@ -150,6 +150,13 @@ def test_unsupported_output_extension(work):
     _assert_refused(_run(["photo.jpg", "-o", "out.avi", *QUICK], work), before, work, mentions=".avi")
 
 
+@pytest.mark.parametrize("output, mentions", [(".mp4", "only an extension"), ("-", "standard output")])
+def test_an_output_named_only_an_extension_or_stdout_is_refused(work, output, mentions):
+    # "-o .mp4" wrote a hidden folder .mp4/ of PNG frames, "-o -" a folder named "-"
+    before = _snapshot(work)
+    _assert_refused(_run(["photo.jpg", "-o", output, *QUICK], work), before, work, mentions=mentions)
+
+
 def test_missing_output_folder(work):
     before = _snapshot(work)
     _assert_refused(_run(["photo.jpg", "-o", "no/such/dir/out.mp4", *QUICK], work), before, work, mentions="no/such/dir")

@@ -33,6 +33,7 @@ def run(args: argparse.Namespace) -> int:
     from ..flow import check_pair, create_backend
     from ..flow.preview import flow_to_colour
     from ..io import check_image_output, check_output, output_group, read_image, write_image
+    from ..io._checks import check_output_name
     from ..io.flo import write_flo
     from ._progress import progress_bar
 
@@ -42,6 +43,7 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(f"give two frames (or one .flo), got {len(args.inputs)} inputs")
     if args.output is None:
         raise InputError("-o OUT.flo is required")
+    check_output_name(args.output, (".flo",))
     if not str(args.output).lower().endswith(".flo"):
         raise OutputError(f"--output must end in .flo, got {args.output}")
     if args.iters is not None and args.iters < 1:

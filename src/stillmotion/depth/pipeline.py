@@ -76,6 +76,9 @@ def as_inverse(depth: Depth) -> np.ndarray:
 
 
 def check_depth_output(path: str | os.PathLike) -> None:
+    from ..io._checks import check_output_name
+
+    check_output_name(path, DEPTH_OUTPUTS)
     ext = Path(path).suffix.lower()
     if ext not in DEPTH_OUTPUTS:
         raise OutputError(f"unsupported depth output extension {ext!r} for {path}; use .npy, .tif or .png")

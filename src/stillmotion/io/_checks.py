@@ -55,3 +55,14 @@ def check_separate_outputs(*outputs: tuple[str, str | os.PathLike | None]) -> No
             if first == second or first in second.parents or second in first.parents:
                 raise OutputError(f"{first_name} and {second_name} would overwrite each other ({first}, {second}); "
                                   "give them separate paths")  # fmt: skip
+
+
+def check_output_name(path: str | os.PathLike, extensions) -> None:
+    """Refuse an output named ``-`` (standard output, which no writer supports: it made a folder named
+    ``-``) or only an extension of ``extensions`` (``-o .mp4`` made a hidden folder ``.mp4/`` of PNGs)."""
+    text = os.fspath(path)
+    if text == "-":
+        raise OutputError("output '-' (standard output) is not supported: give a file name")
+    name = os.path.basename(text)
+    if name.startswith(".") and name.lower() in extensions:
+        raise OutputError(f"output {text} is only an extension: give a name, e.g. out{name}")

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import InputError, OutputError
-from ._checks import check_input_file, check_pixels, read_head
+from ._checks import check_input_file, check_output_name, check_pixels, read_head
 from .atomic import atomic_output, check_output
 
 log = logging.getLogger(__name__)
@@ -467,6 +467,7 @@ def check_image_output(path: str | os.PathLike, *, inputs: tuple = ()) -> Path:
 
 
 def _image_format(path: Path) -> str:
+    check_output_name(path, _WRITE_FORMATS)
     fmt = _WRITE_FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise OutputError(f"unsupported image extension {path.suffix!r} for {path}; use .png, .jpg, .webp or .tif")

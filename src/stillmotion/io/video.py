@@ -30,6 +30,7 @@ import numpy as np
 
 from ..errors import OutputError
 from ..types import EncodeOptions
+from ._checks import check_output_name
 from .atomic import FULL_DISK, atomic_output, check_output
 from .image import to_uint8, write_png
 
@@ -43,6 +44,7 @@ MAX_GIF_FPS = 50.0
 def output_kind(path: str | os.PathLike) -> str:
     """``"mp4"``, ``"webm"``, ``"gif"`` or ``"frames"`` (PNG directory); raises for anything else."""
     text = os.fspath(path)
+    check_output_name(text, VIDEO_EXTENSIONS)
     if text.endswith(("/", os.sep)):
         return "frames"
     suffix = Path(text).suffix.lower()
