@@ -16,7 +16,7 @@ import numpy as np
 
 from ..errors import InputError
 from ..io import check_clip_output, open_writer, read_image
-from ..render.sizes import even_frame_size
+from ..render.sizes import check_fps, even_frame_size
 from ..types import ProgressCallback, VideoSpec, no_progress
 from .field import LOOP_MOTION_OPTIONS, build_field, check_speed, from_preset
 from .hints import MotionHints
@@ -53,8 +53,7 @@ class LoopConfig:
     def validate(self) -> None:
         if not (math.isfinite(self.duration_s) and 0 < self.duration_s <= MAX_DURATION_S):
             raise InputError(f"--duration must be in (0, {MAX_DURATION_S:g}] seconds, got {self.duration_s}")
-        if not (math.isfinite(self.fps) and 0 < self.fps <= 240):
-            raise InputError(f"--fps must be in (0, 240], got {self.fps}")
+        check_fps(self.fps, name="--fps")
         check_speed(self.speed, name="--speed")  # as its other messages, in the CLI's words
         if not (math.isfinite(self.max_side_px) and self.max_side_px >= MIN_SIDE_PX):
             raise InputError(f"max_side_px must be at least {MIN_SIDE_PX}, got {self.max_side_px}")

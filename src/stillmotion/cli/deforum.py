@@ -36,7 +36,7 @@ def run(args) -> int:
     from ..generate.deforum_settings import read_settings
     from ..generate.story import parse_size
     from ..io import check_clip_output, read_image
-    from ..render.sizes import check_photo_side
+    from ..render.sizes import check_fps, check_photo_side
 
     check_clip_output(args.output, inputs=(args.settings,))  # before a generator takes seconds to load
     if args.frames is not None and args.frames < 1:
@@ -45,8 +45,7 @@ def run(args) -> int:
     if args.size:
         overrides["width"], overrides["height"] = parse_size(args.size)
     if args.fps is not None:
-        if not 1 <= args.fps <= 240:
-            raise InputError(f"--fps must be within 1..240, got {args.fps:g}")
+        check_fps(args.fps, name="--fps")
         overrides["fps"] = args.fps
     # --frames before the file is read: prompt keys and schedules written with max_f follow it
     settings = replace(read_settings(args.settings, max_frames=args.frames), **overrides)

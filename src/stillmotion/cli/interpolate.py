@@ -53,22 +53,19 @@ def _interpolator(args, *, clip: bool):
     return create_interpolator(args.method, flow=flow, flow_options=options)
 
 
-#: Highest output frame rate, as for ``animate`` and ``loop`` (a gif plays at most 50: see io.video).
-MAX_FPS = 240.0
 #: Smallest ``--flow-max-pixels`` other than 0 (full size): 64x64, well above what DIS needs (12 px a side).
 MIN_FLOW_PIXELS = 64 * 64
 
 
 def _check_options(args: argparse.Namespace) -> None:
     """Refuse bad numbers before any work."""
-    import math
-
     from ..errors import InputError
+    from ..render.sizes import check_fps
 
     for name in ("fps", "input_fps"):
         value = getattr(args, name)
-        if value is not None and not (math.isfinite(value) and 0 < value <= MAX_FPS):
-            raise InputError(f"--{name.replace('_', '-')} must be in (0, {MAX_FPS:g}], got {value}")
+        if value is not None:
+            check_fps(value, name=f"--{name.replace('_', '-')}")
     if args.workers is not None and args.workers < 1:
         raise InputError(f"--workers must be at least 1, got {args.workers}")
     pixels = args.flow_max_pixels
@@ -138,7 +135,7 @@ def _clip(args) -> int:
     import numpy as np
 
     from ..io import open_writer, output_kind
-    from ..render.sizes import even_frame_size
+    from ..render.sizes import MAX_FPS, even_frame_size
     from ._progress import progress_bar
 
     if args.factor is None and args.fps is None:

@@ -27,9 +27,9 @@ def run(args) -> int:
     from dataclasses import replace
 
     from ..generate.film import film_length, plan_story, render_story, scene_source_for
-    from ..errors import InputError
     from ..generate.story import load_story, parse_size
     from ..io import check_clip_output
+    from ..render.sizes import check_fps
 
     check_clip_output(args.output, inputs=(args.story,))  # a bad output fails before the story is read
     story = load_story(args.story)
@@ -41,8 +41,7 @@ def run(args) -> int:
     if args.device:
         overrides["device"] = args.device
     if args.fps is not None:
-        if not 1 <= args.fps <= 240:
-            raise InputError(f"--fps must be within 1..240, got {args.fps:g}")
+        check_fps(args.fps, name="--fps")
         overrides["fps"] = args.fps
     if args.size:
         overrides["width"], overrides["height"] = parse_size(args.size)

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import InputError
+from ..render.sizes import MAX_FPS, MAX_OUTPUT_SIDE
 from .color import color_mode
 from .expression import ExpressionError, parse_expression
 from .schedule import Schedule, parse_schedule
@@ -191,7 +192,7 @@ def settings_from_mapping(data: dict, *, base: Path, source: Path | None = None)
     if mode.upper() not in MODES:
         raise InputError(f"animation_mode: stillmotion runs '2D' and '3D', got {mode!r}")
     max_frames = _int(get("max_frames", 120), "max_frames", low=1, high=100_000)
-    width, height = (_int(get(k, 512), k, low=16, high=4096) for k in ("W", "H"))
+    width, height = (_int(get(k, 512), k, low=16, high=MAX_OUTPUT_SIDE) for k in ("W", "H"))
     border = str(get("border", "replicate")).strip().lower()
     if border not in ("replicate", "wrap"):
         raise InputError(f"border: expected replicate or wrap, got {border!r}")
@@ -226,7 +227,7 @@ def settings_from_mapping(data: dict, *, base: Path, source: Path | None = None)
                 "enable_steps_scheduling", "steps_schedule"):  # fmt: skip
         if key in data:
             used.add(key)
-    fps = number_in(data.get("fps", 15), "fps", low=0, high=240, low_open=True)
+    fps = number_in(data.get("fps", 15), "fps", low=0, high=MAX_FPS, low_open=True)
     ignored = tuple(sorted(k for k in data if k not in used))
     settings = DeforumSettings(
         mode=mode.upper(),

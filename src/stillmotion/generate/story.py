@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import InputError
-from ..render.sizes import fixed_size
+from ..render.sizes import MAX_FPS, MAX_OUTPUT_SIDE, fixed_size
 from .deforum_settings import number_in
 
 log = logging.getLogger(__name__)
@@ -43,7 +43,6 @@ SCENE_KEYS = {
     "image", "prompt", "motion", "duration", "intensity", "grade", "negative_prompt", "seed", "transition",
     "depth", "depth_kind", "strength",
 }  # fmt: skip
-MAX_SIDE = 4096
 
 
 @dataclass(frozen=True)
@@ -94,7 +93,7 @@ class StorySpec:
 def parse_size(size: object) -> tuple[int, int]:
     """``landscape``/``square``/``portrait`` or ``WxH`` -> (width, height), even numbers: an odd side is
     rounded up, as for ``animate`` (H.264 and VP9 in yuv420p need even sides)."""
-    given = fixed_size(str(size), max_side=MAX_SIDE)
+    given = fixed_size(str(size), max_side=MAX_OUTPUT_SIDE)
     if given is None:
         raise InputError(f"size: expected landscape, square, portrait or WxH, got {size!r}")
     width, height = given
@@ -244,7 +243,7 @@ def story_from_mapping(data: object, *, base: Path, source: Path | None = None) 
         raise InputError(f"{name}: the story has no scenes (add a 'scenes:' list)")
     if not isinstance(scenes_raw, list):
         raise InputError(f"{name}: 'scenes' must be a list, got {type(scenes_raw).__name__}")
-    fps = number_in(data.get("fps", 24), "fps", low=1, high=240)
+    fps = number_in(data.get("fps", 24), "fps", low=0, high=MAX_FPS, low_open=True)
     width, height = parse_size(data.get("size", "landscape"))
     transition = number_in(data.get("transition", 0.5), "transition", low=0, high=60)
     scenes = tuple(_scene(raw, i, base, transition) for i, raw in enumerate(scenes_raw, start=1))

@@ -14,7 +14,11 @@ from ..errors import InputError
 #: Output size presets (those of the Kandinsky 2.2 video service).
 SIZE_PRESETS = {"landscape": (832, 448), "square": (640, 640), "portrait": (448, 832)}
 MAX_SOURCE_SIDE = 1920
+#: The largest side of a clip whose size is given: animate's and deforum's --size, a story's size, a
+#: Deforum file's W and H (8K; one limit for every command).
 MAX_OUTPUT_SIDE = 7680
+#: The highest frame rate of any clip, for every command (a gif plays at most 50: see io.video).
+MAX_FPS = 240.0
 #: Smallest photo side animate accepts (the depth, mesh and framing need a few pixels of picture).
 MIN_PHOTO_SIDE = 8
 
@@ -83,11 +87,16 @@ def clip_size(image, size: str) -> tuple[int, int]:
 
 def check_timing(*, fps: float, duration_s: float, fov_deg: float) -> None:
     """Refuse a frame rate, duration or field of view the shot cannot take (cheap: checked before work)."""
-    if not (math.isfinite(fps) and 0 < fps <= 240):
-        raise InputError(f"fps must be within (0, 240], got {fps}")
+    check_fps(fps)
     if not (math.isfinite(duration_s) and 0 < duration_s <= 600):
         raise InputError(f"duration must be within (0, 600] seconds, got {duration_s}")
     check_fov(fov_deg)
+
+
+def check_fps(fps: float, *, name: str = "fps") -> None:
+    """Refuse a frame rate outside (0, ``MAX_FPS``] (NaN too); ``name``: how the caller calls it."""
+    if not (math.isfinite(fps) and 0 < fps <= MAX_FPS):
+        raise InputError(f"{name} must be in (0, {MAX_FPS:g}], got {fps:g}")
 
 
 #: The fields of view, in degrees, that a camera may have.
