@@ -29,6 +29,10 @@ def photo(tmp_path):
          "--layer-count does nothing without --layers"),
         (["animate", "{photo}", "-o", "{tmp}/a.gif", "--duration", "0.25", "--fps", "4", "--upscale-model", "photo"],
          "--upscale-model does nothing without --upscale"),
+        (["depth", "{photo}", "-o", "{tmp}/d.npy", "--backend", "classical", "--model", "{tmp}/no-such-model"],
+         "--model does nothing with --backend classical"),
+        (["interpolate", "{photo}", "{photo}", "-o", "{tmp}/m.png", "--input-fps", "30"],
+         "--input-fps does nothing with two frames"),
     ],
 )
 def test_an_option_without_the_one_it_needs_is_a_warning(tmp_path, photo, caplog, argv, warning):

@@ -318,3 +318,26 @@ def test_a_scene_whose_photo_or_depth_fails_is_named(tmp_path, capsys):
         err = capsys.readouterr().err.strip().splitlines()
         assert len(err) == 1 and err[0].startswith(f"error: scene 2: {message}"), err
         assert not (tmp_path / "out.mp4").exists()
+
+
+def test_generator_settings_without_a_prompt_scene_are_a_warning(tmp_path, caplog):
+    # "generator: foo" in a story of photos was silently ignored
+    import logging
+
+    _tiny_png(tmp_path / "a.png")
+    path = _write_story(tmp_path, "generator: foo\nsteps: 3\nscenes:\n  - image: a.png\n")
+    with caplog.at_level(logging.WARNING):
+        load_story(path)
+    assert f"{path}: generator, steps do nothing without a prompt scene; ignored" in caplog.text
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):
+        load_story(_write_story(tmp_path, "generator: sd15\nscenes:\n  - prompt: a lighthouse\n"))
+    assert "ignored" not in caplog.text
+    # the command's own generator options, likewise
+    from stillmotion.io import write_image
+
+    write_image(tmp_path / "a.png", np.random.default_rng(0).random((48, 64, 3)).astype(np.float32))
+    path = _write_story(tmp_path, "fps: 4\nsize: 64x64\nscenes:\n  - {image: a.png, duration: 0.5}\n")
+    with caplog.at_level(logging.WARNING):
+        assert main(["story", str(path), "-o", f"{tmp_path}/out/", "--model", "m", "--quiet"]) == 0
+    assert "--model does nothing without a prompt scene in the story; ignored" in caplog.text

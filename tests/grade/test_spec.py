@@ -66,6 +66,7 @@ def test_a_preset_replaces_everything_before_it():
         ("focus=2", "focus must be auto, a depth D in 0..1 (0 = farthest, 1 = nearest) or a pull START>END, got '2'"),
         ("lut=", "lut must be the path of a .cube file, got ''"),  # not Python's "None or ..."
         ("letterbox=9", "letterbox must be an aspect in 0.2..5 (2.39, 2.39:1, 16:9) or none, got '9'"),
+        ("letterbox=0", "letterbox must be an aspect in 0.2..5 (2.39, 2.39:1, 16:9) or none, got '0'"),  # was none
         ("sepia", "unknown preset 'sepia'"),
     ],
 )

@@ -8,6 +8,8 @@ import logging
 NAME = "depth"
 log = logging.getLogger(__name__)
 HELP = "estimate a photo's depth map (inverse depth, near = bright)"
+#: The backends that load no model (--model is ignored with them).
+MODELLESS_BACKENDS = ("classical", "phone")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -52,7 +54,12 @@ def run(args: argparse.Namespace) -> int:
         check_output(args.layers, directory=True, inputs=inputs)
     check_separate_outputs(("-o", args.output), ("--preview", args.preview), ("--layers", args.layers))
     image = read_image(args.photo)
-    config = DepthConfig(backend=args.backend, model=args.model, protect=args.protect, hints=args.depth_hints)
+    model = args.model
+    if model is not None and args.backend in MODELLESS_BACKENDS:
+        log.warning("--model does nothing with --backend %s (only auto and the neural backends load one); ignored",
+                    args.backend)  # fmt: skip
+        model = None
+    config = DepthConfig(backend=args.backend, model=model, protect=args.protect, hints=args.depth_hints)
     with progress_bar(args, "depth", unit="step") as progress:
         depth, backend = prepare_depth(image, config=config, source=args.photo, progress=progress)
     with output_group():  # the depth map, its preview and its layers appear together, when all are written

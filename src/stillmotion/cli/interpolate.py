@@ -102,6 +102,9 @@ def _pair(args) -> int:
     start = time.perf_counter()
     t = check_time(0.5 if args.t is None else args.t)
     check_image_output(args.output, inputs=tuple(args.inputs))
+    for option in ("input_fps", "workers"):  # a clip's options
+        if getattr(args, option) is not None:
+            log.warning("--%s does nothing with two frames (it is for a clip); ignored", option.replace("_", "-"))
     interpolator = _interpolator(args, clip=False)
     # the flow of a pair of large photos takes seconds: its own step of the bar, where the interpolator
     # computes it apart (prepare, then at_time with its state)

@@ -30,6 +30,7 @@ def run(args) -> int:
     from ..generate.story import load_story, parse_size
     from ..io import check_clip_output
     from ..render.sizes import check_fps
+    from ._unused import resolved
 
     check_clip_output(args.output, inputs=(args.story,))  # a bad output fails before the story is read
     story = load_story(args.story)
@@ -45,6 +46,8 @@ def run(args) -> int:
         overrides["fps"] = args.fps
     if args.size:
         overrides["width"], overrides["height"] = parse_size(args.size)
+    for option in ("generator", "model", "device"):
+        resolved(args, option, None, needs="a prompt scene in the story", present=story.needs_generator)
     story = replace(story, **overrides)
     source = scene_source_for(story)  # a prompt scene without generator fails here, before any frame
     frames = film_length(plan_story(story))

@@ -39,6 +39,8 @@ from .deforum_settings import number_in
 log = logging.getLogger(__name__)
 
 STORY_KEYS = {"fps", "size", "transition", "generator", "model", "device", "steps", "strength", "scenes"}
+#: The story keys that only prompt scenes use (the diffusion generator's).
+GENERATOR_KEYS = ("generator", "model", "device", "steps", "strength")
 SCENE_KEYS = {
     "image", "prompt", "motion", "duration", "intensity", "grade", "negative_prompt", "seed", "transition",
     "depth", "depth_kind", "strength",
@@ -248,6 +250,10 @@ def story_from_mapping(data: object, *, base: Path, source: Path | None = None) 
     transition = number_in(data.get("transition", 0.5), "transition", low=0, high=60)
     scenes = tuple(_scene(raw, i, base, transition) for i, raw in enumerate(scenes_raw, start=1))
     generator = data.get("generator")
+    unused = [key for key in GENERATOR_KEYS if key in data]
+    if unused and not any(scene.prompt is not None for scene in scenes):
+        log.warning("%s: %s %s nothing without a prompt scene; ignored", name, ", ".join(unused),
+                    "does" if len(unused) == 1 else "do")  # fmt: skip
     return StorySpec(
         fps=fps,
         width=width,

@@ -50,7 +50,7 @@ def _focus(text: str) -> float | tuple[float, ...] | None:
 
 
 def _aspect(text: str) -> float | None:
-    if text.lower() in ("none", "off", "0"):
+    if text.lower() in ("none", "off"):  # 0 is out of range like 0.1, not a silent "none"
         return None
     w, _, h = text.partition(":")
     return float(w) / float(h or 1)
