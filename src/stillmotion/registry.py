@@ -7,7 +7,7 @@ or importing a registry never imports heavy packages.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -37,6 +37,16 @@ class Registry(Generic[T]):
 
     def names(self) -> list[str]:
         return list(self._entries)
+
+    def __iter__(self) -> Iterator[str]:
+        """The names, as a dict's keys: ``sorted(FLOW_BACKENDS)``, ``"dis" in FLOW_BACKENDS``."""
+        return iter(list(self._entries))
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._entries
+
+    def __len__(self) -> int:
+        return len(self._entries)
 
     def entries(self) -> list[Entry[T]]:
         return list(self._entries.values())
