@@ -41,3 +41,24 @@ def test_an_unknown_option_points_at_its_commands_help(argv, said, capsys):
     with pytest.raises(SystemExit) as stop:
         main(argv)
     assert stop.value.code == 2 and capsys.readouterr().err == f"error: {said}\n"
+
+
+def _help(command: str) -> str:
+    return " ".join(build_parser(command).commands[command].format_help().split())  # one line, single spaces
+
+
+def test_every_photo_argument_says_its_formats_bmp_included():
+    # animate's left out BMP (which works); view's photo argument had no description
+    for command in ("animate", "loop", "view", "depth"):
+        assert "photo the photo (PNG, JPEG, WebP, TIFF, HEIC, BMP)" in _help(command), command
+    assert "--fov FOV the photo's field of view in degrees (default 55)" in _help("view")
+
+
+def test_motions_and_their_aliases_share_one_column(capsys):
+    # a long alias (spin_counterclockwise) pushed its "=" out of line
+    from stillmotion.cli import main
+
+    assert main(["motions", "--aliases"]) == 0
+    lines = [line for line in capsys.readouterr().out.splitlines() if line]
+    columns = {len(line) - len(line.split("  ", 1)[1].lstrip()) for line in lines}
+    assert len(columns) == 1, columns

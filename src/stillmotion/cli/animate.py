@@ -6,6 +6,7 @@ import argparse
 
 from ..api import AnimateConfig, animate
 from . import _finishing
+from ._help import PHOTO_HELP
 from ._progress import progress_bar
 from ._unused import add_depth_kind, depth_kind, resolved
 
@@ -15,7 +16,7 @@ HELP = "render a camera move through a photo as a video (.mp4, .webm, .gif) or P
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("photo", help="the photo (PNG, JPEG, WebP, TIFF, HEIC)")
+    parser.add_argument("photo", help=PHOTO_HELP)
     parser.add_argument("-o", "--output", required=True,
                         help="output: .mp4, .webm, .gif, or a directory (ending in /) of PNG frames")  # fmt: skip
     parser.add_argument("--motion", default=None,

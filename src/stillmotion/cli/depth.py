@@ -14,8 +14,9 @@ MODELLESS_BACKENDS = ("classical", "phone")
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     from ..depth import backend_names
+    from ._help import PHOTO_HELP
 
-    parser.add_argument("photo", help="input photo (JPEG, PNG, WebP, TIFF, HEIC)")
+    parser.add_argument("photo", help=PHOTO_HELP)
     parser.add_argument("-o", "--output", required=True,
                         help="depth file: .npy or .tif (float32 inverse depth), .png (16-bit, near = bright)")
     parser.add_argument("--backend", default="auto", choices=backend_names(),

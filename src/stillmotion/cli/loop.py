@@ -10,8 +10,9 @@ HELP = "make a seamless cinemagraph loop: water, clouds or smoke flow while the 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     from ..cinemagraph.materials import MATERIALS
+    from ._help import PHOTO_HELP
 
-    parser.add_argument("photo", help="the photo (PNG, JPEG, WebP, TIFF, HEIC)")
+    parser.add_argument("photo", help=PHOTO_HELP)
     parser.add_argument("-o", "--output", required=True, help="clip: .mp4, .webm, .gif, or a folder for PNG frames")
     parser.add_argument("--mask", help="image of the photo's size, white where things move")
     parser.add_argument(

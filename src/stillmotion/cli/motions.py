@@ -17,7 +17,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from . import _stdout
 
-    width = max(len(n) for n in MOTIONS)
+    width = max(len(n) for n in [*MOTIONS, *(ALIASES if args.aliases else ())])  # one column for both lists
     lines = [f"{name:<{width}}  {motion.description}" for name, motion in MOTIONS.items()]
     if args.aliases:
         lines.append("")

@@ -10,6 +10,7 @@ from ..api import load_depth, render_view
 from ..errors import InputError
 from ..io import read_image, write_image
 from ..render.sizes import check_fov
+from ._help import PHOTO_HELP
 from ._progress import progress_bar
 from ._unused import add_depth_kind, depth_kind
 
@@ -36,7 +37,7 @@ def _triple(names: str):
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("photo")
+    parser.add_argument("photo", help=PHOTO_HELP)
     parser.add_argument("-o", "--output", required=True, help="output image (.png, .jpg, .webp, .tif)")
     parser.add_argument("--depth", help="depth map file; estimated when omitted")
     add_depth_kind(parser)
@@ -49,7 +50,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "--depth-kind metric in the map's units; with disparity in stereo baselines")  # fmt: skip
     parser.add_argument("--rotate", type=_triple("rx,ry,rz (degrees)"), default=(0.0, 0.0, 0.0),
                         help="camera rotation rx,ry,rz in degrees (positive: tilt up, turn right, roll clockwise)")
-    parser.add_argument("--fov", type=float, default=55.0, help="the photo's field of view in degrees")
+    parser.add_argument("--fov", type=float, default=55.0, help="the photo's field of view in degrees (default 55)")
 
 
 def run(args: argparse.Namespace) -> int:
