@@ -386,3 +386,14 @@ def test_frames_override_moves_max_f_prompt_keys(tmp_path):
     settings = read_settings(path, max_frames=6)
     assert settings.max_frames == 6
     assert [settings.prompt_at(i)[0] for i in (0, 1, 2, 5)] == ["the fox", "the fox", "the moon", "the sea"]  # max_f = 5
+
+
+def test_a_bad_init_image_is_the_only_line(tmp_path, capsys, caplog):
+    # "2 settings not used by stillmotion: ..." came before "error: cannot read photo text.jpg"
+    (tmp_path / "text.jpg").write_text("not a photo\n")
+    path = _settings_file(tmp_path)  # its outdir and sampler are not used: a warning when the file is read
+    with caplog.at_level(logging.WARNING):
+        code = main(["deforum", str(path), "-o", str(tmp_path / "o.mp4"), "--image", str(tmp_path / "text.jpg")])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(err) == 1 and err[0].startswith(f"error: cannot read photo {tmp_path / 'text.jpg'}")
+    assert caplog.records == [] and not (tmp_path / "o.mp4").exists()

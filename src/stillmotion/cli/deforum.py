@@ -35,8 +35,8 @@ def run(args) -> int:
     from ..generate.deforum_run import render_deforum
     from ..generate.deforum_settings import read_settings
     from ..generate.story import parse_size
-    from ..io import check_clip_output, read_image
-    from ..render.sizes import check_fps, check_photo_side
+    from ..io import check_clip_output
+    from ..render.sizes import check_fps
 
     check_clip_output(args.output, inputs=(args.settings,))  # before a generator takes seconds to load
     if args.frames is not None and args.frames < 1:
@@ -47,11 +47,13 @@ def run(args) -> int:
     if args.fps is not None:
         check_fps(args.fps, name="--fps")
         overrides["fps"] = args.fps
+    # --image before the file is read: a bad one is the only line, not one after the file's warnings
+    init = _init_image(Path(args.image)) if args.image else None
     # --frames before the file is read: prompt keys and schedules written with max_f follow it
     settings = replace(read_settings(args.settings, max_frames=args.frames), **overrides)
     image_path = Path(args.image) if args.image else settings.init_image
-    if image_path is not None and not image_path.is_file():
-        raise InputError(f"init image not found: {image_path}")
+    if init is None and image_path is not None:  # the file's init_image, before a generator takes seconds to load
+        init = _init_image(image_path)
     if args.inpaint_holes and not args.generator:
         log.warning("--inpaint-holes needs --generator (the classical repair always fills holes); ignored")
     generator = None
@@ -62,12 +64,22 @@ def run(args) -> int:
     if generator is None and image_path is None:
         raise InputError("without a generator the run needs an init image: give --image PHOTO "
                          "(or --generator and --model for a text-to-image start)")  # fmt: skip
-    init = read_image(image_path) if image_path is not None else None
-    if init is not None:  # a 1x1 init image ran
-        check_photo_side(init.shape, f"init image {image_path}")
     inputs = tuple(p for p in (Path(args.settings), image_path) if p is not None)
     with progress_bar(args, "deforum") as progress:
         render_deforum(settings, args.output, init_image=init, generator=generator, inpaint_holes=args.inpaint_holes,
                        inputs=inputs, progress=progress)  # fmt: skip
     log.info("wrote %s (%d frames)", args.output, settings.max_frames)
     return 0
+
+
+def _init_image(path):
+    """The init image at ``path`` (a Path), read and checked: found, an image, not too small."""
+    from ..errors import InputError
+    from ..io import read_image
+    from ..render.sizes import check_photo_side
+
+    if not path.is_file():
+        raise InputError(f"init image not found: {path}")
+    image = read_image(path)
+    check_photo_side(image.shape, f"init image {path}")  # a 1x1 init image ran
+    return image
