@@ -87,7 +87,8 @@ def clip_size(image, size: str) -> tuple[int, int]:
 
 def check_timing(*, fps: float, duration_s: float, fov_deg: float) -> None:
     """Refuse a frame rate, duration or field of view the shot cannot take (cheap: checked before work)."""
-    check_fps(fps)
+    if not (math.isfinite(fps) and 0 < fps <= MAX_FPS):  # check_fps's limit, in animate's own words
+        raise InputError(f"fps must be within (0, {MAX_FPS:g}], got {fps:g}")
     if not (math.isfinite(duration_s) and 0 < duration_s <= 600):
         raise InputError(f"duration must be within (0, 600] seconds, got {duration_s}")
     check_fov(fov_deg)
