@@ -253,3 +253,21 @@ def test_sizes_that_are_not_multiples_of_8_and_tiny_denoise(sd15_dir):
     assert generator.inpaint(image, mask, "the moon", seed=3, steps=2).shape == (44, 60, 3)
     assert _steps_for(0.0005, 20) is None and _steps_for(0.5, 20) == 20
     assert generator.img2img(image, "the moon", denoise=0.0005, seed=2, steps=2) is image
+
+
+def test_a_folder_without_weights_is_our_one_line_only(sd15_dir, tmp_path):
+    import shutil
+
+    broken = tmp_path / "no-unet-weights"
+    shutil.copytree(sd15_dir, broken)
+    for weights in (broken / "unet").glob("diffusion_pytorch_model*"):
+        weights.unlink()
+    cmd = [sys.executable, "-m", "stillmotion", "deforum", str(ROOT / "examples" / "deforum_2d_settings.txt"),
+           "-o", str(tmp_path / "out.mp4"), "--generator", "sd15", "--model", str(broken), "--frames", "2",
+           "--image", str(ROOT / "examples" / "coffee.jpg"), "--quiet"]  # fmt: skip
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    assert done.returncode == 2
+    assert "error: sd15: no local weights at" in done.stderr
+    assert "An error occurred while trying to fetch" not in done.stderr  # diffusers' own message: --debug only
+    debug = subprocess.run(cmd[:-1] + ["--debug"], capture_output=True, text=True)
+    assert "An error occurred while trying to fetch" in debug.stderr

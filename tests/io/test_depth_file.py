@@ -65,6 +65,14 @@ def test_grey_stored_as_rgb_is_accepted_but_a_colour_map_is_refused(tmp_path):
         read_depth(tmp_path / "c.png", "inverse")
 
 
+def test_an_8bit_colour_map_is_refused_without_the_8bit_warning(tmp_path, caplog):
+    a = (np.arange(30 * 40).reshape(30, 40) % 256).astype(np.uint8)
+    cv2.imwrite(str(tmp_path / "c8.png"), cv2.applyColorMap(a, cv2.COLORMAP_JET))
+    with caplog.at_level("WARNING"), pytest.raises(InputError, match="colour"):
+        read_depth(tmp_path / "c8.png", "inverse")
+    assert "8-bit" not in caplog.text  # the error is the only message: no warning about a map it refuses
+
+
 def test_float_tiff_and_16bit_tiff(tmp_path):
     a = _ramp()
     tifffile.imwrite(tmp_path / "d.tif", a)

@@ -73,6 +73,11 @@ def _load(cls, source: str, what: str, *, dtype=None, **kwargs):
     if dtype is not None and dtype != torch.float32:
         kwargs["torch_dtype"] = dtype
     check_model_folder(source, what)
+    # diffusers logs a missing weight file as an error of its own ("An error occurred while trying to fetch
+    # ...") before raising, which broke through --quiet beside our one line: shown only with --debug
+    verbosity = diffusers_logging.get_verbosity()
+    if not log.isEnabledFor(logging.DEBUG):
+        diffusers_logging.set_verbosity(diffusers_logging.CRITICAL)
     try:
         return cls.from_pretrained(os.path.expanduser(source), local_files_only=True, **kwargs)
     except (OSError, ValueError, EnvironmentError) as exc:
@@ -81,6 +86,8 @@ def _load(cls, source: str, what: str, *, dtype=None, **kwargs):
             f"{what}: no local weights at {source!r}: give a diffusers model folder, or an id already in the "
             "Hugging Face cache (nothing is downloaded; --debug shows the loader's own message)"
         ) from None
+    finally:
+        diffusers_logging.set_verbosity(verbosity)
 
 
 def _to_pil(image: np.ndarray):

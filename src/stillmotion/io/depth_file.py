@@ -192,10 +192,12 @@ def _read_png(path: Path, max_pixels: int) -> np.ndarray:
     array = cv2.imdecode(np.fromfile(path, dtype=np.uint8), cv2.IMREAD_UNCHANGED)
     if array is None:
         raise InputError(f"cannot read depth file {path}: corrupt PNG")
-    if array.dtype == np.uint8:
-        log.warning("depth file %s is an 8-bit PNG: 256 levels give coarse, terraced depth; prefer 16-bit", path)
+    eight_bit = array.dtype == np.uint8
     if array.ndim == 3 and array.shape[2] >= 3:
         array = array[:, :, 2::-1]
+    array = _to_2d_float(array, path)  # a colour-mapped picture is refused before it is warned about
+    if eight_bit:
+        log.warning("depth file %s is an 8-bit PNG: 256 levels give coarse, terraced depth; prefer 16-bit", path)
     return array
 
 
