@@ -49,7 +49,7 @@ def _help(command: str) -> str:
 
 def test_every_photo_argument_says_its_formats_bmp_included():
     # animate's left out BMP (which works); view's photo argument had no description
-    for command in ("animate", "loop", "view", "depth"):
+    for command in ("animate", "loop", "view", "depth", "inpaint"):
         assert "photo the photo (PNG, JPEG, WebP, TIFF, HEIC, BMP)" in _help(command), command
     assert "--fov FOV the photo's field of view in degrees (default 55)" in _help("view")
 

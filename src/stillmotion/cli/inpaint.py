@@ -10,6 +10,7 @@ import numpy as np
 from ..errors import InputError
 from ..inpaint import BACKENDS, inpaint, inpaint_rgbd
 from ..io import output_group, read_depth, read_image, write_depth, write_image
+from ._help import PHOTO_HELP
 from ._progress import progress_bar
 from ._unused import add_depth_kind, depth_kind
 
@@ -20,7 +21,7 @@ log = logging.getLogger(__name__)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("photo")
+    parser.add_argument("photo", help=PHOTO_HELP)
     parser.add_argument("--mask", required=True, help="mask image of the photo's size; white = fill, black = keep")
     parser.add_argument("-o", "--output", required=True, help="output image (.png, .jpg, .webp, .tif)")
     names = ", ".join(f"{e.name} ({e.description})" for e in BACKENDS.entries())
