@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -265,3 +266,29 @@ def test_an_encoder_failure_other_than_a_full_disk_keeps_ffmpeg_s_words(tmp_path
     with pytest.raises(OutputError, match=r"^(encoding mp4 failed|the encoder stopped): .*Option not found"):
         _write(tmp_path / "clip.mp4", options=EncodeOptions(extra={"-no-such-option": "1"}))
     assert _leftovers(tmp_path) == []
+
+
+def test_the_shipped_ffmpeg_is_taken_without_running_it(monkeypatch):
+    """imageio-ffmpeg's search runs `ffmpeg -version` to check the binary (~0.08 s of every clip's start)."""
+    from stillmotion.io import video
+
+    expected = imageio_ffmpeg.get_ffmpeg_exe()  # the search, run here
+    monkeypatch.delenv("IMAGEIO_FFMPEG_EXE", raising=False)
+    imageio_ffmpeg._utils._get_ffmpeg_exe.cache_clear()  # it remembers its answer: it would not search again
+    getattr(video.ffmpeg_exe, "cache_clear", lambda: None)()
+
+    def no_process(*args, **kwargs):
+        raise AssertionError(f"a process was started: {args}")
+
+    monkeypatch.setattr(subprocess, "Popen", no_process)
+    monkeypatch.setattr(subprocess, "run", no_process)
+    monkeypatch.setattr(subprocess, "check_output", no_process)
+    try:
+        assert video.ffmpeg_exe() == expected
+    finally:
+        getattr(video.ffmpeg_exe, "cache_clear", lambda: None)()
+    monkeypatch.setenv("IMAGEIO_FFMPEG_EXE", "/opt/my/ffmpeg")  # as imageio-ffmpeg: the user's choice, unchecked
+    try:
+        assert video.ffmpeg_exe() == "/opt/my/ffmpeg"
+    finally:
+        video.ffmpeg_exe.cache_clear()
