@@ -7,6 +7,7 @@ import cv2
 import numpy as np
 import pytest
 
+from stillmotion.render.fill import as_soft_as_around
 from stillmotion.render.scene import build_scene
 from stillmotion.types import Intrinsics
 
@@ -42,3 +43,37 @@ def test_the_hill_goes_on_behind_a_block_standing_before_it(blur, gain):
     assert (np.abs(under_edges - image[rows, LEFT : LEFT + 20]).max(axis=2) > 0.1).mean() > 0.9  # filled
     luma = under_edges.mean(axis=2)
     assert luma.mean() < 0.3 and (luma > 0.6).mean() < 0.02  # hill, not sky
+
+
+def _patched_fill(background: np.ndarray):
+    """``background`` (H, W, 3) with a band (rows 40-80, columns 60-100) filled by two blocks of different
+    tone, seamed at column 80 as exemplar patches meet, and the subject's near side around the band (the
+    rest of ``wide``) pure red."""
+    filled = background.copy()
+    band = np.zeros(background.shape[:2], bool)
+    band[40:80, 60:100] = True
+    wide = np.zeros_like(band)
+    wide[30:90, 50:110] = True
+    filled[~band & wide] = (1.0, 0.0, 0.0)  # the subject
+    filled[40:80, 60:80] = 0.35
+    filled[40:80, 80:100] = 0.55
+    return filled, band, wide
+
+
+def test_a_fill_in_a_defocused_background_is_as_soft_as_the_background():
+    rng = np.random.default_rng(1)
+    bokeh = cv2.GaussianBlur(rng.random((120, 160, 3)).astype(np.float32), (0, 0), 8) * 0.6 + 0.2
+    filled, band, wide = _patched_fill(bokeh)
+    out = as_soft_as_around(filled, band, wide)
+    seam = np.abs(np.diff(out[45:75, 70:90].mean(axis=2), axis=1)).max()
+    assert seam < 0.3 * 0.2  # the crisp seam between the two blocks is blurred away
+    np.testing.assert_array_equal(out[~band], filled[~band])  # only the band changes
+    inside = out[band]
+    assert np.abs(inside[:, 0] - inside[:, 1]).max() < 0.05  # no red of the subject bleeds in
+
+
+def test_a_fill_in_a_textured_background_keeps_its_texture():
+    rng = np.random.default_rng(2)
+    texture = rng.random((120, 160, 3)).astype(np.float32) * 0.6 + 0.2  # detail everywhere
+    filled, band, wide = _patched_fill(texture)
+    np.testing.assert_array_equal(as_soft_as_around(filled, band, wide), filled)
