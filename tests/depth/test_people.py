@@ -164,21 +164,6 @@ def test_the_classical_estimate_puts_a_clean_step_at_a_persons_outline(monkeypat
 
 
 @needs_model
-def test_face_protection_stays_inside_the_astronauts_outline(installed):
-    from stillmotion.depth import estimate
-    from stillmotion.depth.protect import protect_subjects
-
-    image = read_image(ASTRONAUT)
-    depth = estimate(image)
-    faces = detect_faces(image)
-    outside = ~people.grown(people.people_mask(image, faces))
-    out = protect_subjects(image, depth, mode="faces", faces=faces).values
-    np.testing.assert_array_equal(out[outside], depth.values[outside])  # beside her head: the backdrop's depth
-    x, y, w, h = faces[0]
-    assert not np.array_equal(out[y : y + h, x : x + w], depth.values[y : y + h, x : x + w])  # her face: rigid
-
-
-@needs_model
 def test_the_answer_for_the_same_photo_is_kept(installed):
     image = read_image(ASTRONAUT)
     first = people.person_probability(image)
