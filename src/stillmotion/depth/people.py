@@ -130,11 +130,20 @@ def people_mask(image: np.ndarray, faces: list[tuple[int, int, int, int]]) -> np
     probability = person_probability(image)
     if probability is None:
         return None
-    count, labels = cv2.connectedComponents((probability > PERSON_THRESHOLD).astype(np.uint8), connectivity=8)
-    held = np.zeros(count, bool)
+    return holding_faces(parts(probability > PERSON_THRESHOLD), faces)
+
+
+def parts(mask: np.ndarray) -> np.ndarray:
+    """int32 (H, W): the 8-connected parts of bool ``mask``, numbered from 1 (0 outside it)."""
+    return cv2.connectedComponents(mask.astype(np.uint8), connectivity=8)[1]
+
+
+def holding_faces(labels: np.ndarray, faces: list[tuple[int, int, int, int]]) -> np.ndarray:
+    """Bool (H, W): the parts of ``labels`` (:func:`parts`) that hold the middle half of one of the
+    ``faces`` boxes (x, y, w, h)."""
+    held = np.zeros(int(labels.max()) + 1, bool)
     for x, y, fw, fh in faces:
-        middle = labels[y + fh // 4 : y + fh - fh // 4, x + fw // 4 : x + fw - fw // 4]
-        held[np.unique(middle)] = True
+        held[labels[y + fh // 4 : y + fh - fh // 4, x + fw // 4 : x + fw - fw // 4]] = True
     held[0] = False
     return held[labels]
 
@@ -150,13 +159,13 @@ def step_at_outline(inverse: np.ndarray, people: np.ndarray, image: np.ndarray) 
     h, w = inverse.shape
     people = grown(people)
     band = max(2, round(HALO_FRAC * max(h, w)))
-    covered = cv2.dilate(people.astype(np.uint8), _disc(band)) > 0
+    covered = _within(people, band)
     out = inverse.astype(np.float32, copy=True)
     background = _continued(out, covered, image, reach_px=band)
     ring = covered & ~people
     out[ring] = np.minimum(out[ring], background[ring])
-    count, labels = cv2.connectedComponents(people.astype(np.uint8), connectivity=8)
-    for label in range(1, count):
+    labels = parts(people)
+    for label in range(1, int(labels.max()) + 1):
         person = labels == label
         out[person] = np.maximum(out[person], float(np.percentile(inverse[person], LIFT_PERCENTILE)))
     return out
@@ -164,12 +173,13 @@ def step_at_outline(inverse: np.ndarray, people: np.ndarray, image: np.ndarray) 
 
 def grown(people: np.ndarray) -> np.ndarray:
     """Bool ``people`` grown by ``GROW_FRAC`` of its long side: the outline that the depth step follows."""
-    grow = max(1, round(GROW_FRAC * max(people.shape)))
-    return cv2.dilate(people.astype(np.uint8), _disc(grow)) > 0
+    return _within(people, max(1, round(GROW_FRAC * max(people.shape))))
 
 
-def _disc(radius: int) -> np.ndarray:
-    return cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
+def _within(mask: np.ndarray, radius: float) -> np.ndarray:
+    """Bool: the pixels within ``radius`` (Euclidean) of bool ``mask``. A distance transform: a dilation by
+    a disc of the halo band's radius (160 px on a 12-megapixel photo) took 5.7 s there, this 0.15 s."""
+    return cv2.distanceTransform((~mask.astype(bool)).view(np.uint8), cv2.DIST_L2, cv2.DIST_MASK_PRECISE) <= radius
 
 
 def _continued(values: np.ndarray, hole: np.ndarray, guide: np.ndarray, *, reach_px: float) -> np.ndarray:

@@ -27,7 +27,7 @@ import numpy as np
 from ..errors import InputError
 from ..types import Depth, DepthKind
 from .faces import detect_faces
-from .people import grown, people_mask
+from .people import grown, holding_faces, parts, people_mask
 
 log = logging.getLogger(__name__)
 
@@ -68,26 +68,16 @@ def protect_subjects(
     bulge = nearer * BULGE_FRAC * float(hi - lo)
     if mode == "people" and people is None:
         people = people_mask(image, faces)
-    count, labels = 0, None
-    if mode == "people" and people is not None:
-        count, labels = cv2.connectedComponents(grown(people).astype(np.uint8))
+    labels = parts(grown(people)) if mode == "people" and people is not None and people.any() else None
     for box in faces:
         x, y, w, h = (int(v) for v in box)
-        person = _person_at(labels, (x, y, w, h)) if count > 1 else None
+        person = holding_faces(labels, [(x, y, w, h)]) if labels is not None else None
+        if person is not None and not person.any():  # the face lies on no segmented person: GrabCut's guess
+            person = None
         values = _protect_one(image, values, (x, y, w, h), people=(mode == "people"), person=person,
                               bulge=bulge, nearer=nearer)  # fmt: skip
     log.info("protect: %d face(s) made rigid (%s)", len(faces), mode)
     return Depth(values, depth.kind, depth.valid)
-
-
-def _person_at(labels: np.ndarray, box) -> np.ndarray | None:
-    """Bool (H, W): the segmented people (``labels``, connected components, 0 = none) that hold the
-    middle of the face ``box``; None when the face lies on no segmented person (GrabCut's guess then)."""
-    x, y, w, h = box
-    held = np.zeros(int(labels.max()) + 1, bool)
-    held[labels[y + h // 4 : y + h - h // 4, x + w // 4 : x + w - w // 4]] = True
-    held[0] = False
-    return held[labels] if held.any() else None
 
 
 def _protect_one(image, values, box, *, people: bool, person: np.ndarray | None, bulge: float, nearer: float) -> np.ndarray:
