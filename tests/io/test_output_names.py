@@ -26,3 +26,12 @@ def test_a_dash_for_standard_output_is_refused(check):
 
 def test_hidden_names_with_a_stem_and_explicit_folders_are_still_outputs():
     assert output_kind(".clip.mp4") == "mp4" and output_kind(".frames/") == "frames" and output_kind("-/") == "frames"
+
+
+def test_a_dash_is_refused_for_every_output_not_only_those_with_a_format(tmp_path, monkeypatch):
+    from stillmotion.io import check_output
+
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(OutputError, match=r"output '-' \(standard output\) is not supported"):
+        check_output("-", directory=True)  # depth --layers - made a folder named -
+    assert list(tmp_path.iterdir()) == []

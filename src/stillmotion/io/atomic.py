@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..errors import OutputError
+from ._checks import check_output_name
 
 log = logging.getLogger(__name__)
 
@@ -157,6 +158,7 @@ def _name_max(folder: Path) -> int:
 
 
 def _check_name(path: Path) -> None:
+    check_output_name(path, ())  # '-' (standard output), for every output: --layers too
     if path.name in ("", ".", ".."):
         raise OutputError(f"output {path} must name a new file or folder")
     size, limit = len(os.fsencode(path.name)), _name_max(path.parent)
