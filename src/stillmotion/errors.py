@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
+from collections.abc import Iterator
+
 
 class StillmotionError(Exception):
     """Base class: a problem the user can fix (bad input, missing extra, unsupported request)."""
@@ -42,3 +46,21 @@ def check_model_folder(source: str, what: str) -> None:
     looks_like_path = source.startswith((".", "~", "/")) or source.count("/") > 1 or os.sep in source[:1]
     if looks_like_path and not os.path.exists(os.path.expanduser(source)):
         raise ModelNotFoundError(f"{what}: model folder not found: {source}")
+
+
+@contextlib.contextmanager
+def quiet_diffusers() -> Iterator[None]:
+    """Load a diffusers model without its own progress bar and, unless the debug log is on, without the
+    errors it logs before raising ("An error occurred while trying to fetch ..."): the loaders turn a
+    missing model into one :class:`ModelNotFoundError` line, and diffusers' line broke through ``--quiet``
+    beside it."""
+    from diffusers.utils import logging as diffusers_logging
+
+    diffusers_logging.disable_progress_bar()  # its loading bar broke through --quiet and into ours
+    verbosity = diffusers_logging.get_verbosity()
+    if not logging.getLogger("stillmotion").isEnabledFor(logging.DEBUG):
+        diffusers_logging.set_verbosity(diffusers_logging.CRITICAL)
+    try:
+        yield
+    finally:
+        diffusers_logging.set_verbosity(verbosity)

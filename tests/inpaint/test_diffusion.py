@@ -120,3 +120,26 @@ def test_cli_diffusion(tmp_path, tiny_pipeline, monkeypatch):
                  "--model", str(tiny_pipeline), "--prompt", "stone", "--steps", "1", "--quiet"]) == 0  # fmt: skip
     assert np.asarray(Image.open(out)).shape == (24, 32, 3)
     assert len(loads) == 1  # it was loaded to check the options, then again to fill
+
+
+def test_a_pipeline_without_weights_is_our_one_line_only(tmp_path, tiny_pipeline):
+    import shutil
+    import subprocess
+    import sys
+
+    from PIL import Image
+
+    broken = tmp_path / "no-unet-weights"
+    shutil.copytree(tiny_pipeline, broken)
+    for weights in (broken / "unet").glob("diffusion_pytorch_model*"):
+        weights.unlink()
+    photo, mask = tmp_path / "p.png", tmp_path / "m.png"
+    Image.fromarray((stripes(24, 32) * 255).astype(np.uint8)).save(photo)
+    m = np.zeros((24, 32), np.uint8)
+    m[6:14, 6:20] = 255
+    Image.fromarray(m).save(mask)
+    cmd = [sys.executable, "-m", "stillmotion", "inpaint", str(photo), "--mask", str(mask), "-o", str(tmp_path / "o.png"),
+           "--backend", "diffusion", "--model", str(broken), "--quiet"]  # fmt: skip
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    assert done.returncode == 2 and "not found locally" in done.stderr
+    assert "An error occurred while trying to fetch" not in done.stderr  # diffusers' own line: --debug only

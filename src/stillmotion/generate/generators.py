@@ -25,7 +25,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from ..errors import InputError, MissingExtraError, ModelNotFoundError, check_model_folder
+from ..errors import InputError, MissingExtraError, ModelNotFoundError, check_model_folder, quiet_diffusers
 from ..registry import Registry
 
 log = logging.getLogger(__name__)
@@ -66,28 +66,19 @@ def _device(name: str):
 def _load(cls, source: str, what: str, *, dtype=None, **kwargs):
     """``cls.from_pretrained(source, local_files_only=True)`` with a one-line error when absent."""
     import torch
-    from diffusers.utils import logging as diffusers_logging
-
-    diffusers_logging.disable_progress_bar()  # its loading bar broke through --quiet and into ours
 
     if dtype is not None and dtype != torch.float32:
         kwargs["torch_dtype"] = dtype
     check_model_folder(source, what)
-    # diffusers logs a missing weight file as an error of its own ("An error occurred while trying to fetch
-    # ...") before raising, which broke through --quiet beside our one line: shown only with --debug
-    verbosity = diffusers_logging.get_verbosity()
-    if not log.isEnabledFor(logging.DEBUG):
-        diffusers_logging.set_verbosity(diffusers_logging.CRITICAL)
     try:
-        return cls.from_pretrained(os.path.expanduser(source), local_files_only=True, **kwargs)
+        with quiet_diffusers():
+            return cls.from_pretrained(os.path.expanduser(source), local_files_only=True, **kwargs)
     except (OSError, ValueError, EnvironmentError) as exc:
         log.debug("%s: loading %r failed: %s", what, source, exc)
         raise ModelNotFoundError(
             f"{what}: no local weights at {source!r}: give a diffusers model folder, or an id already in the "
             "Hugging Face cache (nothing is downloaded; --debug shows the loader's own message)"
         ) from None
-    finally:
-        diffusers_logging.set_verbosity(verbosity)
 
 
 def _to_pil(image: np.ndarray):

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import MissingExtraError, ModelNotFoundError, check_model_folder
+from ..errors import MissingExtraError, ModelNotFoundError, check_model_folder, quiet_diffusers
 from ..types import ProgressCallback, no_progress
 
 log = logging.getLogger(__name__)
@@ -45,13 +45,11 @@ class DiffusionInpainter:
             from diffusers import AutoPipelineForInpainting
         except ImportError as exc:
             raise MissingExtraError("the diffusion inpaint backend", "neural", exc.name) from None
-        from diffusers.utils import logging as diffusers_logging
-
-        diffusers_logging.disable_progress_bar()  # its loading bar broke through --quiet and into ours
         try:
-            self.pipe = _kandinsky_inpaint(model) or AutoPipelineForInpainting.from_pretrained(
-                str(model), local_files_only=True
-            )
+            with quiet_diffusers():
+                self.pipe = _kandinsky_inpaint(model) or AutoPipelineForInpainting.from_pretrained(
+                    str(model), local_files_only=True
+                )
         except (OSError, ValueError) as exc:
             raise ModelNotFoundError(f"inpainting pipeline {model} not found locally (nothing is downloaded): {exc}") from None
         self.pipe.set_progress_bar_config(disable=True)
