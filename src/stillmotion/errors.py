@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import logging
 from collections.abc import Iterator
 
 
@@ -54,6 +53,8 @@ def quiet_diffusers() -> Iterator[None]:
     errors it logs before raising ("An error occurred while trying to fetch ..."): the loaders turn a
     missing model into one :class:`ModelNotFoundError` line, and diffusers' line broke through ``--quiet``
     beside it."""
+    import logging  # here: the command imports this module before it can handle Ctrl-C (see stillmotion.cli)
+
     from diffusers.utils import logging as diffusers_logging
 
     diffusers_logging.disable_progress_bar()  # its loading bar broke through --quiet and into ours
