@@ -8,8 +8,6 @@ import logging
 NAME = "depth"
 log = logging.getLogger(__name__)
 HELP = "estimate a photo's depth map (inverse depth, near = bright)"
-#: The backends that load no model (--model is ignored with them).
-MODELLESS_BACKENDS = ("classical", "phone")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -35,6 +33,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..depth import MODELLESS_BACKENDS
     from ..depth.pipeline import DepthConfig, check_depth_output, prepare_depth
     from ..errors import InputError
     from ..io import (check_image_output, check_output, check_separate_outputs, output_group, read_image,

@@ -36,6 +36,10 @@ def _classical(**options):
     return ClassicalDepth(**options)
 
 
+#: The backends that load no model (``model`` means nothing to them).
+MODELLESS_BACKENDS = ("classical", "phone")
+
+
 def backend_names() -> list[str]:
     """Every name ``estimate`` accepts, ``auto`` first."""
     return [AUTO, *BACKENDS.names()]
@@ -44,15 +48,15 @@ def backend_names() -> list[str]:
 def resolve_backend(backend: str = AUTO, *, source: str | os.PathLike | None = None, model: str | None = None) -> str:
     """The concrete backend ``backend`` stands for (``auto`` is resolved; other names are checked)."""
     if backend != AUTO:
-        if backend not in BACKENDS.names():
+        if backend not in BACKENDS:
             raise InputError(f"unknown depth backend {backend!r}; choose one of: {', '.join(backend_names())}")
         return backend
-    if source is not None and "phone" in BACKENDS.names():
+    if source is not None and "phone" in BACKENDS:
         from .phone import has_phone_depth
 
         if has_phone_depth(source):
             return "phone"
-    if "dpt" in BACKENDS.names():
+    if "dpt" in BACKENDS:
         from .neural import find_local_model
 
         found = find_local_model(model)
@@ -86,7 +90,7 @@ def estimate(
     name = resolve_backend(backend, source=source, model=model)
     if name == "phone":
         options["source"] = source
-    elif name != "classical" and model is not None:
+    elif name not in MODELLESS_BACKENDS and model is not None:
         options["model"] = model
     estimator = BACKENDS.create(name, **options)
     log.info("depth: %s backend%s", name, " (auto)" if backend == AUTO else "")

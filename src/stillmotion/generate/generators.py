@@ -323,7 +323,7 @@ def _sdxl(**options):
 
 def load_generator(name: str, *, model: str | None = None, device: str = "cpu"):
     """Build generator ``name`` from local weights; raises MissingExtraError / ModelNotFoundError."""
-    if name not in GENERATORS.names():
+    if name not in GENERATORS:
         raise InputError(f"unknown generator {name!r}; choose one of: {', '.join(GENERATORS.names())}")
     require_neural(f"the {name} generator")
     return GENERATORS.create(name, model=model, device=device)
@@ -336,7 +336,7 @@ def generator_from_story(story):
     if not story.generator:
         raise InputError(f"{first.label} has a prompt: choose a generator (generator: kandinsky | sd15 | sdxl "
                          "in the story, or --generator) with local weights (model: DIR or --model)")  # fmt: skip
-    if story.generator not in GENERATORS.names():
+    if story.generator not in GENERATORS:
         raise InputError(f"generator: unknown {story.generator!r}; choose one of: {', '.join(GENERATORS.names())}")
     generator = load_generator(story.generator, model=story.model, device=story.device)
     return lambda: generator

@@ -99,7 +99,7 @@ def _to_2d_float(array: np.ndarray, path: Path) -> np.ndarray:
         raise InputError(f"depth file {path} must hold one 2-D map, got an array of shape {array.shape}")
     if array.dtype == np.bool_ or not np.issubdtype(array.dtype, np.number) or np.iscomplexobj(array):
         raise InputError(f"depth file {path} holds {array.dtype} values, expected real numbers")
-    return array.astype(np.float32)
+    return array.astype(np.float32, copy=False)
 
 
 def _read_npy(path: Path, max_pixels: int) -> np.ndarray:
