@@ -63,7 +63,7 @@ def run() -> None:
 
 
 def _interrupted() -> int:
-    """Say that Ctrl-C stopped the run (as :func:`._main.main` does); the exit code."""
+    """Say that Ctrl-C stopped the run, during the run or its imports; the exit code."""
     try:
         sys.stderr.write("error: interrupted\n")
     except (AttributeError, OSError, ValueError):  # stderr closed

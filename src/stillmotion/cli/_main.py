@@ -145,8 +145,9 @@ def _stopped(exc: BaseException) -> int:
         with contextlib.suppress(OSError):  # after SIGHUP the terminal may be gone
             sys.stderr.write(f"error: stopped by {signal.Signals(exc.signum).name}\n")
         return 128 + exc.signum
-    sys.stderr.write("error: interrupted\n")
-    return 130
+    from . import _interrupted
+
+    return _interrupted()
 
 
 def _stop_behind(exc: BaseException) -> BaseException | None:

@@ -74,12 +74,10 @@ def run(args) -> int:
 
 def _init_image(path):
     """The init image at ``path`` (a Path), read and checked: found, an image, not too small."""
-    from ..errors import InputError
     from ..io import read_image
+    from ..io._checks import check_input_file
     from ..render.sizes import check_photo_side
 
-    if not path.is_file():
-        raise InputError(f"init image not found: {path}")
-    image = read_image(path)
+    image = read_image(check_input_file(path, "init image"))
     check_photo_side(image.shape, f"init image {path}")  # a 1x1 init image ran
     return image

@@ -16,7 +16,7 @@ import numpy as np
 
 from ..errors import InputError, OutputError
 from ..types import Depth, DepthKind
-from ._checks import check_input_file, check_pixels
+from ._checks import check_input_file, check_pixels, read_head
 from ._stream import python_stream
 from .atomic import atomic_output
 from .image import MAX_PIXELS, no_pil_bomb_limit, write_png
@@ -103,9 +103,7 @@ def _to_2d_float(array: np.ndarray, path: Path) -> np.ndarray:
 
 
 def _read_npy(path: Path, max_pixels: int) -> np.ndarray:
-    with open(path, "rb") as fh:
-        magic = fh.read(6)
-    if magic != b"\x93NUMPY":  # NumPy falls back to unpickling and says the file "contains pickled data"
+    if read_head(path, 6) != b"\x93NUMPY":  # NumPy falls back to unpickling and says the file "contains pickled data"
         raise InputError(f"depth file {path} is not a NumPy .npy file (no .npy header)")
     try:
         header = np.load(path, mmap_mode="r", allow_pickle=False)  # header only: nothing is read yet
