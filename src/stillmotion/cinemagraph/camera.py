@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 
 from ..errors import InputError
-from .field import ANIMATE_MOTION_OPTIONS, build_field, from_preset
+from .field import build_field, from_preset
 from .hints import MotionHints
 from .mask_file import read_mask
 from .materials import get_material
@@ -43,11 +43,11 @@ class FlowSpec:
         if self.material is not None:
             get_material(self.material)
         mask = read_mask(self.mask, size=(w, h), what="loop mask") if self.mask is not None else None
-        region = moving_region(image, mask=mask, freeze=None, material=self.material, has_motion=bool(self.hints.hints),
-                               motion_options=ANIMATE_MOTION_OPTIONS)  # fmt: skip
+        if self.material is None and not self.hints.hints:  # animate's own options (loop also has --motion-from)
+            raise InputError("nothing to animate: give --hint/--hints or --material")
+        region = moving_region(image, mask=mask, freeze=None, material=self.material, has_motion=bool(self.hints.hints))
         material = get_material(self.material) if self.material else None
-        field = build_field(image, region, fps=fps, hints=self.hints, material=material, speed=self.speed,
-                            motion_options=ANIMATE_MOTION_OPTIONS)  # fmt: skip
+        field = build_field(image, region, fps=fps, hints=self.hints, material=material, speed=self.speed)
         return FlowingPhoto(field, region, speed=self.speed, preset=from_preset(self.hints))
 
 

@@ -291,11 +291,6 @@ def from_preset(hints: MotionHints, velocity: np.ndarray | None = None) -> bool:
     return velocity is None and not hints.hints
 
 
-#: The options that give a loop its motion, and those that give a camera move's flow one (named in errors).
-LOOP_MOTION_OPTIONS = "--hint/--hints, --material or --motion-from"
-ANIMATE_MOTION_OPTIONS = "--hint/--hints or --material"
-
-
 def build_field(
     image: np.ndarray,
     region: np.ndarray,
@@ -306,7 +301,6 @@ def build_field(
     velocity: np.ndarray | None = None,
     speed: float = 1.0,
     options: FieldOptions = FieldOptions(),
-    motion_options: str = LOOP_MOTION_OPTIONS,
 ) -> np.ndarray:
     """The Eulerian motion field M (H, W, 2) float32 in pixels per frame at ``fps``.
 
@@ -317,7 +311,6 @@ def build_field(
     ``material`` preset. A material also bends the field with its turbulence and sets the border fade.
     ``speed`` (0 .. ``MAX_SPEED``) multiplies it; hints must lie in the photo (their length is checked
     against the photo as the user gave it, before any downscale or crop: :meth:`~.hints.MotionHints.check_fits`).
-    ``motion_options``: the options that give a motion, named in the error when none is given.
     """
     h, w = image.shape[:2]
     if region.shape != (h, w):
@@ -342,7 +335,7 @@ def build_field(
         vel = material_velocity((h, w), material, seed=options.seed)
         source = f"material {material.name}"
     else:
-        raise InputError(f"no motion given: use {motion_options}")
+        raise InputError("no motion given: use --hint/--hints, --material or --motion-from")
     fade_diag = material.fade_diag if material is not None else options.fade_diag
     # small still islands (rocks in a stream) do not stop the flow: it passes under them, as under a stone
     # lying on the water; the renderer never moves or overwrites their pixels (they are not in the region)

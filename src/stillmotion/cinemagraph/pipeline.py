@@ -18,7 +18,7 @@ from ..errors import InputError
 from ..io import check_clip_output, open_writer, read_image
 from ..render.sizes import check_fps, even_frame_size
 from ..types import ProgressCallback, VideoSpec, no_progress
-from .field import LOOP_MOTION_OPTIONS, build_field, check_speed, from_preset
+from .field import build_field, check_speed, from_preset
 from .hints import MotionHints
 from .mask_file import read_mask
 from .materials import get_material
@@ -76,10 +76,8 @@ def moving_region(
     freeze: np.ndarray | None,
     material: str | None,
     has_motion: bool,
-    motion_options: str = LOOP_MOTION_OPTIONS,
 ) -> np.ndarray:
-    """The bool (H, W) region that moves (see the module's docstring); raises when it is empty.
-    ``motion_options``: the options that give a motion, named in the error when there is none."""
+    """The bool (H, W) region that moves (see the module's docstring); raises when it is empty."""
     h, w = image.shape[:2]
     if mask is not None:
         region = mask.copy()
@@ -95,7 +93,7 @@ def moving_region(
     elif has_motion:
         region = np.ones((h, w), bool)
     else:
-        raise InputError(f"nothing to animate: give {motion_options}")
+        raise InputError("nothing to animate: give --hint/--hints, --material or --motion-from")
     if freeze is not None:
         region &= ~freeze
         if not region.any():

@@ -26,6 +26,7 @@ import numpy as np
 
 from ..depth.defocus import gradient_magnitude
 from ..io.image import unit_float
+from .field import region_bbox
 
 log = logging.getLogger(__name__)
 
@@ -131,13 +132,12 @@ def _thin_structures_near(image: np.ndarray, mask: np.ndarray, options: SkyOptio
     """:func:`thin_structures`, computed only on the box around ``mask`` grown by the filters' reach (the
     same answer inside it: a large photo's sky is often a fraction of it, and the filters cost seconds)."""
     found = np.zeros(mask.shape, bool)
-    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
-    if rows.size == 0:
-        return found
     side = structure_side(mask.shape, options=options)
     reach = 2 * side + 6  # an opening or closing reaches a window's side, the 5x5 close and grow 4 px more
-    y0, y1 = max(0, rows[0] - reach), min(mask.shape[0], rows[-1] + 1 + reach)
-    x0, x1 = max(0, cols[0] - reach), min(mask.shape[1], cols[-1] + 1 + reach)
+    box = region_bbox(mask, margin=reach)
+    if box is None:
+        return found
+    y0, y1, x0, x1 = box
     found[y0:y1, x0:x1] = thin_structures(image[y0:y1, x0:x1], options=options, side=side)
     return found
 
