@@ -88,7 +88,7 @@ class Motion3D:
         fovs = np.asarray(series["fov_schedule"][:count], np.float64)
         bad = np.flatnonzero(~((fovs >= MIN_FOV_DEG) & (fovs <= MAX_FOV_DEG)))
         if bad.size:
-            raise InputError(f"fov_schedule: frame {bad[0]} gives {fovs[bad[0]]:g} degrees; expected 1..170")
+            raise InputError(f"fov_schedule: frame {bad[0]} gives {fovs[bad[0]]:g} degrees; expected {MIN_FOV_DEG:g}..{MAX_FOV_DEG:g}")
         self.fovs = [long_side_fov_deg(float(f), width, height) for f in fovs]
         self._first: np.ndarray | None = None
         self._source: MirroredSource | None = None

@@ -105,6 +105,6 @@ MIN_FOV_DEG, MAX_FOV_DEG = 1.0, 170.0
 
 
 def check_fov(fov_deg: float, *, name: str = "fov") -> None:
-    """Refuse a field of view outside 1..170 degrees (NaN too); ``name``: how the caller calls it."""
+    """Refuse a field of view outside MIN_FOV_DEG..MAX_FOV_DEG (NaN too); ``name``: how the caller calls it."""
     if not MIN_FOV_DEG <= fov_deg <= MAX_FOV_DEG:
-        raise InputError(f"{name} must be within 1..170 degrees, got {fov_deg}")
+        raise InputError(f"{name} must be within {MIN_FOV_DEG:g}..{MAX_FOV_DEG:g} degrees, got {fov_deg}")
