@@ -51,6 +51,7 @@ def test_setting_none_turns_the_segmenter_off(no_model):
     image = np.full((64, 64, 3), 0.5, np.float32)
     assert people.person_probability(image) is None
     assert people.people_mask(image, [(10, 10, 20, 20)]) is None
+    assert people.person_top(image, (10, 10, 20, 20)) is None
 
 
 def test_a_setting_that_names_no_file_is_an_error(monkeypatch, tmp_path):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import cv2
 import numpy as np
 import pytest
@@ -152,3 +154,57 @@ def test_a_scope_grade_frames_for_its_bars():
     plain = plan(image, depth, AnimateConfig(**config))
     scope = plan(image, depth, AnimateConfig(**config, grade=parse_grade("scope")))
     assert scope.intrinsics.cy > plain.intrinsics.cy + 10  # the window sits higher in the photo (its centre, above the photo's, projects lower)
+
+
+def _framed_face(monkeypatch, side, person_top):
+    """The window's centre row for a 640x345 window in a 640x640 photo with one face ``side`` px wide at
+    row 300, the people segmenter answering that the person's top is ``person_top`` (None: no model)."""
+    from stillmotion.depth import faces, people
+
+    monkeypatch.setattr(faces, "detect_faces", lambda image: [(320 - side // 2, 300, side, side)])
+    monkeypatch.setattr(people, "person_top", lambda image, face: person_top)
+    return window_centre(np.full((SIZE, SIZE, 3), 0.5, np.float32), SIZE, CROP_H)[1]
+
+
+def test_a_hat_above_the_face_stays_in_the_window(monkeypatch):
+    # the FILM portrait's 832x448 clip cut the boy's pompom: the head's top was taken a face height above
+    # the face's middle, wherever the hat reached
+    from stillmotion.render.framing import HEAD_ROOM
+
+    plain = _framed_face(monkeypatch, 120, None)
+    assert _framed_face(monkeypatch, 120, 250.0) == plain, "a person's top below a face height: the usual rule"
+    hat = 300 - 120 * 0.9  # a hat reaching 0.9 face heights above the face's top
+    assert hat < plain - CROP_H / 2, "the usual rule cuts it"
+    cy = _framed_face(monkeypatch, 120, hat)
+    assert abs((hat - (cy - CROP_H / 2)) - HEAD_ROOM * CROP_H) < 1.0, "the hat's top sits HEAD_ROOM below the top"
+    # a small face a third from the top leaves room for the hat already: the window stays
+    assert _framed_face(monkeypatch, 60, 300 - 60 * 0.9) == _framed_face(monkeypatch, 60, None)
+    # a top far above (a raised arm, a segmenter's mistake) is believed up to 1.5 face heights...
+    high = _framed_face(monkeypatch, 120, 0.0)
+    assert abs((high - CROP_H / 2) - (300 - 1.5 * 120 - HEAD_ROOM * CROP_H)) < 1.0
+    # ...and the face never leaves the window
+    large = _framed_face(monkeypatch, 150, 0.0)
+    assert large + CROP_H / 2 >= 450 + HEAD_ROOM * CROP_H - 1e-6
+    assert large < _framed_face(monkeypatch, 150, None)
+
+
+FILM = Path(__file__).resolve().parents[3] / "shared" / "data" / "video_frames" / "film_pair" / "one.png"
+
+
+@pytest.mark.skipif(not FILM.exists(), reason="../shared/data is absent")
+def test_the_film_boys_pompom_is_in_the_landscape_window(monkeypatch):
+    from stillmotion.depth import people
+    from stillmotion.depth.faces import detect_faces
+    from stillmotion.io import read_image
+
+    monkeypatch.delenv(people.MODEL_ENV, raising=False)
+    if people.model_path() is None:
+        pytest.skip("no segmentation model: pip install --no-deps mediapipe==0.10.14")
+    image = read_image(FILM)[:, 224:800]  # the photo without its black side bars
+    x, y, fw, fh = detect_faces(image)[0]
+    crop_w = image.shape[1]
+    crop_h = crop_w * 448 / 832
+    _, cy = window_centre(image, crop_w, crop_h)
+    pompom = 63  # the first row of the pompom, looked at in the photo
+    assert cy - crop_h / 2 < pompom, "the window keeps the pompom's top"
+    assert cy + crop_h / 2 > y + fh, "and the whole face"

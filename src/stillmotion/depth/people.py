@@ -107,6 +107,12 @@ def person_probability(image: np.ndarray) -> np.ndarray | None:
 
 
 def _probability(image: np.ndarray, path: Path) -> np.ndarray:
+    return np.clip(upsample_guided(_coarse_probability(image, path), np.asarray(image, np.float32)), 0.0, 1.0)
+
+
+def _coarse_probability(image: np.ndarray, path: Path) -> np.ndarray:
+    """The network's answer for ``image``, brought back to the photo's aspect at its own resolution
+    (256 pixels on the long side)."""
     net = _network(path)
     small = cv2.resize(np.asarray(image, np.float32), (_INPUT_SIDE, _INPUT_SIDE), interpolation=cv2.INTER_AREA)
     blob = np.ascontiguousarray(np.clip(small, 0.0, 1.0).transpose(2, 0, 1)[None])
@@ -118,8 +124,25 @@ def _probability(image: np.ndarray, path: Path) -> np.ndarray:
     h, w = image.shape[:2]
     # back to the photo's aspect at the network's resolution, then to its size with edges snapped
     side = (_INPUT_SIDE, max(1, round(_INPUT_SIDE * h / w))) if w >= h else (max(1, round(_INPUT_SIDE * w / h)), _INPUT_SIDE)
-    coarse = cv2.resize(out.reshape(_INPUT_SIDE, _INPUT_SIDE), side, interpolation=cv2.INTER_AREA)
-    return np.clip(upsample_guided(coarse, np.asarray(image, np.float32)), 0.0, 1.0)
+    return cv2.resize(out.reshape(_INPUT_SIDE, _INPUT_SIDE), side, interpolation=cv2.INTER_AREA)
+
+
+def person_top(image: np.ndarray, face: tuple[int, int, int, int]) -> float | None:
+    """The top row (photo pixels) of the person whose face is ``face`` (x, y, w, h) in a float32 RGB
+    photo: the highest row, within the face's columns, of the segmenter's region that holds the face (a
+    hat, hair standing up). Found on the network's coarse answer (a few pixels' precision is enough to
+    frame by). None without a model, or when the segmenter finds no person at the face."""
+    path = model_path()
+    if path is None:
+        return None
+    coarse = _coarse_probability(image, path)
+    fy, fx = coarse.shape[0] / image.shape[0], coarse.shape[1] / image.shape[1]
+    x, y, w, h = face
+    x0, x1 = int(x * fx), max(int(x * fx) + 1, int(round((x + w) * fx)))
+    small = (x0, int(y * fy), x1 - x0, max(1, int(round(h * fy))))
+    person = holding_faces(parts(coarse > PERSON_THRESHOLD), [small])
+    rows = np.flatnonzero(person[:, x0:x1].any(axis=1))
+    return float(rows[0]) / fy if rows.size else None
 
 
 def people_mask(image: np.ndarray, faces: list[tuple[int, int, int, int]]) -> np.ndarray | None:

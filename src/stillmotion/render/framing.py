@@ -6,7 +6,9 @@ and shoulders in an 832x448 clip. Photographers frame the other way: they keep t
 is taller than the frame, its top with a little headroom, cutting at the feet.
 
 1. **Faces**: the largest detected face sits a third from the window's top, horizontally centred, or
-   lower when the face is so large that the top of the head would leave the frame.
+   lower when the face is so large that the top of the head would leave the frame; the head's top is
+   a face height above the face's middle, or the person's top in the face's columns where the people
+   segmenter (:mod:`stillmotion.depth.people`) finds it higher (a hat), as long as the face stays whole.
 2. **A landscape's sky** (no face found; the window cuts the photo's height): when a sky hangs from the
    top over at least a third of the columns (:func:`stillmotion.cinemagraph.sky.detect_sky`) and the horizon
    lies in the upper half of the photo, the window keeps the horizon a third from its top, so the sky
@@ -45,6 +47,9 @@ HEADROOM = 0.12
 #: Least space kept above a face's head (a face height above the face's middle), as a fraction of the
 #: window's height: a large face a third from the top had its hair cut by the frame.
 HEAD_ROOM = 0.04
+#: How far above a face (in face heights) the person's top found by the people segmenter is believed: a
+#: hat's pompom reaches about one.
+MAX_HEAD_ABOVE = 1.5
 #: A "subject" taller than this fraction of the photo says nothing about where to cut.
 MAX_SUBJECT_HEIGHT = 0.9
 #: Long side of the copy the saliency is computed on.
@@ -71,7 +76,7 @@ def window_centre(
         # the face a third from the top of what is seen, and the top of the head (about a face height
         # above the face's middle: hair, a helmet) below the top, by ``HEAD_ROOM`` of what is seen
         cy = min(y + fh / 2.0 + seen / 6.0, y + fh / 2.0 - fh + seen / 2.0 - HEAD_ROOM * seen)
-        return _clamp(x + fw / 2.0, cy, crop_w, crop_h, w, h)
+        return _clamp(x + fw / 2.0, _above_the_head(image, faces[0], cy, seen), crop_w, crop_h, w, h)
     if crop_h > (1 - MIN_CUT) * h:  # a sideways cut: stays centred
         return None
     horizon = sky_horizon(image)
@@ -89,6 +94,23 @@ def window_centre(
         cy = top - HEADROOM * seen + seen / 2.0
     log.info("framing: the %dx%d window keeps the subject's rows %d-%d", round(crop_w), round(crop_h), top, bottom)
     return _clamp(w / 2.0, cy, crop_w, crop_h, w, h)
+
+
+def _above_the_head(image: np.ndarray, face: tuple[int, int, int, int], cy: float, seen: float) -> float:
+    """The window's centre row ``cy`` raised, when the people segmenter finds the person reaching higher
+    than a face height above the face's middle (a hat, a pompom, hair standing up), to keep that top
+    ``HEAD_ROOM`` of what is ``seen`` below the window's top, as far as the whole face stays in view,
+    ``HEAD_ROOM`` above its bottom. (The FILM portrait's 832x448 clip cut the boy's pompom and the top of
+    his hat.) The person's top is taken at most ``MAX_HEAD_ABOVE`` face heights above the face."""
+    from ..depth.people import person_top
+
+    x, y, fw, fh = face
+    top = person_top(image, face)
+    if top is None or top >= y + fh / 2.0 - fh:
+        return cy
+    top = max(top, y - MAX_HEAD_ABOVE * fh)
+    lowest = y + fh + HEAD_ROOM * seen - seen / 2.0  # the face's bottom still in view
+    return min(cy, max(top + seen / 2.0 - HEAD_ROOM * seen, lowest))
 
 
 def sky_horizon(image: np.ndarray) -> float | None:
