@@ -31,6 +31,7 @@ import math
 import cv2
 import numpy as np
 
+from ..imageops import normalised_blur
 from .schedule import HARD_FRACTION, coarse_copy, sound_frames
 
 log = logging.getLogger(__name__)
@@ -60,15 +61,6 @@ def transit_frames(field: np.ndarray, *, steps: int) -> tuple[np.ndarray, np.nda
     return upstream + downstream, (share >= 0.5) & (speed >= HARD_FRACTION * around)
 
 
-def _smooth_over(values: np.ndarray, measured: np.ndarray) -> np.ndarray:
-    """``values`` blurred over the ``measured`` pixels only (a normalised blur), so that the others take
-    their neighbours' values; 1 far from any."""
-    weight = measured.astype(np.float32)
-    num = cv2.GaussianBlur(values.astype(np.float32) * weight, (0, 0), _SMOOTH_PX)
-    den = cv2.GaussianBlur(weight, (0, 0), _SMOOTH_PX)
-    return np.where(den > 1e-3, num / np.maximum(den, 1e-3), 1.0).astype(np.float32)
-
-
 def pace(field: np.ndarray, *, frame_count: int, speed: float = 1.0, fit: bool = True) -> np.ndarray:
     """The motion of a loop of ``frame_count`` frames, given its field (H, W, 2) in pixels per frame.
 
@@ -87,7 +79,9 @@ def pace(field: np.ndarray, *, frame_count: int, speed: float = 1.0, fit: bool =
     if not measured.any():  # a region smaller than a pixel of the coarse grid
         return field
     if fit:
-        factor = _smooth_over(np.minimum(1.0, transit / np.float32(MIN_TRANSIT_LOOPS * n)), measured)
+        # smoothed over the measured pixels only, so that the others take their neighbours' values; 1 far from any
+        factor = normalised_blur(np.minimum(1.0, transit / np.float32(MIN_TRANSIT_LOOPS * n)), measured,
+                                 sigma_px=_SMOOTH_PX, empty=1.0)  # fmt: skip
         if factor[measured].min() < 0.999:  # (a blur of ones is not exactly one)
             h, w = field.shape[:2]
             field = field * cv2.resize(factor, (w, h), interpolation=cv2.INTER_LINEAR)[:, :, None]

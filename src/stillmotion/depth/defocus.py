@@ -22,6 +22,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from ..imageops import normalised_blur
+
 _RESHARPEN_SIGMA = 1.0
 #: Confidence above which the photo is taken to have real defocus blur (sharp = near).
 REAL_DEFOCUS = 0.25
@@ -58,21 +60,14 @@ def defocus_sharpness(gray: np.ndarray, *, foreground: np.ndarray | None = None)
     lo, hi = np.percentile(sigma, [15, 85])
     confidence = float(np.clip((hi - lo) / 1.5 - 0.2, 0.0, 1.0))
     if foreground is None or confidence <= REAL_DEFOCUS:
-        dense = _spread(sparse, weight, spread)
+        dense = normalised_blur(sparse, weight, sigma_px=spread, min_weight=1e-6)
     else:
         fg = np.clip(foreground, 0.0, 1.0).astype(np.float32)
         behind = 1.0 - cv2.dilate(fg, np.ones((5, 5), np.uint8))  # the outline's edges are the subject's
         seen = behind[edges] > 0.5
         prior = float(np.median(sigma[seen] if seen.any() else sigma))  # the background's typical blur
-        dense = fg * _spread(sparse, weight, spread) + (1.0 - fg) * _spread(sparse, weight * behind, spread, prior)
+        every_edge = normalised_blur(sparse, weight, sigma_px=spread, min_weight=1e-6)
+        background = normalised_blur(sparse, weight * behind, sigma_px=spread, prior=prior, prior_weight=_PRIOR_DENSITY)
+        dense = fg * every_edge + (1.0 - fg) * background
     sharp = 1.0 - np.clip((dense - lo) / max(hi - lo, 1e-3), 0.0, 1.0)
     return sharp.astype(np.float32), confidence
-
-
-def _spread(sparse: np.ndarray, weight: np.ndarray, sigma: float, prior: float | None = None) -> np.ndarray:
-    """Normalised convolution: the ``weight``-ed average of ``sparse`` around each pixel (Gaussian window).
-    With a ``prior``, pixels with almost no estimate nearby take it instead."""
-    num, den = cv2.GaussianBlur(sparse * weight, (0, 0), sigma), cv2.GaussianBlur(weight, (0, 0), sigma)
-    if prior is None:
-        return num / np.maximum(den, 1e-6)
-    return (num + _PRIOR_DENSITY * prior) / (den + _PRIOR_DENSITY)

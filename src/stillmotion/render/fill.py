@@ -13,6 +13,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from ..imageops import normalised_blur
+
 #: Inpaint at a resolution where the mask has at most this many pixels (the fill is low-frequency).
 MAX_FILL_PIXELS = 120_000
 #: A background's fine detail is measured on a copy of this long side (pixels): the mean absolute
@@ -85,7 +87,8 @@ def as_soft_as_around(filled: np.ndarray, band: np.ndarray, wide: np.ndarray) ->
     sh, sw = grey.shape
     quarter = (max(1, round(sw / 4)), max(1, round(sh / 4)))
     background = _wholly(~wide, quarter)
-    around = _normalised_blur(cv2.resize(detail, quarter, interpolation=cv2.INTER_AREA), background, _AROUND_PX / 4)
+    around = normalised_blur(cv2.resize(detail, quarter, interpolation=cv2.INTER_AREA), background,
+                             sigma_px=_AROUND_PX / 4, empty=np.nan)  # fmt: skip
     weight = np.clip((TEXTURED_DETAIL - around) / (TEXTURED_DETAIL - SOFT_DETAIL), 0.0, 1.0)
     weight[~np.isfinite(around)] = 0.0  # no background near: nothing to match
     if not weight.any():
@@ -93,7 +96,7 @@ def as_soft_as_around(filled: np.ndarray, band: np.ndarray, wide: np.ndarray) ->
     half = (max(1, round(sw / 2)), max(1, round(sh / 2)))
     behind = _wholly(band | ~wide, half)
     shown = cv2.resize(small, half, interpolation=cv2.INTER_AREA)
-    soft = _normalised_blur(shown, behind, SOFT_SIGMA_PX / 2)
+    soft = normalised_blur(shown, behind, sigma_px=SOFT_SIGMA_PX / 2, empty=np.nan)
     soft = np.where(np.isfinite(soft), soft, shown)
     weight = cv2.resize(weight, (w, h), interpolation=cv2.INTER_LINEAR)
     soft = cv2.resize(soft, (w, h), interpolation=cv2.INTER_LINEAR)
@@ -120,15 +123,3 @@ def _shrunk(image: np.ndarray, side: int) -> np.ndarray:
     if scale == 1.0:
         return image
     return cv2.resize(image, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_AREA)
-
-
-def _normalised_blur(values: np.ndarray, mask: np.ndarray, sigma: float) -> np.ndarray:
-    """Gaussian blur of ``values`` over the ``mask`` pixels only (normalised convolution); NaN where the
-    mask has (almost) no weight."""
-    m = mask.astype(np.float32)
-    weight = cv2.GaussianBlur(m, (0, 0), sigma)
-    spread = cv2.GaussianBlur(values * (m if values.ndim == 2 else m[:, :, None]), (0, 0), sigma)
-    if values.ndim == 3:
-        weight = weight[:, :, None]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(weight > 1e-3, spread / np.maximum(weight, 1e-12), np.nan).astype(np.float32)
