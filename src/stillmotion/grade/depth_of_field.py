@@ -148,7 +148,7 @@ def depth_of_field(
     if radius_px <= 0.0:
         return image
     # numba, imported when first used
-    from .kernels import composite_over, composite_over_counting, slice_layer, unpremultiply
+    from .kernels import composite_over, slice_layer, unpremultiply
 
     h, w = image.shape[:2]
     # Silhouette pixels mix foreground and background colour; give them the nearer depth (a 3x3 max) so
@@ -179,7 +179,7 @@ def depth_of_field(
         if r <= 0.0:
             composite_over(far, layer, y0, x0)
         else:
-            composite_over_counting(near, cover, layer, y0 - ny0, x0 - nx0)
+            composite_over(near, layer, y0 - ny0, x0 - nx0, cover)
     if near_box is None:
         return unpremultiply(far, TO_SRGB_TABLE)  # the composite's colour, back in sRGB (within [0, 1])
     return _near_over_far(far, near, cover, near_box, pos, radii, radius_px=radius_px)

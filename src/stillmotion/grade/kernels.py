@@ -110,26 +110,19 @@ def slice_layer(linear, pos, k, y0, y1, x0, x1):  # pragma: no cover - compiled
 
 
 @numba.njit(cache=True, nogil=True)
-def composite_over(acc, layer, y0, x0):  # pragma: no cover - compiled
-    """``acc`` (premultiplied RGBA) seen behind ``layer``, whose top-left corner is at (y0, x0), in place."""
-    for y in range(layer.shape[0]):
-        for x in range(layer.shape[1]):
-            keep = np.float32(1.0) - layer[y, x, 3]
-            for c in range(4):
-                acc[y0 + y, x0 + x, c] = acc[y0 + y, x0 + x, c] * keep + layer[y, x, c]
-
-
-@numba.njit(cache=True, nogil=True)
-def composite_over_counting(acc, cover, layer, y0, x0):  # pragma: no cover - compiled
-    """:func:`composite_over`, and the layer's alpha added to ``cover`` (H, W): the coverage of all the
-    layers composited so far, summed (a surface split between two slices sums to 1, never less)."""
+def composite_over(acc, layer, y0, x0, cover=None):  # pragma: no cover - compiled
+    """``acc`` (premultiplied RGBA) seen behind ``layer``, whose top-left corner is at (y0, x0), in place.
+    Given ``cover`` (H, W), the layer's alpha is added to it: the coverage of all the layers composited so
+    far, summed (a surface split between two slices sums to 1, never less). (numba compiles the call
+    without ``cover`` apart, its test pruned.)"""
     for y in range(layer.shape[0]):
         for x in range(layer.shape[1]):
             a = layer[y, x, 3]
             keep = np.float32(1.0) - a
             for c in range(4):
                 acc[y0 + y, x0 + x, c] = acc[y0 + y, x0 + x, c] * keep + layer[y, x, c]
-            cover[y0 + y, x0 + x] += a
+            if cover is not None:
+                cover[y0 + y, x0 + x] += a
 
 
 @numba.njit(cache=True, nogil=True)
