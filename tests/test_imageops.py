@@ -41,3 +41,14 @@ def test_the_normalised_blur_of_colours_is_that_of_each_channel():
     out = normalised_blur(colours, weight, sigma_px=3.0, empty=np.nan)
     for c in range(3):
         np.testing.assert_array_equal(out[:, :, c], normalised_blur(colours[:, :, c], weight, sigma_px=3.0, empty=np.nan))
+
+
+def test_the_shrunk_copy_has_its_long_side_at_most_the_limit_and_keeps_the_aspect():
+    from stillmotion.imageops import shrunk, shrunk_size
+
+    assert shrunk_size((1080, 1920, 3), 480) == ((480, 270), 0.25)
+    assert shrunk_size((300, 200), 480) == ((200, 300), 1.0)  # never enlarged
+    assert shrunk_size((4000, 20), 400, min_side=8) == ((8, 400), 0.1)  # a thin strip keeps min_side
+    image = np.full((64, 96, 3), 0.25, np.float32)
+    small = shrunk(image, 48)
+    assert small.shape == (32, 48, 3) and np.allclose(small, 0.25)

@@ -1,5 +1,5 @@
 """Small image operations that several stages share: a Gaussian blur that counts each pixel by a weight
-(normalised convolution)."""
+(normalised convolution), and a copy shrunk to a long side."""
 
 from __future__ import annotations
 
@@ -41,3 +41,16 @@ def normalised_blur(
         out = np.where(den > min_weight, out, empty).astype(np.float32)
     return out
 
+
+def shrunk_size(shape: tuple[int, ...], max_side: float, *, min_side: int = 1) -> tuple[tuple[int, int], float]:
+    """((width, height), scale) of a copy of a picture of ``shape`` (H, W, ...) scaled so that its long side
+    is at most ``max_side`` (never enlarged: scale <= 1), each side rounded and at least ``min_side``."""
+    h, w = shape[:2]
+    scale = min(1.0, max_side / max(h, w))
+    return (max(min_side, round(w * scale)), max(min_side, round(h * scale))), scale
+
+
+def shrunk(image: np.ndarray, max_side: float, *, min_side: int = 1) -> np.ndarray:
+    """A copy of ``image`` resized (area averaging) to :func:`shrunk_size`."""
+    size, _ = shrunk_size(image.shape, max_side, min_side=min_side)
+    return cv2.resize(image, size, interpolation=cv2.INTER_AREA)

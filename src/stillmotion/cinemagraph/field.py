@@ -27,6 +27,7 @@ import cv2
 import numpy as np
 
 from ..errors import InputError
+from ..imageops import shrunk_size
 from .hints import MotionHints
 from .materials import Material
 
@@ -72,8 +73,7 @@ def diagonal(shape: tuple[int, ...]) -> float:
 def _coarse_grid(shape: tuple[int, int]) -> tuple[np.ndarray, np.ndarray, float]:
     """Pixel-centre coordinates (in full-resolution pixels) of a coarse grid covering ``shape``."""
     h, w = shape
-    scale = min(1.0, _COARSE_SIDE / max(h, w))
-    ch, cw = max(2, round(h * scale)), max(2, round(w * scale))
+    (cw, ch), scale = shrunk_size(shape, _COARSE_SIDE, min_side=2)
     ys = (np.arange(ch, dtype=np.float64) + 0.5) * (h / ch) - 0.5
     xs = (np.arange(cw, dtype=np.float64) + 0.5) * (w / cw) - 0.5
     return ys, xs, scale
@@ -162,9 +162,8 @@ def smooth_in_region(
     g = np.ascontiguousarray(guide[y0:y1, x0:x1], dtype=np.float32)
     # the field is smooth: filter a copy of at most _SMOOTH_SIDE pixels on its long side
     bh, bw = r.shape
-    scale = min(1.0, _SMOOTH_SIDE / max(bh, bw))
+    size, scale = shrunk_size(r.shape, _SMOOTH_SIDE, min_side=2)
     if scale < 1.0:
-        size = (max(2, round(bw * scale)), max(2, round(bh * scale)))
         g_s, r_s = (cv2.resize(a, size, interpolation=cv2.INTER_AREA) for a in (g, r))
         vr_s = cv2.resize(v * r[:, :, None], size, interpolation=cv2.INTER_AREA)
     else:

@@ -15,6 +15,7 @@ import cv2
 import numpy as np
 
 from ..errors import InputError
+from ..imageops import shrunk_size
 from ..io import check_clip_output, open_writer, read_image
 from ..render.sizes import check_fps, even_frame_size
 from ..types import ProgressCallback, VideoSpec, no_progress
@@ -125,9 +126,8 @@ def make_loop(
     freeze_arr = read_mask(freeze, size=(w0, h0), what="freeze mask") if freeze is not None else None
     if mask_arr is not None and not mask_arr.any():
         raise InputError(f"the mask {mask} is empty (no white pixel): paint the moving area in white")
-    scale = min(1.0, config.max_side_px / max(h0, w0))
+    size, scale = shrunk_size((h0, w0), config.max_side_px, min_side=2)
     if scale < 1.0:
-        size = (max(2, round(w0 * scale)), max(2, round(h0 * scale)))
         image = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
         hints = hints.scaled(size[0] / w0)
         log.info("photo downscaled from %dx%d to %dx%d", w0, h0, *size)

@@ -33,6 +33,7 @@ import cv2
 import numba
 import numpy as np
 
+from ..imageops import shrunk_size
 #: the schedule is computed on a grid at most this many pixels on its long side
 _COARSE_SIDE = 256
 #: particles are traced over at most this many loop lengths
@@ -119,8 +120,7 @@ def coarse_copy(field: np.ndarray, region: np.ndarray) -> tuple[np.ndarray, np.n
     """The field (vectors rescaled: pixels of the coarse grid per frame) and the region (float, the share
     of each coarse pixel inside it) on a grid at most ``_COARSE_SIDE`` pixels on its long side."""
     h, w = field.shape[:2]
-    scale = min(1.0, _COARSE_SIDE / max(h, w))
-    size = (max(2, round(w * scale)), max(2, round(h * scale)))
+    size, _ = shrunk_size(field.shape, _COARSE_SIDE, min_side=2)
     factor = np.array([size[0] / w, size[1] / h], np.float32)
     coarse = cv2.resize(field, size, interpolation=cv2.INTER_AREA) * factor
     inside = cv2.resize(region.astype(np.float32), size, interpolation=cv2.INTER_AREA)

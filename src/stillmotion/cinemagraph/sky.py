@@ -25,6 +25,7 @@ import cv2
 import numpy as np
 
 from ..depth.defocus import gradient_magnitude
+from ..imageops import shrunk_size
 from ..io.image import unit_float
 from .field import region_bbox
 
@@ -155,8 +156,8 @@ def detect_sky(image: np.ndarray, *, options: SkyOptions = SkyOptions()) -> np.n
     all False when none is found."""
     image = unit_float(image)
     h, w = image.shape[:2]
-    scale = min(1.0, options.work_side_px / max(h, w))
-    small = cv2.resize(image, (max(8, round(w * scale)), max(8, round(h * scale))), interpolation=cv2.INTER_AREA)
+    size, scale = shrunk_size(image.shape, options.work_side_px, min_side=8)
+    small = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
     hsv = cv2.cvtColor(np.clip(small, 0, 1).astype(np.float32), cv2.COLOR_RGB2HSV)
     blue, bright = _sky_colours(
         hsv, min_saturation=options.blue_min_saturation, min_value=options.min_value,

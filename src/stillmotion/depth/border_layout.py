@@ -35,6 +35,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from ..imageops import shrunk_size
 #: Floor of the colour affinity, so that regions fully enclosed by edges are still connected.
 _MIN_AFFINITY = 1e-4
 
@@ -53,8 +54,7 @@ def border_layout(
     everything else interpolated edge-aware. ``seal`` = (inside, outside), two bool (H, W) masks: the walk
     does not step between them (the outline of what the anchors hold is a depth edge)."""
     h, w = layout.shape
-    f = min(1.0, solve_size / max(h, w))
-    size = (max(4, round(w * f)), max(4, round(h * f)))
+    size, _ = shrunk_size(layout.shape, solve_size, min_side=4)
     small = cv2.resize(image, size, interpolation=cv2.INTER_AREA).astype(np.float32)
     values = cv2.resize(layout.astype(np.float32), size, interpolation=cv2.INTER_AREA)
     fixed = np.zeros(values.shape, bool)

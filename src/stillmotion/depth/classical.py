@@ -40,6 +40,7 @@ import logging
 import cv2
 import numpy as np
 
+from ..imageops import shrunk, shrunk_size
 from ..types import Depth, DepthKind
 from .bars import content_box
 from .border_layout import border_layout
@@ -160,9 +161,7 @@ class ClassicalDepth:
         return Depth(self._estimate(image), DepthKind.INVERSE)
 
     def _estimate(self, image: np.ndarray) -> np.ndarray:
-        h, w = image.shape[:2]
-        scale = min(1.0, self.work_size / max(h, w))
-        sw, sh = max(8, round(w * scale)), max(8, round(h * scale))
+        (sw, sh), scale = shrunk_size(image.shape, self.work_size, min_side=8)
         small = cv2.resize(image, (sw, sh), interpolation=cv2.INTER_AREA).astype(np.float32)
         gray = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY)
 
@@ -209,8 +208,7 @@ class ClassicalDepth:
     def _foreground(small: np.ndarray, sure: np.ndarray | None, probable: np.ndarray | None) -> np.ndarray:
         """Soft foreground at ``small``'s size, segmented on a copy of at most ``_SEGMENT_SIZE`` pixels."""
         sh, sw = small.shape[:2]
-        f = min(1.0, _SEGMENT_SIZE / max(sh, sw))
-        tiny = cv2.resize(small, (max(8, round(sw * f)), max(8, round(sh * f))), interpolation=cv2.INTER_AREA)
+        tiny = shrunk(small, _SEGMENT_SIZE, min_side=8)
         def shrink(mask):
             if mask is None:
                 return None

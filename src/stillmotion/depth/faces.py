@@ -20,6 +20,7 @@ from collections import OrderedDict
 import cv2
 import numpy as np
 
+from ..imageops import shrunk_size
 
 #: How many photos' answers :func:`detect_faces` remembers.
 _MEMO_SIZE = 4
@@ -38,9 +39,8 @@ def _cascade(name: str) -> cv2.CascadeClassifier:
 
 def detect_faces(image: np.ndarray, *, min_size_frac: float = 0.04, work_size: int = 480) -> list[tuple[int, int, int, int]]:
     """Frontal and profile faces in a float32 RGB photo, as (x, y, w, h) boxes in pixels, largest first."""
-    h, w = image.shape[:2]
-    scale = min(1.0, work_size / max(h, w))
-    small = cv2.resize(image, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_AREA)
+    size, scale = shrunk_size(image.shape, work_size)
+    small = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
     gray = cv2.cvtColor((np.clip(small, 0, 1) * 255).astype(np.uint8), cv2.COLOR_RGB2GRAY)
     gray = cv2.equalizeHist(gray)
     min_side = max(12, int(min_size_frac * max(gray.shape)))

@@ -23,6 +23,7 @@ import cv2
 import numpy as np
 
 from ..errors import InputError
+from ..imageops import shrunk_size
 from ..types import Depth, DepthKind
 from .refine import spread_weighted
 
@@ -99,8 +100,7 @@ def apply_hints(image: np.ndarray, depth: Depth, hints: tuple[np.ndarray, np.nda
     residual = np.where(mask, values - norm, 0.0).astype(np.float32)
     conf = mask.astype(np.float32)
 
-    s = min(1.0, _WORK_SIZE / max(H, W))
-    size = (max(2, round(W * s)), max(2, round(H * s)))
+    size, _ = shrunk_size((H, W), _WORK_SIZE, min_side=2)
     guide = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
     r_small = cv2.resize(residual * conf, size, interpolation=cv2.INTER_AREA)
     c_small = cv2.resize(conf, size, interpolation=cv2.INTER_AREA)

@@ -19,6 +19,7 @@ import cv2
 import numpy as np
 
 from ..errors import InputError
+from ..imageops import shrunk_size
 from ..types import Depth, DepthKind
 
 log = logging.getLogger(__name__)
@@ -46,8 +47,7 @@ def soft_nearer(image: np.ndarray, inverse: np.ndarray, threshold: float, *, mat
     """float32 (H, W) alpha of "nearer than ``threshold``", soft only in a band around the boundary."""
     H, W = inverse.shape
     hard = (inverse > threshold).astype(np.float32)
-    s = min(1.0, _MATTE_SIZE / max(H, W))
-    size = (max(4, round(W * s)), max(4, round(H * s)))
+    size, _ = shrunk_size(inverse.shape, _MATTE_SIZE, min_side=4)
     img = np.clip(cv2.resize(image, size, interpolation=cv2.INTER_AREA), 0, 1).astype(np.float64)
     small = cv2.resize(hard, size, interpolation=cv2.INTER_AREA)
     band = max(1, round(0.012 * max(size)))

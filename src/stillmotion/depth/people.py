@@ -28,6 +28,7 @@ import cv2
 import numpy as np
 
 from ..errors import InputError
+from ..imageops import shrunk_size
 from .refine import spread_weighted, upsample_guided
 
 #: Environment variable naming the model file (or ``none``: no segmenter).
@@ -210,8 +211,7 @@ def _continued(values: np.ndarray, hole: np.ndarray, guide: np.ndarray, *, reach
     small copy of the photo), so a hole pixel takes the depth of the surface whose colour it continues
     (sky beside a hat stays sky, the hill below it stays hill)."""
     h, w = values.shape
-    scale = min(1.0, _FILL_SIDE / max(h, w))
-    size = (max(1, round(w * scale)), max(1, round(h * scale)))
+    size, scale = shrunk_size(values.shape, _FILL_SIDE)
     small = cv2.resize(values, size, interpolation=cv2.INTER_AREA)
     known = cv2.resize((~hole).astype(np.float32), size, interpolation=cv2.INTER_AREA)
     known = np.where(known > 0.999, 1.0, 0.0).astype(np.float32)  # past the mixed pixels of the resize

@@ -25,6 +25,7 @@ import cv2
 import numpy as np
 
 from ..errors import InputError
+from ..imageops import shrunk_size
 from ..types import Depth, DepthKind
 from .faces import detect_faces
 from .people import grown, holding_faces, parts, people_mask
@@ -120,8 +121,8 @@ def _body_mask(image: np.ndarray, box) -> np.ndarray:
     x0, x1 = max(0, int(x - 1.3 * w)), min(W, int(x + 2.3 * w))
     y0, y1 = max(0, int(y - 0.3 * h)), min(H, int(y + 7 * h))
     crop = image[y0:y1, x0:x1]
-    scale = min(1.0, 240.0 / max(crop.shape[:2]))
-    small = cv2.resize(crop, (max(4, round(crop.shape[1] * scale)), max(4, round(crop.shape[0] * scale))))
+    size, scale = shrunk_size(crop.shape, 240.0, min_side=4)
+    small = cv2.resize(crop, size)
     mask = np.full(small.shape[:2], cv2.GC_PR_BGD, np.uint8)
     sh, sw = mask.shape
     fx0, fy0 = int((x - x0) * scale), int((y - y0) * scale)

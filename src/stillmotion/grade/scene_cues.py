@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from ..imageops import shrunk
 WORK_SIDE = 512
 LONG_SEGMENT_FRAC = 0.06
 VP_ANGLE_DEG = 2.0
@@ -37,15 +38,9 @@ class SceneCues:
     defocus_frac: float = 0.0  #: share of the frame that is strongly out of focus
 
 
-def _reduced(image: np.ndarray, side: int) -> np.ndarray:
-    h, w = image.shape[:2]
-    s = min(1.0, side / max(h, w))
-    return cv2.resize(image, (max(8, round(w * s)), max(8, round(h * s))), interpolation=cv2.INTER_AREA)
-
-
 def sky_cues(image: np.ndarray) -> tuple[float, float]:
     """(share of columns with sky hanging from the top, sky-minus-ground luma)."""
-    small = _reduced(image, 256)
+    small = shrunk(image, 256, min_side=8)
     h, w = small.shape[:2]
     hsv = cv2.cvtColor(small, cv2.COLOR_RGB2HSV)  # float input: H in degrees, S and V in [0, 1]
     gray = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY)
@@ -137,7 +132,7 @@ def scene_cues(image: np.ndarray, *, faces: list[tuple[int, int, int, int]] | No
         faces = detect_faces(image)
     h, w = image.shape[:2]
     face_area = max((fw * fh for _, _, fw, fh in faces), default=0) / float(h * w)
-    small = _reduced(image, WORK_SIDE)
+    small = shrunk(image, WORK_SIDE, min_side=8)
     gray = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY)
     segments = long_segments((np.clip(gray, 0, 1) * 255).astype(np.uint8))
     support, vp = vanishing_point(segments)

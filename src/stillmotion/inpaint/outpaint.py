@@ -15,6 +15,7 @@ from collections.abc import Sequence
 import cv2
 import numpy as np
 
+from ..imageops import shrunk_size
 from ..render.overscan import border_points, fit_copy, fit_scale
 from ..types import CameraState, Intrinsics
 
@@ -125,10 +126,9 @@ def continue_colour(image: np.ndarray, hole: np.ndarray, *, fade_px: float) -> n
     from .transport import coherence_fill
 
     h, w = hole.shape
-    scale = min(1.0, SMOOTH_SIDE_PX / max(h, w))
+    size, scale = shrunk_size(hole.shape, SMOOTH_SIDE_PX, min_side=2)
     small, small_hole = image, hole
     if scale < 1.0:
-        size = (max(2, round(w * scale)), max(2, round(h * scale)))
         small = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
         small_hole = cv2.resize(hole.astype(np.uint8) * np.uint8(255), size, interpolation=cv2.INTER_AREA) > 0
     near = coherence_fill(small, small_hole, radius_px=TRANSPORT_RADIUS_PX, sharpness=TRANSPORT_SHARPNESS)

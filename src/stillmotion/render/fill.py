@@ -13,7 +13,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from ..imageops import normalised_blur
+from ..imageops import normalised_blur, shrunk
 
 #: Inpaint at a resolution where the mask has at most this many pixels (the fill is low-frequency).
 MAX_FILL_PIXELS = 120_000
@@ -81,7 +81,7 @@ def as_soft_as_around(filled: np.ndarray, band: np.ndarray, wide: np.ndarray) ->
     ``band``.
     """
     h, w = band.shape
-    small = _shrunk(filled, _SOFT_SIDE)
+    small = shrunk(filled, _SOFT_SIDE)
     grey = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY)
     detail = np.abs(grey - cv2.GaussianBlur(grey, (0, 0), _DETAIL_SIGMA))
     sh, sw = grey.shape
@@ -116,10 +116,3 @@ def _wholly(mask: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     the subject's colour into the background's is not background)."""
     return (cv2.resize(mask.view(np.uint8) * np.uint8(255), size, interpolation=cv2.INTER_AREA) == 255).astype(np.float32)
 
-
-def _shrunk(image: np.ndarray, side: int) -> np.ndarray:
-    h, w = image.shape[:2]
-    scale = min(1.0, side / max(h, w))
-    if scale == 1.0:
-        return image
-    return cv2.resize(image, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_AREA)

@@ -36,6 +36,7 @@ import logging
 import cv2
 import numpy as np
 
+from ..imageops import shrunk
 log = logging.getLogger(__name__)
 
 #: The window moves only when it cuts away more than this fraction of a side.
@@ -119,11 +120,9 @@ def sky_horizon(image: np.ndarray) -> float | None:
     from ..cinemagraph.sky import SkyOptions, detect_sky
     from ..depth.layout import MIN_SKY_WIDTH_FRAC, horizon_row
 
-    h, w = image.shape[:2]
+    h = image.shape[0]
     options = SkyOptions()
-    f = min(1.0, options.work_side_px / max(h, w))  # found on the copy the detector decides on anyway
-    small = cv2.resize(np.asarray(image, np.float32), (max(8, round(w * f)), max(8, round(h * f))),
-                       interpolation=cv2.INTER_AREA)  # fmt: skip
+    small = shrunk(np.asarray(image, np.float32), options.work_side_px, min_side=8)  # the detector's own copy
     sky = detect_sky(small, options=options)
     if sky.any(axis=0).mean() < MIN_SKY_WIDTH_FRAC:
         return None
@@ -136,10 +135,8 @@ def subject_rows(image: np.ndarray) -> tuple[int, int] | None:
     [0, 1]), or None when nothing stands out clearly (see the module's rule 3)."""
     from ..depth.foreground import border_contrast
 
-    h, w = image.shape[:2]
-    f = min(1.0, _SALIENCY_SIZE / max(h, w))
-    small = cv2.resize(np.asarray(image, np.float32), (max(8, round(w * f)), max(8, round(h * f))),
-                       interpolation=cv2.INTER_AREA)  # fmt: skip
+    h = image.shape[0]
+    small = shrunk(np.asarray(image, np.float32), _SALIENCY_SIZE, min_side=8)
     sal = border_contrast(small)
     if not np.isfinite(sal).all() or float(sal.max()) <= 1e-6:  # a flat picture: nothing stands out
         return None

@@ -17,6 +17,7 @@ import cv2
 import numpy as np
 
 from ..errors import InputError
+from ..imageops import shrunk_size
 from ..types import CameraState, Intrinsics
 from .scene import unproject
 
@@ -28,9 +29,7 @@ FIT_SIDE_PX = 400
 def fit_copy(q: np.ndarray) -> tuple[np.ndarray, float]:
     """(``q`` at most FIT_SIDE_PX on its long side, the scale it was resized by): the border fit needs only
     a few hundred points per side."""
-    h, w = q.shape
-    scale = min(1.0, FIT_SIDE_PX / max(h, w))
-    size = (max(2, round(w * scale)), max(2, round(h * scale)))
+    size, scale = shrunk_size(q.shape, FIT_SIDE_PX, min_side=2)
     return cv2.resize(q, size, interpolation=cv2.INTER_NEAREST), scale
 
 

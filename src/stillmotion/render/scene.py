@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from ..imageops import shrunk_size
 from ..io.image import to_uint8
 from ..types import Intrinsics
 from .band import disocclusion_band, excess
@@ -151,8 +152,7 @@ def background_depth(q: np.ndarray, wide: np.ndarray) -> np.ndarray:
     enough inside ``wide`` to arrive last), at a reduced resolution since the result is smooth.
     """
     h, w = q.shape
-    scale = min(1.0, 512.0 / max(h, w))
-    sw, sh = max(2, round(w * scale)), max(2, round(h * scale))
+    (sw, sh), _ = shrunk_size(q.shape, 512.0, min_side=2)
     q_small = cv2.resize(q, (sw, sh), interpolation=cv2.INTER_AREA)
     known = cv2.resize((~wide).astype(np.uint8), (sw, sh), interpolation=cv2.INTER_AREA) == 1
     filled = grow_fill(q_small, known)
