@@ -12,6 +12,7 @@ from .antialias import TEAR_SPREAD_PX, smooth_silhouettes
 from .cracks import fill_cracks
 from .pixels import scan_frame
 from .rasterize import rasterize_mesh
+from .sampling import sample_atlas
 from .scene import Scene
 
 #: Points nearer than this fraction of the scene's nearest depth are clipped (the near plane).
@@ -34,10 +35,13 @@ def frame_intrinsics(base: Intrinsics, state: CameraState) -> Intrinsics:
     return Intrinsics(base.fx * s, base.fy * s, base.cx, base.cy, base.width, base.height)
 
 
-def render(scene: Scene, state: CameraState, out: Intrinsics, *, dtype=np.float32) -> RenderResult:
+def render(scene: Scene, state: CameraState, out: Intrinsics, *, dtype=np.float32,
+           interpolation: int = cv2.INTER_LINEAR) -> RenderResult:  # fmt: skip
     """Rasterise the photo's layer, then the layers behind it through its holes, and sample colours
-    bilinearly from the atlas. ``dtype`` np.uint8 samples the 8-bit atlas (for clips written as they are
-    rendered: the same frame as the float one, rounded, at a fraction of the cost)."""
+    from the atlas, bilinearly unless ``interpolation`` names a sharper OpenCV kernel
+    (:func:`~stillmotion.render.sampling.sample_atlas`; Deforum's classical repair). ``dtype`` np.uint8
+    samples the 8-bit atlas (for clips written as they are rendered: the same frame as the float one,
+    rounded, at a fraction of the cost)."""
     cam = frame_intrinsics(out, state)
     pose = state.world_from_camera()
     rot_t = np.ascontiguousarray(pose[:3, :3].T)
@@ -55,7 +59,7 @@ def render(scene: Scene, state: CameraState, out: Intrinsics, *, dtype=np.float3
                        projected)  # fmt: skip
     pixels = scan_frame(map_u, map_v, inverse, tear_px=TEAR_SPREAD_PX)
     atlas = scene.atlas_uint8 if np.dtype(dtype) == np.uint8 else scene.atlas
-    image = cv2.remap(atlas, map_u, map_v, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    image = sample_atlas(atlas, map_u, map_v, interpolation=interpolation)
     smooth_silhouettes(image, pixels.tear_pixels, inverse)
     ys, xs = fill_cracks(image, inverse, pixels.hole_pixels)
     # a crack is a seam between two surfaces: its pixels end as the mean of both sides around them, like

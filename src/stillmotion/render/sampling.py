@@ -1,0 +1,38 @@
+"""Sampling the scene's texture atlas at the source positions the rasteriser wrote for each pixel."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+#: Kernels :func:`sample_atlas` accepts. Bilinear is the renderer's default; the sharper two have
+#: negative lobes, so their samples are clamped (see :func:`sample_atlas`).
+KERNELS = (cv2.INTER_LINEAR, cv2.INTER_CUBIC, cv2.INTER_LANCZOS4)
+_PAIR = np.ones((2, 2), np.uint8)
+
+
+def sample_atlas(atlas: np.ndarray, map_u: np.ndarray, map_v: np.ndarray, *,
+                 interpolation: int = cv2.INTER_LINEAR) -> np.ndarray:  # fmt: skip
+    """``atlas`` sampled at (``map_u``, ``map_v``) with an OpenCV ``interpolation`` kernel from
+    :data:`KERNELS`.
+
+    Bilinear blurs: each sample between pixels averages them, which removes about half of a photo's
+    fine detail (mean squared Laplacian) at a typical sub-pixel offset. Cubic and Lanczos keep it, but
+    their negative lobes ring at hard edges (a half-pixel shift of a 0.2/0.8 step reaches 0.13/0.87
+    with Lanczos); so each of their samples is clamped to the range of the four pixels around it, as
+    bilinear is by construction: no halo. The clamp also flattens a fine crest that falls between two
+    pixels (half-pixel-shifted stripes of 0.27 cycles/pixel: RMS error 0.07 bilinear, 0.003 Lanczos,
+    0.03 clamped Lanczos).
+    """
+    if interpolation not in KERNELS:
+        raise ValueError(f"interpolation: expected OpenCV's linear, cubic or Lanczos kernel {KERNELS}, "
+                         f"got {interpolation}")  # fmt: skip
+    image = cv2.remap(atlas, map_u, map_v, interpolation, borderMode=cv2.BORDER_REPLICATE)
+    if interpolation == cv2.INTER_LINEAR:
+        return image
+    corner_u, corner_v = np.floor(map_u), np.floor(map_v)  # the top-left pixel of the four around a sample
+    for bound, pick in ((cv2.erode, np.maximum), (cv2.dilate, np.minimum)):
+        around = bound(atlas, _PAIR, anchor=(0, 0), borderType=cv2.BORDER_REPLICATE)  # over (x..x+1, y..y+1)
+        pick(image, cv2.remap(around, corner_u, corner_v, cv2.INTER_NEAREST, borderMode=cv2.BORDER_REPLICATE),
+             out=image)  # fmt: skip
+    return image
