@@ -397,3 +397,62 @@ def test_a_bad_init_image_is_the_only_line(tmp_path, capsys, caplog):
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 2 and len(err) == 1 and err[0].startswith(f"error: cannot read photo {tmp_path / 'text.jpg'}")
     assert caplog.records == [] and not (tmp_path / "o.mp4").exists()
+
+
+def _fine_texture(width, height, *, shift_x=0.0):
+    """A band-limited texture (three gratings up to 0.27 cycles/pixel) sampled at x + shift_x: the
+    exact picture of a flat scene panned by shift_x pixels."""
+    ys, xs = np.mgrid[0:height, 0:width].astype(np.float64)
+    xs += shift_x
+    grey = 0.5 + sum(0.12 * np.cos(2 * np.pi * (fx * xs + fy * ys) + phase)
+                     for fx, fy, phase in ((0.23, 0.07, 0.0), (0.05, 0.27, 1.0), (0.17, 0.19, 2.0)))  # fmt: skip
+    return np.repeat(grey[..., None], 3, axis=2).astype(np.float32)
+
+
+def _laplacian_energy(image, margin=8):
+    import cv2
+
+    lap = cv2.Laplacian(image[..., 0] * np.float32(255), cv2.CV_32F, ksize=1)[margin:-margin, margin:-margin]
+    return float(np.mean(lap.astype(np.float64) ** 2))
+
+
+def _flat_3d_run(monkeypatch, width, height, frames, **motion):
+    """The classical 3D run's frames of ``_fine_texture`` on a flat scene at depth 1."""
+    from stillmotion.generate.deforum_motion import Motion3D
+    from stillmotion.generate.deforum_run import deforum_frames
+    from stillmotion.generate.deforum_settings import settings_from_mapping
+    from stillmotion.types import Depth, DepthKind
+
+    monkeypatch.setattr(Motion3D, "_depth", staticmethod(lambda image: Depth(np.ones(image.shape[:2], np.float32),
+                                                                             DepthKind.METRIC)))  # fmt: skip
+    settings = settings_from_mapping({"animation_mode": "3D", "W": width, "H": height, "max_frames": frames,
+                                      "fov_schedule": "0: (40)", **motion}, base=Path("."))  # fmt: skip
+    return list(deforum_frames(settings, init_image=_fine_texture(width, height)))
+
+
+def test_classical_3d_pan_keeps_the_detail_of_the_photo_warped_once(monkeypatch):
+    """A slow pan over a flat textured scene: every frame is the init image moved by a fraction of a
+    pixel more. Bilinear resampling blurred those frames to 0.79-0.97 of the texture's fine detail
+    (mean squared Laplacian), varying from frame to frame (sharpness flicker), with an RMS error of
+    up to 0.024 against the exactly panned texture; each frame now keeps it within 5%, and the error
+    stays under 0.01."""
+    from stillmotion.generate.motion3d import long_side_fov_deg
+    from stillmotion.types import Intrinsics
+
+    w, h, tx = 96, 64, 1.0
+    frames = _flat_3d_run(monkeypatch, w, h, 13, translation_x=f"0: ({tx})")
+    px_per_frame = Intrinsics.from_fov(w, h, long_side_fov_deg(40, w, h)).fx * tx / 200  # depth 1: fx * x / z
+    assert 0.3 < px_per_frame % 1 < 0.7  # sub-pixel positions, where bilinear blurs most
+    first = _laplacian_energy(frames[0])
+    ratios = [_laplacian_energy(frame) / first for frame in frames[1:]]
+    assert min(ratios) > 0.95 and max(ratios) < 1.02, ratios
+    inner = (slice(8, -8), slice(8, -8))
+    errors = [np.sqrt(np.mean((frame - _fine_texture(w, h, shift_x=i * px_per_frame))[inner] ** 2))
+              for i, frame in enumerate(frames)]  # fmt: skip
+    assert max(errors) < 0.01, errors
+
+
+def test_classical_3d_still_camera_keeps_the_init_image(monkeypatch):
+    frames = _flat_3d_run(monkeypatch, 48, 32, 4)
+    for frame in frames[1:]:
+        np.testing.assert_allclose(frame, frames[0], atol=1e-5)

@@ -27,11 +27,16 @@ from __future__ import annotations
 
 import math
 
+import cv2
 import numpy as np
 
 from ..types import CameraState, DepthKind, rotation_matrix
 
 TRANSLATION_SCALE = 1.0 / 200.0
+#: How the classical repair's view of frame 0 samples the photo: Lanczos, clamped to the four pixels
+#: around each sample (:func:`stillmotion.render.sampling.sample_atlas`), instead of the renderer's
+#: bilinear default, which more than halved the stream photo's fine detail from frame 0 to frame 1.
+SOURCE_INTERPOLATION = cv2.INTER_LANCZOS4
 
 
 def deforum_delta(*, translation_x: float = 0.0, translation_y: float = 0.0, translation_z: float = 0.0,
@@ -90,8 +95,6 @@ def render_3d(image: np.ndarray, depth, state: CameraState, *, fov_deg: float) -
 def outside_photo(q: np.ndarray, intrinsics, state: CameraState) -> np.ndarray:
     """Pixels of the view from ``state`` that lie outside the photo's border lifted to 3-D with its
     inverse depth ``q`` (what the renderer shows there is stretched edge, not photo)."""
-    import cv2
-
     from ..render.overscan import border_points
 
     h, w = q.shape
@@ -116,8 +119,6 @@ class MirroredSource:
 
     def __init__(self, image: np.ndarray, depth, *, fov_deg: float, states: list[CameraState],
                  mirror_pad: float = 0.25) -> None:  # fmt: skip
-        import cv2
-
         from ..render.scene import build_scene
         from ..render.view import prepare_view
         from ..types import Intrinsics
@@ -135,4 +136,5 @@ class MirroredSource:
         from ..render.renderer import render
         from ..types import Intrinsics
 
-        return render(self.scene, state, Intrinsics.from_fov(self.width, self.height, fov_deg)).image
+        intr = Intrinsics.from_fov(self.width, self.height, fov_deg)
+        return render(self.scene, state, intr, interpolation=SOURCE_INTERPOLATION).image
