@@ -456,3 +456,36 @@ def test_classical_3d_still_camera_keeps_the_init_image(monkeypatch):
     frames = _flat_3d_run(monkeypatch, 48, 32, 4)
     for frame in frames[1:]:
         np.testing.assert_allclose(frame, frames[0], atol=1e-5)
+
+
+def test_classical_3d_flight_reveals_no_colour_the_ground_lacks(monkeypatch):
+    """Deforum's 3D example flies forward and sideways far enough that its parallax reaches across the
+    whole photo. What the flight uncovers behind the ground used to be painted from the only part of the
+    photo left to copy from, the sky: sky-blue smudges along the ground's edges (the stream photo's
+    grey-violet ones), growing frame by frame. The ground now stays the ground's colours in every frame."""
+    from stillmotion.generate.deforum_motion import Motion3D
+    from stillmotion.generate.deforum_run import deforum_frames
+    from stillmotion.generate.deforum_settings import settings_from_mapping
+    from stillmotion.types import Depth, DepthKind
+
+    w, h = 128, 96
+    rng = np.random.default_rng(5)
+    image = np.empty((h, w, 3), np.float32)
+    z = np.empty((h, w), np.float32)
+    for i, top in enumerate(range(0, h, 12)):  # terraces of brown and green ground, nearer down the frame
+        image[top : top + 12] = (0.45, 0.4, 0.22) if i % 2 else (0.3, 0.45, 0.2)
+        z[top : top + 12] = 4.0 / (1 + i)
+    image += rng.normal(0, 0.04, (h, w, 1)).astype(np.float32)
+    image[:6], z[:6] = (0.35, 0.5, 0.9), 10.0  # a strip of sky
+    image = np.clip(image, 0, 1)
+    monkeypatch.setattr(Motion3D, "_depth", staticmethod(lambda img: Depth(z.copy(), DepthKind.METRIC)))
+    settings = settings_from_mapping({"animation_mode": "3D", "W": w, "H": h, "max_frames": 24, "fov_schedule": "0: (40)",
+                                      "translation_z": "0: (3)", "translation_x": "0: (3)"}, base=Path("."))  # fmt: skip
+    ground = np.s_[30:, :]  # the flight rises over the ground: the sky stays above this
+
+    def blue_excess(frame):
+        return (frame[..., 2] - 0.5 * (frame[..., 0] + frame[..., 1]))[ground]
+
+    limit = float(blue_excess(image).max()) + 0.05
+    worst = [float(blue_excess(frame).max()) for frame in deforum_frames(settings, init_image=image)]
+    assert max(worst) < limit, (limit, worst)

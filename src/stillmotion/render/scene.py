@@ -40,6 +40,9 @@ MERGE_PX = 0.3
 BACKGROUND_ZBIAS = 1.02
 #: The background layer tears only at jumps this many times larger than the photo's surface does.
 BACKGROUND_TEAR_FACTOR = 4.0
+#: The fill copies only from what lies outside the widened band. When less than this share of the photo is
+#: left there, the background layer keeps the photo's own colours instead (see :func:`_fill_colour`).
+MIN_FILL_SOURCE_SHARE = 0.1
 
 
 @dataclass(frozen=True)
@@ -218,7 +221,7 @@ def _background(image: np.ndarray, q: np.ndarray, intrinsics: Intrinsics, gain: 
     q_back = np.where(band, np.minimum(background_depth(q, wide), q), q).astype(np.float32)
     with ThreadPoolExecutor(max_workers=1) as pool:  # mostly OpenCV: runs beside the fill
         nested = pool.submit(behind_nested_edges, image, q, band, q_back, step=TEAR_PX / gain, gain=gain)
-        colour = fill_background_colour(image, band, wide, q=q, q_back=q_back, backend=fill_backend)
+        colour = _fill_colour(image, band, wide, q=q, q_back=q_back, backend=fill_backend)
         ys, xs, q_nested, colour_nested, forward = nested.result()
     # a nested pixel at the background's own depth changes the fill's colour only; one whose depth moves
     # forward belongs to the nested layer, built beside the background layer
@@ -238,6 +241,27 @@ def _background(image: np.ndarray, q: np.ndarray, intrinsics: Intrinsics, gain: 
             layers, atlas = layers + (layer,), atlas + [texture]
     log.debug("scene: %dx%d, background reach %d px, band %.1f%%", w, h, reach, 100 * band.mean())
     return layers, np.concatenate(atlas, axis=1)
+
+
+def _fill_colour(image: np.ndarray, band: np.ndarray, wide: np.ndarray, *, q: np.ndarray, q_back: np.ndarray,
+                 backend: str | None) -> np.ndarray:  # fmt: skip
+    """The background layer's colour: the band filled from the far side of its edges
+    (:func:`~stillmotion.render.fill.fill_background_colour`) while enough of the photo lies outside the
+    widened band to copy from; otherwise the photo's own colours.
+
+    A path whose parallax reaches across the whole photo puts nearly all of it in the band: Deforum's 3D
+    example on the stream photo (a forward and sideways flight) left 2% outside ``wide``, the sky and the
+    mountain's rock, and the background's depth, carried in from there, was the sky's. The fill then
+    painted the ground, the bank and the bushes' foot with grey-violet rock and sky, seen wherever the
+    flight uncovered them (uncovered ground 6-10 Lab b* bluer and 5-8 L darker than the ground around it).
+    Behind its own pixels the photo's colours are those of the scene there: a revealed gap shows the
+    texture on either side of its edge, stretched as a warp would, never a colour the place does not have.
+    """
+    if (~wide).mean() < MIN_FILL_SOURCE_SHARE:
+        log.debug("scene: %.1f%% of the photo outside the background band, too little to fill it from: "
+                  "the background layer keeps the photo's colours", 100 * (~wide).mean())  # fmt: skip
+        return image.copy()
+    return fill_background_colour(image, band, wide, q=q, q_back=q_back, backend=backend)
 
 
 def _nested_layer(image: np.ndarray, q: np.ndarray, ys: np.ndarray, xs: np.ndarray, depth: np.ndarray,
