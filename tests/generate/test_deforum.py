@@ -489,3 +489,52 @@ def test_classical_3d_flight_reveals_no_colour_the_ground_lacks(monkeypatch):
     limit = float(blue_excess(image).max()) + 0.05
     worst = [float(blue_excess(frame).max()) for frame in deforum_frames(settings, init_image=image)]
     assert max(worst) < limit, (limit, worst)
+
+
+def _panned_again_and_again(step, width, height, frames):
+    """The frames of a run that warps each frame again (a generator's run, or ``keep`` > 0): ``step``
+    warps one frame to the next; the first is ``_fine_texture``."""
+    frame = _fine_texture(width, height)
+    out = [frame]
+    for _ in range(frames - 1):
+        frame = step(frame)
+        out.append(frame)
+    return out
+
+
+def test_2d_warps_of_warps_keep_the_detail():
+    """Deforum's 2D mode warps the previous frame every frame. Bilinear resampling blurred a texture
+    panned by 0.37 px a frame to 0.30 of its fine detail after 12 warps (RMS error 0.11 against the
+    exactly panned texture); clamped Lanczos keeps 0.64 (error 0.04)."""
+    from stillmotion.generate.motion2d import affine_matrix, warp_2d
+
+    w, h, shift = 96, 64, 0.37
+    matrix = affine_matrix(w, h, translation_x=shift)
+    frames = _panned_again_and_again(lambda f: warp_2d(f, matrix)[0], w, h, 13)
+    inner = (slice(8, -8), slice(16, -16))
+    first = _laplacian_energy(frames[0])
+    assert _laplacian_energy(frames[-1]) > 0.5 * first
+    exact = _fine_texture(w, h, shift_x=-12 * shift)  # the picture moves right: x shows what was at x - shift
+    assert np.sqrt(np.mean((frames[-1] - exact)[inner] ** 2)) < 0.06
+
+
+def test_3d_warps_of_warps_keep_the_detail(monkeypatch):
+    """Deforum's 3D mode with a generator renders the previous frame from the next camera every frame
+    (:func:`stillmotion.generate.motion3d.render_3d`): the same through the renderer (0.29 of the detail
+    and an error of 0.11 after 12 bilinear renders; 0.63 and 0.04 now)."""
+    from stillmotion.generate.deforum_motion import Motion3D
+    from stillmotion.generate.motion3d import long_side_fov_deg
+    from stillmotion.types import Depth, DepthKind, Intrinsics
+
+    monkeypatch.setattr(Motion3D, "_depth", staticmethod(lambda image: Depth(np.ones(image.shape[:2], np.float32),
+                                                                             DepthKind.METRIC)))  # fmt: skip
+    w, h, tx = 96, 64, 1.0
+    series = {key: np.zeros(13) for key in ("translation_y", "translation_z", "rotation_3d_x", "rotation_3d_y",
+                                            "rotation_3d_z")}  # fmt: skip
+    motion = Motion3D({**series, "translation_x": np.full(13, tx), "fov_schedule": np.full(13, 40.0)}, width=w, height=h)
+    frames = _panned_again_and_again(lambda f: motion.step([f], 1)[0][0], w, h, 13)
+    px_per_frame = Intrinsics.from_fov(w, h, long_side_fov_deg(40, w, h)).fx * tx / 200
+    inner = (slice(8, -8), slice(16, -16))
+    assert _laplacian_energy(frames[-1]) > 0.5 * _laplacian_energy(frames[0])
+    exact = _fine_texture(w, h, shift_x=12 * px_per_frame)
+    assert np.sqrt(np.mean((frames[-1] - exact)[inner] ** 2)) < 0.06

@@ -65,3 +65,16 @@ def test_an_unknown_kernel_is_refused():
     atlas = np.zeros((4, 4, 3), np.float32)
     with pytest.raises(ValueError, match="interpolation"):
         sample_atlas(atlas, *_grid(4, 4), interpolation=cv2.INTER_AREA)
+
+
+def test_samples_beyond_the_edge_take_the_border_mode():
+    # Deforum's 2D warps wrap (or reflect) the picture beyond its edge; the clamp must use the same pixels
+    atlas = np.tile(np.linspace(0.1, 0.9, 8, dtype=np.float32), (4, 1))
+    map_u = np.full((4, 1), -0.5, np.float32)  # between the last column (wrapped) and the first
+    map_v = np.full((4, 1), 1.0, np.float32)
+    for kernel in (cv2.INTER_CUBIC, cv2.INTER_LANCZOS4):
+        wrapped = sample_atlas(atlas, map_u, map_v, interpolation=kernel, border=cv2.BORDER_WRAP)
+        assert np.all((wrapped >= 0.1 - 1e-6) & (wrapped <= 0.9 + 1e-6))
+        assert abs(float(wrapped.mean()) - 0.5) < 0.15, "half way between 0.9 and 0.1"
+        replicated = sample_atlas(atlas, map_u, map_v, interpolation=kernel)
+        np.testing.assert_allclose(replicated, 0.1, atol=1e-5)

@@ -15,7 +15,7 @@ import numpy as np
 from ..errors import InputError
 from ..render.sizes import MAX_FOV_DEG, MIN_FOV_DEG
 from ..types import CameraState
-from .motion2d import affine_matrix, warp_2d
+from .motion2d import affine_matrix, warp_2d, warp_sharp
 from .motion3d import MirroredSource, compose, deforum_delta, long_side_fov_deg, render_3d, state_from_pose
 
 log = logging.getLogger(__name__)
@@ -66,7 +66,7 @@ class Motion2D:
             self._cumulative = self.matrices[self._cumulative_frame] @ self._cumulative
         h, w = self._first.shape[:2]
         border = cv2.BORDER_WRAP if self.border == "wrap" else cv2.BORDER_REFLECT_101
-        image = cv2.warpPerspective(self._first, self._cumulative, (w, h), flags=cv2.INTER_CUBIC, borderMode=border)
+        image = warp_sharp(self._first, self._cumulative, border=border)
         return np.clip(image, 0, 1), np.ones((h, w), bool)
 
 

@@ -4,7 +4,8 @@ Conventions are Deforum's, in pixels and degrees per frame: ``translation_x`` > 
 right, ``translation_y`` > 0 moves it down, ``angle`` > 0 turns it counter-clockwise, ``zoom`` > 1
 enlarges it, about the point ``(transform_center_x * W, transform_center_y * H)`` (0.5, 0.5 = centre).
 The matrix is ``R @ T`` where ``T`` translates and ``R = cv2.getRotationMatrix2D(centre, angle, zoom)``,
-applied with ``cv2.warpPerspective`` and Deforum's border modes (``replicate`` or ``wrap``).
+applied as ``cv2.warpPerspective`` does, with Deforum's border modes (``replicate`` or ``wrap``), sampled
+with clamped Lanczos (:func:`warp_sharp`), not bilinear: a run warps every frame again.
 """
 
 from __future__ import annotations
@@ -32,9 +33,26 @@ def warp_2d(image: np.ndarray, matrix: np.ndarray, *, border: str = "replicate")
     if border not in BORDERS:
         raise InputError(f"border: expected replicate or wrap, got {border!r}")
     h, w = image.shape[:2]
-    out = cv2.warpPerspective(image, matrix, (w, h), flags=cv2.INTER_LINEAR, borderMode=BORDERS[border])
+    out = warp_sharp(image, matrix, border=BORDERS[border])
     if border == "wrap":
         return out, np.zeros((h, w), bool)
     inside = cv2.warpPerspective(np.ones((h, w), np.uint8), matrix, (w, h), flags=cv2.INTER_NEAREST,
                                  borderMode=cv2.BORDER_CONSTANT, borderValue=0)  # fmt: skip
     return out, inside == 0
+
+
+def warp_sharp(image: np.ndarray, matrix: np.ndarray, *, border: int) -> np.ndarray:
+    """``image`` warped by the 3x3 ``matrix`` (a pixel of ``image`` goes to ``matrix @ (x, y, 1)``, as with
+    ``cv2.warpPerspective``), sampled with clamped Lanczos (:func:`stillmotion.render.sampling.sample_atlas`)
+    and OpenCV's ``border`` mode. A run warps each frame again: bilinear blurred the stream photo's
+    bushes to mush in 30 warps of a third of a pixel (fine detail, mean squared Laplacian, 2116 after
+    one warp, 15 after 30), clamped Lanczos keeps their twigs (4091, 710)."""
+    from ..render.sampling import SHARP, sample_atlas
+
+    h, w = image.shape[:2]
+    inverse = np.linalg.inv(np.asarray(matrix, np.float64))
+    xs, ys = np.meshgrid(np.arange(w, dtype=np.float64), np.arange(h, dtype=np.float64))
+    z = inverse[2, 0] * xs + inverse[2, 1] * ys + inverse[2, 2]
+    map_u = ((inverse[0, 0] * xs + inverse[0, 1] * ys + inverse[0, 2]) / z).astype(np.float32)
+    map_v = ((inverse[1, 0] * xs + inverse[1, 1] * ys + inverse[1, 2]) / z).astype(np.float32)
+    return sample_atlas(image, map_u, map_v, interpolation=SHARP, border=border)

@@ -30,13 +30,10 @@ import math
 import cv2
 import numpy as np
 
+from ..render.sampling import SHARP
 from ..types import CameraState, DepthKind, rotation_matrix
 
 TRANSLATION_SCALE = 1.0 / 200.0
-#: How the classical repair's view of frame 0 samples the photo: Lanczos, clamped to the four pixels
-#: around each sample (:func:`stillmotion.render.sampling.sample_atlas`), instead of the renderer's
-#: bilinear default, which more than halved the stream photo's fine detail from frame 0 to frame 1.
-SOURCE_INTERPOLATION = cv2.INTER_LANCZOS4
 
 
 def deforum_delta(*, translation_x: float = 0.0, translation_y: float = 0.0, translation_z: float = 0.0,
@@ -88,7 +85,7 @@ def render_3d(image: np.ndarray, depth, state: CameraState, *, fov_deg: float) -
     from ..render.view import view_scene
 
     scene, q, intr = view_scene(image, depth, [state], fov_deg=fov_deg)
-    result = render(scene, state, intr)
+    result = render(scene, state, intr, interpolation=SHARP)
     return result.image, result.holes | outside_photo(q, intr, state)
 
 
@@ -137,4 +134,4 @@ class MirroredSource:
         from ..types import Intrinsics
 
         intr = Intrinsics.from_fov(self.width, self.height, fov_deg)
-        return render(self.scene, state, intr, interpolation=SOURCE_INTERPOLATION).image
+        return render(self.scene, state, intr, interpolation=SHARP).image

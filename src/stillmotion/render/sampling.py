@@ -8,13 +8,16 @@ import numpy as np
 #: Kernels :func:`sample_atlas` accepts. Bilinear is the renderer's default; the sharper two have
 #: negative lobes, so their samples are clamped (see :func:`sample_atlas`).
 KERNELS = (cv2.INTER_LINEAR, cv2.INTER_CUBIC, cv2.INTER_LANCZOS4)
+#: The sharp kernel for pictures resampled again and again (Deforum's warps): clamped Lanczos.
+SHARP = cv2.INTER_LANCZOS4
 _PAIR = np.ones((2, 2), np.uint8)
 
 
 def sample_atlas(atlas: np.ndarray, map_u: np.ndarray, map_v: np.ndarray, *,
-                 interpolation: int = cv2.INTER_LINEAR) -> np.ndarray:  # fmt: skip
+                 interpolation: int = cv2.INTER_LINEAR, border: int = cv2.BORDER_REPLICATE) -> np.ndarray:  # fmt: skip
     """``atlas`` sampled at (``map_u``, ``map_v``) with an OpenCV ``interpolation`` kernel from
-    :data:`KERNELS`.
+    :data:`KERNELS`; positions outside it take the pixels OpenCV's ``border`` mode gives (replicated
+    edges by default; Deforum's 2D warps also wrap or reflect).
 
     Bilinear blurs: each sample between pixels averages them, which removes about half of a photo's
     fine detail (mean squared Laplacian) at a typical sub-pixel offset. Cubic and Lanczos keep it, but
@@ -27,12 +30,12 @@ def sample_atlas(atlas: np.ndarray, map_u: np.ndarray, map_v: np.ndarray, *,
     if interpolation not in KERNELS:
         raise ValueError(f"interpolation: expected OpenCV's linear, cubic or Lanczos kernel {KERNELS}, "
                          f"got {interpolation}")  # fmt: skip
-    image = cv2.remap(atlas, map_u, map_v, interpolation, borderMode=cv2.BORDER_REPLICATE)
+    image = cv2.remap(atlas, map_u, map_v, interpolation, borderMode=border)
     if interpolation == cv2.INTER_LINEAR:
         return image
     corner_u, corner_v = np.floor(map_u), np.floor(map_v)  # the top-left pixel of the four around a sample
+    padded = cv2.copyMakeBorder(atlas, 0, 1, 0, 1, border)  # the last row's and column's neighbours
     for bound, pick in ((cv2.erode, np.maximum), (cv2.dilate, np.minimum)):
-        around = bound(atlas, _PAIR, anchor=(0, 0), borderType=cv2.BORDER_REPLICATE)  # over (x..x+1, y..y+1)
-        pick(image, cv2.remap(around, corner_u, corner_v, cv2.INTER_NEAREST, borderMode=cv2.BORDER_REPLICATE),
-             out=image)  # fmt: skip
+        around = bound(padded, _PAIR, anchor=(0, 0))[:-1, :-1]  # over (x..x+1, y..y+1)
+        pick(image, cv2.remap(around, corner_u, corner_v, cv2.INTER_NEAREST, borderMode=border), out=image)
     return image
