@@ -231,6 +231,17 @@ def test_the_package_exports_what_its_docstring_uses():
     assert all(hasattr(stillmotion, name) for name in stillmotion.__all__)
 
 
+def test_the_stages_are_reached_from_a_plain_import():
+    """The README calls ``stillmotion.api.loop(...)`` and ``stillmotion.inpaint.inpaint(...)`` after
+    ``import stillmotion`` alone: an AttributeError unless a re-exported name had been used first."""
+    code = ("import stillmotion; stillmotion.api.loop; stillmotion.inpaint.inpaint; stillmotion.io.read_image; "
+            "assert 'api' in dir(stillmotion)\n"
+            "try:\n    stillmotion.no_such_thing\nexcept AttributeError:\n    pass\nelse:\n    raise SystemExit(3)")
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+
+
 def test_a_cropped_frame_keeps_the_face_in_view():
     """A square portrait framed landscape: the kept window moves up to the face instead of cutting it."""
     from skimage import data

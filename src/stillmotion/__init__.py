@@ -23,12 +23,18 @@ _LAZY = {
     **dict.fromkeys(("CameraState", "Depth", "DepthKind", "Intrinsics"), "types"),
 }
 
+#: The modules and stages reached as attributes of the package, imported at first use.
+_SUBPACKAGES = frozenset(("api", "camera", "cinemagraph", "depth", "flow", "generate", "grade", "imageops",
+                          "inpaint", "interpolate", "io", "render", "types"))  # fmt: skip
+
 __all__ = sorted([*_LAZY, "InputError", "MissingExtraError", "OutputError", "StillmotionError"])
 
 
 def __getattr__(name: str):
     module = _LAZY.get(name)
     if module is None:
+        if name in _SUBPACKAGES:  # ``import stillmotion`` then ``stillmotion.api.loop(...)``, as documented
+            return importlib.import_module(f".{name}", __name__)
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     value = getattr(importlib.import_module(f".{module}", __name__), name)
     globals()[name] = value  # once: later look-ups do not come here
@@ -36,4 +42,4 @@ def __getattr__(name: str):
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+    return sorted(set(globals()) | set(_LAZY) | _SUBPACKAGES)
