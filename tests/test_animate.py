@@ -215,6 +215,22 @@ def test_cli_view_refuses_impossible_cameras_and_bad_numbers(tmp_path, texture):
     assert main(["view", str(photo), "-o", str(out), "--move", "0.05,0,0", "--quiet"]) == 0 and out.exists()
 
 
+def test_view_moves_and_turns_by_negative_amounts(tmp_path, texture):
+    """``--move -0.05,0,0`` (the camera moves left) was refused: "--move: expected one argument"."""
+    from stillmotion.cli import main
+    from stillmotion.io import read_image, write_image
+
+    photo = tmp_path / "p.png"
+    write_image(photo, texture)
+    left, right = tmp_path / "left.png", tmp_path / "right.png"
+    assert main(["view", str(photo), "-o", str(left), "--move", "-0.05,0,0", "--quiet"]) == 0
+    assert main(["view", str(photo), "-o", str(right), "--move=0.05,0,0", "--quiet"]) == 0
+    assert not np.array_equal(read_image(left), read_image(right))
+    down = tmp_path / "down.png"
+    assert main(["view", str(photo), "-o", str(down), "--rotate", "-3,0,0", "--move", "-0.02,0.01,0", "--quiet"]) == 0
+    assert down.exists()
+
+
 def test_importing_stillmotion_does_not_import_torch():
     code = "import sys, stillmotion, stillmotion.cli; sys.exit(any(m in sys.modules for m in ('torch', 'diffusers', 'transformers')))"
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))

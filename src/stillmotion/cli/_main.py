@@ -9,6 +9,7 @@ import importlib
 import logging
 import os
 import pkgutil
+import re
 import signal
 import sys
 import traceback
@@ -91,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(argv: list[str] | None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
+    argv = _negative_lists_joined(sys.argv[1:] if argv is None else argv)
     command = next((arg for arg in argv if not arg.startswith("-")), None)  # the only global options are flags
     parser = build_parser(command)
     args, unknown = parser.parse_known_args(argv)
@@ -133,6 +134,26 @@ def _main(argv: list[str] | None) -> int:
             raise
         sys.stderr.write(f"error: internal error ({type(exc).__name__}: {exc}); rerun with --debug\n")
         return 1
+
+
+#: A list of values that starts with a negative number (``-0.05,0,0``; ``-3,0,0``).
+_NEGATIVE_LIST = re.compile(r"-(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?(?:,[^,]*)+")
+
+
+def _negative_lists_joined(argv: list[str]) -> list[str]:
+    """``--option -0.05,0,0`` written ``--option=-0.05,0,0``: argparse takes a word that starts with '-' and
+    is not a lone negative number for an option, and said "--move: expected one argument" when the camera
+    was to move left. Nothing after ``--`` is touched."""
+    out: list[str] = []
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            return out + argv[i:]
+        previous = out[-1] if out else ""
+        if previous.startswith("--") and len(previous) > 2 and "=" not in previous and _NEGATIVE_LIST.fullmatch(arg):
+            out[-1] = f"{previous}={arg}"
+        else:
+            out.append(arg)
+    return out
 
 
 #: Exit codes of a stopped run: Ctrl-C, SIGTERM, SIGHUP (see :func:`_stopped`).
