@@ -201,6 +201,7 @@ def test_cli_view_refuses_impossible_cameras_and_bad_numbers(tmp_path, texture):
     write_image(photo, texture)
     cases = [
         (["--rotate", "0,60,0"], "turns away from the photo"),
+        (["--move", "5,0,0"], "moves away from the photo"),  # it said "turns away"
         (["--rotate", "0,180,0"], "turns so far that part of the photo is behind it"),  # it said "moves"
         (["--move", "0,0,100"], "behind the photo's surface"),
         (["--move=0,0,-1e6"], "the photo covers 0% of the view"),  # a dot in a flat blob, exit 0

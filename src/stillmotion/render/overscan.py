@@ -72,7 +72,9 @@ def seen_border(border: np.ndarray, state: CameraState, *, centre: tuple[float, 
         raise InputError(f"the camera moves behind the photo's surface; {remedy}")
     poly = cam[:, :2] / cam[:, 2:3] * state.focal_scale
     if cv2.pointPolygonTest(poly.astype(np.float32).reshape(-1, 1, 2), (float(centre[0]), float(centre[1])), False) <= 0:
-        raise InputError(f"the camera turns away from the photo; {remedy}")
+        turned = any(abs(a) > 1e-9 for a in (state.rx_deg, state.ry_deg))
+        way = "turns" if turned else "moves"  # --move 5,0,0 only moved: "turns away" was a puzzle
+        raise InputError(f"the camera {way} away from the photo; {remedy}")
     return poly
 
 
