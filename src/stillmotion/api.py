@@ -414,10 +414,11 @@ def estimate_flow(image0: np.ndarray, image1: np.ndarray, *, backend: str = "cla
     ``iters=``; neural extra). See :mod:`stillmotion.flow`.
     """
     from .flow import estimate_flow as _estimate
-    from .io.image import unit_float
+    from .io.image import unit_pixels
 
-    # 8-bit frames were taken as 0..255 floats, silently wrong
-    return _estimate(unit_float(image0), unit_float(image1), backend=backend, **options)
+    # 8-bit frames were taken as 0..255 floats, silently wrong; NaN came out as a finite flow
+    return _estimate(unit_pixels(image0, what="image0"), unit_pixels(image1, what="image1"), backend=backend,
+                     **options)  # fmt: skip
 
 
 def interpolate_frame(

@@ -430,3 +430,38 @@ def test_image_array_refuses_nan_unless_asked_not_to():
     with pytest.raises(InputError, match="the photo holds NaN or infinite values"):
         image_array(image, what="the photo")
     assert np.isnan(image_array(image, finite=False)).sum() == 1
+
+
+def test_float_pixels_of_an_8_bit_scale_are_refused_at_every_public_array_entry():
+    """``img.astype(np.float32)`` of an 8-bit photo holds 0..255: animate_frames gave white frames,
+    interpolate_frame a white picture, estimate_flow a flow 1.3 px off, all silently."""
+    from stillmotion import api
+    from stillmotion.inpaint import inpaint
+
+    rng = np.random.default_rng(0)
+    eight = rng.integers(0, 256, (48, 64, 3)).astype(np.uint8)
+    scaled = eight.astype(np.float32)  # not divided by 255
+    message = "float pixels from 0 to 255; float pixels are in \\[0, 1\\]"
+    with pytest.raises(InputError, match="the photo holds " + message):
+        image_array(scaled, what="the photo")
+    with pytest.raises(InputError, match="image0 holds " + message):
+        api.interpolate_frame(scaled, eight)
+    with pytest.raises(InputError, match="image0 holds " + message):
+        api.estimate_flow(scaled, eight / np.float32(255), backend="dis")
+    mask = np.zeros((48, 64), np.uint8)
+    mask[10:20, 10:20] = 255
+    with pytest.raises(InputError, match="the image holds " + message):
+        inpaint(scaled, mask, backend="telea")
+    # a little overshoot (a sharpened or graded frame) and the uint8 array itself are fine
+    assert image_array(np.full((4, 4, 3), 1.2, np.float32)).max() == np.float32(1.2)
+    assert image_array(eight).max() <= 1.0
+
+
+def test_estimate_flow_refuses_nan_frames():
+    from stillmotion import api
+
+    frame = np.full((48, 64, 3), 0.5, np.float32)
+    broken = frame.copy()
+    broken[5:9, 5:9] = np.nan
+    with pytest.raises(InputError, match="image0 holds NaN or infinite values"):
+        api.estimate_flow(broken, frame, backend="dis")

@@ -109,13 +109,16 @@ def _check_image(image: np.ndarray) -> np.ndarray:
 
 def _known_outside(image: np.ndarray, hole: np.ndarray) -> np.ndarray:
     """``image``, refused when NaN or infinite values lie outside ``hole``; inside it (what is filled
-    anyway) they are set to 0, so that no backend reads them."""
+    anyway) they are set to 0, so that no backend reads them. Float pixels far outside [0, 1] (an 8-bit
+    photo made float without dividing by 255) are refused too (:func:`stillmotion.io.image.unit_pixels`)."""
+    from ..io.image import unit_pixels
+
     finite = np.isfinite(image).all(axis=2)
-    if finite.all():
-        return image
-    if not finite[~hole].all():
-        raise InputError("the image holds NaN or infinite values outside the mask")
-    return np.where(finite[:, :, None], image, np.float32(0.0))
+    if not finite.all():
+        if not finite[~hole].all():
+            raise InputError("the image holds NaN or infinite values outside the mask")
+        image = np.where(finite[:, :, None], image, np.float32(0.0))
+    return unit_pixels(image, what="the image")
 
 
 def _check_hole(hole: np.ndarray) -> bool:

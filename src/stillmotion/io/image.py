@@ -415,13 +415,24 @@ def unit_float(image: np.ndarray) -> np.ndarray:
     return _to_unit_float(image, Path("array"), "array")
 
 
+#: Float pixels beyond [1 - this, this] are not in [0, 1] with a little overshoot: an 8-bit picture made
+#: float without dividing by 255 (white frames, silently).
+MAX_UNIT_LEVEL = 1.5
+
+
 def unit_pixels(image: np.ndarray, *, what: str = "the image") -> np.ndarray:
     """``image`` as float pixels (:func:`unit_float`), refused (:class:`InputError`) when it holds NaN or
-    infinite values, which would come out of a filter as NaN or index outside a LUT. Two reductions (min,
-    max): cheaper than a full boolean mask."""
+    infinite values, which would come out of a filter as NaN or index outside a LUT, or float values far
+    outside [0, 1] (``MAX_UNIT_LEVEL``). Two reductions (min, max): cheaper than a full boolean mask."""
     image = unit_float(image)
-    if image.size and not (math.isfinite(float(image.min())) and math.isfinite(float(image.max()))):
+    if not image.size:
+        return image
+    low, high = float(image.min()), float(image.max())
+    if not (math.isfinite(low) and math.isfinite(high)):
         raise InputError(f"{what} holds NaN or infinite values; expected numbers in [0, 1]")
+    if high > MAX_UNIT_LEVEL or low < -MAX_UNIT_LEVEL + 1.0:
+        raise InputError(f"{what} holds float pixels from {low:g} to {high:g}; float pixels are in [0, 1] "
+                         "(divide 8-bit values by 255, or give the uint8 array)")  # fmt: skip
     return image
 
 
