@@ -113,6 +113,25 @@ def test_the_encoder_opens_at_the_size_of_the_picture_inside_bars(tmp_path, text
     assert len(frames) == 2 and read_image(frames[0]).shape[:2] == (h, w)
 
 
+def test_animate_takes_a_depth_object_as_well_as_a_file(tmp_path, texture):
+    """The README calls ``depth`` a ``stillmotion.Depth``; animate took only a file: "TypeError: expected
+    str, bytes or os.PathLike object, not Depth"."""
+    from stillmotion import animate
+    from stillmotion.io import read_image, write_image
+
+    image, depth = _scene(texture)
+    photo = tmp_path / "p.png"
+    write_image(photo, image)
+    np.save(tmp_path / "depth.npy", depth.values)
+    config = AnimateConfig(motion="orbit_left", duration_s=0.25, fps=8)
+    from_file = animate(photo, tmp_path / "file/", config=config, depth=tmp_path / "depth.npy", depth_kind=depth.kind)
+    from_object = animate(photo, tmp_path / "object/", config=config, depth=depth)
+    for a, b in zip(sorted(from_file.glob("*.png")), sorted(from_object.glob("*.png")), strict=True):
+        np.testing.assert_array_equal(read_image(a), read_image(b))
+    half = Depth(np.ascontiguousarray(depth.values[::2, ::2]), depth.kind)  # another size, the same aspect
+    assert len(list(animate(photo, tmp_path / "half/", config=config, depth=half).glob("*.png"))) == 2
+
+
 def test_size_presets_and_source(texture):
     from stillmotion.render.sizes import output_size
 

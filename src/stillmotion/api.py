@@ -70,14 +70,15 @@ def load_depth(
     image: np.ndarray, path: str | os.PathLike | None, kind: str | DepthKind = "inverse", *, backend: str = "classical",
     source: str | os.PathLike | None = None,
 ) -> Depth:
-    """The depth for ``image``: read from ``path`` (resampled to the photo if only the size differs) or
+    """The depth for ``image``: read from ``path`` (resampled to the photo if only the size differs), or
+    ``path`` itself when it is a :class:`Depth` already (resampled the same way; ``kind`` is its own), or
     estimated with ``backend`` when no file is given."""
     from . import depth as depth_stage
     from .io import match_depth, read_depth
 
     if path is None:
         return depth_stage.estimate(image, backend=backend, source=source)
-    depth = read_depth(path, kind)
+    depth = path if isinstance(path, Depth) else read_depth(path, kind)
     return match_depth(depth, image.shape[:2])
 
 
@@ -149,7 +150,7 @@ def animate(
     output: str | os.PathLike,
     *,
     config: AnimateConfig | None = None,
-    depth: str | os.PathLike | None = None,
+    depth: str | os.PathLike | Depth | None = None,
     depth_kind: str = "inverse",
     flow=None,
     progress: ProgressCallback = no_progress,
@@ -157,7 +158,8 @@ def animate(
 ) -> Path:
     """Render ``photo`` into a clip at ``output`` (.mp4, .webm, .gif or a PNG frame directory).
 
-    ``preview``: also write a contact sheet (PNG/JPEG) of the first, middle and last frames and the depth.
+    ``depth``: a depth file (its numbers mean ``depth_kind``) or a :class:`Depth`, of the photo's size or
+    aspect; None estimates it. ``preview``: also write a contact sheet (PNG/JPEG) of the first, middle and last frames and the depth.
     ``flow`` (a :class:`stillmotion.cinemagraph.camera.FlowSpec`) makes water, clouds or smoke flow in a
     seamless loop while the camera moves.
     """
@@ -221,7 +223,7 @@ def _input_files(photo, depth, config: AnimateConfig, flow) -> tuple:
     --preview named like the hints or the mask replaced it)."""
     from .camera.keyframes import is_path_file
 
-    files = [photo, depth, flow.mask if flow is not None else None]
+    files = [photo, None if isinstance(depth, Depth) else depth, flow.mask if flow is not None else None]
     if isinstance(config.depth_hints, (str, os.PathLike)):
         files.append(config.depth_hints)
     if isinstance(config.motion, (str, os.PathLike)) and is_path_file(config.motion):
