@@ -132,6 +132,44 @@ def test_animate_takes_a_depth_object_as_well_as_a_file(tmp_path, texture):
     assert len(list(animate(photo, tmp_path / "half/", config=config, depth=half).glob("*.png"))) == 2
 
 
+def test_a_config_field_of_the_wrong_type_is_named():
+    """``AnimateConfig(intensity="2")`` was "TypeError: must be real number, not str" from inside the path,
+    ``size=(160, 96)`` an AttributeError; a (width, height) size is now taken as "160x96"."""
+    from stillmotion.errors import InputError
+
+    assert AnimateConfig(size=(160, 96)).size == "160x96"
+    with pytest.raises(InputError, match="AnimateConfig.intensity must be a number, got '2'"):
+        AnimateConfig(intensity="2")
+    with pytest.raises(InputError, match="AnimateConfig.fps must be a number, got True"):
+        AnimateConfig(fps=True)
+    with pytest.raises(InputError, match=r"AnimateConfig.size must be a string, got \(1.5, 2\)"):
+        AnimateConfig(size=(1.5, 2))
+    with pytest.raises(InputError, match="AnimateConfig.motion must be a motion's name or a path file"):
+        AnimateConfig(motion=3)
+    assert AnimateConfig(intensity=np.float32(0.5), fps=np.int64(12)).fps == 12
+
+
+def test_render_view_names_an_unknown_fill_backend_for_any_move(texture):
+    """A bad ``inpaint_backend`` was refused only when the move revealed something to fill."""
+    from stillmotion.api import render_view
+    from stillmotion.errors import InputError
+
+    image, depth = _scene(texture)
+    for move in ((0.0, 0.0, 0.0), (0.05, 0.0, 0.0)):
+        with pytest.raises(InputError, match="unknown inpaint backend 'nope'; choose one of: patch"):
+            render_view(image, depth, move=move, inpaint_backend="nope")
+
+
+def test_animate_frames_resamples_a_depth_of_the_photos_aspect(texture):
+    """``--depth FILE`` of half the photo's size is resampled; the same Depth handed to animate_frames was
+    refused: "depth (24, 32) and photo (48, 64) differ in size"."""
+    image, depth = _scene(texture)
+    half = Depth(np.ascontiguousarray(depth.values[::2, ::2]), depth.kind)
+    config = AnimateConfig(motion="zoom_in", duration_s=0.25, fps=8)
+    frames = list(animate_frames(image, half, config))
+    assert len(frames) == 2 and frames[0].shape == image.shape
+
+
 def test_size_presets_and_source(texture):
     from stillmotion.render.sizes import output_size
 

@@ -56,10 +56,31 @@ class AnimateConfig:
     border: str = "crop"
 
     def __post_init__(self) -> None:
+        _check_fields(self)
         if isinstance(self.grade, str):  # the CLI's --grade spec works in Python too
             from .grade import parse_grade
 
             object.__setattr__(self, "grade", parse_grade(self.grade))
+
+
+def _check_fields(config: AnimateConfig) -> None:
+    """Refuse a field of the wrong type, naming it (``intensity="2"`` was "must be real number, not str"
+    from deep inside the path); a ``size`` given as (width, height) is taken as ``"WxH"``."""
+    size = config.size
+    if isinstance(size, (tuple, list)) and len(size) == 2 and all(isinstance(v, int) for v in size):
+        object.__setattr__(config, "size", f"{size[0]}x{size[1]}")
+    for name in ("intensity", "duration_s", "fps", "fov_deg"):
+        value = getattr(config, name)
+        if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+            raise InputError(f"AnimateConfig.{name} must be a number, got {value!r}")
+    for name in ("size", "depth_backend", "depth_protect", "upscale_model", "border"):
+        value = getattr(config, name)
+        if not isinstance(value, str):
+            raise InputError(f"AnimateConfig.{name} must be a string, got {value!r}")
+    if not isinstance(config.motion, (str, os.PathLike)):
+        raise InputError(f"AnimateConfig.motion must be a motion's name or a path file, got {config.motion!r}")
+    if isinstance(config.upscale, bool) or not isinstance(config.upscale, (int, np.integer)):
+        raise InputError(f"AnimateConfig.upscale must be 1, 2 or 4, got {config.upscale!r}")
 
 
 #: What the error of a camera path that cannot be framed tells a user of ``animate`` to do.
@@ -124,16 +145,15 @@ def animate_frames(
     """Yield the frames (float32 RGB) of a camera move through ``image`` with ``depth``, one at a time.
     ``image`` is float32 RGB in [0, 1]; 8/16-bit, grey and RGBA arrays are converted as
     :func:`stillmotion.io.image.image_array` says. The config's ``upscale``, ``depth_protect`` and
-    ``depth_hints`` are applied first, as :func:`animate` applies them (``depth`` is resampled to an
-    upscaled photo, as a depth file is)."""
+    ``depth_hints`` are applied first, as :func:`animate` applies them. A ``depth`` of another size with
+    the photo's aspect is resampled to it, as a depth file is (and to an upscaled photo)."""
     from .grade import Finisher
     from .io import match_depth
 
     image = _photo_with(image, depth)
     _check_config(config, image.shape[:2])  # before the upscale, face search and hints
-    upscaled = _upscaled(image, config)
-    if upscaled is not image:
-        image, depth = upscaled, match_depth(depth, upscaled.shape[:2])
+    image = _upscaled(image, config)
+    depth = match_depth(depth, image.shape[:2])
     depth = adjust_depth(image, depth, protect=config.depth_protect, hints=config.depth_hints)
     shot = _plan(image, depth, config)
     total = shot.frame_count
@@ -342,8 +362,13 @@ def render_view(
     from .render.sizes import check_fov
     from .render.view import view_scene
 
+    from .inpaint import BACKENDS
+
     image = _photo_with(image, depth)
     check_fov(fov_deg, name="fov_deg")
+    # a bad name was found out only when a move revealed something to fill
+    if isinstance(inpaint_backend, str) and inpaint_backend not in BACKENDS:
+        raise InputError(f"unknown inpaint backend {inpaint_backend!r}; choose one of: {', '.join(BACKENDS)}")
     move, rotate_deg = _three_numbers(move, "move", "x, y, z"), _three_numbers(rotate_deg, "rotate_deg", "rx, ry, rz")
     state = CameraState(*move, *rotate_deg)
     start_numba()

@@ -58,11 +58,17 @@ class Registry(Generic[T]):
         if entry is None:
             raise InputError(f"unknown {self.stage} backend {name!r}; choose one of: {', '.join(self._entries)}")
         taken = _options_taken(entry.factory)
-        unknown = sorted(set(options) - set(taken)) if taken is not None else []
+        if taken is not None:
+            self.check_options(name, options, taken)
+        return entry.factory(**options)
+
+    def check_options(self, name: str, options: dict, taken: list[str]) -> None:
+        """An InputError naming the ``options`` that backend ``name`` does not take (``taken`` are its own);
+        for a factory that hands ``**options`` on to a settings class, which checks them with this."""
+        unknown = sorted(set(options) - set(taken))
         if unknown:
             raise InputError(f"the {self.stage} backend {name!r} does not take {', '.join(unknown)}; "
                              f"its options: {', '.join(taken) or 'none'}")  # fmt: skip
-        return entry.factory(**options)
 
 
 def _options_taken(factory: Callable) -> list[str] | None:

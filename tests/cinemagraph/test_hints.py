@@ -64,3 +64,17 @@ def test_arrows_longer_than_the_diagonal_per_second_are_refused():
         MotionHints((Hint(1, 1, 80, 60.1),)).check_fits(80, 60)
     with pytest.raises(InputError, match="outside the photo"):
         MotionHints((Hint(80, 1, 1, 1),)).check_fits(80, 60)
+
+
+def test_hints_may_be_plain_tuples():
+    """``MotionHints(hints=[(400, 300, 0, 20)])`` was "AttributeError: 'tuple' object has no attribute 'x'"."""
+    from stillmotion.cinemagraph.hints import Anchor, Hint, MotionHints
+    from stillmotion.errors import InputError
+
+    hints = MotionHints(hints=[(400, 300, 0, 20)], anchors=[(10, 20)])
+    assert hints.hints == (Hint(400.0, 300.0, 0.0, 20.0),) and hints.anchors == (Anchor(10.0, 20.0),)
+    assert hints.scaled(0.5).hints == (Hint(200.0, 150.0, 0.0, 10.0),)
+    with pytest.raises(InputError, match=r"a hint is a Hint or \(x, y, dx, dy\) numbers, got \(1, 2\)"):
+        MotionHints(hints=[(1, 2)])
+    with pytest.raises(InputError, match="an anchor|a anchor"):
+        MotionHints(anchors=["here"])

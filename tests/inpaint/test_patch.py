@@ -160,3 +160,19 @@ def test_sources_stay_within_reach():
     assert (cost[ys, xs] < pm.BIG_COST).all()
     assert np.abs(nnf[ys, xs, 0] - ys).max() <= 12 and np.abs(nnf[ys, xs, 1] - xs).max() <= 12
     assert src_ok[nnf[ys, xs, 0], nnf[ys, xs, 1]].all()
+
+
+def test_an_option_a_backend_does_not_take_is_named():
+    """``inpaint(image, mask, bogus=1)`` was "TypeError: PatchOptions.__init__() got an unexpected keyword
+    argument", and ``backend="telea", patch_size=9`` a TypeError from OpenCVInpainter."""
+    from stillmotion.errors import InputError
+    from stillmotion.inpaint import inpaint
+
+    image = np.random.default_rng(0).random((32, 32, 3)).astype(np.float32)
+    mask = np.zeros((32, 32), bool)
+    mask[10:16, 10:16] = True
+    with pytest.raises(InputError, match="the inpaint backend 'patch' does not take bogus; its options: patch_size"):
+        inpaint(image, mask, bogus=1)
+    with pytest.raises(InputError, match="the inpaint backend 'telea' does not take patch_size; its options: radius_px"):
+        inpaint(image, mask, backend="telea", patch_size=9)
+    assert inpaint(image, mask, backend="ns", radius_px=3).shape == image.shape

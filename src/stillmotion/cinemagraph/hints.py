@@ -45,6 +45,16 @@ class Anchor:
         _check_finite("anchor", (self.x, self.y))
 
 
+def _as(kind: type, value, fields: str):
+    """``value`` as a :class:`Hint` or :class:`Anchor`: itself, or made from a tuple of its numbers."""
+    if isinstance(value, kind):
+        return value
+    try:
+        return kind(*(float(v) for v in value))
+    except (TypeError, ValueError):
+        raise InputError(f"a {kind.__name__.lower()} is a {kind.__name__} or ({fields}) numbers, got {value!r}") from None
+
+
 def _check_finite(what: str, values: tuple) -> None:
     """NaN or infinite coordinates (JSON's NaN, 1e400) would silently wreck the whole motion field."""
     if not all(math.isfinite(v) for v in values):
@@ -57,6 +67,11 @@ class MotionHints:
 
     hints: tuple[Hint, ...] = ()
     anchors: tuple[Anchor, ...] = ()
+
+    def __post_init__(self) -> None:
+        """Plain ``(x, y, dx, dy)`` and ``(x, y)`` tuples are taken as arrows and pins (in a list too)."""
+        object.__setattr__(self, "hints", tuple(_as(Hint, h, "x, y, dx, dy") for h in self.hints))
+        object.__setattr__(self, "anchors", tuple(_as(Anchor, a, "x, y") for a in self.anchors))
 
     def __add__(self, other: MotionHints) -> MotionHints:
         return MotionHints(self.hints + other.hints, self.anchors + other.anchors)

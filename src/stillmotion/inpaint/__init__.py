@@ -33,23 +33,26 @@ BACKENDS: Registry = Registry("inpaint")
 
 @BACKENDS.register("patch", "PatchMatch exemplar synthesis ranked by cosine similarity of patch embeddings (default)")
 def _patch(**options):
-    from .patch import PatchInpainter
+    from dataclasses import fields
 
+    from .patch import PatchInpainter, PatchOptions
+
+    BACKENDS.check_options("patch", options, [f.name for f in fields(PatchOptions)])
     return PatchInpainter(**options)
 
 
 @BACKENDS.register("telea", "OpenCV Telea fast marching: smooth, no texture; fast baseline")
-def _telea(**options):
+def _telea(*, radius_px: float = 5.0):
     from .opencv import OpenCVInpainter
 
-    return OpenCVInpainter(method="telea", **options)
+    return OpenCVInpainter(method="telea", radius_px=radius_px)
 
 
 @BACKENDS.register("ns", "OpenCV Navier-Stokes: smooth, no texture; fast baseline")
-def _ns(**options):
+def _ns(*, radius_px: float = 5.0):
     from .opencv import OpenCVInpainter
 
-    return OpenCVInpainter(method="ns", **options)
+    return OpenCVInpainter(method="ns", radius_px=radius_px)
 
 
 @BACKENDS.register("lama", "LaMa from a local TorchScript file (model_path=...; 'neural' extra)")
