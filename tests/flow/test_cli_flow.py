@@ -128,6 +128,14 @@ def test_one_input_that_is_a_frame_says_flow_needs_two(tmp_path, capsys, shifted
                                  f"input: {tmp_path / 'a.png'}"]  # fmt: skip
 
 
+def test_two_flo_inputs_say_a_flo_is_pictured_alone(tmp_path, capsys):
+    # it said "-o OUT.flo is required" to ``flow a.flo b.flo --preview z.png``
+    code = main(["flow", str(tmp_path / "a.flo"), str(tmp_path / "b.flo"), "--preview", str(tmp_path / "z.png")])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and err == ["error: flow is estimated between two frames; a .flo is pictured alone: "
+                                 "stillmotion flow IN.flo --preview OUT.png"]  # fmt: skip
+
+
 def test_a_flo_input_says_what_it_ignores_and_checks_the_preview_first(tmp_path, capsys, caplog):
     from stillmotion.io.flo import write_flo
 

@@ -135,6 +135,20 @@ def test_unreadable_video_is_an_input_error(tmp_path, capsys):
     assert code == 2 and len(err) == 1 and err[0].startswith("error: cannot read video")
 
 
+def test_a_corrupt_frame_in_a_folder_is_called_a_frame(tmp_path, capsys):
+    # "cannot read photo frames/7.png"
+    f0, _, f1 = _moving_square_scene()
+    frames = tmp_path / "frames"
+    frames.mkdir()
+    write_image(frames / "0.png", f0)
+    write_image(frames / "1.png", f1)
+    (frames / "2.png").write_bytes(b"not a png")
+    code = main(["interpolate", str(frames), "-o", str(tmp_path / "out/"), "--factor", "2"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(err) == 1 and err[0].startswith(f"error: cannot read frame {frames / '2.png'}"), err
+    assert not (tmp_path / "out").exists()
+
+
 def test_bad_rates_workers_and_flow_sizes_are_one_line_errors(tmp_path, capsys):
     f0, _, f1 = _moving_square_scene()
     frames = tmp_path / "frames"

@@ -41,6 +41,9 @@ def run(args: argparse.Namespace) -> int:
         return _preview_only(args)
     if len(args.inputs) != 2:
         raise InputError(f"give two frames (or one .flo), got {len(args.inputs)} inputs")
+    if any(str(name).lower().endswith(".flo") for name in args.inputs):  # it said "-o OUT.flo is required"
+        raise InputError("flow is estimated between two frames; a .flo is pictured alone: "
+                         "stillmotion flow IN.flo --preview OUT.png")  # fmt: skip
     if args.output is None:
         raise InputError("-o OUT.flo is required")
     check_output_name(args.output, (".flo",))

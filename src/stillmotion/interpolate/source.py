@@ -47,7 +47,7 @@ def probe_clip(path: str | os.PathLike) -> ClipInfo:
         files = _frame_files(path)
         if not files:
             raise InputError(f"no image frames in folder {path}")
-        first = read_image(files[0])
+        first = read_image(files[0], what="frame")
         return ClipInfo(len(files), None, first.shape[1], first.shape[0])
     import imageio_ffmpeg
 
@@ -67,7 +67,7 @@ def read_clip(path: str | os.PathLike) -> Iterator[Image]:
     path = Path(path)
     if path.is_dir():
         for file in _frame_files(path):
-            yield read_image(file)
+            yield read_image(file, what="frame")
         return
     import imageio_ffmpeg
 

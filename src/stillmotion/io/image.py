@@ -49,7 +49,7 @@ def _register_heif() -> None:
         log.debug("pillow-heif not installed: HEIC photos cannot be read")
 
 
-def read_image(path: str | os.PathLike, *, max_pixels: int = MAX_PIXELS) -> np.ndarray:
+def read_image(path: str | os.PathLike, *, max_pixels: int = MAX_PIXELS, what: str = "photo") -> np.ndarray:
     """Read a photo with its EXIF orientation applied, as float32 (H, W, 3) RGB in [0, 1].
 
     8/16-bit PNG, JPEG, WebP, BMP, TIFF (8/16-bit unsigned integer or float; grey, RGB, CMYK or palette),
@@ -58,8 +58,8 @@ def read_image(path: str | os.PathLike, *, max_pixels: int = MAX_PIXELS) -> np.n
     is taken as already in [0, 1] and clipped (with a warning when it is not). A file whose header claims
     more than ``max_pixels`` pixels is refused before decoding. Every failure is an :class:`InputError`.
     """
-    path = check_input_file(path, "photo")
-    return _to_float_rgb(_read_upright(path, max_pixels, "photo"), path)
+    path = check_input_file(path, what)
+    return _to_float_rgb(_read_upright(path, max_pixels, what), path)
 
 
 def read_mask_image(path: str | os.PathLike, *, what: str = "mask", max_pixels: int = MAX_PIXELS) -> np.ndarray:
