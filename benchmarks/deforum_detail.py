@@ -7,7 +7,8 @@ high-pass energy a resampling blur removes first; ``band``: the mean squared dif
 blurs (sigma 0.8 and 2), the fine texture the eye sees, less dominated by the highest frequencies.
 ``reference``: both scores of the photo seen once from the frame's composed pose, at the photo's own
 resolution (the crop the run's frame 0 is shrunk from), sampled with the renderer's clamped Lanczos
-and shrunk to the frame as frame 0 was (area): one resampling, at a finer grid than the frame's. ``--png`` writes the frames and 96x96 crops (4x, nearest) of detailed regions at frames 0, 1, 10, 30.
+and shrunk to the frame as frame 0 was (area): one resampling, at a finer grid than the frame's.
+``--png`` writes the frames and 96x96 crops (4x, nearest) of detailed regions at frames 0, 1, 10, 30.
 """
 
 from __future__ import annotations

@@ -179,7 +179,8 @@ def animate(
     """Render ``photo`` into a clip at ``output`` (.mp4, .webm, .gif or a PNG frame directory).
 
     ``depth``: a depth file (its numbers mean ``depth_kind``) or a :class:`Depth`, of the photo's size or
-    aspect; None estimates it. ``preview``: also write a contact sheet (PNG/JPEG) of the first, middle and last frames and the depth.
+    aspect; None estimates it. ``preview``: also write a contact sheet (PNG/JPEG) of the first, middle
+    and last frames and the depth.
     ``flow`` (a :class:`stillmotion.cinemagraph.camera.FlowSpec`) makes water, clouds or smoke flow in a
     seamless loop while the camera moves.
     """
@@ -358,11 +359,10 @@ def render_view(
     ``inpaint_backend`` fills what the move reveals behind depth edges; beyond the photo's border the scene
     is extended once with the smooth continuation of ``animate --border fill``, without its grain
     (:func:`stillmotion.render.view.view_scene`)."""
+    from .inpaint import BACKENDS
     from .render.renderer import render
     from .render.sizes import check_fov
     from .render.view import view_scene
-
-    from .inpaint import BACKENDS
 
     image = _photo_with(image, depth)
     check_fov(fov_deg, name="fov_deg")

@@ -52,7 +52,8 @@ def _as(kind: type, value, fields: str):
     try:
         return kind(*(float(v) for v in value))
     except (TypeError, ValueError):
-        raise InputError(f"a {kind.__name__.lower()} is a {kind.__name__} or ({fields}) numbers, got {value!r}") from None
+        name = kind.__name__
+        raise InputError(f"a {name.lower()} is a {name} or ({fields}) numbers, got {value!r}") from None
 
 
 def _check_finite(what: str, values: tuple) -> None:

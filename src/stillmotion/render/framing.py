@@ -37,6 +37,7 @@ import cv2
 import numpy as np
 
 from ..imageops import shrunk
+
 log = logging.getLogger(__name__)
 
 #: The window moves only when it cuts away more than this fraction of a side.
