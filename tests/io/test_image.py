@@ -13,7 +13,8 @@ from PIL import Image, ImageOps
 
 from stillmotion.errors import InputError, OutputError
 from stillmotion.io import read_depth, read_image, write_image
-from stillmotion.io.image import apply_orientation, check_image, image_array, read_mask_image, to_uint8
+from stillmotion.io.image import (apply_orientation, check_image, image_array, photo_bits, read_mask_image, to_uint8,
+                                  to_uint16)  # fmt: skip
 
 
 def _rgb8(h=24, w=32, seed=0):
@@ -359,6 +360,61 @@ def test_write_image_scales_16_bit_pixels_and_refuses_other_integers(tmp_path):
     with pytest.raises(InputError, match="uint8 or uint16 pixels, got int64"):
         write_image(tmp_path / "x.png", _rgb8().astype(np.int64))
     assert not (tmp_path / "x.png").exists()
+
+
+@pytest.mark.parametrize("name", ["w.png", "w.tif"])
+def test_write_image_keeps_16_bits_in_png_and_tiff_when_asked(tmp_path, name):
+    """A 16-bit photo was written back with 8 bits per channel, whatever the format."""
+    a = _rgb16()
+    a[0, 0] = (65535, 0, 0)  # red at the top left: the channels are not swapped (OpenCV writes BGR)
+
+    def raw():
+        path = tmp_path / name
+        if name.endswith(".tif"):
+            return tifffile.imread(path)
+        return cv2.imread(str(path), cv2.IMREAD_UNCHANGED)[:, :, ::-1]  # BGR -> RGB
+
+    write_image(tmp_path / name, a, bits=16)
+    assert raw().dtype == np.uint16
+    np.testing.assert_array_equal(raw(), a)
+    np.testing.assert_allclose(read_image(tmp_path / name), a / 65535.0, atol=1e-6)
+    write_image(tmp_path / name, (a / np.float32(65535)).astype(np.float32), bits=16)  # float: round(x * 65535)
+    np.testing.assert_array_equal(raw(), a)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [name]  # written atomically: no temporary left
+
+
+@pytest.mark.parametrize("name", ["w.jpg", "w.webp"])
+def test_write_image_writes_jpeg_and_webp_with_8_bits_even_when_asked_for_16(tmp_path, name):
+    write_image(tmp_path / name, _smooth8(), bits=16)
+    with Image.open(tmp_path / name) as img:
+        assert img.mode == "RGB"
+    with pytest.raises(ValueError, match="8 or 16 bits"):
+        write_image(tmp_path / "x.png", _smooth8(), bits=12)
+
+
+def test_to_uint16_rounds_saturates_zeroes_nan_and_widens_8_bits():
+    x = np.array([0.0, 1.0, 0.5, np.nan, -0.3, 1.8, np.inf, 1000.4 / 65535, 1000.6 / 65535], np.float32)
+    np.testing.assert_array_equal(to_uint16(x), [0, 65535, 32768, 0, 0, 65535, 65535, 1000, 1001])
+    levels = np.arange(65536, dtype=np.uint16)
+    np.testing.assert_array_equal(to_uint16(levels / np.float32(65535)), levels)  # every level comes back
+    np.testing.assert_array_equal(to_uint16(np.array([0, 1, 255], np.uint8)), [0, 257, 65535])
+
+
+def test_photo_bits_reads_the_depth_of_the_samples_from_the_header(tmp_path):
+    a8, a16 = _rgb8(), _rgb16()
+    Image.fromarray(a8).save(tmp_path / "8.png")
+    Image.fromarray(a8).save(tmp_path / "8.jpg")
+    cv2.imwrite(str(tmp_path / "16.png"), a16)
+    cv2.imwrite(str(tmp_path / "16g.png"), a16[:, :, 0])
+    tifffile.imwrite(tmp_path / "8.tif", a8)
+    tifffile.imwrite(tmp_path / "16.tif", a16)
+    tifffile.imwrite(tmp_path / "f.tif", a16.astype(np.float32) / 65535, photometric="rgb")
+    bits = {name: photo_bits(tmp_path / name) for name in ("8.png", "8.jpg", "16.png", "16g.png", "8.tif", "16.tif",
+                                                           "f.tif")}  # fmt: skip
+    assert bits == {"8.png": 8, "8.jpg": 8, "16.png": 16, "16g.png": 16, "8.tif": 8, "16.tif": 16, "f.tif": 16}
+    (tmp_path / "no.png").write_bytes(b"not an image")
+    with pytest.raises(InputError, match="cannot read photo"):
+        photo_bits(tmp_path / "no.png")
 
 
 def test_to_uint8_rounds_saturates_and_zeroes_nan():

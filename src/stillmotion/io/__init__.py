@@ -5,7 +5,7 @@ from .atomic import atomic_output, check_output, output_group
 from .depth_file import read_depth, write_depth
 from .depth_fill import fill_invalid
 from .depth_match import match_depth
-from .image import MAX_PIXELS, check_image_output, read_image, write_image
+from .image import MAX_PIXELS, check_image_output, photo_bits, read_image, write_image
 from .video import check_clip_output, open_writer, output_kind
 
 __all__ = [
@@ -20,6 +20,7 @@ __all__ = [
     "open_writer",
     "output_group",
     "output_kind",
+    "photo_bits",
     "read_depth",
     "read_image",
     "write_depth",

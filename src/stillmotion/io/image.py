@@ -6,6 +6,9 @@ with the decoder that keeps their precision (PIL for 8-bit data, OpenCV for 16-b
 truncates 16-bit colour to 8 bits, tifffile for 16-bit and float TIFF); then the EXIF orientation is applied
 and the array converted to the float contract. Alpha is composited over white, except in masks, where a
 transparent layer's alpha is the mask (:func:`read_mask_image`).
+
+Writing (:func:`write_image`) is 8 bits per channel unless asked for 16, which PNG and TIFF keep;
+:func:`photo_bits` tells from a photo's header whether an image made from it needs them.
 """
 
 from __future__ import annotations
@@ -99,6 +102,27 @@ def check_image(path: str | os.PathLike, *, max_pixels: int = MAX_PIXELS) -> Non
     img = _open_pil(path)
     with img:
         check_pixels(path, "photo", img.size[0], img.size[1], max_pixels)
+
+
+def photo_bits(path: str | os.PathLike, *, what: str = "photo") -> int:
+    """The bits per channel an image made from the photo file ``path`` keeps its precision with: 16 for a
+    16-bit PNG, a TIFF of 16-bit or float samples and PIL's 16/32-bit modes (``I;16*``, ``I``, ``F``), 8 for
+    everything else. Read from the header only (nothing is decoded); for :func:`write_image`'s ``bits``.
+    A file that is not a readable image is an :class:`InputError`, as with :func:`read_image`."""
+    path = check_input_file(path, what)
+    if read_head(path, 4) in _TIFF_MAGIC:
+        import tifffile
+
+        try:
+            with tifffile.TiffFile(path) as tif:
+                dtype = tif.pages[0].dtype
+        except Exception as exc:  # noqa: BLE001 - any parser failure is a corrupt input
+            raise InputError(f"cannot read {what} {path}: corrupt TIFF ({exc})") from None
+        return 16 if dtype is not None and dtype.itemsize > 1 else 8
+    img = _open_pil(path, what)
+    with img:
+        wide = img.mode.startswith("I") or img.mode == "F" or (img.format == "PNG" and _is_16bit_png(img))
+    return 16 if wide else 8
 
 
 @contextlib.contextmanager
@@ -498,19 +522,58 @@ def write_png(path: str | os.PathLike, array: np.ndarray) -> None:
         fh.write(encoded.data)
 
 
-def write_image(path: str | os.PathLike, image: np.ndarray, *, inputs: tuple = ()) -> None:
-    """Write float32 RGB [0, 1], uint8 or uint16 to PNG/JPEG/WebP/TIFF by extension, atomically, with 8 bits
-    per channel (uint16 is scaled as :func:`unit_float` scales it, then rounded)."""
+def to_uint16(image: np.ndarray) -> np.ndarray:
+    """float [0, 1] -> uint16 as ``round(x * 65535)``, values outside [0, 1] saturated, NaN -> 0; uint8
+    levels are widened exactly (x 257), uint16 returned as it is."""
+    image = np.asarray(image)
+    if image.dtype == np.uint16:
+        return image
+    if image.dtype == np.uint8:
+        return image.astype(np.uint16) * np.uint16(257)
+    levels = np.clip(np.nan_to_num(image, nan=0.0), 0.0, 1.0).astype(np.float32)  # clipped before the cast
+    return np.rint(np.multiply(levels, np.float32(65535), out=levels), out=levels).astype(np.uint16)
+
+
+#: The formats :func:`write_image` writes with 16 bits per channel when asked; the others hold 8.
+SIXTEEN_BIT_FORMATS = ("PNG", "TIFF")
+
+
+def write_image(path: str | os.PathLike, image: np.ndarray, *, inputs: tuple = (), bits: int = 8) -> None:
+    """Write float32 RGB [0, 1], uint8 or uint16 to PNG/JPEG/WebP/TIFF by extension, atomically.
+
+    ``bits=8`` (the default) writes 8 bits per channel (uint16 is scaled as :func:`unit_float` scales it,
+    then rounded). ``bits=16`` writes PNG and TIFF with 16 bits per channel (``round(x * 65535)``, uint8
+    widened exactly, uint16 as given: see :func:`photo_bits` for when a photo needs it); JPEG and WebP hold
+    8 bits and are written with 8 whatever ``bits`` says."""
     from PIL import Image
 
     path = Path(path)
     fmt = _image_format(path)
+    if bits not in (8, 16):
+        raise ValueError(f"write_image writes 8 or 16 bits per channel, got bits={bits!r}")
     image = np.asarray(image)
     if image.ndim != 3 or image.shape[2] != 3:
         raise ValueError(f"write_image expects an (H, W, 3) RGB image, got shape {image.shape}")
     if image.dtype.kind in "iu" and image.dtype not in (np.uint8, np.uint16):  # no agreed brightness scale
         raise InputError(f"write_image takes float [0, 1], uint8 or uint16 pixels, got {image.dtype}")
+    if bits == 16 and fmt in SIXTEEN_BIT_FORMATS:
+        _write_16bit(path, to_uint16(image), fmt, inputs)
+        return
+    if bits == 16:
+        log.debug("%s holds 8 bits per channel: %s written with 8", fmt, path)
     array = image if image.dtype == np.uint8 else to_uint8(unit_float(image))
     with atomic_output(path, inputs=inputs) as tmp:
         options = {"quality": 95} if fmt in ("JPEG", "WEBP") else {}
         Image.fromarray(np.ascontiguousarray(array)).save(tmp, format=fmt, **options)
+
+
+def _write_16bit(path: Path, rgb16: np.ndarray, fmt: str, inputs: tuple) -> None:
+    """16-bit RGB as PNG through OpenCV (PIL writes no 16-bit colour; OpenCV wants BGR), as TIFF through
+    tifffile (RGB, uncompressed as PIL writes 8-bit TIFF)."""
+    with atomic_output(path, inputs=inputs) as tmp:
+        if fmt == "PNG":
+            write_png(tmp, rgb16[:, :, ::-1])
+        else:
+            import tifffile
+
+            tifffile.imwrite(tmp, np.ascontiguousarray(rgb16), photometric="rgb")
