@@ -62,6 +62,35 @@ def test_empty_mask_gives_the_input_back_with_a_note(tmp_path, photo, caplog):
     assert np.array_equal(np.asarray(Image.open(out)), np.asarray(Image.open(photo)))
 
 
+@pytest.mark.parametrize("name", ["photo16.png", "photo16.tif"])
+def test_empty_mask_gives_a_16_bit_photo_back_bit_for_bit(tmp_path, photo16, stored_levels, name):
+    """A 16-bit photo came back with 8 bits per channel, changed by an empty mask."""
+    photo = tmp_path / name
+    levels = photo16(photo)
+    out = tmp_path / ("out" + photo.suffix)
+    assert main(["inpaint", str(photo), "--mask", str(_mask(tmp_path, np.zeros((48, 64)))), "-o", str(out),
+                 "--quiet"]) == 0  # fmt: skip
+    result = stored_levels(out)
+    assert result.dtype == np.uint16
+    np.testing.assert_array_equal(result, levels)
+
+
+def test_a_filled_16_bit_photo_keeps_16_bits_but_a_jpeg_or_an_8_bit_photo_has_8(tmp_path, photo, photo16,
+                                                                                  stored_levels):  # fmt: skip
+    mask = np.zeros((48, 64), np.uint8)
+    mask[16:32, 20:40] = 255
+    mask_file = str(_mask(tmp_path, mask))
+    levels = photo16(tmp_path / "photo16.png")
+    for out in (tmp_path / "out16.png", tmp_path / "out16.jpg"):
+        assert main(["inpaint", str(tmp_path / "photo16.png"), "--mask", mask_file, "-o", str(out), "--quiet"]) == 0
+    filled = stored_levels(tmp_path / "out16.png")
+    assert filled.dtype == np.uint16
+    np.testing.assert_array_equal(filled[mask == 0], levels[mask == 0])
+    assert stored_levels(tmp_path / "out16.jpg").dtype == np.uint8  # JPEG holds 8 bits
+    assert main(["inpaint", str(photo), "--mask", mask_file, "-o", str(tmp_path / "out8.png"), "--quiet"]) == 0
+    assert stored_levels(tmp_path / "out8.png").dtype == np.uint8  # an 8-bit photo stays 8-bit
+
+
 def test_full_mask_is_an_error(tmp_path, photo, capsys):
     out = tmp_path / "out.png"
     assert main(["inpaint", str(photo), "--mask", str(_mask(tmp_path, np.full((48, 64), 255))), "-o", str(out)]) == 2

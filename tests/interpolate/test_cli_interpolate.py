@@ -34,6 +34,20 @@ def test_pair_shows_progress_and_what_it_wrote(tmp_path, capsys, caplog):
     assert np.array_equal(read_image(tmp_path / "m.png"), quiet)  # the staged run makes the same frame
 
 
+def test_pair_of_16_bit_frames_gives_a_16_bit_middle_frame(tmp_path, photo16, stored_levels):
+    """The middle frame of two 16-bit photos was written with 8 bits per channel."""
+    levels = photo16(tmp_path / "a.png")
+    photo16(tmp_path / "b.tif")
+    pair = [str(tmp_path / "a.png"), str(tmp_path / "b.tif")]
+    for out in ("m.png", "m.tif", "m.jpg"):
+        assert main(["interpolate", *pair, "-o", str(tmp_path / out), "--quiet"]) == 0
+    for out in ("m.png", "m.tif"):
+        mid = stored_levels(tmp_path / out)
+        assert mid.dtype == np.uint16
+        assert np.abs(mid.astype(int) - levels).max() <= 2  # the same frame twice: itself, not its 8 bits
+    assert stored_levels(tmp_path / "m.jpg").dtype == np.uint8
+
+
 def test_frame_folder_to_video_and_back(tmp_path):
     frames_dir = tmp_path / "frames"
     frames_dir.mkdir()

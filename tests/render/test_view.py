@@ -136,3 +136,22 @@ def test_the_view_command_shows_progress_and_what_it_wrote(tmp_path, capsys, cap
     err = capsys.readouterr().err
     assert "view:" in err and "/4 [" in err and "step" in err
     assert f"wrote {tmp_path / 'v.png'} (64x48)" in caplog.text
+
+
+def test_the_view_command_keeps_a_16_bit_photo_in_16_bits(tmp_path, photo16, stored_levels):
+    """A 16-bit photo's view was written with 8 bits per channel; a JPEG view, or an 8-bit photo's, has 8."""
+    from stillmotion.cli import main
+    from stillmotion.io import write_image
+
+    levels = photo16(tmp_path / "p16.png")
+    write_image(tmp_path / "p8.png", (levels >> 8).astype(np.uint8))  # the same picture with 8 bits
+    np.save(tmp_path / "d.npy", np.linspace(0.2, 1.0, 48 * 64, dtype=np.float32).reshape(48, 64))
+    depth = ["--depth", str(tmp_path / "d.npy"), "--depth-kind", "inverse", "--quiet"]
+    for photo, out in (("p16.png", "v16.png"), ("p16.png", "v16.jpg"), ("p8.png", "v8.png")):
+        assert main(["view", str(tmp_path / photo), "-o", str(tmp_path / out), *depth]) == 0
+    view = stored_levels(tmp_path / "v16.png")
+    assert view.dtype == np.uint16
+    # no move: the identity pose reproduces the photo (8 bits would be up to 128 levels off)
+    assert np.abs(view.astype(int) - levels).max() <= 1
+    assert stored_levels(tmp_path / "v16.jpg").dtype == np.uint8
+    assert stored_levels(tmp_path / "v8.png").dtype == np.uint8

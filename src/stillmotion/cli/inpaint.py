@@ -9,8 +9,8 @@ import numpy as np
 
 from ..errors import InputError
 from ..inpaint import BACKENDS, inpaint, inpaint_rgbd
-from ..io import output_group, read_depth, read_image, write_depth, write_image
-from ._help import PHOTO_HELP
+from ..io import output_group, photo_bits, read_depth, read_image, write_depth, write_image
+from ._help import IMAGE_OUTPUT_HELP, PHOTO_HELP
 from ._progress import progress_bar
 from ._unused import add_depth_kind, depth_kind
 
@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("photo", help=PHOTO_HELP)
     parser.add_argument("--mask", required=True, help="mask image of the photo's size; white = fill, black = keep")
-    parser.add_argument("-o", "--output", required=True, help="output image (.png, .jpg, .webp, .tif)")
+    parser.add_argument("-o", "--output", required=True, help=IMAGE_OUTPUT_HELP)
     names = ", ".join(f"{e.name} ({e.description})" for e in BACKENDS.entries())
     parser.add_argument("--backend", default="patch", help=f"inpainting backend: {names}")
     parser.add_argument("--depth", help="depth map: fill depth-aware, copying only from the background side")
@@ -69,6 +69,7 @@ def run(args: argparse.Namespace) -> int:
     if args.seed is not None and not 0 <= args.seed < 2**32:
         raise InputError(f"--seed must be in 0..{2**32 - 1}, got {args.seed}")
     image = read_image(args.photo)
+    bits = photo_bits(args.photo)  # a 16-bit photo is written back with 16 bits (PNG, TIFF)
     mask = _read_mask(args.mask, image.shape[:2])
     options = {}
     if args.patch_size is not None:
@@ -100,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
         else:
             filled = inpaint(image, mask, backend=fill, progress=progress)
     with output_group():  # the photo and its depth appear together: neither stays if the other fails
-        write_image(args.output, filled, inputs=inputs)
+        write_image(args.output, filled, inputs=inputs, bits=bits)
         if args.depth_out:
             write_depth(args.depth_out, filled_depth, inputs=inputs)  # as inverse depth, whatever its kind
     return 0

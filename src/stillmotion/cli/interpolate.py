@@ -15,8 +15,9 @@ log = logging.getLogger(__name__)
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("inputs", nargs="+", metavar="INPUT", help="two frames, or one video / folder of frames")
     parser.add_argument("-o", "--output", required=True,
-                        help="output image (two frames) or clip (.mp4/.webm/.gif/dir/; an mp4 or webm drops an odd "
-                             "last row/column, as yuv420p needs even sides)")  # fmt: skip
+                        help="output image (two frames; 16 bits per channel in .png/.tif when a frame is 16-bit "
+                             "or float) or clip (.mp4/.webm/.gif/dir/; an mp4 or webm drops an odd last row/column, "
+                             "as yuv420p needs even sides)")  # fmt: skip
     parser.add_argument("--t", type=float, default=None,
                         help="two frames: time of the new frame between A (0) and B (1) (default 0.5)")
     rate = parser.add_mutually_exclusive_group()
@@ -96,7 +97,7 @@ def _pair(args) -> int:
     from ..flow import check_pair
     from ..interpolate import check_time
     from ..interpolate.flowsplat import FlowSplatInterpolator
-    from ..io import check_image_output, read_image, write_image
+    from ..io import check_image_output, photo_bits, read_image, write_image
     from ._progress import progress_bar
 
     start = time.perf_counter()
@@ -122,7 +123,8 @@ def _pair(args) -> int:
         else:
             frame = interpolator.interpolate(image0, image1, [t])[0]
         progress(steps - 1, steps)
-        write_image(args.output, frame, inputs=tuple(args.inputs))
+        bits = max(photo_bits(path, what="frame") for path in args.inputs)  # 16 when either frame has 16
+        write_image(args.output, frame, inputs=tuple(args.inputs), bits=bits)
         progress(steps, steps)
     log.info("wrote %s: the frame at t=%g, %dx%d, in %.1f s", args.output, t, frame.shape[1], frame.shape[0],
              time.perf_counter() - start)  # fmt: skip

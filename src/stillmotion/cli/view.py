@@ -8,9 +8,9 @@ import math
 
 from ..api import load_depth, render_view
 from ..errors import InputError
-from ..io import read_image, write_image
+from ..io import photo_bits, read_image, write_image
 from ..render.sizes import check_fov
-from ._help import PHOTO_HELP
+from ._help import IMAGE_OUTPUT_HELP, PHOTO_HELP
 from ._progress import progress_bar
 from ._unused import add_depth_kind, depth_kind
 
@@ -38,7 +38,7 @@ def _triple(names: str):
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("photo", help=PHOTO_HELP)
-    parser.add_argument("-o", "--output", required=True, help="output image (.png, .jpg, .webp, .tif)")
+    parser.add_argument("-o", "--output", required=True, help=IMAGE_OUTPUT_HELP)
     parser.add_argument("--depth", help="depth map file; estimated when omitted")
     add_depth_kind(parser)
     parser.add_argument("--baseline", type=float, default=0.0,
@@ -71,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
         progress(2, 4)
         view = render_view(image, depth, move=move, rotate_deg=args.rotate, fov_deg=args.fov)
         progress(3, 4)
-        write_image(args.output, view, inputs=(args.photo, args.depth))
+        write_image(args.output, view, inputs=(args.photo, args.depth), bits=photo_bits(args.photo))
         progress(4, 4)
     log.info("wrote %s (%dx%d)", args.output, view.shape[1], view.shape[0])
     return 0
