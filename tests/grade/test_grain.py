@@ -53,3 +53,21 @@ def test_grain_is_the_normalised_noise_times_the_luma_response():
     np.testing.assert_allclose(out, expected, atol=2e-6)
     assert abs(float(noise.mean())) < 1e-5 and abs(float(noise.std()) - 1.0) < 1e-3
     assert len(np.unique(noise)) > 10_000  # interpolated grains, not 256 levels
+
+
+def test_a_black_and_white_grade_gets_grey_grain():
+    """``--grade noir`` (saturation 0) came out with colour specks: R, G and B up to 42 levels apart, the
+    grain's colour share added after the colours were taken out."""
+    from stillmotion.grade import parse_grade
+    from stillmotion.grade.pipeline import grade_frame
+
+    rng = np.random.default_rng(2)
+    photo = np.clip(0.5 + 0.2 * rng.standard_normal((96, 128, 3)), 0, 1).astype(np.float32)
+    noir = grade_frame(photo, None, config=parse_grade("noir"), frame_index=3)
+    assert float(np.abs(noir - noir[..., :1]).max()) < 1e-6, "every pixel grey"
+    coloured = grade_frame(photo, None, config=parse_grade("grain=0.5"), frame_index=3)
+    assert float(np.abs(coloured - coloured[..., :1]).max()) > 0.02, "a colour grade keeps its colour grain"
+    half = add_grain(np.full((64, 64, 3), 0.5, np.float32), strength=1.0, seed=1, saturation=0.5)
+    full = add_grain(np.full((64, 64, 3), 0.5, np.float32), strength=1.0, seed=1)
+    spread = lambda g: float(np.abs(g - g.mean(axis=2, keepdims=True)).mean())  # noqa: E731
+    assert 0.3 * spread(full) < spread(half) < 0.8 * spread(full)

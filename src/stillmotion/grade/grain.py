@@ -26,14 +26,16 @@ CHROMA_SHARE = 0.3
 _NORMAL_LEVELS = np.array([NormalDist().inv_cdf((k + 0.5) / 256.0) for k in range(256)], np.float32)
 
 
-def _raw_noise(shape: tuple[int, int], *, size_px: float, seed: int, frame_index: int) -> np.ndarray:
-    """Zero-mean noise (H, W, 3), mostly monochrome, with grains of about ``size_px`` pixels (not normalised)."""
+def _raw_noise(shape: tuple[int, int], *, size_px: float, seed: int, frame_index: int,
+               chroma_share: float = CHROMA_SHARE) -> np.ndarray:  # fmt: skip
+    """Zero-mean noise (H, W, 3), mostly monochrome (``chroma_share`` of it differs between the channels),
+    with grains of about ``size_px`` pixels (not normalised)."""
     h, w = shape
     rng = np.random.default_rng([int(seed) & 0xFFFFFFFF, int(frame_index) & 0xFFFFFFFF, 0x6A41])
     size = max(float(size_px), 1.0)
     gh, gw = max(2, round(h / size)), max(2, round(w / size))
-    chroma = cv2.LUT(rng.integers(0, 256, (gh, gw, 3), dtype=np.uint8), _NORMAL_LEVELS * np.float32(CHROMA_SHARE))
-    mono = cv2.LUT(rng.integers(0, 256, (gh, gw), dtype=np.uint8), _NORMAL_LEVELS * np.float32(1.0 - CHROMA_SHARE))
+    chroma = cv2.LUT(rng.integers(0, 256, (gh, gw, 3), dtype=np.uint8), _NORMAL_LEVELS * np.float32(chroma_share))
+    mono = cv2.LUT(rng.integers(0, 256, (gh, gw), dtype=np.uint8), _NORMAL_LEVELS * np.float32(1.0 - chroma_share))
     noise = chroma + mono[..., None]
     if (gh, gw) != (h, w):
         noise = cv2.resize(noise, (w, h), interpolation=cv2.INTER_CUBIC)
@@ -63,14 +65,18 @@ def grain_response(luma: np.ndarray) -> np.ndarray:
 
 
 def add_grain(
-    image: np.ndarray, *, strength: float, size_px: float = 1.5, seed: int = 0, frame_index: int = 0
+    image: np.ndarray, *, strength: float, size_px: float = 1.5, seed: int = 0, frame_index: int = 0,
+    saturation: float = 1.0,
 ) -> np.ndarray:
-    """Return ``image`` plus grain (not clipped, so it stays zero-mean; the pipeline clips at the end)."""
+    """Return ``image`` plus grain (not clipped, so it stays zero-mean; the pipeline clips at the end).
+    ``saturation``: the grade's; its colour grain (``CHROMA_SHARE``) fades with it, so a black-and-white
+    grade (``noir``, saturation 0) gets grey grain, not specks of colour."""
     if strength <= 0.0:
         return image
     from .kernels import apply_grain
 
-    noise = _raw_noise(image.shape[:2], size_px=size_px, seed=seed, frame_index=frame_index)
+    chroma_share = CHROMA_SHARE * min(max(float(saturation), 0.0), 1.0)
+    noise = _raw_noise(image.shape[:2], size_px=size_px, seed=seed, frame_index=frame_index, chroma_share=chroma_share)
     mean, inv_std = _normalisation(noise)
     # image + the normalised noise times grain_response(luma) times the strength, in one pass
     return apply_grain(np.ascontiguousarray(image, dtype=np.float32), noise, mean, inv_std, LUMA,

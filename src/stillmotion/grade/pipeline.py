@@ -178,6 +178,7 @@ def grade_frame(
         size_px=config.grain_size_px * max(scale_1080, 0.5),
         seed=config.grain_seed,
         frame_index=frame_index,
+        saturation=config.saturation,
     )
     out = np.clip(out, 0.0, 1.0)
     if config.letterbox_aspect:
