@@ -56,6 +56,20 @@ def test_domain_is_respected(photo):
         np.testing.assert_allclose(apply_lut_fast(photo, lut, interpolation=interpolation), photo / 2, atol=2e-6)
 
 
+def test_resolves_input_range_is_the_domain_and_unknown_keywords_are_said(photo, caplog):
+    """``LUT_3D_INPUT_RANGE 0 2`` (Resolve's keyword) was skipped silently: a LUT over [0, 2] applied
+    as if over [0, 1], the picture twice as bright; a misspelt ``DOMAIN_MAXX`` was skipped silently too."""
+    text = cube_text(lambda c: c / 2.0, 3, domain=(0.0, 2.0))
+    resolve = text.replace("DOMAIN_MIN 0.0 0.0 0.0\nDOMAIN_MAX 2.0 2.0 2.0", "LUT_3D_INPUT_RANGE 0.0 2.0")
+    assert "LUT_3D_INPUT_RANGE" in resolve and "DOMAIN" not in resolve
+    lut = parse_cube(resolve)
+    assert lut.domain_min == (0.0, 0.0, 0.0) and lut.domain_max == (2.0, 2.0, 2.0)
+    np.testing.assert_allclose(apply_lut_fast(photo, lut), photo / 2, atol=2e-6)
+    with caplog.at_level("WARNING"):
+        parse_cube(text.replace("DOMAIN_MAX 2.0 2.0 2.0", "DOMAIN_MAXX 2.0 2.0 2.0"), source="LUT x.cube")
+    assert "LUT x.cube: line 5: DOMAIN_MAXX is not a keyword this reader knows; ignored" in caplog.text
+
+
 def test_interpolation_properties():
     # out R = r * g is multilinear: trilinear reproduces it exactly anywhere; tetrahedral on a grey
     # input only uses the cell's two diagonal corners, so it interpolates linearly between them.
@@ -81,6 +95,8 @@ def test_interpolation_properties():
         ("LUT_3D_SIZE 2\nDOMAIN_MIN 1 1 1\nDOMAIN_MAX 0 0 0\n" + "0 0 0\n" * 8, "DOMAIN_MIN"),
         ("LUT_3D_SIZE 2\n" + "0 0 0\n" * 7 + "nan 0 1\n", "three finite numbers"),  # was "found 7" rows
         ("LUT_3D_SIZE 2\n" + "NaN NaN NaN\n" * 8, "three finite numbers"),  # was "found 0"
+        # "DOMAIN_MIN must be below DOMAIN_MAX in every channel" for a line of two numbers
+        ("LUT_3D_SIZE 2\nDOMAIN_MIN 0 0\n" + "0 0 0\n" * 8, "DOMAIN_MIN needs three numbers \\(r g b\\), line 2"),
     ],
 )
 def test_bad_cube_files_are_one_line_input_errors(text, fragment):

@@ -1,11 +1,13 @@
 """3D LUTs in the Adobe/Resolve ``.cube`` format, applied with trilinear or tetrahedral interpolation.
 
-A ``.cube`` file holds ``LUT_3D_SIZE N``, optional ``DOMAIN_MIN r g b`` / ``DOMAIN_MAX r g b`` and
-``TITLE``, comments after ``#``, then N**3 lines ``r g b`` with red changing fastest.
+A ``.cube`` file holds ``LUT_3D_SIZE N``, optional ``DOMAIN_MIN r g b`` / ``DOMAIN_MAX r g b`` (or
+Resolve's ``LUT_3D_INPUT_RANGE low high``) and ``TITLE``, comments after ``#``, then N**3 lines ``r g b``
+with red changing fastest. Other keywords are ignored with a warning.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +16,8 @@ import numpy as np
 
 from ..errors import InputError
 from ..io.image import unit_pixels
+
+log = logging.getLogger(__name__)
 
 MAX_LUT_SIZE = 256
 
@@ -58,12 +62,17 @@ def parse_cube(text: str, *, source: str = "LUT") -> Lut3D:
                 size = int(line.split()[1])
             elif head == "LUT_1D_SIZE":
                 raise InputError(f"{source}: 1D LUTs are not supported (line {lineno}); give a 3D .cube LUT")
-            elif head == "DOMAIN_MIN":
-                dmin = tuple(float(v) for v in line.split()[1:4])
-            elif head == "DOMAIN_MAX":
-                dmax = tuple(float(v) for v in line.split()[1:4])
-            elif head[0].isalpha() and head not in ("NAN", "INF", "INFINITY"):
-                continue  # other keywords (LUT_3D_INPUT_RANGE, ...) are ignored; "nan 0 1" is a (bad) row
+            elif head in ("DOMAIN_MIN", "DOMAIN_MAX"):
+                numbers = tuple(float(v) for v in line.split()[1:])
+                if len(numbers) != 3:
+                    raise InputError(f"{source}: {head} needs three numbers (r g b), line {lineno}: {raw.strip()!r}")
+                dmin, dmax = (numbers, dmax) if head == "DOMAIN_MIN" else (dmin, numbers)
+            elif head == "LUT_3D_INPUT_RANGE":  # Resolve's form of one domain for the three channels
+                low, high = (float(v) for v in line.split()[1:])
+                dmin, dmax = (low,) * 3, (high,) * 3
+            elif head[0].isalpha() and head not in ("NAN", "INF", "INFINITY"):  # "nan 0 1" is a (bad) row
+                # another program's keyword (Resolve's LUT_IN_VIDEO_RANGE), or a misspelt one: said, not silent
+                log.warning("%s: line %d: %s is not a keyword this reader knows; ignored", source, lineno, head)
             else:
                 rows.append(line)
         except (ValueError, IndexError):
