@@ -36,3 +36,19 @@ def test_a_long_title_stays_inside_its_tile():
     assert text[:, :240].any()  # the label is drawn...
     assert not text[:, 480 - 6 :].any()  # ...and ends before the tile's edge
     assert text[:, 300:470].any()  # its end ("first (frame 0)") is still there
+
+
+def test_a_two_frame_clips_sheet_shows_the_frames_its_labels_name(tmp_path, monkeypatch):
+    """A 2-frame clip's sheet labelled its middle tile "frame 0" and showed frame 1 there."""
+    from stillmotion.grade import finishing
+
+    shown = {}
+    monkeypatch.setattr("stillmotion.grade.preview.shot_sheet",
+                        lambda first, middle, last, depth, **kw: shown.update(first=first, middle=middle, last=last)
+                        or np.zeros((8, 8, 3), np.float32))  # fmt: skip
+    finisher = finishing.Finisher(None, frame_count=2, preview=tmp_path / "sheet.png")
+    frames = [np.full((4, 4, 3), v, np.float32) for v in (0.25, 0.75)]
+    for i, frame in enumerate(frames):
+        finisher.keep(frame, None, i)
+    finisher.close()
+    assert shown["first"].mean() == 0.25 and shown["middle"].mean() == 0.25 and shown["last"].mean() == 0.75

@@ -81,11 +81,12 @@ class Finisher:
         from ..io import write_image
         from .preview import shot_sheet
 
-        frames = [self._keep[k] for k in sorted(self._keep)]
-        if any(f is None for f in frames):
+        if any(f is None for f in self._keep.values()):
             log.warning("preview: not every frame was rendered; no sheet written")
             return
-        first, middle, last = frames[0], frames[len(frames) // 2], frames[-1]
+        # by index, as the sheet labels them (a 2-frame clip's middle is frame 0, its list's middle frame 1)
+        count = self.frame_count
+        first, middle, last = self._keep[0], self._keep[(count - 1) // 2], self._keep[count - 1]
         depth = self.preview_depth if self.preview_depth is not None else np.zeros(first.shape[:2], np.float32)
         write_image(self.preview, shot_sheet(first, middle, last, depth, frame_count=self.frame_count, title=self.title),
                     inputs=self.inputs)  # fmt: skip
