@@ -129,3 +129,24 @@ def test_grades_command_lists_presets():
     assert res.returncode == 0
     names = [line.split()[0] for line in res.stdout.splitlines() if line.strip()]
     assert names == list(PRESETS)
+
+
+def test_grade_specs_found_by_qa(tmp_path, monkeypatch, caplog):
+    """letterbox=-16:-9 was taken as 1.78; lut=~/x.cube was not found; a comma in a LUT's path said only
+    "unknown preset"; focus= and bokeh= without dof= did nothing, silently."""
+    with pytest.raises(InputError, match="letterbox must be an aspect"):
+        parse_grade("letterbox=-16:-9")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    lut = tmp_path / "x.cube"
+    lut.write_text("LUT_3D_SIZE 2\n" + "0 0 0\n" * 8)
+    assert parse_grade("lut=~/x.cube").lut_path == str(lut)
+    with pytest.raises(InputError, match="unknown preset 'look.cube' \\(a comma in a LUT's path splits the spec"):
+        parse_grade("lut=luts/my,look.cube")
+    with caplog.at_level("WARNING"):
+        parse_grade("focus=0.3,bokeh=hexagon")
+    assert "--grade: focus and bokeh do nothing without dof=RADIUS (depth of field); ignored" in caplog.text
+    caplog.clear()
+    with caplog.at_level("WARNING"):
+        parse_grade("dof=1,focus=0.3")
+        parse_grade("scope")
+    assert "nothing without dof" not in caplog.text

@@ -8,12 +8,16 @@ naming the key, and a ``lut=`` file that cannot be found is one at once.
 from __future__ import annotations
 
 import dataclasses
+import logging
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..errors import InputError
 from ..io._checks import check_input_file
 from .config import RULES, GradeConfig, accepted
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -53,7 +57,10 @@ def _aspect(text: str) -> float | None:
     if text.lower() in ("none", "off"):  # 0 is out of range like 0.1, not a silent "none"
         return None
     w, _, h = text.partition(":")
-    return float(w) / float(h or 1)
+    width, height = float(w), float(h or 1)
+    if width <= 0 or height <= 0:  # -16:-9 was taken as 1.78
+        raise ValueError
+    return width / height
 
 
 KEYS: dict[str, Key] = {
@@ -65,7 +72,7 @@ KEYS: dict[str, Key] = {
     "gain": Key("gain", _numbers, "scale the whites", "R:G:B"),
     "contrast": Key("contrast", float, "S-curve about mid-grey"),
     "saturation": Key("saturation", float, "0 = monochrome"),
-    "lut": Key("lut_path", str, "a .cube 3D LUT file", says="the path of a .cube file"),
+    "lut": Key("lut_path", os.path.expanduser, "a .cube 3D LUT file", says="the path of a .cube file"),
     "lut_strength": Key("lut_strength", float, "blend of the LUT"),
     "lut_interp": Key("lut_interpolation", str, "LUT interpolation"),
     "dof": Key("dof_radius_pct", float, "depth of field: largest blur radius, % of the long side"),
@@ -93,13 +100,16 @@ def parse_grade(spec: str | None, *, presets: dict[str, str] | None = None, base
     config = base or GradeConfig()
     if not spec or not spec.strip():
         return config
+    depth_of_field_keys: list[str] = []  # focus= and bokeh= given here: they need dof=
     for token in (t.strip() for t in spec.split(",")):
         if not token:
             continue
         if "=" not in token:
             if token not in presets:
+                hint = " (a comma in a LUT's path splits the spec: rename the file)" if token.lower().endswith(".cube") else ""
                 raise InputError(
-                    f"--grade: unknown preset {token!r}; presets: {', '.join(presets)} (or key=value, keys: {', '.join(KEYS)})"
+                    f"--grade: unknown preset {token!r}{hint}; presets: {', '.join(presets)} (or key=value, keys: "
+                    f"{', '.join(KEYS)})"
                 )
             config = parse_grade(presets[token], presets=presets)
             continue
@@ -112,6 +122,12 @@ def parse_grade(spec: str | None, *, presets: dict[str, str] | None = None, base
         except (ValueError, TypeError, ZeroDivisionError):
             raise InputError(f"--grade: {name} must be {key.expected}, got {text!r}") from None
         config = dataclasses.replace(config, **{key.field: value})
+        if key.field in ("focus", "bokeh"):
+            depth_of_field_keys.append(name)
+    if depth_of_field_keys and not config.dof_radius_pct > 0:
+        named = list(dict.fromkeys(depth_of_field_keys))
+        log.warning("--grade: %s %s nothing without dof=RADIUS (depth of field); ignored", " and ".join(named),
+                    "do" if len(named) > 1 else "does")  # fmt: skip
     if config.lut_path:  # refused now, not after the first frame's depth (a LUT a later preset dropped is not read)
         check_input_file(config.lut_path, "LUT")
     return config
