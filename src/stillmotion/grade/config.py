@@ -137,17 +137,17 @@ class GradeConfig:
     lut_strength: float = 1.0  #: blend of the LUT's result with its input, 0 .. 1
     lut_interpolation: str = "tetrahedral"  #: or "trilinear"
     # lens
-    dof_radius_pct: float = 0.0  #: largest circle of confusion, in % of the frame's long side (0 = off)
+    dof_radius_pct: float = 0.0  #: circle of confusion at depth 1 from the focus plane, % of the long side (0 = off)
     focus: tuple[float, float] | None = None  #: focus plane at start and end of the shot, normalised inverse
     #: depth (0 = farthest, 1 = nearest); one number: a fixed plane; None = on the subject. Different values
     #: make a focus pull.
     bokeh: str = "disc"  #: aperture shape: "disc" or "hexagon"
     sharpen: float = 0.0  #: 0 .. 2, unsharp mask on luma (macro detail)
     aberration_pct: float = 0.0  #: lateral chromatic aberration: red/blue split at the corners, % of half-diagonal
-    bloom: float = 0.0  #: 0 .. 1, glow around highlights (warm, like film halation)
+    bloom: float = 0.0  #: 0 .. 2, glow around highlights (warm, like film halation)
     vignette: float = 0.0  #: 0 .. 1, darkening of the corners in linear light
     # film
-    grain: float = 0.0  #: 0 .. 1, film grain strength (strongest in the mid-tones)
+    grain: float = 0.0  #: 0 .. 2, film grain strength (strongest in the mid-tones)
     grain_size_px: float = 1.5  #: grain clump size in pixels of a 1080-line frame
     grain_seed: int = 0
     letterbox_aspect: float | None = None  #: black bars to this width/height ratio, e.g. 2.39

@@ -75,7 +75,7 @@ KEYS: dict[str, Key] = {
     "lut": Key("lut_path", os.path.expanduser, "a .cube 3D LUT file", says="the path of a .cube file"),
     "lut_strength": Key("lut_strength", float, "blend of the LUT"),
     "lut_interp": Key("lut_interpolation", str, "LUT interpolation"),
-    "dof": Key("dof_radius_pct", float, "depth of field: largest blur radius, % of the long side"),
+    "dof": Key("dof_radius_pct", float, "depth of field: blur radius, % of the long side, per unit of depth from the focus"),
     "focus": Key("focus", _focus, "where the focus plane sits; auto = on the subject",
                  says="auto, a depth D in 0..1 (0 = farthest, 1 = nearest) or a pull START>END"),
     "bokeh": Key("bokeh", str, "aperture shape"),
