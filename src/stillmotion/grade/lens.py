@@ -78,18 +78,23 @@ def bloom(image: np.ndarray, *, amount: float, threshold: float = 0.6) -> np.nda
     return (1.0 - (1.0 - image) * (1.0 - glow)).astype(np.float32)  # screen: never exceeds 1
 
 
+def letterbox_bars(width: int, height: int, *, aspect: float) -> tuple[int, int]:
+    """(rows of each top/bottom bar, columns of each left/right bar) that :func:`letterbox` paints on a
+    ``width`` x ``height`` frame; one of them is 0."""
+    if width / height < aspect:
+        return max(0, int(round((height - width / aspect) / 2.0))), 0
+    return 0, max(0, int(round((width - height * aspect) / 2.0)))
+
+
 def letterbox(image: np.ndarray, *, aspect: float) -> np.ndarray:
     """Black bars (top/bottom, or left/right) so the picture area has ``aspect`` = width / height."""
     h, w = image.shape[:2]
     out = image.copy()
-    if w / h < aspect:
-        bar = int(round((h - w / aspect) / 2.0))
-        if bar > 0:
-            out[:bar] = 0.0
-            out[h - bar :] = 0.0
-    else:
-        bar = int(round((w - h * aspect) / 2.0))
-        if bar > 0:
-            out[:, :bar] = 0.0
-            out[:, w - bar :] = 0.0
+    rows, cols = letterbox_bars(w, h, aspect=aspect)
+    if rows > 0:
+        out[:rows] = 0.0
+        out[h - rows :] = 0.0
+    if cols > 0:
+        out[:, :cols] = 0.0
+        out[:, w - cols :] = 0.0
     return out
