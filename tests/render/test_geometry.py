@@ -133,3 +133,22 @@ def test_a_torn_seam_shows_its_two_sides_not_what_lies_behind_the_far_one():
 
     assert [red_pixels(dx) for dx in (0.3, 0.6, 1.0)] == [0, 0, 0]  # seams: the two sides
     assert red_pixels(4.0) > 20  # a real reveal beside the subject: the background layer
+
+
+def test_rows_under_letterbox_bars_are_not_filled_but_copy_the_nearest_seen_row(texture):
+    # a shot framed for its bars may look past the photo's top under the top bar: filling that hole (an
+    # inpainting of a quarter of the frame) made a 1024x1024 scope frame six times slower
+    h, w = texture.shape[:2]
+    intr = Intrinsics.from_fov(w, h, 55.0)
+    disparity = 6.0
+    q = np.full((h, w), disparity / intr.fx, np.float32)
+    scene = build_scene(texture, q, intr, parallax_gain_px=intr.fx * 1.0)
+    state = CameraState(y=-1.0)  # the camera rises: the top 6 rows look past the photo's top
+    plain = render(scene, state, intr)
+    assert plain.holes[:6].all() and not plain.holes[6:].any()
+    seen = (8, h - 8)
+    barred = render(scene, state, intr, seen_rows=seen)
+    np.testing.assert_array_equal(barred.image[6:], plain.image[6:])  # the band, and the photo under the bars
+    np.testing.assert_array_equal(barred.inverse_depth[6:], plain.inverse_depth[6:])
+    np.testing.assert_array_equal(barred.image[:6], np.broadcast_to(barred.image[8], (6, w, 3)))
+    np.testing.assert_array_equal(barred.inverse_depth[:6], np.broadcast_to(barred.inverse_depth[8], (6, w)))

@@ -36,12 +36,16 @@ def frame_intrinsics(base: Intrinsics, state: CameraState) -> Intrinsics:
 
 
 def render(scene: Scene, state: CameraState, out: Intrinsics, *, dtype=np.float32,
-           interpolation: int = cv2.INTER_LINEAR) -> RenderResult:  # fmt: skip
+           interpolation: int = cv2.INTER_LINEAR,
+           seen_rows: tuple[int, int] | None = None) -> RenderResult:  # fmt: skip
     """Rasterise the photo's layer, then the layers behind it through its holes, and sample colours
     from the atlas, bilinearly unless ``interpolation`` names a sharper OpenCV kernel
     (:func:`~stillmotion.render.sampling.sample_atlas`; Deforum's classical repair). ``dtype`` np.uint8
     samples the 8-bit atlas (for clips written as they are rendered: the same frame as the float one,
-    rounded, at a fraction of the cost)."""
+    rounded, at a fraction of the cost). ``seen_rows``: the rows (first, one past the last) that letterbox
+    bars leave visible; holes outside them are not filled but take the colour and depth of the nearest
+    seen row in their column (a shot framed for its bars may show beyond the photo's edge under them,
+    and filling that was most of a frame's time)."""
     cam = frame_intrinsics(out, state)
     pose = state.world_from_camera()
     rot_t = np.ascontiguousarray(pose[:3, :3].T)
@@ -61,16 +65,23 @@ def render(scene: Scene, state: CameraState, out: Intrinsics, *, dtype=np.float3
     atlas = scene.atlas_uint8 if np.dtype(dtype) == np.uint8 else scene.atlas
     image = sample_atlas(atlas, map_u, map_v, interpolation=interpolation)
     smooth_silhouettes(image, pixels.tear_pixels, inverse)
-    ys, xs = fill_cracks(image, inverse, pixels.hole_pixels)
+    hole_pixels = pixels.hole_pixels
+    if seen_rows is not None:
+        hidden = (hole_pixels[0] < seen_rows[0]) | (hole_pixels[0] >= seen_rows[1])
+        hidden_pixels = (hole_pixels[0][hidden], hole_pixels[1][hidden])
+        hole_pixels = (hole_pixels[0][~hidden], hole_pixels[1][~hidden])
+    ys, xs = fill_cracks(image, inverse, hole_pixels)
     # a crack is a seam between two surfaces: its pixels end as the mean of both sides around them, like
     # the torn edge's own pixels (at the shot's first pose, the photo's anti-aliased outline)
-    hy, hx = pixels.hole_pixels
+    hy, hx = hole_pixels
     filled = inverse[hy, hx] > 0.0
     smooth_silhouettes(image, (hy[filled], hx[filled]), inverse)
     if ys.size:
         remaining = np.zeros(inverse.shape, bool)
         remaining[ys, xs] = True
         image, inverse = _fill_holes(image, inverse, remaining)
+    if seen_rows is not None and hidden_pixels[0].size:
+        _copy_nearest_seen_row(image, inverse, hidden_pixels, seen_rows)
     # the seams left out of the background layers are filled from the surfaces around them, as the layers
     # filled them before: they are not holes any layer should have covered
     holes = pixels.holes if cover is _NO_COVER else pixels.holes & (cover == 0)
@@ -87,6 +98,17 @@ def _wide_holes_only(inverse: np.ndarray) -> np.ndarray:
     the wrong colour (DAVIS: tan dots along the dancer's jeans over the gravel, from the first frame)."""
     holes = (inverse <= 0.0).view(np.uint8)
     return 1 - cv2.morphologyEx(holes, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+
+
+def _copy_nearest_seen_row(image: np.ndarray, inverse: np.ndarray, pixels: tuple[np.ndarray, np.ndarray],
+                           seen_rows: tuple[int, int]) -> None:  # fmt: skip
+    """Give ``pixels`` (rows, columns outside ``seen_rows``), in place, the colour and depth of the seen row
+    nearest to them in their column."""
+    ys, xs = pixels
+    first, last = seen_rows[0], max(seen_rows[0], seen_rows[1] - 1)
+    source = np.where(ys < first, first, last)
+    image[ys, xs] = image[source, xs]
+    inverse[ys, xs] = inverse[source, xs]
 
 
 def _fill_holes(image: np.ndarray, inverse: np.ndarray, holes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
