@@ -208,3 +208,62 @@ def test_the_film_boys_pompom_is_in_the_landscape_window(monkeypatch):
     pompom = 63  # the first row of the pompom, looked at in the photo
     assert cy - crop_h / 2 < pompom, "the window keeps the pompom's top"
     assert cy + crop_h / 2 > y + fh, "and the whole face"
+
+
+def _scope_band(width: int, height: int) -> tuple[int, int]:
+    """The rows of a ``width`` x ``height`` frame that 2.39:1 bars leave visible (as the grade rounds them)."""
+    bar = int(round((height - width / 2.39) / 2))
+    return bar, height - bar
+
+
+def test_scope_bars_move_the_band_to_her_face_in_a_window_of_the_photos_aspect():
+    # --grade scope at --size source: the 512x512 window is the whole photo and stayed centred, so the
+    # top bar ended at her mouth; the band (not the window) has to lie inside the photo
+    from skimage import data
+
+    from stillmotion.depth.faces import detect_faces
+
+    photo = data.astronaut().astype(np.float32) / 255.0
+    top, bottom = _scope_band(512, 512)
+    seen = bottom - top
+    found = window_centre(photo, 512.0, 512.0, visible_h=seen)
+    assert found is not None, "the window moved"
+    band_top = found[1] - seen / 2
+    assert band_top >= 0.0 and found[1] + seen / 2 <= 512.0, "the band lies inside the photo"
+    x, y, fw, fh = detect_faces(photo)[0]
+    assert band_top + 0.05 * seen < y and y + fh < band_top + seen, "her face is in the band, her hair above it"
+
+
+def test_scope_bars_keep_the_sky_when_the_window_is_at_the_photos_top():
+    # the mountain stream at 640x360 with --grade scope: the window kept the horizon a third from the top
+    # of what is seen, but stayed inside the photo, so the band started below the horizon
+    horizon = 40
+    crop_h = SIZE * 360 / 640
+    top, bottom = _scope_band(640, 360)
+    seen = crop_h * (bottom - top) / 360
+    _, cy = window_centre(_landscape(horizon), SIZE, crop_h, visible_h=seen)
+    band_top = cy - seen / 2
+    assert 0.0 <= band_top < 0.5 * horizon, "the sky is in the band"
+
+
+@pytest.mark.parametrize("motion", ["orbit_left", "zoom_out", "pan_right"])
+def test_a_scope_clip_at_size_source_shows_her_face_and_only_the_photo_in_the_band(motion):
+    from skimage import data
+
+    from stillmotion.depth.faces import detect_faces
+    from stillmotion.grade import parse_grade
+
+    photo = data.astronaut().astype(np.float32) / 255.0
+    # a smooth depth (nearer towards the bottom): no depth edge opens a hole, so a hole is beyond the photo
+    depth = Depth(np.linspace(0.2, 1.0, 512, dtype=np.float32)[:, None].repeat(512, axis=1), DepthKind.INVERSE)
+    config = AnimateConfig(motion=motion, duration_s=0.5, fps=6, size="source", grade=parse_grade("scope"))
+    shot = plan(photo, depth, config)
+    width, height = shot.intrinsics.width, shot.intrinsics.height
+    assert (width, height) == (512, 512)
+    top, bottom = _scope_band(width, height)
+    frames = [shot.render(state) for state in shot.states()]
+    for frame in frames:
+        assert not frame.holes[top:bottom].any(), "nothing beyond the photo shows in the band"
+    for frame in (frames[0], frames[-1]):
+        faces = detect_faces(frame.image)
+        assert any(top <= y and y + fh <= bottom for _, y, _, fh in faces), (faces, top, bottom)

@@ -93,4 +93,5 @@ class FlowingPhoto:
         atlas = (scene.atlas_uint8 if as_uint8 else scene.atlas).copy()
         for state, texture in zip(shot.states(), textures):
             atlas[:, :ww] = texture
-            yield render(dataclasses.replace(scene, atlas=atlas), state, shot.intrinsics, dtype=dtype)
+            yield render(dataclasses.replace(scene, atlas=atlas), state, shot.intrinsics, dtype=dtype,
+                         seen_rows=shot.seen_rows)  # fmt: skip

@@ -26,7 +26,12 @@ is taller than the frame, its top with a little headroom, cutting at the feet.
    a motorbike's tank), not the subject's middle.
 4. Otherwise the window is centred.
 
-With letterbox bars (a grade's ``letterbox``), the rules place things in the band the bars leave visible.
+With letterbox bars (a grade's ``letterbox``), the rules place things in the band the bars leave visible,
+and only that band is kept inside the photo (the crop, :func:`stillmotion.render.overscan.fit_scale`, is
+fitted to the band too): the rows under the bars may lie beyond the photo's edge, since they are painted
+black. A window with the photo's aspect (``--size source``) or already at the photo's top can then still
+move its band up to a face: with the whole window kept inside, the astronaut's 512x512 scope clip showed
+her from the mouth down.
 """
 
 from __future__ import annotations
@@ -61,13 +66,16 @@ _SALIENCY_SIZE = 200
 def window_centre(
     image: np.ndarray, crop_w: float, crop_h: float, *, visible_h: float | None = None
 ) -> tuple[float, float] | None:
-    """Centre (photo pixels) of the ``crop_w`` x ``crop_h`` window, clamped inside the photo; None to keep
-    it centred (no face, no landscape sky and no clear subject, or the window is nearly the whole photo).
-    ``visible_h``: the height of the band of the window that letterbox bars leave visible (centred); the
-    rules place face, subject and horizon within it, so that the bars do not cover the top of a head."""
+    """Centre (photo pixels) of the ``crop_w`` x ``crop_h`` window, clamped so that what is seen of it lies
+    inside the photo; None to keep it centred (no face, no landscape sky and no clear subject, or what is
+    seen is nearly the whole photo). ``visible_h``: the height of the band of the window that letterbox
+    bars leave visible (centred); the rules place face, subject and horizon within it, so that the bars do
+    not cover the top of a head, and only the band is kept inside the photo: the rows under the bars may
+    lie beyond its edge (they are painted black), so the band reaches the photo's top even when the
+    window has the photo's aspect (``--size source``)."""
     h, w = image.shape[:2]
     seen = crop_h if visible_h is None else min(float(visible_h), crop_h)
-    if crop_w > (1 - MIN_CUT) * w and crop_h > (1 - MIN_CUT) * h:
+    if crop_w > (1 - MIN_CUT) * w and seen > (1 - MIN_CUT) * h:
         return None
     from ..depth.faces import detect_faces
 
@@ -78,14 +86,14 @@ def window_centre(
         # the face a third from the top of what is seen, and the top of the head (about a face height
         # above the face's middle: hair, a helmet) below the top, by ``HEAD_ROOM`` of what is seen
         cy = min(y + fh / 2.0 + seen / 6.0, y + fh / 2.0 - fh + seen / 2.0 - HEAD_ROOM * seen)
-        return _clamp(x + fw / 2.0, _above_the_head(image, faces[0], cy, seen), crop_w, crop_h, w, h)
-    if crop_h > (1 - MIN_CUT) * h:  # a sideways cut: stays centred
+        return _clamp(x + fw / 2.0, _above_the_head(image, faces[0], cy, seen), crop_w, seen, w, h)
+    if seen > (1 - MIN_CUT) * h:  # a sideways cut: stays centred
         return None
     horizon = sky_horizon(image)
     if horizon is not None:
         log.info("framing: the %dx%d window keeps the sky, the horizon (row %d) a third from its top",
                  round(crop_w), round(crop_h), round(horizon))  # fmt: skip
-        return _clamp(w / 2.0, horizon + seen / 6.0, crop_w, crop_h, w, h)
+        return _clamp(w / 2.0, horizon + seen / 6.0, crop_w, seen, w, h)
     box = subject_rows(image)
     if box is None:
         return None
@@ -95,7 +103,7 @@ def window_centre(
     else:
         cy = top - HEADROOM * seen + seen / 2.0
     log.info("framing: the %dx%d window keeps the subject's rows %d-%d", round(crop_w), round(crop_h), top, bottom)
-    return _clamp(w / 2.0, cy, crop_w, crop_h, w, h)
+    return _clamp(w / 2.0, cy, crop_w, seen, w, h)
 
 
 def _above_the_head(image: np.ndarray, face: tuple[int, int, int, int], cy: float, seen: float) -> float:
@@ -158,5 +166,7 @@ def subject_rows(image: np.ndarray) -> tuple[int, int] | None:
     return int(round(top * h / sh)), int(round((top + height) * h / sh))
 
 
-def _clamp(cx: float, cy: float, crop_w: float, crop_h: float, w: int, h: int) -> tuple[float, float]:
-    return min(max(cx, crop_w / 2.0), w - crop_w / 2.0), min(max(cy, crop_h / 2.0), h - crop_h / 2.0)
+def _clamp(cx: float, cy: float, crop_w: float, seen: float, w: int, h: int) -> tuple[float, float]:
+    """(cx, cy) moved so that the ``crop_w`` wide window and its ``seen`` rows about ``cy`` lie inside the
+    ``w`` x ``h`` photo."""
+    return min(max(cx, crop_w / 2.0), w - crop_w / 2.0), min(max(cy, seen / 2.0), h - seen / 2.0)

@@ -44,6 +44,9 @@ class Shot:
     #: the part of the photo the scene shows (uniform bars cut away), as fractions of its height and
     #: width: (top, bottom, left, right)
     picture: tuple[float, float, float, float] = (0.0, 1.0, 0.0, 1.0)
+    #: the output rows (first, one past the last) that a grade's letterbox bars leave visible; the crop
+    #: keeps only them free of the photo's border. None without bars across the top and bottom
+    seen_rows: tuple[int, int] | None = None
 
     def times(self) -> np.ndarray:
         """Clip times of the frames. A periodic motion (circle, swing, static) ends where it starts, so it
@@ -58,7 +61,7 @@ class Shot:
     def render(self, state: CameraState, *, dtype=np.float32) -> RenderResult:
         """One frame; ``dtype`` np.uint8 for frames that go straight to an 8-bit clip (see
         :func:`stillmotion.render.renderer.render`)."""
-        return render(self.scene, state, self.intrinsics, dtype=dtype)
+        return render(self.scene, state, self.intrinsics, dtype=dtype, seen_rows=self.seen_rows)
 
 
 def scene_scale(q: np.ndarray) -> SceneScale:
@@ -76,6 +79,17 @@ def _aspect_crop(photo_w: int, photo_h: int, out_w: int, out_h: int) -> tuple[fl
     if photo_w / photo_h > aspect:
         return photo_h * aspect, float(photo_h)
     return float(photo_w), photo_w / aspect
+
+
+def _seen_rows(out_w: int, out_h: int, letterbox_aspect: float | None) -> tuple[int, int] | None:
+    """The rows (first, one past the last) of an ``out_w`` x ``out_h`` frame that a grade's letterbox bars
+    leave visible, as the grade paints them; None without bars across the top and bottom."""
+    if not letterbox_aspect:
+        return None
+    from ..grade.lens import letterbox_bars
+
+    rows, _ = letterbox_bars(out_w, out_h, aspect=letterbox_aspect)
+    return None if rows <= 0 else (rows, out_h - rows)
 
 
 def _resize(array: np.ndarray, width: int, height: int, *, nearest: bool = False) -> np.ndarray:
@@ -125,7 +139,10 @@ def plan_shot(
     the photo) to keep the largest face in it, a third from the top, or else a landscape's sky or the top
     of a clearly salient subject, instead of cutting heads off (:mod:`.framing`); ``letterbox_aspect``:
     the width/height of the band a grade's letterbox bars leave visible, where the framing places them;
-    ``remedy``: what the error of a path that cannot be framed tells the user to do."""
+    with bars across the top and bottom, only that band is kept inside the photo and free of its border
+    (what shows under the bars is painted black), so the band can reach a face at the photo's top even in
+    a window of the photo's own aspect; ``remedy``: what the error of a path that cannot be framed tells
+    the user to do."""
     h, w = image.shape[:2]
     if depth.shape != (h, w):
         raise InputError(f"depth is {depth.shape[1]}x{depth.shape[0]} but the photo is {w}x{h}")
@@ -143,9 +160,13 @@ def plan_shot(
 
     crop_w, crop_h = _aspect_crop(w, h, out_w, out_h)
     half_w, half_h = crop_w / 2 / photo.fx, crop_h / 2 / photo.fy
+    # the rows that letterbox bars leave visible: only they must show the photo (the bars are painted
+    # black over whatever the rest shows), so the framing and the crop are fitted to them
+    seen_rows = _seen_rows(out_w, out_h, letterbox_aspect)
+    visible_h = None if seen_rows is None else crop_h * (seen_rows[1] - seen_rows[0]) / out_h
+    half_band = half_h if visible_h is None else visible_h / 2 / photo.fy
     centre = (0.0, 0.0)
     if frame_faces:  # with --border fill too: the margin is then made wide enough for the framed window
-        visible_h = crop_h * min(1.0, out_w / out_h / letterbox_aspect) if letterbox_aspect else None
         found = window_centre(image, crop_w, crop_h, visible_h=visible_h)
         if found is not None:
             centre = ((found[0] - photo.cx) / photo.fx, (found[1] - photo.cy) / photo.fy)
@@ -158,7 +179,7 @@ def plan_shot(
             w, h = max(2, round(w * shrink)), max(2, round(h * shrink))
             image, q = _resize(image, w, h), _resize(q, w, h, nearest=True)
             crop_w, crop_h = crop_w * shrink, crop_h * shrink
-        margin = margin_for_path(q, fov_deg, samples, half_width=half_w, half_height=half_h, centre=centre)
+        margin = margin_for_path(q, fov_deg, samples, half_width=half_w, half_height=half_band, centre=centre)
         scene_fov = padded_fov_deg(w, h, fov_deg, margin)
         image, q = extend_photo(image, q, margin)
         h, w = q.shape
@@ -167,7 +188,7 @@ def plan_shot(
     q_small, _ = fit_copy(q)
     sh, sw = q_small.shape
     k = fit_scale(border_points(q_small, Intrinsics.from_fov(sw, sh, scene_fov)), samples,
-                  half_width=half_w, half_height=half_h, centre=centre, remedy=remedy)  # fmt: skip
+                  half_width=half_w, half_height=half_band, centre=centre, remedy=remedy)  # fmt: skip
 
     # work at the resolution where one photo pixel is about one output pixel
     r = out_w / (crop_w * k)
@@ -187,4 +208,4 @@ def plan_shot(
     scene = build_scene(image_w, q_w, work, parallax_gain_px=gain, estimated=depth.kind == DepthKind.INVERSE)
     log.info("shot: %dx%d from %dx%d, %d frames, crop %.3f, parallax %.1f px", out_w, out_h, ww, wh,
              frame_count, 1 / k, gain * float(q_w.max() - q_w.min()))  # fmt: skip
-    return Shot(scene, path, out, frame_count, loop, 1.0 / k, picture)
+    return Shot(scene, path, out, frame_count, loop, 1.0 / k, picture, seen_rows)
