@@ -341,3 +341,25 @@ def test_generator_settings_without_a_prompt_scene_are_a_warning(tmp_path, caplo
     with caplog.at_level(logging.WARNING):
         assert main(["story", str(path), "-o", f"{tmp_path}/out/", "--model", "m", "--quiet"]) == 0
     assert "--model does nothing without a prompt scene in the story; ignored" in caplog.text
+
+
+def test_a_letterboxed_scene_is_framed_for_its_bars(tmp_path):
+    """A scene's ``grade: scope`` painted its bars over a shot framed without them: the astronaut's
+    square scene showed her from the mouth down, as animate's clips did before they framed the band."""
+    from skimage import data
+
+    from stillmotion.depth.faces import detect_faces
+    from stillmotion.generate.film import photo_scene_frames
+    from stillmotion.io import write_image
+
+    write_image(tmp_path / "astronaut.png", data.astronaut().astype(np.float32) / 255)
+    path = _write_story(tmp_path, "fps: 4\nsize: 512x512\nscenes:\n"
+                                  "  - {image: astronaut.png, duration: 0.5, motion: static, grade: scope}\n")  # fmt: skip
+    first = next(iter(story_frames(load_story(path), source=photo_scene_frames)))
+    band = first.max(axis=(1, 2)) > 0.02
+    top, bottom = np.flatnonzero(band)[[0, -1]]
+    assert 130 < top and bottom < 380, "the bars are there"
+    faces = detect_faces(first)
+    assert faces, "her face is in the band"
+    x, y, w, h = faces[0]
+    assert top <= y and y + h <= bottom

@@ -91,17 +91,22 @@ def photo_scene_frames(scene: SceneSpec, story: StorySpec, frame_count: int) -> 
 
     from ..api import AnimateConfig, load_depth, plan
     from ..depth.pipeline import adjust_depth
+    from ..grade import GradeConfig
     from ..io import read_image
     from .story import intensity_values
 
     assert scene.image is not None
     intensities = intensity_values(scene, frame_count)
+    grader = make_grader(scene.grade, frame_count, scene.label)
+    # the shot is framed for the grade's letterbox bars, as animate frames it (the grade paints them)
+    bars = getattr(getattr(grader, "config", None), "letterbox_aspect", None)
     config = AnimateConfig(
         motion=scene.motion,
         intensity=float(intensities.max()),
         duration_s=frame_count / story.fps,
         fps=story.fps,
         size=f"{story.width}x{story.height}",
+        grade=GradeConfig(letterbox_aspect=bars) if bars else None,
     )
     try:  # the photo, its depth and the shot: an error names the scene, as the story file's own errors do
         image = read_image(scene.image)
@@ -111,7 +116,6 @@ def photo_scene_frames(scene: SceneSpec, story: StorySpec, frame_count: int) -> 
         shot = plan(image, depth, config, remedy="lower its intensity")  # a story has no --intensity
     except InputError as exc:
         raise InputError(f"{scene.label}: {exc}") from None
-    grader = make_grader(scene.grade, frame_count, scene.label)
     constant = bool(np.all(intensities == intensities[0]))
 
     def frames() -> Iterator[np.ndarray]:
