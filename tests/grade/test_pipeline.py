@@ -162,3 +162,19 @@ def test_8_and_16_bit_frames_are_graded_as_unit_floats():
     film = parse_grade("film")
     np.testing.assert_allclose(grade_frame(u16, None, config=film), grade_frame(u16 / np.float32(65535), None, config=film),
                                atol=1e-5)  # fmt: skip
+
+
+def test_the_vignette_darkens_the_corners_of_the_picture_the_bars_leave():
+    """``scope`` vignetted the whole frame before its bars: the visible picture's corners were barely
+    darker than its middle."""
+    from stillmotion.grade import lens
+    from stillmotion.grade.config import GradeConfig
+    from stillmotion.grade.pipeline import grade_frame
+
+    frame = np.full((360, 640, 3), 0.6, np.float32)
+    rows, _ = lens.letterbox_bars(640, 360, aspect=2.39)
+    out = grade_frame(frame, None, config=GradeConfig(vignette=0.4, letterbox_aspect=2.39))
+    corner, middle = out[rows + 1, 1, 0], out[180, 320, 0]
+    plain = grade_frame(frame, None, config=GradeConfig(vignette=0.4))
+    assert corner / middle == pytest.approx(plain[1, 1, 0] / plain[180, 320, 0], abs=0.02), "as dark as a frame's corner"
+    assert out[: rows].max() == 0.0 and out[360 - rows :].max() == 0.0

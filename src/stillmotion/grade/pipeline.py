@@ -164,7 +164,7 @@ def grade_frame(
     out = sharpen(out, amount=config.sharpen, radius_px=1.2 * max(min(out.shape[:2]) / 1080.0, 0.5))
     out = lens.chromatic_aberration(out, amount_pct=config.aberration_pct)
     out = lens.bloom(out, amount=config.bloom)
-    out = lens.vignette(out, amount=config.vignette)
+    out = _vignetted(out, config)
     if baked is not None:
         # a grid baked from the controls is read tetrahedrally; the user's own LUT as the grade asks
         exact = baked is lut and config.lut_interpolation == "trilinear"
@@ -184,6 +184,19 @@ def grade_frame(
     if config.letterbox_aspect:
         out = lens.letterbox(out, aspect=config.letterbox_aspect)
     return out.astype(np.float32, copy=False)
+
+
+def _vignetted(image: np.ndarray, config: GradeConfig) -> np.ndarray:
+    """The vignette over the picture that the letterbox bars leave, whose corners it darkens (over the
+    whole frame, ``scope``'s corners lay under its bars and the picture's were barely darkened), or over
+    the whole frame without bars."""
+    if config.vignette <= 0.0 or not config.letterbox_aspect:
+        return lens.vignette(image, amount=config.vignette)
+    h, w = image.shape[:2]
+    rows, cols = lens.letterbox_bars(w, h, aspect=config.letterbox_aspect)
+    out = image.copy()
+    out[rows : h - rows, cols : w - cols] = lens.vignette(image[rows : h - rows, cols : w - cols], amount=config.vignette)
+    return out
 
 
 def _defocus(
