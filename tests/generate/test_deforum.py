@@ -538,3 +538,29 @@ def test_3d_warps_of_warps_keep_the_detail(monkeypatch):
     assert _laplacian_energy(frames[-1]) > 0.5 * _laplacian_energy(frames[0])
     exact = _fine_texture(w, h, shift_x=12 * px_per_frame)
     assert np.sqrt(np.mean((frames[-1] - exact)[inner] ** 2)) < 0.06
+
+
+def test_a_random_seed_is_the_s_of_the_schedules_and_prompts(tmp_path, monkeypatch):
+    """With ``seed: -1`` Deforum fixes the seed first, and ``s`` is that seed; stillmotion evaluated the
+    schedules with s = 0 (and the prompts with s = -1) while the run drew another seed."""
+    import stillmotion.generate.deforum_settings as deforum_settings
+
+    monkeypatch.setattr(deforum_settings, "resolve_seed", lambda seed: 1234 if seed == -1 else seed)
+    path = _settings_file(tmp_path, seed=-1, translation_x="0:(s)", prompts={"0": "a", "s-1234": "b"})
+    settings = read_settings(path)
+    assert settings.seed == -1 and settings.run_seed == 1234
+    assert np.all(settings.series("translation_x") == 1234)
+    assert settings.prompt_at(0) == ("b", "")  # the key "s-1234" is frame 0, and replaces "a"
+    assert read_settings(_settings_file(tmp_path, seed=7)).run_seed == 7
+
+
+def test_init_settings_found_by_qa(tmp_path, caplog):
+    """``use_init`` was reported as unused when ``init_image`` was empty, and a URL init_image (A1111's
+    default) was skipped without a word."""
+    with caplog.at_level("WARNING"):
+        settings = read_settings(_settings_file(tmp_path, use_init=True, init_image=""))
+    assert "use_init" not in settings.ignored
+    with caplog.at_level("WARNING"):
+        settings = read_settings(_settings_file(tmp_path, use_init=True, init_image="https://example.com/I1.png"))
+    assert settings.init_image is None
+    assert "init_image https://example.com/I1.png is a URL, which stillmotion never downloads" in caplog.text

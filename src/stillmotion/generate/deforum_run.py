@@ -15,7 +15,7 @@ from .deforum_motion import Motion2D, Motion3D
 from .deforum_settings import DeforumSettings
 from .film import fit_to_size
 from .loop import FrameControls, generative_frames
-from .seeds import resolve_seed, seed_sequence
+from .seeds import seed_sequence
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ def deforum_frames(
     series = {name: settings.series(name) for name in settings.schedules}
     w, h = settings.width, settings.height
     controls = frame_controls(settings, series)
-    seed = resolve_seed(settings.seed)
+    seed = settings.run_seed
     log.info("deforum: %s mode, %d frames, %dx%d, cadence %d, seed %d (%s), %s repair", settings.mode,
              settings.max_frames, w, h, settings.cadence, seed, settings.seed_behavior,
              "classical" if generator is None else getattr(generator, "name", "diffusion"))  # fmt: skip

@@ -19,7 +19,7 @@ from ..render.sizes import MAX_FPS, MAX_OUTPUT_SIDE
 from .color import color_mode
 from .expression import ExpressionError, parse_expression
 from .schedule import Schedule, parse_schedule
-from .seeds import SEED_BEHAVIORS
+from .seeds import SEED_BEHAVIORS, resolve_seed
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +62,9 @@ class DeforumSettings:
     schedules: dict[str, Schedule] = field(default_factory=dict)
     prompts: dict[int, tuple[str, str]] = field(default_factory=dict)
     seed: int = -1
+    #: the seed the run starts from: ``seed``, or the random one drawn when the settings were read when
+    #: ``seed`` is -1 (schedules' and prompts' ``s`` is that seed, as in Deforum, which fixes it first)
+    run_seed: int = 0
     seed_behavior: str = "iter"
     seed_iter_n: int = 1
     init_image: Path | None = None
@@ -71,8 +74,7 @@ class DeforumSettings:
 
     def series(self, name: str) -> np.ndarray:
         """The per-frame values of schedule ``name`` over ``max_frames``."""
-        seed = self.seed if self.seed != -1 else 0
-        return self.schedules[name].values(self.max_frames, seed=seed)
+        return self.schedules[name].values(self.max_frames, seed=self.run_seed)
 
     def prompt_at(self, frame: int) -> tuple[str, str]:
         """(prompt, negative prompt) in force at ``frame``: the latest key at or before it, else the first."""
@@ -216,11 +218,16 @@ def settings_from_mapping(data: dict, *, base: Path, source: Path | None = None)
             text = get(alias) if alias else None
         schedules[name] = parse_schedule(default if text is None else text, name=name)
     init = get("init_image")
+    use_init = get("use_init", True)  # read first: an empty init_image left it reported as unused
     init_path = None
-    if init and get("use_init", True) and not str(init).startswith(("http://", "https://")):
-        candidate = Path(os.path.expanduser(str(init)))
-        init_path = candidate if candidate.is_absolute() else base / candidate
-    prompts = _prompts(data, max_frames, seed)
+    if init and use_init:
+        if str(init).startswith(("http://", "https://")):  # A1111's default init_image is such a URL
+            log.warning("init_image %s is a URL, which stillmotion never downloads; give --image PHOTO", init)
+        else:
+            candidate = Path(os.path.expanduser(str(init)))
+            init_path = candidate if candidate.is_absolute() else base / candidate
+    run_seed = resolve_seed(seed)  # -1: drawn now, so that ``s`` in schedules and prompts is the run's seed
+    prompts = _prompts(data, max_frames, run_seed)
     cadence = _int(get("diffusion_cadence", 1), "diffusion_cadence", low=1, high=1000)
     for key in ("prompts", "animation_prompts", "animation_prompts_positive", "animation_prompts_negative",
                 "negative_prompts", "prompt", "positive_prompts", "fps", "seed_iter_N", "strength",
@@ -241,6 +248,7 @@ def settings_from_mapping(data: dict, *, base: Path, source: Path | None = None)
         schedules=schedules,
         prompts=prompts,
         seed=seed,
+        run_seed=run_seed,
         seed_behavior=behavior,
         seed_iter_n=_int(data.get("seed_iter_N", 1), "seed_iter_N", low=1, high=100_000),
         init_image=init_path,
