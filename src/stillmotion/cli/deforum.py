@@ -15,7 +15,8 @@ log = logging.getLogger(__name__)
 def add_arguments(parser) -> None:
     parser.add_argument("settings", help="deforum-stable-diffusion *_settings.txt or A1111 extension JSON")
     parser.add_argument("-o", "--output", required=True, help="output .mp4, .webm, .gif or a PNG directory/")
-    parser.add_argument("--image", help="init image (frame 0); without a generator it is required unless the file has use_init with a local init_image")
+    parser.add_argument("--image", help="init image (frame 0); without a generator it is required unless the "
+                                        "file has use_init with a local init_image")  # fmt: skip
     parser.add_argument("--generator", choices=["kandinsky", "sd15", "sdxl"],
                         help="diffusion generator (extra 'neural'); default: the classical repair")  # fmt: skip
     parser.add_argument("--model", help="local diffusers directory or Hugging Face cache name of the generator")
