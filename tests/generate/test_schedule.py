@@ -142,3 +142,14 @@ def test_cli_malformed_schedule_is_one_line_error(capsys):
     assert main(["schedule", "0:(1), 5:(2 +* t)", "--frames", "5"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("error: ") and "key 2" in err[0]
+
+
+def test_a_bad_bare_value_is_quoted_as_written():
+    """``schedule "abc"`` said "key 1 '0:abc'" (a key the user never wrote) and counted the constants e
+    and pi among the variables."""
+    with pytest.raises(ScheduleError) as info:
+        schedule_values("abc", 4)
+    message = str(info.value)
+    assert message.startswith("schedule: 'abc' (a value without 'frame:' before it): unknown name 'abc'")
+    assert "(variables: max_f, s, t; constants: e, pi)" in message and "0:abc" not in message
+    assert list(schedule_values("1.5", 3)) == [1.5, 1.5, 1.5]

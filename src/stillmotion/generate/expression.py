@@ -178,8 +178,8 @@ class _Parser:
                 return ("var", token.text)
             if token.text in CONSTANTS:
                 return ("num", CONSTANTS[token.text])
-            known = ", ".join(sorted(self.variables | set(CONSTANTS)))
-            raise self.error(f"unknown name {token.text!r} (variables: {known})", token)
+            variables, constants = ", ".join(sorted(self.variables)), ", ".join(sorted(CONSTANTS))
+            raise self.error(f"unknown name {token.text!r} (variables: {variables}; constants: {constants})", token)
         if self.take("("):
             node = self.comparison()
             if not self.take(")"):

@@ -97,8 +97,8 @@ def _check_parentheses(text: str, name: str) -> None:
         )
 
 
-def _parse_key(piece: str, index: int, name: str) -> Keyframe:
-    where = f"{name}: key {index} {piece.strip()!r}"
+def _parse_key(piece: str, index: int, name: str, *, where: str | None = None) -> Keyframe:
+    where = where or f"{name}: key {index} {piece.strip()!r}"
     parts = _split_top_level(piece, ":", limit=1)
     if len(parts) != 2:
         raise ScheduleError(f"{where}: expected 'frame:(value)'")
@@ -190,8 +190,11 @@ def parse_schedule(text: str | float | int, *, name: str = "schedule") -> Schedu
     # A trailing comma (or one left over by an editor) leaves an empty last piece: ignore it.
     while len(pieces) > 1 and not pieces[-1].strip():
         pieces.pop()
-    if len(pieces) == 1 and not _split_top_level(pieces[0], ":", limit=1)[1:]:
-        pieces = [f"0:{pieces[0]}"]  # a bare value: a constant schedule
+    if len(pieces) == 1 and not _split_top_level(pieces[0], ":", limit=1)[1:]:  # a bare value: a constant
+        # schedule; its errors quote it as written, not as the key "0:..." it stands for
+        where = f"{name}: {pieces[0].strip()!r} (a value without 'frame:' before it)"
+        key = _parse_key(f"0:{pieces[0]}", 1, name, where=where)
+        return Schedule(text if isinstance(text, str) else str(text), (key,), name)
     keys = []
     for index, piece in enumerate(pieces, start=1):
         if not piece.strip():
