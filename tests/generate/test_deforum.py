@@ -564,3 +564,17 @@ def test_init_settings_found_by_qa(tmp_path, caplog):
         settings = read_settings(_settings_file(tmp_path, use_init=True, init_image="https://example.com/I1.png"))
     assert settings.init_image is None
     assert "init_image https://example.com/I1.png is a URL, which stillmotion never downloads" in caplog.text
+
+
+def test_ignored_settings_that_change_the_motion_are_named_apart(tmp_path, caplog):
+    """An A1111 file's ~85 unused keys were one line, burying a perspective flip or hybrid motion."""
+    path = _settings_file(tmp_path, enable_perspective_flip=True, hybrid_motion="Optical Flow",
+                          use_depth_warping=True, optical_flow_cadence="None")  # fmt: skip
+    with caplog.at_level("DEBUG", logger="stillmotion.generate.deforum_settings"):
+        read_settings(path)
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert warnings[0].endswith("settings that change Deforum's motion are not supported and were ignored: "
+                                "enable_perspective_flip=True, hybrid_motion=Optical Flow")  # fmt: skip
+    assert warnings[1].endswith("4 other settings not used by stillmotion (samplers, paths, ...; --debug lists them)")
+    assert any("not used: optical_flow_cadence, outdir, sampler, use_depth_warping" in r.getMessage()
+               for r in caplog.records if r.levelname == "DEBUG")  # fmt: skip

@@ -258,11 +258,40 @@ def settings_from_mapping(data: dict, *, base: Path, source: Path | None = None)
         source=source,
         ignored=ignored,
     )
-    if ignored:
-        log.warning("%s: %d settings not used by stillmotion: %s", source or "settings", len(ignored), ", ".join(ignored))
+    _report_ignored(data, ignored, source or "settings")
     for name in ("near_schedule", "far_schedule"):
         log.debug("%s is read but has no counterpart in stillmotion's renderer", name)
     return settings
+
+
+#: Settings that change a Deforum run's motion or frames when set away from their default (the value
+#: here, compared as lower-case text), and that stillmotion does not run.
+MOTION_SETTINGS_OFF = {
+    "enable_perspective_flip": "false", "flip_2d_perspective": "false", "hybrid_motion": "none",
+    "hybrid_composite": ("none", "false"), "optical_flow_cadence": "none", "optical_flow_redo_generation": "none",
+    "use_depth_warping": "true", "use_mask": "false", "use_mask_video": "false", "video_init_path": "",
+    "enable_ddim_eta_scheduling": "false", "enable_clipskip_scheduling": "false",
+}  # fmt: skip
+
+
+def _report_ignored(data: dict, ignored: tuple[str, ...], source: str) -> None:
+    """Warn about the settings stillmotion does not use: first, by name and value, those that change the
+    motion in Deforum (a perspective flip, hybrid motion, depth warping off...); the rest (an A1111 file
+    has ~85: sampler, paths, batch names) as a count, listed under --debug. One line listing all of them
+    buried the few that matter."""
+    active = []
+    for key in ignored:
+        off = MOTION_SETTINGS_OFF.get(key)
+        if off is not None and str(data[key]).strip().lower() not in ((off,) if isinstance(off, str) else off):
+            active.append(f"{key}={data[key]}")
+    if active:
+        log.warning("%s: settings that change Deforum's motion are not supported and were ignored: %s", source,
+                    ", ".join(active))  # fmt: skip
+    others = [key for key in ignored if not any(item.startswith(f"{key}=") for item in active)]
+    if others:
+        log.warning("%s: %d other settings not used by stillmotion (samplers, paths, ...; --debug lists them)",
+                    source, len(others))  # fmt: skip
+        log.debug("%s: not used: %s", source, ", ".join(others))
 
 
 def read_settings(path: str | os.PathLike, *, max_frames: int | None = None) -> DeforumSettings:
