@@ -568,13 +568,14 @@ def test_init_settings_found_by_qa(tmp_path, caplog):
 
 def test_ignored_settings_that_change_the_motion_are_named_apart(tmp_path, caplog):
     """An A1111 file's ~85 unused keys were one line, burying a perspective flip or hybrid motion."""
+    many = {f"batch_{i}": i for i in range(9)}  # with outdir, sampler and two defaults: 13 unused
     path = _settings_file(tmp_path, enable_perspective_flip=True, hybrid_motion="Optical Flow",
-                          use_depth_warping=True, optical_flow_cadence="None")  # fmt: skip
+                          use_depth_warping=True, optical_flow_cadence="None", **many)  # fmt: skip
     with caplog.at_level("DEBUG", logger="stillmotion.generate.deforum_settings"):
         read_settings(path)
     warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
     assert warnings[0].endswith("settings that change Deforum's motion are not supported and were ignored: "
                                 "enable_perspective_flip=True, hybrid_motion=Optical Flow")  # fmt: skip
-    assert warnings[1].endswith("4 other settings not used by stillmotion (samplers, paths, ...; --debug lists them)")
-    assert any("not used: optical_flow_cadence, outdir, sampler, use_depth_warping" in r.getMessage()
-               for r in caplog.records if r.levelname == "DEBUG")  # fmt: skip
+    assert warnings[1].endswith("13 other settings not used by stillmotion (samplers, paths, ...; --debug lists them)")
+    assert any("not used: batch_0" in r.getMessage() and "optical_flow_cadence, outdir, sampler, use_depth_warping"
+               in r.getMessage() for r in caplog.records if r.levelname == "DEBUG")  # fmt: skip

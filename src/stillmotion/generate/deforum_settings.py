@@ -274,10 +274,14 @@ MOTION_SETTINGS_OFF = {
 }  # fmt: skip
 
 
+#: Up to this many unused settings are named in the warning; more (an A1111 file has ~85) are counted.
+LISTED_UNUSED = 10
+
+
 def _report_ignored(data: dict, ignored: tuple[str, ...], source: str) -> None:
     """Warn about the settings stillmotion does not use: first, by name and value, those that change the
-    motion in Deforum (a perspective flip, hybrid motion, depth warping off...); the rest (an A1111 file
-    has ~85: sampler, paths, batch names) as a count, listed under --debug. One line listing all of them
+    motion in Deforum (a perspective flip, hybrid motion, depth warping off...); the rest by name when they are
+    few, else (an A1111 file has ~85: sampler, paths, batch names) as a count, listed under --debug. One line listing all of them
     buried the few that matter."""
     active = []
     for key in ignored:
@@ -288,7 +292,9 @@ def _report_ignored(data: dict, ignored: tuple[str, ...], source: str) -> None:
         log.warning("%s: settings that change Deforum's motion are not supported and were ignored: %s", source,
                     ", ".join(active))  # fmt: skip
     others = [key for key in ignored if not any(item.startswith(f"{key}=") for item in active)]
-    if others:
+    if 0 < len(others) <= LISTED_UNUSED:
+        log.warning("%s: %d settings not used by stillmotion: %s", source, len(others), ", ".join(others))
+    elif others:
         log.warning("%s: %d other settings not used by stillmotion (samplers, paths, ...; --debug lists them)",
                     source, len(others))  # fmt: skip
         log.debug("%s: not used: %s", source, ", ".join(others))
