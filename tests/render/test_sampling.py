@@ -78,3 +78,19 @@ def test_samples_beyond_the_edge_take_the_border_mode():
         assert abs(float(wrapped.mean()) - 0.5) < 0.15, "half way between 0.9 and 0.1"
         replicated = sample_atlas(atlas, map_u, map_v, interpolation=kernel)
         np.testing.assert_allclose(replicated, 0.1, atol=1e-5)
+
+
+def test_bounds_kept_by_the_caller_give_the_same_samples():
+    """A shot's atlas (and Deforum's init image) keep their clamp instead of computing it every frame."""
+    from stillmotion.render.sampling import pair_bounds
+
+    atlas = np.random.default_rng(4).random((20, 30, 3)).astype(np.float32)
+    map_u, map_v = _grid(20, 30)
+    map_u, map_v = map_u + np.float32(0.37), map_v - np.float32(0.21)
+    for border in (cv2.BORDER_REPLICATE, cv2.BORDER_WRAP):
+        kept = pair_bounds(atlas, border=border)
+        np.testing.assert_array_equal(
+            sample_atlas(atlas, map_u, map_v, interpolation=cv2.INTER_LANCZOS4, border=border, bounds=kept),
+            sample_atlas(atlas, map_u, map_v, interpolation=cv2.INTER_LANCZOS4, border=border))
+        low, high = kept
+        assert np.all(low <= atlas) and np.all(atlas <= high)

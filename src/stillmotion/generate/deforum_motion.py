@@ -49,7 +49,12 @@ class Motion2D:
         self._cumulative_frame = 0
 
     def start(self, first: np.ndarray) -> None:
+        from ..render.sampling import pair_bounds
+
         self._first = first
+        # frame 0 is resampled for every reference: its clamp is computed once
+        self._first_border = cv2.BORDER_WRAP if self.border == "wrap" else cv2.BORDER_REFLECT_101
+        self._first_bounds = pair_bounds(first, border=self._first_border)
 
     def step(self, images: list[np.ndarray], frame: int) -> list[tuple[np.ndarray, np.ndarray]]:
         return [warp_2d(image, self.matrices[frame], border=self.border) for image in images]
@@ -65,8 +70,7 @@ class Motion2D:
             self._cumulative_frame += 1
             self._cumulative = self.matrices[self._cumulative_frame] @ self._cumulative
         h, w = self._first.shape[:2]
-        border = cv2.BORDER_WRAP if self.border == "wrap" else cv2.BORDER_REFLECT_101
-        image = warp_sharp(self._first, self._cumulative, border=border)
+        image = warp_sharp(self._first, self._cumulative, border=self._first_border, bounds=self._first_bounds)
         return np.clip(image, 0, 1), np.ones((h, w), bool)
 
 

@@ -63,7 +63,9 @@ def render(scene: Scene, state: CameraState, out: Intrinsics, *, dtype=np.float3
                        projected)  # fmt: skip
     pixels = scan_frame(map_u, map_v, inverse, tear_px=TEAR_SPREAD_PX)
     atlas = scene.atlas_uint8 if np.dtype(dtype) == np.uint8 else scene.atlas
-    image = sample_atlas(atlas, map_u, map_v, interpolation=interpolation)
+    sharp_float = interpolation != cv2.INTER_LINEAR and atlas is scene.atlas
+    image = sample_atlas(atlas, map_u, map_v, interpolation=interpolation,
+                         bounds=scene.atlas_bounds if sharp_float else None)  # fmt: skip
     smooth_silhouettes(image, pixels.tear_pixels, inverse)
     hole_pixels = pixels.hole_pixels
     if seen_rows is not None:

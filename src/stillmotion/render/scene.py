@@ -28,6 +28,7 @@ from .depth_prep import grow_fill
 from .fill import fill_background_colour
 from .mesh import Mesh, build_mesh
 from .nested import behind_nested_edges
+from .sampling import pair_bounds
 from .soft_edges import cell_max, concentrated, range_radius, sharp_cells
 
 log = logging.getLogger(__name__)
@@ -89,6 +90,12 @@ class Scene:
     def atlas_uint8(self) -> np.ndarray:
         """The atlas rounded to 8 bits, for frames rendered straight to an 8-bit clip."""
         return to_uint8(self.atlas)
+
+    @functools.cached_property
+    def atlas_bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        """The clamp of the atlas sampled with a sharp kernel (:func:`.sampling.pair_bounds`), once per
+        scene rather than once per frame (Deforum's classical repair renders every frame from one)."""
+        return pair_bounds(self.atlas)
 
     @functools.cached_property
     def _scratch(self) -> threading.local:
