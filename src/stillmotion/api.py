@@ -366,9 +366,8 @@ def render_view(
 
     image = _photo_with(image, depth)
     check_fov(fov_deg, name="fov_deg")
-    # a bad name was found out only when a move revealed something to fill
-    if isinstance(inpaint_backend, str) and inpaint_backend not in BACKENDS:
-        raise InputError(f"unknown inpaint backend {inpaint_backend!r}; choose one of: {', '.join(BACKENDS)}")
+    if isinstance(inpaint_backend, str):  # a bad name was found out only when a move revealed something to fill
+        BACKENDS.check(inpaint_backend)
     move, rotate_deg = _three_numbers(move, "move", "x, y, z"), _three_numbers(rotate_deg, "rotate_deg", "rx, ry, rz")
     state = CameraState(*move, *rotate_deg)
     start_numba()

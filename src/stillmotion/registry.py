@@ -54,13 +54,17 @@ class Registry(Generic[T]):
     def create(self, name: str, **options) -> T:
         """The backend ``name`` made by its factory with ``options``; an unknown name, or an option its
         factory does not name (unless it takes ``**options``), is an InputError."""
-        entry = self._entries.get(name)
-        if entry is None:
-            raise InputError(f"unknown {self.stage} backend {name!r}; choose one of: {', '.join(self._entries)}")
+        self.check(name)
+        entry = self._entries[name]
         taken = _options_taken(entry.factory)
         if taken is not None:
             self.check_options(name, options, taken)
         return entry.factory(**options)
+
+    def check(self, name: str) -> None:
+        """An InputError when ``name`` is not a registered backend, listing those that are."""
+        if name not in self._entries:
+            raise InputError(f"unknown {self.stage} backend {name!r}; choose one of: {', '.join(self._entries)}")
 
     def check_options(self, name: str, options: dict, taken: list[str]) -> None:
         """An InputError naming the ``options`` that backend ``name`` does not take (``taken`` are its own);

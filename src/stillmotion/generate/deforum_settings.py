@@ -264,13 +264,14 @@ def settings_from_mapping(data: dict, *, base: Path, source: Path | None = None)
     return settings
 
 
-#: Settings that change a Deforum run's motion or frames when set away from their default (the value
+#: Settings that change a Deforum run's motion or frames when set away from their defaults (the values
 #: here, compared as lower-case text), and that stillmotion does not run.
 MOTION_SETTINGS_OFF = {
-    "enable_perspective_flip": "false", "flip_2d_perspective": "false", "hybrid_motion": "none",
-    "hybrid_composite": ("none", "false"), "optical_flow_cadence": "none", "optical_flow_redo_generation": "none",
-    "use_depth_warping": "true", "use_mask": "false", "use_mask_video": "false", "video_init_path": "",
-    "enable_ddim_eta_scheduling": "false", "enable_clipskip_scheduling": "false",
+    "enable_perspective_flip": ("false",), "flip_2d_perspective": ("false",), "hybrid_motion": ("none",),
+    "hybrid_composite": ("none", "false"), "optical_flow_cadence": ("none",),
+    "optical_flow_redo_generation": ("none",), "use_depth_warping": ("true",), "use_mask": ("false",),
+    "use_mask_video": ("false",), "video_init_path": ("",), "enable_ddim_eta_scheduling": ("false",),
+    "enable_clipskip_scheduling": ("false",),
 }  # fmt: skip
 
 
@@ -283,15 +284,12 @@ def _report_ignored(data: dict, ignored: tuple[str, ...], source: str) -> None:
     motion in Deforum (a perspective flip, hybrid motion, depth warping off...); the rest by name when they are
     few, else (an A1111 file has ~85: sampler, paths, batch names) as a count, listed under --debug. One line listing all of them
     buried the few that matter."""
-    active = []
-    for key in ignored:
-        off = MOTION_SETTINGS_OFF.get(key)
-        if off is not None and str(data[key]).strip().lower() not in ((off,) if isinstance(off, str) else off):
-            active.append(f"{key}={data[key]}")
+    active = [key for key in ignored if key in MOTION_SETTINGS_OFF
+              and str(data[key]).strip().lower() not in MOTION_SETTINGS_OFF[key]]  # fmt: skip
     if active:
         log.warning("%s: settings that change Deforum's motion are not supported and were ignored: %s", source,
-                    ", ".join(active))  # fmt: skip
-    others = [key for key in ignored if not any(item.startswith(f"{key}=") for item in active)]
+                    ", ".join(f"{key}={data[key]}" for key in active))  # fmt: skip
+    others = [key for key in ignored if key not in active]
     if 0 < len(others) <= LISTED_UNUSED:
         log.warning("%s: %d settings not used by stillmotion: %s", source, len(others), ", ".join(others))
     elif others:
