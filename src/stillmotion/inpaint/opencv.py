@@ -9,6 +9,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from ..io.image import to_uint16
 from ..types import ProgressCallback, no_progress
 
 METHODS = {"telea": cv2.INPAINT_TELEA, "ns": cv2.INPAINT_NS}
@@ -20,7 +21,7 @@ def opencv_fill(image: np.ndarray, unknown: np.ndarray, *, method: str = "telea"
     mask = unknown.astype(np.uint8)
     out = np.empty_like(image, dtype=np.float32)
     for c in range(image.shape[2]):
-        channel = (np.clip(image[:, :, c], 0.0, 1.0) * 65535.0 + 0.5).astype(np.uint16)
+        channel = to_uint16(image[:, :, c])
         out[:, :, c] = cv2.inpaint(channel, mask, float(radius_px), flag).astype(np.float32) / 65535.0
     return out
 

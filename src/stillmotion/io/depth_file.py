@@ -19,7 +19,7 @@ from ..types import Depth, DepthKind
 from ._checks import check_input_file, check_pixels, read_head
 from ._stream import python_stream
 from .atomic import atomic_output
-from .image import MAX_PIXELS, no_pil_bomb_limit, write_png
+from .image import MAX_PIXELS, no_pil_bomb_limit, to_uint16, write_png
 
 log = logging.getLogger(__name__)
 
@@ -233,5 +233,4 @@ def write_depth(path: str | os.PathLike, depth: np.ndarray | Depth, *, inputs: t
             finite = depth[np.isfinite(depth)]
             lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 0.0)
             norm = (depth - lo) / (hi - lo) if hi > lo else np.zeros_like(depth)
-            norm = np.nan_to_num(norm, nan=0.0, posinf=1.0, neginf=0.0)
-            write_png(tmp, (np.clip(norm, 0, 1) * 65535 + 0.5).astype(np.uint16))
+            write_png(tmp, to_uint16(norm))  # NaN as 0, infinities saturated
